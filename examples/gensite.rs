@@ -1,0 +1,179 @@
+//! Generates a synthetic site for benchmarks: `cargo run --release --example gensite -- DIR N`.
+//! 80% articles with 1-4 of 200 tags, 10% events, 10% members; bodies of ~600 words with
+//! headings, lists, links and a table, so Markdown and templates do realistic work.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+const WORDS: &[&str] = &[
+    "community",
+    "members",
+    "moderation",
+    "trust",
+    "newsletter",
+    "meetup",
+    "platform",
+    "forum",
+    "discord",
+    "welcome",
+    "onboarding",
+    "rules",
+    "volunteers",
+    "growth",
+    "small",
+    "groups",
+    "conversation",
+    "event",
+    "session",
+    "masterclass",
+    "people",
+    "share",
+    "learn",
+    "together",
+    "kring",
+    "utrecht",
+    "amsterdam",
+    "care",
+    "listen",
+    "build",
+    "host",
+    "invite",
+];
+
+/// A tiny deterministic generator, so every run makes the same site.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+fn sentence(rng: &mut Rng, words: usize) -> String {
+    let mut s = String::new();
+    for i in 0..words {
+        if i > 0 {
+            s.push(' ');
+        }
+        s.push_str(WORDS[rng.below(WORDS.len())]);
+    }
+    s.push('.');
+    s
+}
+
+fn body(rng: &mut Rng, n_articles: usize) -> String {
+    let mut b = String::new();
+    for section in 0..4 {
+        let _ = writeln!(b, "## Part {section}: {}\n", sentence(rng, 4));
+        for _ in 0..2 {
+            let _ = writeln!(
+                b,
+                "{} {} {}\n",
+                sentence(rng, 18),
+                sentence(rng, 14),
+                sentence(rng, 20)
+            );
+        }
+        let _ = writeln!(
+            b,
+            "- {}\n- {}\n- see [another article](@/articles/a{}.md)\n",
+            sentence(rng, 6),
+            sentence(rng, 7),
+            rng.below(n_articles.max(1))
+        );
+    }
+    b.push_str("| what | how |\n|---|---|\n| rules | written |\n| moderators | three |\n");
+    b
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let (dir, n) = match args.as_slice() {
+        [_, dir, n] => (
+            Path::new(dir).to_path_buf(),
+            n.parse::<usize>().expect("N is a number"),
+        ),
+        _ => {
+            eprintln!("usage: gensite DIR N");
+            std::process::exit(2);
+        }
+    };
+    let _ = std::fs::remove_dir_all(&dir);
+    let content = dir.join("content");
+    for s in ["articles", "events", "members"] {
+        std::fs::create_dir_all(content.join(s)).unwrap();
+    }
+    std::fs::write(
+        dir.join("kring.toml"),
+        "base_url = \"https://bench.example.org/\"\ntitle = \"Bench\"\ntimezone = \"Europe/Amsterdam\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        content.join("_index.md"),
+        "+++\ntitle = \"Bench\"\n+++\nHome.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        content.join("articles/_index.md"),
+        "+++\ntitle = \"Articles\"\npaginate_by = 10\n+++\n",
+    )
+    .unwrap();
+    std::fs::write(
+        content.join("events/_index.md"),
+        "+++\ntitle = \"Events\"\nkind = \"events\"\npaginate_by = 20\n+++\n",
+    )
+    .unwrap();
+    std::fs::write(
+        content.join("members/_index.md"),
+        "+++\ntitle = \"Members\"\nkind = \"members\"\npaginate_by = 24\n+++\n",
+    )
+    .unwrap();
+
+    let mut rng = Rng(0x9e3779b97f4a7c15);
+    let n_articles = n * 8 / 10;
+    let n_events = n / 10;
+    let n_members = n - n_articles - n_events;
+    for i in 0..n_articles {
+        let tags: Vec<String> = (0..1 + rng.below(4))
+            .map(|_| format!("\"tag{}\"", rng.below(200)))
+            .collect();
+        let author = if n_members > 0 {
+            format!("m{}", rng.below(n_members))
+        } else {
+            "someone".into()
+        };
+        let day = 1 + rng.below(28);
+        let month = 1 + rng.below(10);
+        let text = format!(
+            "+++\ntitle = \"Article {i}: {}\"\ndescription = \"{}\"\ndate = 2025-{month:02}-{day:02}\ntags = [{}]\nauthors = [\"{author}\"]\n+++\n\n{}",
+            sentence(&mut rng, 4).trim_end_matches('.'),
+            sentence(&mut rng, 12),
+            tags.join(", "),
+            body(&mut rng, n_articles)
+        );
+        std::fs::write(content.join(format!("articles/a{i}.md")), text).unwrap();
+    }
+    for i in 0..n_events {
+        let day = 1 + rng.below(28);
+        let month = 1 + rng.below(12);
+        let text = format!(
+            "+++\ntitle = \"Event {i}\"\nstart = 2026-{month:02}-{day:02}T19:30:00\nduration = \"2h\"\nlocation = {{ name = \"Library\", address = \"Main street {i}\" }}\n+++\n\n{}\n",
+            sentence(&mut rng, 40)
+        );
+        std::fs::write(content.join(format!("events/e{i}.md")), text).unwrap();
+    }
+    for i in 0..n_members {
+        let text = format!(
+            "+++\nname = \"Member {i}\"\nrole = \"Member\"\nskills = [\"skill{}\"]\n+++\n\n{}\n",
+            rng.below(30),
+            sentence(&mut rng, 60)
+        );
+        std::fs::write(content.join(format!("members/m{i}.md")), text).unwrap();
+    }
+    println!("generated {n} pages in {}", dir.display());
+}

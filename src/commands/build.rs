@@ -1,0 +1,48 @@
+//! `kring build`
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use crate::model::BuildOptions;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The site folder (with kring.toml)
+    pub site: Option<PathBuf>,
+    /// Where to write the site (default: public/ in the site)
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Include drafts and pages dated in the future
+    #[arg(long)]
+    pub drafts: bool,
+    /// Use this base URL instead of the one in kring.toml (e.g. for a deploy preview)
+    #[arg(long)]
+    pub base_url: Option<String>,
+}
+
+pub fn run(args: Args) -> crate::Result<()> {
+    let site = super::site_dir(&args.site);
+    let options = BuildOptions {
+        drafts: args.drafts,
+        base_url: args.base_url,
+        now: None,
+    };
+    if std::io::stderr().is_terminal() {
+        eprintln!("Building {} …", site.display());
+    }
+    let report = crate::build(&site, &options, args.output.as_deref())?;
+    for w in &report.warnings {
+        eprintln!("warning: {w}");
+    }
+    let c = report.counts;
+    println!(
+        "Built {} pages, {} sections, {} taxonomy pages and {} static files in {:.2} s → {}",
+        c.pages,
+        c.sections,
+        c.taxonomy_pages,
+        report.static_files,
+        report.elapsed.as_secs_f64(),
+        report.output.display()
+    );
+    Ok(())
+}

@@ -1,0 +1,43 @@
+//! The command line: one module per subcommand, each with its `Args` and `run`.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+pub mod build;
+pub mod check;
+pub mod init;
+pub mod new;
+
+#[derive(Debug, Parser)]
+#[command(name = "kring", version, about = "A static site generator for newsletter-plus-community hubs", long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into public/ (or -o DIR)
+    Build(build::Args),
+    /// Make a new site with sample content, ready to build
+    Init(init::Args),
+    /// Check config, front matter, internal links and anchors without writing output
+    Check(check::Args),
+    /// Add a new article, event, member or masterclass with filled-in front matter
+    New(new::Args),
+}
+
+/// The site folder argument shared by the commands: the current folder by default.
+pub fn site_dir(arg: &Option<PathBuf>) -> PathBuf {
+    arg.clone().unwrap_or_else(|| PathBuf::from("."))
+}
+
+pub fn run(cli: Cli) -> crate::Result<()> {
+    match cli.command {
+        Command::Build(args) => build::run(args),
+        Command::Init(args) => init::run(args),
+        Command::Check(args) => check::run(args),
+        Command::New(args) => new::run(args),
+    }
+}

@@ -1,0 +1,232 @@
+//! `kring.toml` → [`Config`]. Typed, with defaults; an unknown key is an error naming it.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Diagnostic, Error, Result};
+use crate::text::{read_text, toml_diagnostic};
+use crate::time::Zone;
+
+pub const CONFIG_FILE: &str = "kring.toml";
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub base_url: BaseUrl,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default = "default_language")]
+    pub language: String,
+    #[serde(default)]
+    pub timezone: Zone,
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    pub author: Option<String>,
+    #[serde(default = "default_output_dir")]
+    pub output_dir: PathBuf,
+    #[serde(default)]
+    pub taxonomies: BTreeMap<String, TaxonomyConfig>,
+    #[serde(default)]
+    pub feeds: FeedConfig,
+    #[serde(default)]
+    pub markdown: MarkdownConfig,
+    pub newsletter: Option<NewsletterConfig>,
+    #[serde(default)]
+    pub community: Vec<CommunityConfig>,
+    pub analytics: Option<AnalyticsConfig>,
+    #[serde(default)]
+    pub extra: toml::Table,
+}
+
+fn default_language() -> String {
+    "en".into()
+}
+fn default_theme() -> String {
+    "kring".into()
+}
+fn default_output_dir() -> PathBuf {
+    "public".into()
+}
+
+/// The site's address, always with a scheme and a trailing slash, so that
+/// `base_url + "articles/x/"` is a permalink.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct BaseUrl(String);
+
+impl BaseUrl {
+    pub fn parse(s: &str) -> Result<BaseUrl, String> {
+        let s = s.trim();
+        let rest = s
+            .strip_prefix("https://")
+            .or_else(|| s.strip_prefix("http://"))
+            .ok_or_else(|| format!("base_url must start with https:// or http://, found `{s}`"))?;
+        if rest.is_empty() || rest.starts_with('/') {
+            return Err(format!("base_url `{s}` has no host"));
+        }
+        if s.contains(['?', '#', ' ']) {
+            return Err(format!(
+                "base_url `{s}` may not contain a query, fragment or space"
+            ));
+        }
+        let mut url = s.to_string();
+        if !url.ends_with('/') {
+            url.push('/');
+        }
+        Ok(BaseUrl(url))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The site-root path of the base URL: `/` or `/hub/`.
+    pub fn path(&self) -> &str {
+        let after_scheme = self.0.split_once("://").map_or("", |(_, r)| r);
+        after_scheme.find('/').map_or("/", |i| &after_scheme[i..])
+    }
+
+    /// `scheme://host[:port]`, without the path.
+    pub fn origin(&self) -> &str {
+        let path_len = self.path().len();
+        &self.0[..self.0.len() - path_len]
+    }
+
+    /// The permalink of a site path such as `articles/x/` or `/articles/x/`.
+    pub fn join(&self, path: &str) -> String {
+        format!("{}{}", self.0, path.trim_start_matches('/'))
+    }
+}
+
+impl<'de> Deserialize<'de> for BaseUrl {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        BaseUrl::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaxonomyConfig {
+    #[serde(default)]
+    pub feed: bool,
+    pub paginate_by: Option<usize>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FeedConfig {
+    pub rss: bool,
+    pub atom: bool,
+    pub json: bool,
+    pub summary_only: bool,
+    pub limit: usize,
+}
+
+impl Default for FeedConfig {
+    fn default() -> Self {
+        FeedConfig {
+            rss: true,
+            atom: true,
+            json: true,
+            summary_only: false,
+            limit: 20,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MarkdownConfig {
+    pub smart_punctuation: bool,
+}
+
+impl Default for MarkdownConfig {
+    fn default() -> Self {
+        MarkdownConfig {
+            smart_punctuation: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NewsletterProvider {
+    Buttondown,
+    Mailchimp,
+    Kit,
+    Listmonk,
+    Ghost,
+    Custom,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewsletterConfig {
+    pub provider: NewsletterProvider,
+    /// The URL the signup form posts to.
+    pub action: Option<String>,
+    /// The newsletter's own name, e.g. "De Stoep Letter".
+    pub name: Option<String>,
+    pub description: Option<String>,
+    /// Provider-specific list identifiers (Listmonk list UUIDs, Mailchimp's `u`/`id`).
+    #[serde(default)]
+    pub list_ids: Vec<String>,
+    /// Field names for `provider = "custom"`.
+    pub email_field: Option<String>,
+    pub name_field: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommunityConfig {
+    pub platform: String,
+    pub name: String,
+    pub url: String,
+    pub description: Option<String>,
+    #[serde(default)]
+    pub members_only: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnalyticsConfig {
+    pub provider: String,
+    pub domain: Option<String>,
+    pub script_url: Option<String>,
+    pub site_id: Option<String>,
+}
+
+impl Config {
+    /// Reads `kring.toml` in `site_dir`.
+    pub fn load(site_dir: &Path) -> Result<Config> {
+        let path = site_dir.join(CONFIG_FILE);
+        if !path.is_file() {
+            return Err(Diagnostic::new(
+                &path,
+                format!(
+                    "no {CONFIG_FILE} here: is `{}` a kring site? (`kring init` makes one)",
+                    site_dir.display()
+                ),
+            )
+            .into());
+        }
+        let text = read_text(&path, Path::new(CONFIG_FILE))?;
+        Config::parse(&text, Path::new(CONFIG_FILE))
+    }
+
+    /// Parses the text of a config file; `shown_as` is the name used in errors.
+    pub fn parse(text: &str, shown_as: &Path) -> Result<Config> {
+        let config: Config = toml::from_str(text)
+            .map_err(|e| Error::from(toml_diagnostic(shown_as, text, 0, &e)))?;
+        Ok(config)
+    }
+
+    /// The author named in feeds when a page has none.
+    pub fn author(&self) -> &str {
+        self.author.as_deref().unwrap_or(&self.title)
+    }
+}

@@ -1,0 +1,482 @@
+//! Front matter: the TOML between `+++` lines, split off the body and parsed into typed
+//! structs. One struct holds the keys of every kind so that one parse gives every error a
+//! line; [`PageFront::foreign_keys`] then refuses keys that belong to another kind.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use crate::time::{WrittenDate, WrittenDuration, Zone};
+
+/// A Markdown file cut into its front matter and body, with where each starts.
+#[derive(Debug)]
+pub struct Split<'a> {
+    pub front: &'a str,
+    /// Byte offset of `front` in the file.
+    pub front_offset: usize,
+    pub body: &'a str,
+    /// Byte offset of `body` in the file.
+    pub body_offset: usize,
+}
+
+/// Splits `+++` front matter off a file. A file without front matter is all body.
+/// An opening `+++` without a closing one is an error at the opening line's offset.
+pub fn split(source: &str) -> Result<Split<'_>, (usize, String)> {
+    let start = if source.starts_with('\u{feff}') { 3 } else { 0 };
+    let text = &source[start..];
+    let first_line_end = text.find('\n').map_or(text.len(), |i| i + 1);
+    if text[..first_line_end].trim_end() != "+++" {
+        if text.trim_start().starts_with("---") {
+            return Err((
+                start,
+                "front matter must be TOML between `+++` lines; `---` (YAML) is not supported"
+                    .into(),
+            ));
+        }
+        return Ok(Split {
+            front: "",
+            front_offset: start,
+            body: text,
+            body_offset: start,
+        });
+    }
+    let front_offset = start + first_line_end;
+    let mut pos = front_offset;
+    for line in source[front_offset..].split_inclusive('\n') {
+        if line.trim_end() == "+++" {
+            let body_offset = pos + line.len();
+            return Ok(Split {
+                front: &source[front_offset..pos],
+                front_offset,
+                body: &source[body_offset..],
+                body_offset,
+            });
+        }
+        pos += line.len();
+    }
+    Err((
+        start,
+        "the front matter opened with `+++` is never closed: add a line with `+++` after it".into(),
+    ))
+}
+
+/// What a section's pages are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    #[default]
+    Articles,
+    Masterclasses,
+    Events,
+    Members,
+    Pages,
+}
+
+impl Kind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Articles => "articles",
+            Kind::Masterclasses => "masterclasses",
+            Kind::Events => "events",
+            Kind::Members => "members",
+            Kind::Pages => "pages",
+        }
+    }
+    /// The template for one page of this kind.
+    pub fn page_template(self) -> &'static str {
+        match self {
+            Kind::Articles => "article.html",
+            Kind::Masterclasses => "masterclass.html",
+            Kind::Events => "event.html",
+            Kind::Members => "member.html",
+            Kind::Pages => "page.html",
+        }
+    }
+    /// The template for a section of this kind.
+    pub fn section_template(self) -> &'static str {
+        match self {
+            Kind::Articles => "articles.html",
+            Kind::Masterclasses => "masterclasses.html",
+            Kind::Events => "events.html",
+            Kind::Members => "members.html",
+            Kind::Pages => "section.html",
+        }
+    }
+    pub fn default_sort(self) -> SortBy {
+        match self {
+            Kind::Articles => SortBy::Date,
+            Kind::Masterclasses | Kind::Events => SortBy::Start,
+            Kind::Members => SortBy::Name,
+            Kind::Pages => SortBy::Weight,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SortBy {
+    Date,
+    Title,
+    Weight,
+    Name,
+    Start,
+}
+
+/// Front matter of an `_index.md`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionFront {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub kind: Option<Kind>,
+    pub sort_by: Option<SortBy>,
+    pub paginate_by: Option<usize>,
+    pub feed: Option<bool>,
+    pub in_menu: Option<bool>,
+    pub menu_title: Option<String>,
+    #[serde(default)]
+    pub weight: i64,
+    pub template: Option<String>,
+    pub page_template: Option<String>,
+    #[serde(default)]
+    pub draft: bool,
+    #[serde(default)]
+    pub extra: toml::Table,
+}
+
+/// An `http(s)://` URL. Anything else (`javascript:`, a bare word) is refused where it is
+/// written, because these URLs end up in `href`s.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct HttpUrl(pub String);
+
+impl HttpUrl {
+    pub fn parse(s: &str) -> Result<HttpUrl, String> {
+        let t = s.trim();
+        let lower = t.to_ascii_lowercase();
+        let rest = lower
+            .strip_prefix("https://")
+            .or_else(|| lower.strip_prefix("http://"));
+        match rest {
+            Some(r) if !r.is_empty() && !t.contains(char::is_whitespace) => {
+                Ok(HttpUrl(t.to_string()))
+            }
+            _ => Err(format!(
+                "`{s}` is not a web address: write a full URL starting with https://"
+            )),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for HttpUrl {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        HttpUrl::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+/// `discuss = "https://…"` or `discuss = false`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Discuss {
+    At(HttpUrl),
+    Off,
+}
+
+impl<'de> Deserialize<'de> for Discuss {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match toml::Value::deserialize(d)? {
+            toml::Value::Boolean(false) => Ok(Discuss::Off),
+            toml::Value::String(s) => HttpUrl::parse(&s)
+                .map(Discuss::At)
+                .map_err(serde::de::Error::custom),
+            _ => Err(serde::de::Error::custom(
+                "discuss is the URL of the conversation, or `false` to show no discuss link",
+            )),
+        }
+    }
+}
+
+/// Where something happens: a table `{ name, address, url }`, or just a name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct Location {
+    pub name: Option<String>,
+    pub address: Option<String>,
+    pub url: Option<HttpUrl>,
+}
+
+impl<'de> Deserialize<'de> for Location {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Table {
+            name: Option<String>,
+            address: Option<String>,
+            url: Option<HttpUrl>,
+        }
+        // Parse via a Value first so a bad URL inside the table keeps its own message.
+        let value = toml::Value::deserialize(d)?;
+        match value {
+            toml::Value::String(name) => Ok(Location {
+                name: Some(name),
+                ..Location::default()
+            }),
+            toml::Value::Table(_) => {
+                let t: Table = value.try_into().map_err(serde::de::Error::custom)?;
+                Ok(Location {
+                    name: t.name,
+                    address: t.address,
+                    url: t.url,
+                })
+            }
+            _ => Err(serde::de::Error::custom(
+                "location is a name (\"Utrecht\") or a table { name, address, url }",
+            )),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum EventStatus {
+    #[default]
+    Scheduled,
+    Cancelled,
+    Postponed,
+    MovedOnline,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SessionFront {
+    pub title: Option<String>,
+    pub start: Spanned<WrittenDate>,
+    pub end: Option<WrittenDate>,
+    pub duration: Option<WrittenDuration>,
+    pub online_url: Option<HttpUrl>,
+    pub location: Option<Location>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShowcaseItem {
+    pub title: String,
+    pub url: Option<HttpUrl>,
+    pub image: Option<String>,
+    pub description: Option<String>,
+}
+
+/// Front matter of a page, every kind's keys together.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageFront {
+    // Every page.
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub date: Option<WrittenDate>,
+    pub updated: Option<WrittenDate>,
+    #[serde(default)]
+    pub draft: bool,
+    pub slug: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub taxonomies: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    pub weight: i64,
+    pub image: Option<String>,
+    pub in_menu: Option<bool>,
+    pub template: Option<String>,
+    #[serde(default)]
+    pub extra: toml::Table,
+
+    // Articles.
+    #[serde(default)]
+    pub authors: Vec<String>,
+    pub series: Option<String>,
+    pub discuss: Option<Discuss>,
+    pub newsletter: Option<bool>,
+    pub issue: Option<u32>,
+
+    // Masterclasses (and `price`, `timezone` for events).
+    pub level: Option<String>,
+    pub price: Option<String>,
+    pub signup_url: Option<HttpUrl>,
+    #[serde(default)]
+    pub speakers: Vec<String>,
+    pub timezone: Option<Zone>,
+    #[serde(default)]
+    pub sessions: Vec<SessionFront>,
+
+    // Events.
+    pub start: Option<Spanned<WrittenDate>>,
+    pub end: Option<Spanned<WrittenDate>>,
+    pub duration: Option<WrittenDuration>,
+    pub all_day: Option<bool>,
+    pub location: Option<Location>,
+    pub online_url: Option<HttpUrl>,
+    pub registration_url: Option<HttpUrl>,
+    #[serde(default)]
+    pub hosts: Vec<String>,
+    pub status: Option<EventStatus>,
+    pub recurrence: Option<Spanned<String>>,
+    pub chat: Option<HttpUrl>,
+
+    // Members.
+    pub name: Option<String>,
+    pub role: Option<String>,
+    pub avatar: Option<String>,
+    pub pronouns: Option<String>,
+    #[serde(default)]
+    pub links: BTreeMap<String, HttpUrl>,
+    #[serde(default)]
+    pub skills: Vec<String>,
+    #[serde(default)]
+    pub showcase: Vec<ShowcaseItem>,
+    pub listed: Option<bool>,
+}
+
+impl PageFront {
+    /// The keys set here that a page of `kind` does not take.
+    pub fn foreign_keys(&self, kind: Kind) -> Vec<&'static str> {
+        let set: [(&'static str, bool); 27] = [
+            ("authors", !self.authors.is_empty()),
+            ("series", self.series.is_some()),
+            ("discuss", self.discuss.is_some()),
+            ("newsletter", self.newsletter.is_some()),
+            ("issue", self.issue.is_some()),
+            ("level", self.level.is_some()),
+            ("price", self.price.is_some()),
+            ("signup_url", self.signup_url.is_some()),
+            ("speakers", !self.speakers.is_empty()),
+            ("timezone", self.timezone.is_some()),
+            ("sessions", !self.sessions.is_empty()),
+            ("start", self.start.is_some()),
+            ("end", self.end.is_some()),
+            ("duration", self.duration.is_some()),
+            ("all_day", self.all_day.is_some()),
+            ("location", self.location.is_some()),
+            ("online_url", self.online_url.is_some()),
+            ("registration_url", self.registration_url.is_some()),
+            ("hosts", !self.hosts.is_empty()),
+            ("status", self.status.is_some()),
+            ("recurrence", self.recurrence.is_some()),
+            ("chat", self.chat.is_some()),
+            ("name", self.name.is_some()),
+            ("role", self.role.is_some()),
+            ("avatar", self.avatar.is_some()),
+            ("links", !self.links.is_empty()),
+            ("showcase", !self.showcase.is_empty()),
+        ];
+        let more: [(&'static str, bool); 3] = [
+            ("pronouns", self.pronouns.is_some()),
+            ("skills", !self.skills.is_empty()),
+            ("listed", self.listed.is_some()),
+        ];
+        set.into_iter()
+            .chain(more)
+            .filter(|&(key, present)| present && !kind_takes(kind, key))
+            .map(|(key, _)| key)
+            .collect()
+    }
+}
+
+fn kind_takes(kind: Kind, key: &str) -> bool {
+    const ARTICLE: &[&str] = &["authors", "series", "discuss", "newsletter", "issue"];
+    const PAGE: &[&str] = &["authors", "discuss"];
+    const MASTERCLASS: &[&str] = &[
+        "level",
+        "price",
+        "signup_url",
+        "speakers",
+        "timezone",
+        "sessions",
+        "discuss",
+    ];
+    const EVENT: &[&str] = &[
+        "start",
+        "end",
+        "duration",
+        "timezone",
+        "all_day",
+        "location",
+        "online_url",
+        "registration_url",
+        "price",
+        "hosts",
+        "status",
+        "recurrence",
+        "chat",
+    ];
+    const MEMBER: &[&str] = &[
+        "name", "role", "avatar", "location", "pronouns", "links", "skills", "showcase", "listed",
+    ];
+    let keys = match kind {
+        Kind::Articles => ARTICLE,
+        Kind::Pages => PAGE,
+        Kind::Masterclasses => MASTERCLASS,
+        Kind::Events => EVENT,
+        Kind::Members => MEMBER,
+    };
+    keys.contains(&key)
+}
+
+/// Byte offset of the line `key = …` inside a front matter fragment, for errors about a key
+/// that parsed but does not belong.
+pub fn key_offset(front: &str, key: &str) -> Option<usize> {
+    let mut pos = 0;
+    for line in front.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix(key)
+            && (rest.trim_start().starts_with('=') || rest.trim_start().starts_with(']'))
+        {
+            return Some(pos + (line.len() - trimmed.len()));
+        }
+        if trimmed.starts_with(&format!("[{key}")) {
+            return Some(pos + (line.len() - trimmed.len()));
+        }
+        pos += line.len();
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_front_matter_and_knows_offsets() {
+        let src = "+++\ntitle = \"x\"\n+++\nBody\n";
+        let s = split(src).unwrap();
+        assert_eq!(s.front, "title = \"x\"\n");
+        assert_eq!(&src[s.front_offset..s.front_offset + 5], "title");
+        assert_eq!(s.body, "Body\n");
+    }
+
+    #[test]
+    fn unclosed_and_yaml_front_matter_are_errors() {
+        assert!(split("+++\ntitle = \"x\"\nBody").is_err());
+        assert!(
+            split("---\ntitle: x\n---\n")
+                .unwrap_err()
+                .1
+                .contains("YAML")
+        );
+    }
+
+    #[test]
+    fn javascript_urls_are_refused() {
+        assert!(HttpUrl::parse("javascript:alert(1)").is_err());
+        assert!(HttpUrl::parse("https://").is_err());
+        assert!(HttpUrl::parse("HTTPS://Example.org/x").is_ok());
+    }
+
+    #[test]
+    fn keys_of_another_kind_are_found() {
+        let f: PageFront =
+            toml::from_str("title = \"x\"\nstart = 2026-01-01\nauthors = [\"a\"]").unwrap();
+        assert_eq!(f.foreign_keys(Kind::Articles), vec!["start"]);
+        assert_eq!(f.foreign_keys(Kind::Events), vec!["authors"]);
+        assert_eq!(key_offset("title = \"x\"\nstart = 1", "start"), Some(12));
+    }
+}

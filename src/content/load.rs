@@ -1,0 +1,358 @@
+//! Walks `content/` and reads every file: sections (`_index.md`), pages (`x.md` and page
+//! bundles `x/index.md`), and the assets beside them. Front matter is parsed here, in
+//! parallel; the model (URLs, kinds, dates) is assembled from this in `model::site`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use super::frontmatter::{self, PageFront, SectionFront};
+use crate::error::{Diagnostic, Error, Problems, Result};
+use crate::text::{read_text, toml_diagnostic};
+
+/// A content file as read from disk.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// Path relative to `content/`, with `/` separators: `articles/welcome.md`.
+    pub rel: String,
+    /// Path as shown to the user: `content/articles/welcome.md`.
+    pub shown: PathBuf,
+    /// The whole text of the file.
+    pub text: String,
+    pub front_offset: usize,
+    pub front_end: usize,
+    pub body_offset: usize,
+}
+
+impl SourceFile {
+    pub fn body(&self) -> &str {
+        &self.text[self.body_offset..]
+    }
+    pub fn front(&self) -> &str {
+        &self.text[self.front_offset..self.front_end]
+    }
+    /// A diagnostic pointing at a byte offset of the body.
+    pub fn error_in_body(&self, body_offset: usize, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(&self.shown, message).at_offset(&self.text, self.body_offset + body_offset)
+    }
+    /// A diagnostic pointing at a key of the front matter (or the file's first line).
+    pub fn error_at_key(&self, key: &str, message: impl Into<String>) -> Diagnostic {
+        let offset =
+            frontmatter::key_offset(self.front(), key).map_or(0, |o| self.front_offset + o);
+        Diagnostic::new(&self.shown, message).at_offset(&self.text, offset)
+    }
+    /// A diagnostic at a byte span of the front matter, as `toml::Spanned` gives them.
+    pub fn error_at_span(&self, span_start: usize, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(&self.shown, message).at_offset(&self.text, self.front_offset + span_start)
+    }
+    /// The file or bundle folder name without `.md`: `welcome`, `big-post`.
+    pub fn stem(&self) -> &str {
+        let rel = self.rel.strip_suffix("/index.md").unwrap_or(&self.rel);
+        let name = rel.rsplit('/').next().unwrap_or(rel);
+        name.strip_suffix(".md").unwrap_or(name)
+    }
+    /// The folder (content-relative, `""` for the root) this file's page or section lives in.
+    pub fn dir(&self) -> &str {
+        match self.rel.rfind('/') {
+            Some(i) => &self.rel[..i],
+            None => "",
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct SourceSection {
+    /// Content-relative folder: `""` for the root, `articles`, `articles/series`.
+    pub dir: String,
+    /// `None` for a folder with pages but no `_index.md`.
+    pub file: Option<SourceFile>,
+    pub front: SectionFront,
+    /// Files in the folder that are neither pages nor sections (absolute paths).
+    pub assets: Vec<PathBuf>,
+}
+
+#[derive(Debug)]
+pub struct SourcePage {
+    pub file: SourceFile,
+    pub front: PageFront,
+    /// The section folder the page belongs to.
+    pub section_dir: String,
+    /// For a page bundle: the files beside `index.md`, with their bundle-relative names.
+    pub assets: Vec<(PathBuf, String)>,
+}
+
+#[derive(Debug, Default)]
+pub struct Content {
+    pub sections: Vec<SourceSection>,
+    pub pages: Vec<SourcePage>,
+    pub warnings: Vec<String>,
+}
+
+enum Entry {
+    Section(String),
+    Page {
+        path: PathBuf,
+        rel: String,
+        section_dir: String,
+    },
+    Asset {
+        path: PathBuf,
+        rel: String,
+    },
+}
+
+/// Reads everything under `site_dir/content`.
+pub fn load(site_dir: &Path) -> Result<Content> {
+    let content_dir = site_dir.join("content");
+    if !content_dir.is_dir() {
+        return Err(Diagnostic::new(
+            "content",
+            "the site has no content/ folder: add content/_index.md for the home page",
+        )
+        .into());
+    }
+    let site_root = site_dir
+        .canonicalize()
+        .map_err(|e| Error::io(site_dir, e))?;
+
+    let mut warnings = Vec::new();
+    let mut files: Vec<(PathBuf, String)> = Vec::new();
+    for entry in WalkDir::new(&content_dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()))
+    {
+        let entry = entry.map_err(|e| {
+            let path = e
+                .path()
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|| content_dir.clone());
+            Error::io(&path, std::io::Error::other(e.to_string()))
+        })?;
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let path = entry.path().to_path_buf();
+        let rel = rel_path(&content_dir, &path);
+        if entry.path_is_symlink() {
+            // A link may only point at something inside the site: content is never pulled
+            // in silently from elsewhere on the machine.
+            match path.canonicalize() {
+                Ok(target) if target.starts_with(&site_root) && target.is_file() => {}
+                _ => {
+                    warnings.push(format!(
+                        "content/{rel}: skipped: it is a symbolic link to something outside the site"
+                    ));
+                    continue;
+                }
+            }
+        }
+        files.push((path, rel));
+    }
+
+    // A folder with `index.md` (and no `_index.md`) is a page bundle.
+    let bundle_dirs: BTreeSet<String> = files
+        .iter()
+        .filter_map(|(_, rel)| rel.strip_suffix("index.md"))
+        .filter(|d| !d.ends_with('_') && !d.is_empty())
+        .map(|d| d.trim_end_matches('/').to_string())
+        .collect();
+    let in_bundle = |rel: &str| -> Option<String> {
+        let mut dir = parent(rel);
+        while !dir.is_empty() {
+            if bundle_dirs.contains(dir) {
+                return Some(dir.to_string());
+            }
+            dir = parent(dir);
+        }
+        None
+    };
+
+    let mut entries = Vec::new();
+    let mut section_dirs: BTreeSet<String> = BTreeSet::from([String::new()]);
+    for (path, rel) in files {
+        let name = rel.rsplit('/').next().unwrap_or(&rel).to_string();
+        if name == "_index.md" {
+            let dir = parent(&rel).to_string();
+            section_dirs.insert(dir.clone());
+            entries.push(Entry::Section(dir));
+        } else if name == "index.md" && bundle_dirs.contains(parent(&rel)) {
+            let bundle = parent(&rel);
+            let section_dir = parent(bundle).to_string();
+            entries.push(Entry::Page {
+                path,
+                rel,
+                section_dir,
+            });
+        } else if in_bundle(&rel).is_none() && name.ends_with(".md") {
+            let section_dir = parent(&rel).to_string();
+            entries.push(Entry::Page {
+                path,
+                rel,
+                section_dir,
+            });
+        } else {
+            entries.push(Entry::Asset { path, rel });
+        }
+    }
+    // Folders holding pages but no `_index.md` are sections with default settings.
+    for e in &entries {
+        if let Entry::Page { section_dir, .. } = e {
+            let mut dir = section_dir.as_str();
+            while !dir.is_empty() {
+                section_dirs.insert(dir.to_string());
+                dir = parent(dir);
+            }
+        }
+    }
+
+    let mut problems = Problems::default();
+    let parsed: Vec<Result<Parsed, Diagnostic>> = entries
+        .par_iter()
+        .filter_map(|e| match e {
+            Entry::Section(dir) => {
+                let rel = if dir.is_empty() {
+                    "_index.md".to_string()
+                } else {
+                    format!("{dir}/_index.md")
+                };
+                Some(read_section(&content_dir.join(&rel), rel, dir.clone()).map(Parsed::Section))
+            }
+            Entry::Page {
+                path,
+                rel,
+                section_dir,
+            } => Some(read_page(path, rel.clone(), section_dir.clone()).map(Parsed::Page)),
+            Entry::Asset { .. } => None,
+        })
+        .collect();
+
+    let mut sections: BTreeMap<String, SourceSection> = section_dirs
+        .into_iter()
+        .map(|dir| {
+            (
+                dir.clone(),
+                SourceSection {
+                    dir,
+                    file: None,
+                    front: SectionFront::default(),
+                    assets: Vec::new(),
+                },
+            )
+        })
+        .collect();
+    let mut pages = Vec::new();
+    for p in parsed {
+        match p {
+            Ok(Parsed::Section(s)) => {
+                sections.insert(s.dir.clone(), s);
+            }
+            Ok(Parsed::Page(p)) => pages.push(p),
+            Err(d) => problems.push(d),
+        }
+    }
+    problems.into_result()?;
+
+    let mut bundle_index: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, p) in pages.iter().enumerate() {
+        if let Some(dir) = p.file.rel.strip_suffix("/index.md") {
+            bundle_index.insert(dir.to_string(), i);
+        }
+    }
+    for e in entries {
+        if let Entry::Asset { path, rel } = e {
+            if let Some(bundle) = in_bundle(&rel) {
+                let i = bundle_index[&bundle];
+                let name = rel[bundle.len() + 1..].to_string();
+                pages[i].assets.push((path, name));
+            } else if let Some(section) = sections.get_mut(parent(&rel)) {
+                section.assets.push(path);
+            }
+        }
+    }
+
+    Ok(Content {
+        sections: sections.into_values().collect(),
+        pages,
+        warnings,
+    })
+}
+
+enum Parsed {
+    Section(SourceSection),
+    Page(SourcePage),
+}
+
+fn read_source(path: &Path, rel: String) -> Result<SourceFile, Diagnostic> {
+    let shown = PathBuf::from("content").join(&rel);
+    let text = read_text(path, &shown).map_err(|e| e.diagnostics().remove(0))?;
+    let split = frontmatter::split(&text)
+        .map_err(|(offset, msg)| Diagnostic::new(&shown, msg).at_offset(&text, offset))?;
+    let (front_offset, front_end, body_offset) = (
+        split.front_offset,
+        split.front_offset + split.front.len(),
+        split.body_offset,
+    );
+    Ok(SourceFile {
+        rel,
+        shown,
+        text,
+        front_offset,
+        front_end,
+        body_offset,
+    })
+}
+
+fn parse_front<T: serde::de::DeserializeOwned>(file: &SourceFile) -> Result<T, Diagnostic> {
+    toml::from_str(file.front())
+        .map_err(|e| toml_diagnostic(&file.shown, &file.text, file.front_offset, &e))
+}
+
+fn read_section(path: &Path, rel: String, dir: String) -> Result<SourceSection, Diagnostic> {
+    let file = read_source(path, rel)?;
+    let front = parse_front(&file)?;
+    Ok(SourceSection {
+        dir,
+        file: Some(file),
+        front,
+        assets: Vec::new(),
+    })
+}
+
+fn read_page(path: &Path, rel: String, section_dir: String) -> Result<SourcePage, Diagnostic> {
+    let file = read_source(path, rel)?;
+    let front = parse_front(&file)?;
+    Ok(SourcePage {
+        file,
+        front,
+        section_dir,
+        assets: Vec::new(),
+    })
+}
+
+/// Editor leftovers and hidden files are never content.
+pub fn is_ignored(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name == "4913"
+}
+
+fn parent(rel: &str) -> &str {
+    rel.rfind('/').map_or("", |i| &rel[..i])
+}
+
+fn rel_path(base: &Path, path: &Path) -> String {
+    path.strip_prefix(base)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}

@@ -1,0 +1,5 @@
+//! Reading the site's Markdown: discovery, front matter, Markdown rendering.
+
+pub mod frontmatter;
+pub mod load;
+pub mod markdown;

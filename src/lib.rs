@@ -1,0 +1,19 @@
+//! kring: a static site generator for newsletter-plus-community hubs.
+//!
+//! The modules follow the pipeline: [`config`] → [`content`] (load, front matter,
+//! Markdown) → [`model`] → [`render`] (theme, templates, views) → [`output`] → [`build`].
+
+pub mod build;
+pub mod commands;
+pub mod config;
+pub mod content;
+pub mod error;
+pub mod model;
+pub mod output;
+pub mod render;
+pub mod text;
+pub mod time;
+
+pub use build::{BuildReport, build};
+pub use error::{Diagnostic, Error, Result};
+pub use model::BuildOptions;

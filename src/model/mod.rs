@@ -1,0 +1,12 @@
+//! The site as kring understands it: sections, pages of each kind, taxonomies. Built once
+//! from the content (`site::Site::assemble`), read by every output.
+
+pub mod page;
+pub mod section;
+pub mod site;
+pub mod taxonomy;
+
+pub use page::{Article, Details, Event, Masterclass, Member, Page, Session};
+pub use section::Section;
+pub use site::{BuildOptions, Site};
+pub use taxonomy::{Taxonomy, Term};

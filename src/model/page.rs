@@ -1,0 +1,170 @@
+//! A page and what its kind adds to it.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use jiff::Zoned;
+
+use crate::content::frontmatter::{Discuss, EventStatus, HttpUrl, Kind, Location, ShowcaseItem};
+use crate::content::load::SourceFile;
+use crate::content::markdown::Rendered;
+
+#[derive(Debug)]
+pub struct Page {
+    pub file: SourceFile,
+    /// Index of the page's section in `Site::sections`.
+    pub section: usize,
+    pub kind: Kind,
+    pub slug: String,
+    /// Site-relative path with a trailing slash and no leading one: `articles/welcome/`.
+    pub path: String,
+    pub permalink: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub date: Option<Zoned>,
+    pub updated: Option<Zoned>,
+    pub draft: bool,
+    pub tags: Vec<String>,
+    pub taxonomies: BTreeMap<String, Vec<String>>,
+    pub weight: i64,
+    /// Permalink of the page's image, if it has one.
+    pub image: Option<String>,
+    pub in_menu: bool,
+    pub template: Option<String>,
+    pub extra: toml::Table,
+    pub details: Details,
+    pub content: Rendered,
+    /// Page bundle files: where they are, and their name beside the page.
+    pub assets: Vec<(PathBuf, String)>,
+}
+
+impl Page {
+    /// The name a page is known by in lists: a member's name, otherwise the title.
+    pub fn reading_minutes(&self) -> usize {
+        self.content
+            .word_count
+            .div_ceil(crate::content::markdown::WORDS_PER_MINUTE)
+            .max(1)
+    }
+
+    /// Whether the page belongs in lists, feeds and the sitemap.
+    pub fn listed(&self) -> bool {
+        match &self.details {
+            Details::Member(m) => m.listed,
+            _ => true,
+        }
+    }
+
+    /// Member ids or names credited for the page.
+    pub fn authors(&self) -> &[String] {
+        match &self.details {
+            Details::Article(a) => &a.authors,
+            Details::Plain { authors, .. } => authors,
+            _ => &[],
+        }
+    }
+
+    pub fn as_member(&self) -> Option<&Member> {
+        match &self.details {
+            Details::Member(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    pub fn as_event(&self) -> Option<&Event> {
+        match &self.details {
+            Details::Event(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub enum Details {
+    Article(Article),
+    Masterclass(Masterclass),
+    Event(Event),
+    Member(Member),
+    Plain {
+        authors: Vec<String>,
+        discuss: Option<Discuss>,
+    },
+}
+
+#[derive(Debug)]
+pub struct Article {
+    pub authors: Vec<String>,
+    pub series: Option<String>,
+    pub discuss: Option<Discuss>,
+    pub newsletter: bool,
+    pub issue: Option<u32>,
+}
+
+#[derive(Debug)]
+pub struct Masterclass {
+    pub level: Option<String>,
+    pub price: Option<String>,
+    pub signup_url: Option<HttpUrl>,
+    pub speakers: Vec<String>,
+    pub sessions: Vec<Session>,
+    pub discuss: Option<Discuss>,
+}
+
+#[derive(Debug)]
+pub struct Session {
+    pub title: Option<String>,
+    pub start: Zoned,
+    pub end: Zoned,
+    pub online_url: Option<HttpUrl>,
+    pub location: Option<Location>,
+}
+
+#[derive(Debug)]
+pub struct Event {
+    pub start: Zoned,
+    pub end: Zoned,
+    pub all_day: bool,
+    pub location: Option<Location>,
+    pub online_url: Option<HttpUrl>,
+    pub registration_url: Option<HttpUrl>,
+    pub price: Option<String>,
+    pub hosts: Vec<String>,
+    pub status: EventStatus,
+    /// The RRULE as written; expanded into occurrences by the calendar output.
+    pub recurrence: Option<String>,
+    pub chat: Option<HttpUrl>,
+}
+
+#[derive(Debug)]
+pub struct Member {
+    /// The file name: what `authors`, `hosts` and `speakers` refer to.
+    pub id: String,
+    pub name: String,
+    pub role: Option<String>,
+    /// Permalink of the avatar image.
+    pub avatar: Option<String>,
+    pub location: Option<String>,
+    pub pronouns: Option<String>,
+    pub links: BTreeMap<String, HttpUrl>,
+    pub skills: Vec<String>,
+    pub showcase: Vec<ShowcaseItem>,
+    pub listed: bool,
+}
+
+impl Member {
+    /// Up to two initials, for the drawn avatar of a member without a picture.
+    pub fn initials(&self) -> String {
+        let words: Vec<&str> = self.name.split_whitespace().collect();
+        let pick = |w: &str| {
+            w.chars()
+                .next()
+                .map(|c| c.to_uppercase().to_string())
+                .unwrap_or_default()
+        };
+        match words.as_slice() {
+            [] => "?".into(),
+            [one] => pick(one),
+            [first, .., last] => format!("{}{}", pick(first), pick(last)),
+        }
+    }
+}

@@ -1,0 +1,750 @@
+//! Assembling the model from the content: kinds, slugs and URLs, dates, each kind's
+//! details, Markdown, section order and taxonomies.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use jiff::{SignedDuration, Timestamp, Zoned};
+use rayon::prelude::*;
+
+use super::page::{Article, Details, Event, Masterclass, Member, Page, Session};
+use super::section::Section;
+use super::taxonomy::{self, Taxonomy};
+use crate::config::{BaseUrl, Config};
+use crate::content::frontmatter::{Kind, PageFront, SortBy};
+use crate::content::load::{Content, SourceFile, SourcePage, SourceSection};
+use crate::content::markdown::{self, LinkResolver, MarkdownOptions};
+use crate::error::{Diagnostic, Problems, Result};
+use crate::time::WrittenDate;
+
+/// What a command asks of a build, beyond the site's config.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Include drafts and future-dated pages.
+    pub drafts: bool,
+    /// Replaces `base_url` (deploy previews, the dev server).
+    pub base_url: Option<String>,
+    /// The moment the build is "now" (upcoming/past, future posts); the clock by default.
+    pub now: Option<Timestamp>,
+}
+
+#[derive(Debug)]
+pub struct Site {
+    pub config: Config,
+    pub root: PathBuf,
+    pub sections: Vec<Section>,
+    pub pages: Vec<Page>,
+    pub taxonomies: Vec<Taxonomy>,
+    /// Member id → page index.
+    pub members: HashMap<String, usize>,
+    /// When this build happened, in the site's time zone.
+    pub now: Zoned,
+    pub warnings: Vec<String>,
+}
+
+/// Content path → permalink, for `@/` links and `get_url`.
+struct Permalinks(HashMap<String, String>);
+
+impl LinkResolver for Permalinks {
+    fn permalink(&self, path: &str) -> Option<String> {
+        self.0.get(path.trim_start_matches('/')).cloned()
+    }
+}
+
+impl Site {
+    pub fn assemble(
+        site_dir: &Path,
+        mut config: Config,
+        content: Content,
+        options: &BuildOptions,
+    ) -> Result<Site> {
+        if let Some(url) = &options.base_url {
+            config.base_url = BaseUrl::parse(url).map_err(|m| Diagnostic::new("--base-url", m))?;
+        }
+        let tz = config.timezone.tz().clone();
+        let now = options
+            .now
+            .unwrap_or_else(Timestamp::now)
+            .to_zoned(tz.clone());
+        let base = config.base_url.clone();
+        let mut problems = Problems::default();
+
+        // Sections: parents, kinds (inherited), paths.
+        let Content {
+            sections: src_sections,
+            pages: src_pages,
+            warnings,
+        } = content;
+        let mut sections: Vec<Section> = Vec::with_capacity(src_sections.len());
+        let mut section_by_dir: HashMap<String, usize> = HashMap::new();
+        // `load` returns sections sorted by folder, so a parent always comes first.
+        for s in src_sections {
+            if s.front.draft && !options.drafts {
+                continue;
+            }
+            let parent = parent_section(&s.dir, &section_by_dir);
+            if !s.dir.is_empty() && parent.is_none() {
+                continue; // inside a draft section
+            }
+            let inherited = parent.map_or(Kind::Pages, |p| {
+                if sections[p].is_home() {
+                    Kind::Articles
+                } else {
+                    sections[p].kind
+                }
+            });
+            let section = build_section(s, parent, inherited, &base);
+            section_by_dir.insert(section.dir.clone(), sections.len());
+            if let Some(p) = parent {
+                let idx = sections.len();
+                sections[p].subsections.push(idx);
+            }
+            sections.push(section);
+        }
+
+        // Pages: kind checks, slugs, URLs, dates and details.
+        let mut pages: Vec<Page> = Vec::with_capacity(src_pages.len());
+        let mut by_path: HashMap<String, String> = HashMap::new();
+        for section in &sections {
+            by_path.insert(
+                section.path.clone(),
+                shown(&section.file, &section.index_file()),
+            );
+        }
+        for sp in src_pages {
+            let Some(&section) = section_by_dir.get(&sp.section_dir) else {
+                continue; // in a draft section
+            };
+            let kind = sections[section].kind;
+            match build_page(
+                sp,
+                section,
+                kind,
+                &sections[section],
+                &config,
+                &now,
+                options,
+            ) {
+                Ok(Some(page)) => {
+                    if let Some(other) =
+                        by_path.insert(page.path.clone(), page.file.shown.display().to_string())
+                    {
+                        problems.push(Diagnostic::new(
+                            &page.file.shown,
+                            format!(
+                                "this page's URL /{} is already taken by {other}: give one of them another `slug`",
+                                page.path
+                            ),
+                        ));
+                    }
+                    pages.push(page);
+                }
+                Ok(None) => {}
+                Err(d) => problems.extend(d),
+            }
+        }
+        problems.into_result()?;
+        let mut problems = Problems::default();
+
+        // Markdown, with every content file's permalink known.
+        let mut links = HashMap::new();
+        for s in &sections {
+            links.insert(s.index_file(), s.permalink.clone());
+        }
+        for p in &pages {
+            links.insert(p.file.rel.clone(), p.permalink.clone());
+            if let Some(dir) = p.file.rel.strip_suffix("/index.md") {
+                links.insert(dir.to_string(), p.permalink.clone());
+            }
+        }
+        let links = Permalinks(links);
+        let smart = config.markdown.smart_punctuation;
+        let render_problems: Vec<Diagnostic> = pages
+            .par_iter_mut()
+            .flat_map_iter(|page| {
+                let opts = MarkdownOptions {
+                    smart_punctuation: smart,
+                    page_permalink: &page.permalink,
+                    base_url: base.as_str(),
+                };
+                let (rendered, broken) = markdown::render(page.file.body(), &opts, &links);
+                page.content = rendered;
+                broken
+                    .into_iter()
+                    .map(|b| broken_link(&page.file, b))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        problems.extend(render_problems);
+        for section in &mut sections {
+            if let Some(file) = &section.file {
+                let opts = MarkdownOptions {
+                    smart_punctuation: smart,
+                    page_permalink: &section.permalink,
+                    base_url: base.as_str(),
+                };
+                let (rendered, broken) = markdown::render(file.body(), &opts, &links);
+                problems.extend(broken.into_iter().map(|b| broken_link(file, b)));
+                section.content = rendered;
+            }
+        }
+
+        // Members by id, and section order.
+        let members: HashMap<String, usize> = pages
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| p.as_member().map(|m| (m.id.clone(), i)))
+            .collect();
+        for (i, page) in pages.iter().enumerate() {
+            if page.listed() {
+                sections[page.section].pages.push(i);
+            }
+        }
+        for section in &mut sections {
+            sort_pages(&mut section.pages, section.sort_by, &pages);
+            section.subsections.sort_by_key(|&i| i);
+        }
+        let weights: Vec<(i64, String)> = sections
+            .iter()
+            .map(|s| (s.weight, s.title.clone()))
+            .collect();
+        for section in &mut sections {
+            section
+                .subsections
+                .sort_by(|&a, &b| weights[a].cmp(&weights[b]));
+        }
+
+        // Taxonomies.
+        for page in &pages {
+            for name in page.taxonomies.keys() {
+                if !config.taxonomies.contains_key(name) {
+                    problems.push(page.file.error_at_key(
+                        "taxonomies",
+                        format!("taxonomy `{name}` is not declared: add `{name} = {{}}` under [taxonomies] in kring.toml"),
+                    ));
+                }
+            }
+        }
+        problems.into_result()?;
+        let mut names: Vec<&str> = taxonomy::BUILT_IN.to_vec();
+        names.extend(
+            config
+                .taxonomies
+                .keys()
+                .map(String::as_str)
+                .filter(|n| !taxonomy::BUILT_IN.contains(n)),
+        );
+        let taxonomies = names
+            .into_par_iter()
+            .map(|name| {
+                let settings = config.taxonomies.get(name);
+                let feed = settings.map_or(name == "tags", |t| t.feed);
+                let paginate_by = settings.and_then(|t| t.paginate_by);
+                taxonomy::collect(name, &pages, &base, feed, paginate_by, |value| {
+                    if name == "authors" {
+                        if let Some(&m) = members.get(value) {
+                            return pages[m].title.clone();
+                        }
+                    }
+                    value.to_string()
+                })
+            })
+            .filter(|t| !t.terms.is_empty())
+            .collect();
+
+        Ok(Site {
+            config,
+            root: site_dir.to_path_buf(),
+            sections,
+            pages,
+            taxonomies,
+            members,
+            now,
+            warnings,
+        })
+    }
+
+    pub fn home(&self) -> &Section {
+        &self.sections[0]
+    }
+
+    /// The permalink of a content file (`articles/x.md`, `articles/_index.md`).
+    pub fn permalink_of(&self, content_path: &str) -> Option<&str> {
+        let path = content_path
+            .trim_start_matches("@/")
+            .trim_start_matches('/');
+        let (file, _) = path.split_once('#').unwrap_or((path, ""));
+        self.sections
+            .iter()
+            .find(|s| s.index_file() == file)
+            .map(|s| s.permalink.as_str())
+            .or_else(|| {
+                self.pages
+                    .iter()
+                    .find(|p| {
+                        p.file.rel == file || p.file.rel.strip_suffix("/index.md") == Some(file)
+                    })
+                    .map(|p| p.permalink.as_str())
+            })
+    }
+
+    /// The display name for an author, host or speaker: a member's name, or the text itself.
+    pub fn person_name(&self, id: &str) -> String {
+        match self.members.get(id) {
+            Some(&i) => self.pages[i].title.clone(),
+            None => id.to_string(),
+        }
+    }
+}
+
+fn shown(file: &Option<SourceFile>, fallback: &str) -> String {
+    file.as_ref()
+        .map(|f| f.shown.display().to_string())
+        .unwrap_or_else(|| format!("content/{fallback}"))
+}
+
+fn broken_link(file: &SourceFile, b: markdown::BrokenLink) -> Diagnostic {
+    file.error_in_body(
+        b.offset,
+        format!(
+            "link to {} which does not exist: `@/` links name a file under content/, e.g. @/articles/welcome.md",
+            b.target
+        ),
+    )
+}
+
+fn parent_section(dir: &str, by_dir: &HashMap<String, usize>) -> Option<usize> {
+    if dir.is_empty() {
+        return None;
+    }
+    let mut d = dir;
+    loop {
+        d = d.rfind('/').map_or("", |i| &d[..i]);
+        if let Some(&i) = by_dir.get(d) {
+            return Some(i);
+        }
+        if d.is_empty() {
+            return None;
+        }
+    }
+}
+
+fn build_section(
+    s: SourceSection,
+    parent: Option<usize>,
+    inherited: Kind,
+    base: &BaseUrl,
+) -> Section {
+    let f = s.front;
+    let kind = f.kind.unwrap_or(inherited);
+    let path = if s.dir.is_empty() {
+        String::new()
+    } else {
+        format!("{}/", s.dir)
+    };
+    let folder = s.dir.rsplit('/').next().unwrap_or("");
+    Section {
+        title: f.title.unwrap_or_else(|| title_case(folder)),
+        description: f.description,
+        kind,
+        permalink: base.join(&path),
+        path,
+        parent,
+        subsections: Vec::new(),
+        pages: Vec::new(),
+        sort_by: f.sort_by.unwrap_or(kind.default_sort()),
+        paginate_by: f.paginate_by.filter(|&n| n > 0),
+        feed: f.feed.unwrap_or(true),
+        in_menu: f
+            .in_menu
+            .unwrap_or(!s.dir.is_empty() && !s.dir.contains('/')),
+        menu_title: f.menu_title,
+        weight: f.weight,
+        template: f.template,
+        page_template: f.page_template,
+        extra: f.extra,
+        content: Default::default(),
+        assets: s.assets,
+        dir: s.dir,
+        file: s.file,
+    }
+}
+
+fn title_case(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first
+            .to_uppercase()
+            .chain(c)
+            .collect::<String>()
+            .replace('-', " "),
+        None => String::new(),
+    }
+}
+
+/// `2026-01-05-welcome` → (2026-01-05, `welcome`).
+fn date_prefix(stem: &str) -> Option<(WrittenDate, &str)> {
+    if stem.len() > 11 && stem.as_bytes()[10] == b'-' {
+        if let Ok(d @ WrittenDate::Date(_)) = WrittenDate::parse(&stem[..10]) {
+            return Some((d, &stem[11..]));
+        }
+    }
+    None
+}
+
+fn build_page(
+    sp: SourcePage,
+    section: usize,
+    kind: Kind,
+    sec: &Section,
+    config: &Config,
+    now: &Zoned,
+    options: &BuildOptions,
+) -> Result<Option<Page>, Vec<Diagnostic>> {
+    let SourcePage {
+        file,
+        front,
+        assets,
+        ..
+    } = sp;
+    if front.draft && !options.drafts {
+        return Ok(None);
+    }
+    let mut errors = Vec::new();
+    for key in front.foreign_keys(kind) {
+        errors.push(file.error_at_key(
+            key,
+            format!(
+                "`{key}` does not belong on a page in {} (a section of kind \"{}\"): remove it, or move the page to a section whose kind takes it (see docs/content.md)",
+                if sec.dir.is_empty() { "the root of content/".to_string() } else { format!("content/{}/", sec.dir) },
+                kind.name()
+            ),
+        ));
+    }
+
+    let stem = file.stem().to_string();
+    let (name_date, name_slug) = match date_prefix(&stem) {
+        Some((d, rest)) => (Some(d), rest.to_string()),
+        None => (None, stem.clone()),
+    };
+    let slug = slug::slugify(front.slug.as_deref().unwrap_or(&name_slug));
+    if slug.is_empty() {
+        errors.push(file.error_at_key(
+            "slug",
+            "the slug is empty once made URL-safe: give the page a `slug` with letters or digits",
+        ));
+    }
+    let path = format!("{}{}/", sec.path, slug);
+    let permalink = config.base_url.join(&path);
+    let site_tz = config.timezone.tz();
+    let page_tz = front.timezone.as_ref().map_or(site_tz, |z| z.tz());
+
+    let title = match (&front.title, kind, &front.name) {
+        (Some(t), _, _) => t.clone(),
+        (None, Kind::Members, Some(n)) => n.clone(),
+        _ => {
+            errors.push(
+                Diagnostic::new(
+                    &file.shown,
+                    "missing field `title`: add `title = \"…\"` to the front matter",
+                )
+                .at_offset(&file.text, 0),
+            );
+            String::new()
+        }
+    };
+
+    let image = resolve_image(
+        front.image.as_deref(),
+        &file,
+        &assets,
+        &permalink,
+        config,
+        "image",
+    )
+    .map_err(|d| errors.push(d))
+    .ok()
+    .flatten();
+
+    let details = match kind {
+        Kind::Articles => Details::Article(Article {
+            authors: front.authors.clone(),
+            series: front.series.clone(),
+            discuss: front.discuss.clone(),
+            newsletter: front.newsletter.unwrap_or(false),
+            issue: front.issue,
+        }),
+        Kind::Pages => Details::Plain {
+            authors: front.authors.clone(),
+            discuss: front.discuss.clone(),
+        },
+        Kind::Events => match event(&front, &file, page_tz) {
+            Ok(e) => Details::Event(e),
+            Err(d) => {
+                errors.push(d);
+                return Err(errors);
+            }
+        },
+        Kind::Masterclasses => Details::Masterclass(Masterclass {
+            level: front.level.clone(),
+            price: front.price.clone(),
+            signup_url: front.signup_url.clone(),
+            speakers: front.speakers.clone(),
+            sessions: front
+                .sessions
+                .iter()
+                .map(|s| {
+                    let start = s.start.get_ref().in_zone(page_tz);
+                    let end = match (&s.end, &s.duration) {
+                        (Some(e), _) => e.in_zone(page_tz),
+                        (None, Some(d)) => start.checked_add(d.0).unwrap_or_else(|_| start.clone()),
+                        (None, None) => start
+                            .checked_add(SignedDuration::from_hours(1))
+                            .unwrap_or_else(|_| start.clone()),
+                    };
+                    Session {
+                        title: s.title.clone(),
+                        start,
+                        end,
+                        online_url: s.online_url.clone(),
+                        location: s.location.clone(),
+                    }
+                })
+                .collect(),
+            discuss: front.discuss.clone(),
+        }),
+        Kind::Members => {
+            let name = front.name.clone().unwrap_or_else(|| {
+                errors.push(file.error_at_key(
+                    "name",
+                    "missing field `name`: a member page needs `name = \"…\"`",
+                ));
+                title.clone()
+            });
+            let avatar = resolve_image(
+                front.avatar.as_deref(),
+                &file,
+                &assets,
+                &permalink,
+                config,
+                "avatar",
+            )
+            .map_err(|d| errors.push(d))
+            .ok()
+            .flatten();
+            Details::Member(Member {
+                id: stem.clone(),
+                name,
+                role: front.role.clone(),
+                avatar,
+                location: front.location.as_ref().and_then(|l| l.name.clone()),
+                pronouns: front.pronouns.clone(),
+                links: front.links.clone(),
+                skills: front.skills.clone(),
+                showcase: front.showcase.clone(),
+                listed: front.listed.unwrap_or(true),
+            })
+        }
+    };
+
+    // Events and masterclasses are dated by when they happen, never hidden as "future".
+    let date = match (&front.date, name_date, &details) {
+        (Some(d), _, _) => Some(d.in_zone(site_tz)),
+        (None, Some(d), _) => Some(d.in_zone(site_tz)),
+        (None, None, Details::Event(e)) => Some(e.start.clone()),
+        (None, None, Details::Masterclass(m)) => m.sessions.first().map(|s| s.start.clone()),
+        _ => None,
+    };
+    let scheduled = matches!(kind, Kind::Events | Kind::Masterclasses);
+    if !scheduled && !options.drafts {
+        if let Some(d) = &date {
+            if d.timestamp() > now.timestamp() {
+                return if errors.is_empty() {
+                    Ok(None)
+                } else {
+                    Err(errors)
+                };
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+
+    Ok(Some(Page {
+        section,
+        kind,
+        slug,
+        path,
+        permalink,
+        title,
+        description: front.description.clone(),
+        date,
+        updated: front.updated.map(|d| d.in_zone(site_tz)),
+        draft: front.draft,
+        tags: front.tags.clone(),
+        taxonomies: front.taxonomies.clone(),
+        weight: front.weight,
+        image,
+        in_menu: front.in_menu.unwrap_or(false),
+        template: front.template.clone(),
+        extra: front.extra.clone(),
+        details,
+        content: Default::default(),
+        assets,
+        file,
+    }))
+}
+
+fn event(
+    front: &PageFront,
+    file: &SourceFile,
+    tz: &jiff::tz::TimeZone,
+) -> Result<Event, Diagnostic> {
+    let Some(start_w) = &front.start else {
+        return Err(Diagnostic::new(
+            &file.shown,
+            "missing field `start`: an event needs `start = 2026-12-12T19:30:00`",
+        )
+        .at_offset(&file.text, 0));
+    };
+    let all_day = front.all_day.unwrap_or(start_w.get_ref().is_date_only());
+    let start = start_w.get_ref().in_zone(tz);
+    let end = match (&front.end, &front.duration) {
+        (Some(e), _) => {
+            let mut end = e.get_ref().in_zone(tz);
+            // An all-day event's `end` names its last day; it ends when that day does.
+            if all_day && e.get_ref().is_date_only() {
+                end = end
+                    .checked_add(SignedDuration::from_hours(24))
+                    .unwrap_or(end);
+                if let Ok(next_day) = e.get_ref().in_zone(tz).date().tomorrow() {
+                    end = next_day.to_zoned(tz.clone()).unwrap_or(end);
+                }
+            }
+            if end.timestamp() < start.timestamp() {
+                return Err(file.error_at_span(
+                    e.span().start,
+                    "the event ends before it starts: `end` must be after `start`",
+                ));
+            }
+            end
+        }
+        (None, Some(d)) => start.checked_add(d.0).unwrap_or_else(|_| start.clone()),
+        (None, None) if all_day => start
+            .date()
+            .tomorrow()
+            .ok()
+            .and_then(|d| d.to_zoned(tz.clone()).ok())
+            .unwrap_or_else(|| start.clone()),
+        (None, None) => start
+            .checked_add(SignedDuration::from_hours(1))
+            .unwrap_or_else(|_| start.clone()),
+    };
+    Ok(Event {
+        start,
+        end,
+        all_day,
+        location: front.location.clone(),
+        online_url: front.online_url.clone(),
+        registration_url: front.registration_url.clone(),
+        price: front.price.clone(),
+        hosts: front.hosts.clone(),
+        status: front.status.unwrap_or_default(),
+        recurrence: front.recurrence.as_ref().map(|r| r.get_ref().clone()),
+        chat: front.chat.clone(),
+    })
+}
+
+/// An image named in front matter, as a permalink: a file in the page bundle, a path
+/// under `static/` (or the site root), or an `https://` URL.
+fn resolve_image(
+    image: Option<&str>,
+    file: &SourceFile,
+    assets: &[(PathBuf, String)],
+    permalink: &str,
+    config: &Config,
+    key: &str,
+) -> Result<Option<String>, Diagnostic> {
+    let Some(image) = image.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    if image.starts_with("https://") || image.starts_with("http://") {
+        return Ok(Some(image.to_string()));
+    }
+    if let Some(rest) = image.strip_prefix('/') {
+        return Ok(Some(config.base_url.join(rest)));
+    }
+    if assets.iter().any(|(_, name)| name == image) {
+        return Ok(Some(format!("{permalink}{image}")));
+    }
+    Err(file.error_at_key(
+        key,
+        format!(
+            "{key} `{image}` is not a file beside this page: put it in the page's folder (a page bundle, {}/index.md), or write /images/… for a file under static/",
+            file.stem()
+        ),
+    ))
+}
+
+fn sort_pages(list: &mut [usize], by: SortBy, pages: &[Page]) {
+    let key_title = |i: usize| pages[i].title.to_lowercase();
+    match by {
+        SortBy::Date => list.sort_by(|&a, &b| {
+            pages[b]
+                .date
+                .cmp(&pages[a].date)
+                .then_with(|| key_title(a).cmp(&key_title(b)))
+        }),
+        SortBy::Start => list.sort_by(|&a, &b| {
+            pages[a]
+                .date
+                .cmp(&pages[b].date)
+                .then_with(|| key_title(a).cmp(&key_title(b)))
+        }),
+        SortBy::Title | SortBy::Name => list.sort_by_cached_key(|&i| {
+            let name = pages[i].as_member().map_or(&pages[i].title, |m| &m.name);
+            name.to_lowercase()
+        }),
+        SortBy::Weight => list.sort_by(|&a, &b| {
+            pages[a]
+                .weight
+                .cmp(&pages[b].weight)
+                .then_with(|| key_title(a).cmp(&key_title(b)))
+        }),
+    }
+}
+
+/// Pages that share a series, in date order, for series navigation.
+pub fn series_members<'a>(site: &'a Site, series: &str) -> Vec<&'a Page> {
+    let mut list: Vec<&Page> = site
+        .pages
+        .iter()
+        .filter(
+            |p| matches!(&p.details, Details::Article(a) if a.series.as_deref() == Some(series)),
+        )
+        .collect();
+    list.sort_by(|a, b| a.date.cmp(&b.date));
+    list
+}
+
+/// Newsletter issues, oldest first, with their numbers.
+pub fn newsletter_issues(site: &Site) -> Vec<(u32, usize)> {
+    let mut issues: Vec<usize> = site
+        .pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| matches!(&p.details, Details::Article(a) if a.newsletter))
+        .map(|(i, _)| i)
+        .collect();
+    issues.sort_by(|&a, &b| site.pages[a].date.cmp(&site.pages[b].date));
+    let mut numbered = BTreeMap::new();
+    for (n, i) in issues.into_iter().enumerate() {
+        let explicit = match &site.pages[i].details {
+            Details::Article(a) => a.issue,
+            _ => None,
+        };
+        numbered.insert(i, explicit.unwrap_or(n as u32 + 1));
+    }
+    numbered.into_iter().map(|(i, n)| (n, i)).collect()
+}

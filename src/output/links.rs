@@ -1,0 +1,217 @@
+//! The link checker behind `kring check`: renders the site into a scratch folder, then
+//! follows every internal `href`/`src` and `#anchor` in the HTML. `@/` links with an
+//! anchor are checked against the Markdown so the error names the line.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use lol_html::{HtmlRewriter, Settings, element};
+use rayon::prelude::*;
+
+use super::write::Staging;
+use crate::build::{load_site, render_site};
+use crate::error::{Diagnostic, Error, Problems, Result};
+use crate::model::BuildOptions;
+use crate::render::theme::files_under;
+
+pub struct CheckReport {
+    pub pages: usize,
+    pub links: usize,
+}
+
+/// What one HTML file holds: its ids and the URLs it points at.
+#[derive(Default)]
+struct Scan {
+    ids: HashSet<String>,
+    links: Vec<String>,
+}
+
+fn scan(html: &[u8]) -> Scan {
+    let mut ids = HashSet::new();
+    let mut links = Vec::new();
+    {
+        let mut rewriter = HtmlRewriter::new(
+            Settings::new()
+                .append_element_content_handler(element!("[id]", |el| {
+                    if let Some(id) = el.get_attribute("id") {
+                        ids.insert(id);
+                    }
+                    Ok(())
+                }))
+                .append_element_content_handler(element!(
+                    "a[href], link[href], img[src], script[src], source[src], iframe[src]",
+                    |el| {
+                        for attr in ["href", "src"] {
+                            if let Some(v) = el.get_attribute(attr) {
+                                links.push(v);
+                            }
+                        }
+                        Ok(())
+                    }
+                )),
+            |_: &[u8]| {},
+        );
+        let _ = rewriter.write(html);
+        let _ = rewriter.end();
+    }
+    Scan { ids, links }
+}
+
+/// Checks the site at `site_dir`; the scratch folder is removed afterwards.
+pub fn check_site(site_dir: &Path, options: &BuildOptions) -> Result<CheckReport> {
+    let loaded = load_site(site_dir, options)?;
+    let scratch = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
+    let staging = Staging::new(&scratch.path().join("site"))?;
+    render_site(&loaded, &staging)?;
+    let site = &loaded.site;
+    let root = staging.dir().to_path_buf();
+
+    let html_files: Vec<(String, PathBuf)> = files_under(&root)
+        .into_iter()
+        .filter(|(rel, _)| rel.ends_with(".html"))
+        .collect();
+    let scans: HashMap<String, Scan> = html_files
+        .par_iter()
+        .map(|(rel, path)| (rel.clone(), scan(&std::fs::read(path).unwrap_or_default())))
+        .collect();
+    let exists = |rel: &str| root.join(rel).is_file();
+
+    // Which source file each output page came from, for messages.
+    let mut source_of: HashMap<String, PathBuf> = HashMap::new();
+    for p in &site.pages {
+        source_of.insert(format!("{}index.html", p.path), p.file.shown.clone());
+    }
+    for s in &site.sections {
+        if let Some(f) = &s.file {
+            source_of.insert(format!("{}index.html", s.path), f.shown.clone());
+        }
+    }
+
+    let mut problems = Problems::default();
+    // `@/file.md#anchor` links, with their line in the Markdown.
+    let mut reported: HashSet<(String, String)> = HashSet::new();
+    for page in &site.pages {
+        for link in &page.content.links {
+            let (Some(anchor), Some(target)) = (&link.anchor, site.permalink_of(&link.target))
+            else {
+                continue;
+            };
+            let target_file =
+                output_file(target, site.config.base_url.as_str()).unwrap_or_default();
+            let has = scans
+                .get(&target_file)
+                .is_some_and(|s| s.ids.contains(anchor.as_str()));
+            if !has {
+                problems.push(page.file.error_in_body(
+                    link.offset,
+                    format!("link to @/{}#{anchor}: that page has no heading or element with id `{anchor}`", link.target),
+                ));
+                reported.insert((
+                    format!("{}index.html", page.path),
+                    format!("{target}#{anchor}"),
+                ));
+            }
+        }
+    }
+
+    let base = site.config.base_url.as_str();
+    let mut count = 0;
+    let mut per_page: Vec<(&String, &Scan)> = scans.iter().collect();
+    per_page.sort_by_key(|(rel, _)| rel.as_str());
+    for (rel, scan) in per_page {
+        let page_url = format!("{base}{}", rel.trim_end_matches("index.html"));
+        for link in &scan.links {
+            count += 1;
+            if reported.contains(&(rel.clone(), link.clone())) {
+                continue;
+            }
+            let Some(absolute) = internal_url(link, &page_url, base) else {
+                continue;
+            };
+            let (url, anchor) = match absolute.split_once('#') {
+                Some((u, a)) => (u.to_string(), Some(a.to_string())),
+                None => (absolute.clone(), None),
+            };
+            let where_ = source_of
+                .get(rel)
+                .cloned()
+                .unwrap_or_else(|| PathBuf::from(format!("(output) {rel}")));
+            let shown_link = link.as_str();
+            let Some(target) = output_file(&url, base) else {
+                problems.push(Diagnostic::new(
+                    &where_,
+                    format!("links to {shown_link}, which is outside the site's base URL {base}"),
+                ));
+                continue;
+            };
+            if !exists(&target) && !exists(&format!("{target}/index.html")) {
+                problems.push(Diagnostic::new(
+                    &where_,
+                    format!(
+                        "links to {shown_link}, which the build does not produce (no {target})"
+                    ),
+                ));
+                continue;
+            }
+            if let Some(anchor) = anchor.filter(|a| !a.is_empty()) {
+                if let Some(s) = scans.get(&target) {
+                    if !s.ids.contains(&anchor) {
+                        problems.push(Diagnostic::new(&where_, format!("links to {shown_link}, but that page has no element with id `{anchor}`")));
+                    }
+                }
+            }
+        }
+    }
+    problems.into_result()?;
+    Ok(CheckReport {
+        pages: scans.len(),
+        links: count,
+    })
+}
+
+/// A link as an absolute URL when it points into the site; `None` for other hosts and
+/// schemes (`mailto:`, `https://elsewhere`).
+fn internal_url(link: &str, page_url: &str, base: &str) -> Option<String> {
+    let link = link.trim();
+    if link.starts_with(base) {
+        return Some(link.to_string());
+    }
+    if link.starts_with("//")
+        || link.contains(':')
+            && !link.starts_with('/')
+            && !link.starts_with('#')
+            && link.split(':').next().is_some_and(|s| !s.contains('/'))
+    {
+        return None;
+    }
+    if let Some(anchor) = link.strip_prefix('#') {
+        return Some(format!("{page_url}#{anchor}"));
+    }
+    let origin_end = base
+        .find("://")
+        .map(|i| i + 3)
+        .and_then(|i| base[i..].find('/').map(|j| i + j))
+        .unwrap_or(base.len());
+    if link.starts_with('/') {
+        return Some(format!("{}{}", &base[..origin_end], link));
+    }
+    crate::content::markdown::absolute_url(link, page_url, base)
+}
+
+/// The output file an absolute URL of the site names: `…/articles/x/` → `articles/x/index.html`.
+fn output_file(url: &str, base: &str) -> Option<String> {
+    let rel = url.strip_prefix(base)?;
+    let rel = rel.split(['?', '#']).next().unwrap_or("");
+    let rel = percent_decode(rel);
+    Some(if rel.is_empty() || rel.ends_with('/') {
+        format!("{rel}index.html")
+    } else {
+        rel
+    })
+}
+
+fn percent_decode(s: &str) -> String {
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
+}

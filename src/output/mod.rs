@@ -1,0 +1,6 @@
+//! Everything a build writes: pages, sitemap, static files; the atomic output folder.
+
+pub mod links;
+pub mod pages;
+pub mod sitemap;
+pub mod write;

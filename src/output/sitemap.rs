@@ -1,0 +1,64 @@
+//! `sitemap.xml` and `robots.txt`.
+
+use crate::model::Site;
+use crate::time::rfc3339;
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;")
+}
+
+/// Every listed page, section and taxonomy page, with `lastmod` where a page has a date.
+pub fn sitemap(site: &Site) -> String {
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    let mut entry = |loc: &str, lastmod: Option<String>| {
+        out.push_str("  <url>\n    <loc>");
+        out.push_str(&escape(loc));
+        out.push_str("</loc>\n");
+        if let Some(m) = lastmod {
+            out.push_str("    <lastmod>");
+            out.push_str(&m);
+            out.push_str("</lastmod>\n");
+        }
+        out.push_str("  </url>\n");
+    };
+    for s in &site.sections {
+        let newest = s
+            .pages
+            .iter()
+            .filter_map(|&i| {
+                site.pages[i]
+                    .updated
+                    .as_ref()
+                    .or(site.pages[i].date.as_ref())
+            })
+            .max();
+        entry(&s.permalink, newest.map(rfc3339));
+    }
+    for p in site.pages.iter().filter(|p| p.listed()) {
+        entry(
+            &p.permalink,
+            p.updated.as_ref().or(p.date.as_ref()).map(rfc3339),
+        );
+    }
+    for t in &site.taxonomies {
+        entry(&t.permalink, None);
+        for term in &t.terms {
+            entry(&term.permalink, None);
+        }
+    }
+    out.push_str("</urlset>\n");
+    out
+}
+
+pub fn robots(site: &Site) -> String {
+    format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+        site.config.base_url.join("sitemap.xml")
+    )
+}

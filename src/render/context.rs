@@ -1,0 +1,271 @@
+//! What templates see: serializable views of the model. Every page's summary view is made
+//! once per build and shared by every list, term page and function that shows it.
+
+use serde_json::{Value, json};
+
+use crate::content::frontmatter::{Discuss, EventStatus, Location};
+use crate::model::page::Session;
+use crate::model::{Details, Page, Section, Site};
+use crate::time::rfc3339;
+
+/// A person credited on a page: a member (with profile link and avatar) or just a name.
+pub fn person(site: &Site, id: &str) -> Value {
+    match site.members.get(id) {
+        Some(&i) => {
+            let page = &site.pages[i];
+            let m = page.as_member().expect("members map holds members");
+            json!({
+                "id": id, "name": m.name, "permalink": page.permalink, "role": m.role,
+                "avatar": m.avatar, "initials": m.initials(), "is_member": true,
+            })
+        }
+        None => {
+            let term = site
+                .taxonomies
+                .iter()
+                .find(|t| t.name == "authors")
+                .and_then(|t| t.terms.iter().find(|term| term.slug == slug::slugify(id)));
+            json!({
+                "id": id, "name": id, "permalink": term.map(|t| &t.permalink), "role": null,
+                "avatar": null, "initials": initials(id), "is_member": false,
+            })
+        }
+    }
+}
+
+fn initials(name: &str) -> String {
+    let words: Vec<&str> = name
+        .split_whitespace()
+        .filter(|w| w.chars().next().is_some_and(char::is_alphanumeric))
+        .collect();
+    let first = |w: &&str| {
+        w.chars()
+            .next()
+            .map(|c| c.to_uppercase().to_string())
+            .unwrap_or_default()
+    };
+    match words.as_slice() {
+        [] => "?".into(),
+        [one] => first(one),
+        [a, .., b] => format!("{}{}", first(a), first(b)),
+    }
+}
+
+fn term_links(site: &Site, taxonomy: &str, values: &[String]) -> Vec<Value> {
+    values
+        .iter()
+        .map(|v| {
+            let slug = slug::slugify(v);
+            let permalink = site.config.base_url.join(&format!("{taxonomy}/{slug}/"));
+            json!({ "name": v, "slug": slug, "permalink": permalink })
+        })
+        .collect()
+}
+
+fn location(l: &Option<Location>) -> Value {
+    match l {
+        Some(l) => json!({ "name": l.name, "address": l.address, "url": l.url }),
+        None => Value::Null,
+    }
+}
+
+fn status(s: EventStatus) -> &'static str {
+    match s {
+        EventStatus::Scheduled => "scheduled",
+        EventStatus::Cancelled => "cancelled",
+        EventStatus::Postponed => "postponed",
+        EventStatus::MovedOnline => "moved-online",
+    }
+}
+
+fn discuss(d: &Option<Discuss>) -> Value {
+    match d {
+        Some(Discuss::At(url)) => json!(url.0),
+        Some(Discuss::Off) => json!(false),
+        None => Value::Null,
+    }
+}
+
+fn session(s: &Session) -> Value {
+    json!({
+        "title": s.title, "start": rfc3339(&s.start), "end": rfc3339(&s.end),
+        "timezone": s.start.time_zone().iana_name(),
+        "online_url": s.online_url, "location": location(&s.location),
+    })
+}
+
+/// The view of a page in a list: everything but the full content.
+pub fn page_summary(site: &Site, page: &Page) -> Value {
+    let section = &site.sections[page.section];
+    let mut v = json!({
+        "title": page.title,
+        "description": page.description,
+        "permalink": page.permalink,
+        "path": format!("/{}", page.path),
+        "slug": page.slug,
+        "kind": page.kind.name(),
+        "date": page.date.as_ref().map(rfc3339),
+        "updated": page.updated.as_ref().map(rfc3339),
+        "draft": page.draft,
+        "tags": term_links(site, "tags", &page.tags),
+        "taxonomies": page.taxonomies.iter().map(|(k, v)| (k.clone(), Value::from(term_links(site, k, v)))).collect::<serde_json::Map<_, _>>(),
+        "image": page.image,
+        "summary": page.content.summary,
+        "word_count": page.content.word_count,
+        "reading_time": page.reading_minutes(),
+        "extra": page.extra,
+        "section": { "title": section.title, "permalink": section.permalink, "kind": section.kind.name() },
+        "authors": page.authors().iter().map(|a| person(site, a)).collect::<Vec<_>>(),
+    });
+    let details = match &page.details {
+        Details::Article(a) => json!({ "article": {
+            "series": a.series, "discuss": discuss(&a.discuss), "newsletter": a.newsletter, "issue": a.issue,
+        }}),
+        Details::Plain { discuss: d, .. } => json!({ "plain": { "discuss": discuss(d) } }),
+        Details::Masterclass(m) => json!({ "masterclass": {
+            "level": m.level, "price": m.price, "signup_url": m.signup_url,
+            "speakers": m.speakers.iter().map(|s| person(site, s)).collect::<Vec<_>>(),
+            "sessions": m.sessions.iter().map(session).collect::<Vec<_>>(),
+            "discuss": discuss(&m.discuss),
+        }}),
+        Details::Event(e) => json!({ "event": {
+            "start": rfc3339(&e.start), "end": rfc3339(&e.end),
+            "timezone": e.start.time_zone().iana_name(),
+            "all_day": e.all_day, "status": status(e.status),
+            "location": location(&e.location), "online_url": e.online_url,
+            "registration_url": e.registration_url, "price": e.price,
+            "hosts": e.hosts.iter().map(|h| person(site, h)).collect::<Vec<_>>(),
+            "recurrence": e.recurrence, "chat": e.chat,
+            "upcoming": e.end.timestamp() >= site.now.timestamp(),
+        }}),
+        Details::Member(m) => json!({ "member": {
+            "id": m.id, "name": m.name, "role": m.role, "avatar": m.avatar, "initials": m.initials(),
+            "location": m.location, "pronouns": m.pronouns,
+            "links": m.links.iter().map(|(k, u)| json!({ "kind": k, "url": u })).collect::<Vec<_>>(),
+            "skills": term_links(site, "skills", &m.skills),
+            "showcase": m.showcase.iter().map(|s| json!({
+                "title": s.title, "url": s.url, "description": s.description,
+                "image": s.image.as_ref().map(|img| crate::content::markdown::absolute_url(img, &page.permalink, site.config.base_url.as_str()).unwrap_or_else(|| img.clone())),
+            })).collect::<Vec<_>>(),
+            "listed": m.listed,
+        }}),
+    };
+    if let (Value::Object(base), Value::Object(more)) = (&mut v, details) {
+        base.extend(more);
+    }
+    v
+}
+
+/// The full view of a page for its own template: the summary view plus content, table of
+/// contents, neighbours and (for members) what they are credited on.
+pub fn page_full(site: &Site, index: usize, summaries: &[Value]) -> Value {
+    let page = &site.pages[index];
+    let mut v = summaries[index].clone();
+    let obj = v.as_object_mut().expect("summaries are objects");
+    obj.insert("content".into(), Value::from(page.content.html.as_str()));
+    obj.insert(
+        "toc".into(),
+        serde_json::to_value(&page.content.toc).unwrap_or_default(),
+    );
+    let siblings = &site.sections[page.section].pages;
+    if let Some(pos) = siblings.iter().position(|&i| i == index) {
+        let neighbour = |p: Option<&usize>| p.map_or(Value::Null, |&i| link_view(&site.pages[i]));
+        obj.insert(
+            "previous".into(),
+            neighbour(pos.checked_sub(1).and_then(|p| siblings.get(p))),
+        );
+        obj.insert("next".into(), neighbour(siblings.get(pos + 1)));
+    }
+    if let Details::Article(a) = &page.details {
+        if let Some(series) = &a.series {
+            let list: Vec<Value> = crate::model::site::series_members(site, series)
+                .into_iter()
+                .map(|p| json!({ "title": p.title, "permalink": p.permalink, "current": std::ptr::eq(p, page) }))
+                .collect();
+            obj.insert("series_pages".into(), Value::from(list));
+        }
+    }
+    if let Details::Member(m) = &page.details {
+        let credited = |f: &dyn Fn(&Page) -> bool| -> Vec<Value> {
+            site.pages
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.listed() && f(p))
+                .map(|(i, _)| summaries[i].clone())
+                .collect()
+        };
+        let id = m.id.as_str();
+        let has = |list: &[String]| list.iter().any(|x| x == id);
+        obj.insert(
+            "member_articles".into(),
+            Value::from(credited(&|p| has(p.authors()))),
+        );
+        obj.insert(
+            "member_events".into(),
+            Value::from(credited(&|p| p.as_event().is_some_and(|e| has(&e.hosts)))),
+        );
+        obj.insert(
+            "member_masterclasses".into(),
+            Value::from(credited(
+                &|p| matches!(&p.details, Details::Masterclass(mc) if has(&mc.speakers)),
+            )),
+        );
+    }
+    v
+}
+
+fn link_view(page: &Page) -> Value {
+    json!({ "title": page.title, "permalink": page.permalink })
+}
+
+/// A section without its pages (those come per list page, see `output::pages`).
+pub fn section_view(site: &Site, section: &Section) -> Value {
+    json!({
+        "title": section.title,
+        "description": section.description,
+        "permalink": section.permalink,
+        "path": format!("/{}", section.path),
+        "kind": section.kind.name(),
+        "content": section.content.html,
+        "toc": section.content.toc,
+        "extra": section.extra,
+        "page_count": section.pages.len(),
+        "subsections": section.subsections.iter().map(|&i| {
+            let s = &site.sections[i];
+            json!({ "title": s.title, "permalink": s.permalink, "page_count": s.pages.len() })
+        }).collect::<Vec<_>>(),
+    })
+}
+
+/// `site` in every template: navigation and site-wide facts, small on purpose.
+pub fn site_view(site: &Site) -> Value {
+    let mut menu: Vec<(i64, Value)> = site
+        .sections
+        .iter()
+        .filter(|s| s.in_menu && !s.is_home())
+        .map(|s| (s.weight, json!({ "name": s.menu_title.as_ref().unwrap_or(&s.title), "permalink": s.permalink, "path": format!("/{}", s.path) })))
+        .collect();
+    menu.extend(site.pages.iter().filter(|p| p.in_menu).map(|p| {
+        (
+            p.weight,
+            json!({ "name": p.title, "permalink": p.permalink, "path": format!("/{}", p.path) }),
+        )
+    }));
+    menu.sort_by_key(|(w, _)| *w);
+    json!({
+        "title": site.config.title,
+        "description": site.config.description,
+        "base_url": site.config.base_url,
+        "base_path": site.config.base_url.path(),
+        "language": site.config.language,
+        "menu": menu.into_iter().map(|(_, v)| v).collect::<Vec<_>>(),
+        "sections": site.sections.iter().filter(|s| !s.is_home()).map(|s| json!({
+            "title": s.title, "permalink": s.permalink, "kind": s.kind.name(), "page_count": s.pages.len(),
+        })).collect::<Vec<_>>(),
+        "taxonomies": site.taxonomies.iter().map(|t| json!({
+            "name": t.name, "permalink": t.permalink, "term_count": t.terms.len(),
+        })).collect::<Vec<_>>(),
+        "now": rfc3339(&site.now),
+        "generator": concat!("kring ", env!("CARGO_PKG_VERSION")),
+    })
+}

@@ -1,0 +1,359 @@
+//! Tera, loaded with the theme's templates (overridden by the site's), and kring's
+//! functions and filters: `get_url`, `get_page`, `get_section`, `get_taxonomy`, `trans`,
+//! and the `date` filter that writes dates the local way.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use jiff::Zoned;
+use jiff::tz::TimeZone;
+use serde_json::{Value, json};
+use tera::Tera;
+
+use super::context;
+use super::theme::Theme;
+use crate::error::{Diagnostic, Error, Result};
+use crate::model::Site;
+
+/// What the template functions look things up in, shared across render threads.
+pub struct Lookup {
+    pub base_url: String,
+    /// Content path (`articles/x.md`, `articles/_index.md`) → permalink.
+    pub permalinks: HashMap<String, String>,
+    /// Content path → index into `summaries`.
+    pub page_index: HashMap<String, usize>,
+    pub summaries: Arc<Vec<Value>>,
+    /// Content path of `_index.md` → (section view, its listed pages).
+    pub sections: HashMap<String, (Value, Vec<usize>)>,
+    /// Taxonomy name → view with terms (names, permalinks, page counts).
+    pub taxonomies: HashMap<String, Value>,
+}
+
+pub struct Templates {
+    pub tera: Tera,
+    /// Template name → file shown in errors.
+    pub sources: BTreeMap<String, PathBuf>,
+}
+
+impl Templates {
+    pub fn has(&self, name: &str) -> bool {
+        self.sources.contains_key(name)
+    }
+
+    /// Renders `name`; an error names the template file and the page being rendered.
+    pub fn render(&self, name: &str, ctx: &tera::Context, rendering: &str) -> Result<String> {
+        self.tera.render(name, ctx).map_err(|e| {
+            let file = self
+                .sources
+                .get(name)
+                .cloned()
+                .unwrap_or_else(|| PathBuf::from(name));
+            Error::from(Diagnostic::new(
+                file,
+                format!("template error while rendering {rendering}: {}", chain(&e)),
+            ))
+        })
+    }
+}
+
+/// A tera error with its causes: tera puts the useful part ("Variable `x` not found") in
+/// the source chain, not the top message.
+pub fn chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        source = s.source();
+    }
+    out
+}
+
+pub fn load(theme: &Theme, site: &Site, lookup: Arc<Lookup>) -> Result<Templates> {
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    let list: Vec<(String, String)> = theme
+        .templates
+        .iter()
+        .map(|(n, s)| (n.clone(), s.text.clone()))
+        .collect();
+    let sources: BTreeMap<String, PathBuf> = theme
+        .templates
+        .iter()
+        .map(|(n, s)| (n.clone(), s.shown.clone()))
+        .collect();
+    tera.add_raw_templates(list).map_err(|e| {
+        // Parse errors name the template inside the message; point at its file too.
+        let msg = chain(&e);
+        let file = sources
+            .iter()
+            .find(|(name, _)| msg.contains(&format!("'{name}'")))
+            .map(|(_, f)| f.clone())
+            .unwrap_or_else(|| PathBuf::from("templates"));
+        Error::from(Diagnostic::new(file, msg))
+    })?;
+
+    let strings = Strings::new(theme, &site.config.language);
+    register(
+        &mut tera,
+        lookup,
+        strings,
+        site.config.timezone.tz().clone(),
+    );
+    Ok(Templates { tera, sources })
+}
+
+/// UI strings for the site's language, falling back to English.
+#[derive(Clone)]
+pub struct Strings {
+    lang: String,
+    table: Arc<toml::Table>,
+    fallback: Arc<toml::Table>,
+}
+
+impl Strings {
+    pub fn new(theme: &Theme, lang: &str) -> Strings {
+        Strings {
+            lang: lang.to_string(),
+            table: Arc::new(theme.i18n.get(lang).cloned().unwrap_or_default()),
+            fallback: Arc::new(theme.i18n.get("en").cloned().unwrap_or_default()),
+        }
+    }
+    pub fn get(&self, key: &str) -> Option<&toml::Value> {
+        self.table.get(key).or_else(|| self.fallback.get(key))
+    }
+    pub fn text(&self, key: &str) -> Option<&str> {
+        self.get(key).and_then(|v| v.as_str())
+    }
+    fn list(&self, key: &str) -> Vec<String> {
+        self.get(key)
+            .and_then(|v| v.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+fn arg<'a>(
+    args: &'a HashMap<String, Value>,
+    name: &str,
+    function: &str,
+) -> tera::Result<&'a Value> {
+    args.get(name)
+        .ok_or_else(|| tera::Error::msg(format!("{function}() needs a `{name}` argument")))
+}
+
+fn arg_str<'a>(
+    args: &'a HashMap<String, Value>,
+    name: &str,
+    function: &str,
+) -> tera::Result<&'a str> {
+    arg(args, name, function)?
+        .as_str()
+        .ok_or_else(|| tera::Error::msg(format!("{function}(): `{name}` must be a string")))
+}
+
+fn register(tera: &mut Tera, lookup: Arc<Lookup>, strings: Strings, site_tz: TimeZone) {
+    let l = lookup.clone();
+    tera.register_function("get_url", move |args: &HashMap<String, Value>| {
+        let path = arg_str(args, "path", "get_url")?;
+        if let Some(content) = path.strip_prefix("@/") {
+            let (file, anchor) = content
+                .split_once('#')
+                .map_or((content, None), |(f, a)| (f, Some(a)));
+            let url = l.permalinks.get(file).ok_or_else(|| {
+                tera::Error::msg(format!(
+                    "get_url: no content file `{file}` (paths are relative to content/)"
+                ))
+            })?;
+            return Ok(Value::from(match anchor {
+                Some(a) => format!("{url}#{a}"),
+                None => url.clone(),
+            }));
+        }
+        Ok(Value::from(format!(
+            "{}{}",
+            l.base_url,
+            path.trim_start_matches('/')
+        )))
+    });
+
+    let l = lookup.clone();
+    tera.register_function("get_page", move |args: &HashMap<String, Value>| {
+        let path = arg_str(args, "path", "get_page")?.trim_start_matches("@/");
+        l.page_index
+            .get(path)
+            .map(|&i| l.summaries[i].clone())
+            .ok_or_else(|| tera::Error::msg(format!("get_page: no page `{path}` (paths are relative to content/, e.g. articles/welcome.md)")))
+    });
+
+    let l = lookup.clone();
+    tera.register_function("get_section", move |args: &HashMap<String, Value>| {
+        let path = arg_str(args, "path", "get_section")?.trim_start_matches("@/");
+        let limit = args
+            .get("limit")
+            .and_then(Value::as_u64)
+            .map(|n| n as usize);
+        let (view, pages) = l.sections.get(path).ok_or_else(|| {
+            tera::Error::msg(format!(
+                "get_section: no section `{path}` (e.g. articles/_index.md)"
+            ))
+        })?;
+        let mut view = view.clone();
+        let list: Vec<Value> = pages
+            .iter()
+            .take(limit.unwrap_or(usize::MAX))
+            .map(|&i| l.summaries[i].clone())
+            .collect();
+        view.as_object_mut()
+            .expect("section views are objects")
+            .insert("pages".into(), Value::from(list));
+        Ok(view)
+    });
+
+    let l = lookup.clone();
+    tera.register_function("get_taxonomy", move |args: &HashMap<String, Value>| {
+        let name = arg_str(args, "name", "get_taxonomy")?;
+        Ok(l.taxonomies
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| json!({ "name": name, "terms": [] })))
+    });
+
+    let s = strings.clone();
+    tera.register_function("trans", move |args: &HashMap<String, Value>| {
+        let key = arg_str(args, "key", "trans")?;
+        let text = s.text(key).ok_or_else(|| {
+            tera::Error::msg(format!(
+                "trans: no string `{key}` in i18n/{}.toml or i18n/en.toml",
+                s.lang
+            ))
+        })?;
+        // `trans(key="reading_time", n=5)` fills `{n}`.
+        let mut out = text.to_string();
+        for (k, v) in args.iter().filter(|(k, _)| *k != "key") {
+            let v = match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            out = out.replace(&format!("{{{k}}}"), &v);
+        }
+        Ok(Value::from(out))
+    });
+
+    let s = strings;
+    tera.register_filter(
+        "date",
+        move |value: &Value, args: &HashMap<String, Value>| {
+            let text = value
+                .as_str()
+                .ok_or_else(|| tera::Error::msg("date: expects a date string"))?;
+            let tz = match args.get("tz").and_then(Value::as_str) {
+                Some(name) => TimeZone::get(name)
+                    .map_err(|_| tera::Error::msg(format!("date: unknown time zone `{name}`")))?,
+                None => site_tz.clone(),
+            };
+            let zoned = parse_moment(text, &tz)
+                .ok_or_else(|| tera::Error::msg(format!("date: `{text}` is not a date")))?;
+            let format = args.get("format").and_then(Value::as_str).unwrap_or("date");
+            Ok(Value::from(format_date(&zoned, format, &s)))
+        },
+    );
+}
+
+/// A date as templates get them (RFC 3339), in `tz`.
+fn parse_moment(text: &str, tz: &TimeZone) -> Option<Zoned> {
+    if let Ok(ts) = jiff::Timestamp::from_str(text) {
+        return Some(ts.to_zoned(tz.clone()));
+    }
+    jiff::civil::Date::from_str(text)
+        .ok()
+        .and_then(|d| d.to_zoned(tz.clone()).ok())
+}
+
+/// Formats with a named pattern from the UI strings (`date_formats.long` …) or, if the
+/// format is not a name, with that pattern itself. Placeholders: `{weekday}`, `{day}`,
+/// `{month}`, `{month_short}`, `{year}`, `{hour}` (24 h, 2 digits), `{hour12}`, `{minute}`,
+/// `{ampm}`, `{zone}` (abbreviation, e.g. CET), `{iso}`.
+pub fn format_date(z: &Zoned, format: &str, strings: &Strings) -> String {
+    let pattern = strings
+        .get("date_formats")
+        .and_then(|t| t.get(format))
+        .and_then(|v| v.as_str())
+        .map(String::from)
+        .unwrap_or_else(|| format.to_string());
+    let months = strings.list("months");
+    let months_short = strings.list("months_short");
+    let weekdays = strings.list("weekdays");
+    let month = z.month() as usize - 1;
+    let weekday = z.weekday().to_monday_zero_offset() as usize;
+    let hour12 = match z.hour() % 12 {
+        0 => 12,
+        h => h,
+    };
+    let ampm = if z.hour() < 12 { "AM" } else { "PM" };
+    pattern
+        .replace(
+            "{weekday}",
+            weekdays.get(weekday).map_or("", String::as_str),
+        )
+        .replace("{day}", &z.day().to_string())
+        .replace(
+            "{month_short}",
+            months_short.get(month).map_or("", String::as_str),
+        )
+        .replace("{month}", months.get(month).map_or("", String::as_str))
+        .replace("{year}", &z.year().to_string())
+        .replace("{hour12}", &hour12.to_string())
+        .replace("{hour}", &format!("{:02}", z.hour()))
+        .replace("{minute}", &format!("{:02}", z.minute()))
+        .replace("{ampm}", ampm)
+        .replace("{zone}", &z.strftime("%Z").to_string())
+        .replace("{iso}", &z.date().to_string())
+}
+
+/// Builds the lookup tables the template functions use.
+pub fn lookup(site: &Site, summaries: Arc<Vec<Value>>) -> Lookup {
+    let mut permalinks = HashMap::new();
+    let mut page_index = HashMap::new();
+    let mut sections = HashMap::new();
+    for s in &site.sections {
+        permalinks.insert(s.index_file(), s.permalink.clone());
+        sections.insert(
+            s.index_file(),
+            (context::section_view(site, s), s.pages.clone()),
+        );
+    }
+    for (i, p) in site.pages.iter().enumerate() {
+        permalinks.insert(p.file.rel.clone(), p.permalink.clone());
+        page_index.insert(p.file.rel.clone(), i);
+    }
+    let taxonomies = site
+        .taxonomies
+        .iter()
+        .map(|t| {
+            let terms: Vec<Value> = t
+                .terms
+                .iter()
+                .map(|term| json!({ "name": term.name, "slug": term.slug, "permalink": term.permalink, "page_count": term.pages.len() }))
+                .collect();
+            (t.name.clone(), json!({ "name": t.name, "permalink": t.permalink, "terms": terms }))
+        })
+        .collect();
+    Lookup {
+        base_url: site.config.base_url.as_str().to_string(),
+        permalinks,
+        page_index,
+        summaries,
+        sections,
+        taxonomies,
+    }
+}

@@ -1,0 +1,39 @@
+//! Reading the user's text files: UTF-8 checked, TOML errors mapped to file positions.
+
+use std::path::Path;
+
+use crate::error::{Diagnostic, Error, Result};
+
+/// Reads a UTF-8 text file. `shown_as` is the path used in messages (relative to the site).
+pub fn read_text(path: &Path, shown_as: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(shown_as, e))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = valid.len() - valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1) + 1;
+        let mut d = Diagnostic::new(
+            shown_as,
+            "the file is not valid UTF-8: save it as UTF-8 (most editors have this under \"Save with encoding\")",
+        )
+        .at_line(line);
+        d.column = Some(column);
+        d.into()
+    })
+}
+
+/// A TOML error as a diagnostic in the file it came from. `offset` is where the TOML
+/// fragment starts inside `source` (front matter starts after the `+++` line), so the
+/// line and column are those of the whole file.
+pub fn toml_diagnostic(
+    file: &Path,
+    source: &str,
+    offset: usize,
+    error: &toml::de::Error,
+) -> Diagnostic {
+    let message = error.message().trim().to_string();
+    let d = Diagnostic::new(file, message);
+    match error.span() {
+        Some(span) => d.at_offset(source, offset + span.start),
+        None => d,
+    }
+}

@@ -1,0 +1,245 @@
+//! Dates, times and zones as the user writes them, parsed once into jiff's types.
+
+use std::fmt;
+use std::str::FromStr;
+
+use jiff::civil;
+use jiff::tz::{Offset, TimeZone};
+use jiff::{SignedDuration, Timestamp, Zoned};
+use serde::{Deserialize, Serialize};
+
+/// An IANA time zone, e.g. `Europe/Amsterdam`, checked against the tz database.
+#[derive(Clone)]
+pub struct Zone {
+    name: String,
+    tz: TimeZone,
+}
+
+impl Zone {
+    pub fn parse(name: &str) -> Result<Zone, String> {
+        let tz = TimeZone::get(name).map_err(|_| {
+            format!(
+                "unknown time zone `{name}`: use an IANA name such as \"Europe/Amsterdam\", \"Europe/London\" or \"America/New_York\""
+            )
+        })?;
+        Ok(Zone {
+            name: name.to_string(),
+            tz,
+        })
+    }
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    pub fn tz(&self) -> &TimeZone {
+        &self.tz
+    }
+}
+
+impl Default for Zone {
+    fn default() -> Self {
+        Zone {
+            name: "UTC".into(),
+            tz: TimeZone::UTC,
+        }
+    }
+}
+
+impl fmt::Debug for Zone {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.name)
+    }
+}
+
+impl PartialEq for Zone {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}
+
+impl<'de> Deserialize<'de> for Zone {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Zone::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+impl Serialize for Zone {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.name)
+    }
+}
+
+/// A date or date-time as written in front matter, before a time zone makes it an instant.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum WrittenDate {
+    /// `2026-03-14`: a whole day.
+    Date(civil::Date),
+    /// `2026-03-14T19:30:00`: wall-clock time in the page's (or site's) zone.
+    Local(civil::DateTime),
+    /// `2026-03-14T19:30:00+01:00`: an exact instant.
+    Exact(Timestamp, Offset),
+}
+
+impl WrittenDate {
+    pub fn parse(s: &str) -> Result<WrittenDate, String> {
+        let s = s.trim();
+        let bad = || {
+            format!(
+                "`{s}` is not a date: write 2026-03-14, 2026-03-14T19:30:00 or 2026-03-14T19:30:00+01:00"
+            )
+        };
+        if s.len() == 10 {
+            return civil::Date::from_str(s)
+                .map(WrittenDate::Date)
+                .map_err(|_| bad());
+        }
+        let tail = &s[s.len().saturating_sub(6)..];
+        let has_offset = s.ends_with(['Z', 'z'])
+            || (tail.len() == 6
+                && (tail.starts_with('+') || tail.starts_with('-'))
+                && tail.as_bytes()[3] == b':');
+        if has_offset {
+            let ts = Timestamp::from_str(s).map_err(|_| bad())?;
+            let offset = if s.ends_with(['Z', 'z']) {
+                Offset::UTC
+            } else {
+                let sign = if tail.starts_with('-') { -1 } else { 1 };
+                let hours: i32 = tail[1..3].parse().map_err(|_| bad())?;
+                let minutes: i32 = tail[4..6].parse().map_err(|_| bad())?;
+                Offset::from_seconds(sign * (hours * 3600 + minutes * 60)).map_err(|_| bad())?
+            };
+            return Ok(WrittenDate::Exact(ts, offset));
+        }
+        civil::DateTime::from_str(s)
+            .map(WrittenDate::Local)
+            .map_err(|_| bad())
+    }
+
+    pub fn is_date_only(&self) -> bool {
+        matches!(self, WrittenDate::Date(_))
+    }
+
+    /// The moment this date names, read in `tz` where it has no offset of its own; a
+    /// date alone is its midnight. An exact instant keeps its instant, shown in `tz`.
+    pub fn in_zone(&self, tz: &TimeZone) -> Zoned {
+        match *self {
+            WrittenDate::Date(d) => d
+                .to_zoned(tz.clone())
+                .unwrap_or_else(|_| Timestamp::UNIX_EPOCH.to_zoned(tz.clone())),
+            WrittenDate::Local(dt) => dt
+                .to_zoned(tz.clone())
+                .unwrap_or_else(|_| Timestamp::UNIX_EPOCH.to_zoned(tz.clone())),
+            WrittenDate::Exact(ts, _) => ts.to_zoned(tz.clone()),
+        }
+    }
+
+    /// Like [`in_zone`](Self::in_zone), but an exact instant keeps the offset it was written with.
+    pub fn as_written(&self, tz: &TimeZone) -> Zoned {
+        match *self {
+            WrittenDate::Exact(ts, offset) => ts.to_zoned(TimeZone::fixed(offset)),
+            _ => self.in_zone(tz),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for WrittenDate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        // TOML has its own datetime type; people also quote dates. Both are accepted.
+        match toml::Value::deserialize(d)? {
+            toml::Value::Datetime(dt) => {
+                WrittenDate::parse(&dt.to_string()).map_err(serde::de::Error::custom)
+            }
+            toml::Value::String(s) => WrittenDate::parse(&s).map_err(serde::de::Error::custom),
+            other => Err(serde::de::Error::custom(format!(
+                "expected a date like 2026-03-14 or 2026-03-14T19:30:00, found {}",
+                other.type_str()
+            ))),
+        }
+    }
+}
+
+/// A length of time written as `90m`, `2h`, `1h30m` or ISO 8601 `PT1H30M`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WrittenDuration(pub SignedDuration);
+
+impl<'de> Deserialize<'de> for WrittenDuration {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        let parsed = SignedDuration::from_str(s.trim()).map_err(|_| {
+            serde::de::Error::custom(format!(
+                "`{s}` is not a duration: write \"90m\", \"2h\" or \"1h30m\""
+            ))
+        })?;
+        if parsed.is_negative() || parsed.is_zero() {
+            return Err(serde::de::Error::custom(format!(
+                "duration `{s}` must be longer than zero"
+            )));
+        }
+        Ok(WrittenDuration(parsed))
+    }
+}
+
+/// RFC 3339 with the offset, e.g. `2026-03-14T19:30:00+01:00`: what feeds, sitemaps and
+/// `<time datetime>` want, and what templates get for every date.
+pub fn rfc3339(z: &Zoned) -> String {
+    z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_three_shapes_of_date() {
+        assert!(matches!(
+            WrittenDate::parse("2026-03-14"),
+            Ok(WrittenDate::Date(_))
+        ));
+        assert!(matches!(
+            WrittenDate::parse("2026-03-14T19:30:00"),
+            Ok(WrittenDate::Local(_))
+        ));
+        let Ok(WrittenDate::Exact(ts, off)) = WrittenDate::parse("2026-03-14T19:30:00+01:00")
+        else {
+            panic!("offset date-time not parsed");
+        };
+        assert_eq!(ts.to_string(), "2026-03-14T18:30:00Z");
+        assert_eq!(off.seconds(), 3600);
+        assert!(WrittenDate::parse("2026-13-01").is_err());
+        assert!(WrittenDate::parse("next tuesday").is_err());
+    }
+
+    #[test]
+    fn local_time_keeps_wall_clock_across_dst() {
+        let ams = TimeZone::get("Europe/Amsterdam").unwrap();
+        let summer = WrittenDate::parse("2026-07-09T19:30:00")
+            .unwrap()
+            .in_zone(&ams);
+        let winter = WrittenDate::parse("2026-01-08T19:30:00")
+            .unwrap()
+            .in_zone(&ams);
+        assert_eq!(rfc3339(&summer), "2026-07-09T19:30:00+02:00");
+        assert_eq!(rfc3339(&winter), "2026-01-08T19:30:00+01:00");
+    }
+
+    #[test]
+    fn durations_in_friendly_and_iso_form() {
+        for (s, mins) in [("90m", 90), ("2h", 120), ("1h30m", 90), ("PT45M", 45)] {
+            let d: WrittenDuration = toml::from_str::<toml::Table>(&format!("d = \"{s}\""))
+                .unwrap()["d"]
+                .clone()
+                .try_into()
+                .unwrap();
+            assert_eq!(d.0.as_secs() / 60, mins, "{s}");
+        }
+    }
+
+    #[test]
+    fn unknown_zone_is_refused_with_advice() {
+        let err = Zone::parse("Europe/Amsterdm").unwrap_err();
+        assert!(
+            err.contains("Europe/Amsterdm") && err.contains("IANA"),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,81 @@
+//! The example site: builds cleanly, every page is valid HTML5, every internal link
+//! resolves, and nothing is loaded from another host.
+
+mod common;
+
+use common::*;
+use scraper::{Html, Selector};
+
+#[test]
+fn example_site_builds_and_checks_clean() {
+    let (_tmp, site) = fixture("example-site");
+    let out = build_ok(&site);
+    for file in [
+        "index.html",
+        "404.html",
+        "sitemap.xml",
+        "robots.txt",
+        "articles/index.html",
+        "tags/index.html",
+        "authors/index.html",
+        "members/index.html",
+        "events/index.html",
+    ] {
+        assert!(out.join(file).is_file(), "{file} missing");
+    }
+    kring::output::links::check_site(&site, &options())
+        .unwrap_or_else(|e| panic!("kring check failed:\n{e}"));
+}
+
+#[test]
+fn every_page_is_valid_html5_and_loads_nothing_from_elsewhere() {
+    let (_tmp, site) = fixture("example-site");
+    let out = build_ok(&site);
+    let base = "https://destoep.example.org/";
+    let loads = Selector::parse("script[src], link[rel=stylesheet], link[rel=icon], img, iframe, source, video, audio, embed, object").unwrap();
+    let mut pages = 0;
+    for (rel, bytes) in tree(&out) {
+        if !rel.ends_with(".html") {
+            continue;
+        }
+        pages += 1;
+        let html = String::from_utf8(bytes).unwrap();
+        assert!(
+            html.starts_with("<!DOCTYPE html>") || html.starts_with("<!doctype html>"),
+            "{rel}: no doctype"
+        );
+        let doc = Html::parse_document(&html);
+        assert!(
+            doc.errors.is_empty(),
+            "{rel}: HTML5 parse errors: {:?}",
+            doc.errors
+        );
+        for el in doc.select(&loads) {
+            for attr in ["src", "href", "data", "srcset"] {
+                if let Some(url) = el.value().attr(attr) {
+                    let external = (url.starts_with("http") && !url.starts_with(base))
+                        || url.starts_with("//");
+                    assert!(
+                        !external,
+                        "{rel}: <{}> loads {url} from another host",
+                        el.value().name()
+                    );
+                }
+            }
+        }
+        assert!(
+            !html.contains("url(http") && !html.contains("url(//"),
+            "{rel}: CSS loads from another host"
+        );
+    }
+    assert!(pages > 40, "only {pages} pages");
+    for (rel, bytes) in tree(&out) {
+        if rel.ends_with(".css") {
+            let css = String::from_utf8_lossy(&bytes);
+            assert!(
+                !css.contains("url(http") && !css.contains("url(//") && !css.contains("@import"),
+                "{rel} loads from elsewhere"
+            );
+        }
+    }
+}
