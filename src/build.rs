@@ -11,8 +11,8 @@ use crate::content::load;
 use crate::error::{Error, Result};
 use crate::model::{BuildOptions, Site};
 use crate::output::pages::{Counts, Renderer};
-use crate::output::sitemap;
 use crate::output::write::{Staging, check_output_dir};
+use crate::output::{calendar, feeds, sitemap};
 use crate::render::context::page_summary;
 use crate::render::templates;
 use crate::render::theme::{StaticSource, Theme, files_under};
@@ -46,9 +46,9 @@ pub fn load_site(site_dir: &Path, options: &BuildOptions) -> Result<Loaded> {
 pub fn render_site(loaded: &Loaded, staging: &Staging) -> Result<(Counts, usize)> {
     let site = &loaded.site;
     let summaries: Arc<Vec<serde_json::Value>> = Arc::new(
-        site.pages
-            .par_iter()
-            .map(|p| page_summary(site, p))
+        (0..site.pages.len())
+            .into_par_iter()
+            .map(|i| page_summary(site, i))
             .collect(),
     );
     let lookup = Arc::new(templates::lookup(site, summaries.clone()));
@@ -59,6 +59,9 @@ pub fn render_site(loaded: &Loaded, staging: &Staging) -> Result<(Counts, usize)
     let sections = renderer.write_sections(staging)?;
     let taxonomy_pages = renderer.write_taxonomies(staging)?;
     renderer.write_404(staging)?;
+    let strings = templates::Strings::new(&loaded.theme, &site.config.language);
+    let feeds = feeds::write_feeds(site, &strings, staging)?;
+    let calendars = calendar::write_calendars(site, staging)?;
     staging.write("sitemap.xml", sitemap::sitemap(site).as_bytes())?;
     staging.write("robots.txt", sitemap::robots(site).as_bytes())?;
     let static_files = copy_static(site, &loaded.theme, staging)?;
@@ -67,6 +70,8 @@ pub fn render_site(loaded: &Loaded, staging: &Staging) -> Result<(Counts, usize)
             pages,
             sections,
             taxonomy_pages,
+            feeds,
+            calendars,
         },
         static_files,
     ))

@@ -243,6 +243,7 @@ pub enum EventStatus {
     Scheduled,
     Cancelled,
     Postponed,
+    #[serde(alias = "moved")]
     MovedOnline,
 }
 

@@ -2,6 +2,8 @@
 //! from the content (`site::Site::assemble`), read by every output.
 
 pub mod page;
+pub mod recurrence;
+pub mod schedule;
 pub mod section;
 pub mod site;
 pub mod taxonomy;

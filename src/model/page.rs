@@ -130,8 +130,7 @@ pub struct Event {
     pub price: Option<String>,
     pub hosts: Vec<String>,
     pub status: EventStatus,
-    /// The RRULE as written; expanded into occurrences by the calendar output.
-    pub recurrence: Option<String>,
+    pub recurrence: Option<super::recurrence::Recurrence>,
     pub chat: Option<HttpUrl>,
 }
 

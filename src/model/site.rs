@@ -39,6 +39,8 @@ pub struct Site {
     pub members: HashMap<String, usize>,
     /// When this build happened, in the site's time zone.
     pub now: Zoned,
+    /// Events and masterclass sessions, by start.
+    pub schedule: Vec<super::schedule::Happening>,
     pub warnings: Vec<String>,
 }
 
@@ -252,7 +254,7 @@ impl Site {
             .filter(|t| !t.terms.is_empty())
             .collect();
 
-        Ok(Site {
+        let mut site = Site {
             config,
             root: site_dir.to_path_buf(),
             sections,
@@ -260,8 +262,11 @@ impl Site {
             taxonomies,
             members,
             now,
+            schedule: Vec::new(),
             warnings,
-        })
+        };
+        site.schedule = super::schedule::schedule(&site);
+        Ok(site)
     }
 
     pub fn home(&self) -> &Section {
@@ -354,7 +359,10 @@ fn build_section(
         pages: Vec::new(),
         sort_by: f.sort_by.unwrap_or(kind.default_sort()),
         paginate_by: f.paginate_by.filter(|&n| n > 0),
-        feed: f.feed.unwrap_or(true),
+        feed: f.feed.unwrap_or(matches!(
+            kind,
+            Kind::Articles | Kind::Events | Kind::Masterclasses
+        )),
         in_menu: f
             .in_menu
             .unwrap_or(!s.dir.is_empty() && !s.dir.contains('/')),
@@ -641,6 +649,14 @@ fn event(
             .checked_add(SignedDuration::from_hours(1))
             .unwrap_or_else(|_| start.clone()),
     };
+    let recurrence = match &front.recurrence {
+        Some(r) => Some(
+            r.get_ref()
+                .parse()
+                .map_err(|m: String| file.error_at_span(r.span().start, m))?,
+        ),
+        None => None,
+    };
     Ok(Event {
         start,
         end,
@@ -651,7 +667,7 @@ fn event(
         price: front.price.clone(),
         hosts: front.hosts.clone(),
         status: front.status.unwrap_or_default(),
-        recurrence: front.recurrence.as_ref().map(|r| r.get_ref().clone()),
+        recurrence,
         chat: front.chat.clone(),
     })
 }

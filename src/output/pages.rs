@@ -9,9 +9,12 @@ use serde_json::{Value, json};
 use tera::Context;
 
 use super::write::Staging;
+use crate::content::frontmatter::Kind;
 use crate::error::{Diagnostic, Error, MAX_REPORTED, Result};
+use crate::model::schedule::{Happening, upcoming_and_past};
 use crate::model::{Site, Taxonomy};
-use crate::render::context::{page_full, section_view, site_view};
+use crate::output::feeds::{self, FeedLink};
+use crate::render::context::{happening_view, page_full, section_feeds, section_view, site_view};
 use crate::render::templates::Templates;
 
 /// How many files of each kind a render wrote.
@@ -20,6 +23,8 @@ pub struct Counts {
     pub pages: usize,
     pub sections: usize,
     pub taxonomy_pages: usize,
+    pub feeds: usize,
+    pub calendars: usize,
 }
 
 pub struct Renderer<'a> {
@@ -27,6 +32,7 @@ pub struct Renderer<'a> {
     pub templates: &'a Templates,
     pub summaries: Arc<Vec<Value>>,
     base: Context,
+    site_feeds: Vec<FeedLink>,
 }
 
 impl<'a> Renderer<'a> {
@@ -36,16 +42,28 @@ impl<'a> Renderer<'a> {
         base.insert("site", &site_view(site));
         base.insert("lang", &site.config.language);
         base.insert("now", &crate::time::rfc3339(&site.now));
+        let site_feeds = feeds::links_for(
+            &site.config.feeds,
+            site.config.base_url.as_str(),
+            "",
+            &site.config.title,
+            true,
+        );
         Renderer {
             site,
             templates,
             summaries,
             base,
+            site_feeds,
         }
     }
 
-    fn context(&self, permalink: &str) -> Context {
+    fn context(&self, permalink: &str, feeds: &[FeedLink]) -> Context {
         let mut ctx = self.base.clone();
+        // Autodiscovery: the site's feeds, then those of what is being rendered.
+        let mut all: Vec<FeedLink> = self.site_feeds.clone();
+        all.extend(feeds.iter().cloned());
+        ctx.insert("feeds", &all);
         ctx.insert("current_url", permalink);
         let path = permalink
             .strip_prefix(self.site.config.base_url.origin())
@@ -77,7 +95,7 @@ impl<'a> Renderer<'a> {
             )
             .into());
         }
-        let mut ctx = self.context(&page.permalink);
+        let mut ctx = self.context(&page.permalink, &section_feeds(self.site, page.section));
         ctx.insert("page", &page_full(self.site, index, &self.summaries));
         ctx.insert("section", &section_view(self.site, section));
         self.templates
@@ -110,7 +128,8 @@ impl<'a> Renderer<'a> {
             .site
             .sections
             .par_iter()
-            .flat_map_iter(|section| {
+            .enumerate()
+            .flat_map_iter(|(index, section)| {
                 let template = if section.is_home() {
                     self.pick(section.template.as_deref(), "index.html")
                 } else {
@@ -124,7 +143,24 @@ impl<'a> Renderer<'a> {
                         },
                     )
                 };
-                let view = section_view(self.site, section);
+                let mut view = section_view(self.site, section);
+                if section.kind == Kind::Events {
+                    // Events sections list what is coming and what has been, by happening.
+                    let (upcoming, past) = upcoming_and_past(&self.site.schedule, &self.site.now);
+                    let belongs = |h: &&Happening| {
+                        self.site.pages[h.page].section == index || h.session.is_some()
+                    };
+                    let list = |hs: Vec<&Happening>| -> Vec<Value> {
+                        hs.into_iter()
+                            .filter(belongs)
+                            .map(|h| happening_view(self.site, h, &self.summaries))
+                            .collect()
+                    };
+                    view["upcoming"] = Value::from(list(upcoming));
+                    view["past"] = Value::from(list(past));
+                }
+                let section_feed_links = section_feeds(self.site, index);
+                view["feeds"] = serde_json::to_value(&section_feed_links).unwrap_or_default();
                 let rendering = section
                     .file
                     .as_ref()
@@ -138,7 +174,7 @@ impl<'a> Renderer<'a> {
                     &section.permalink,
                     &section.path,
                 ) {
-                    let mut ctx = self.context(&pager.permalink);
+                    let mut ctx = self.context(&pager.permalink, &section_feed_links);
                     let list = self.list(pager.items);
                     let mut section_value = view.clone();
                     section_value["pages"] = Value::from(list.clone());
@@ -207,7 +243,7 @@ impl<'a> Renderer<'a> {
             .collect();
         let taxonomy_value = json!({ "name": taxonomy.name, "permalink": taxonomy.permalink, "terms": terms, "feed": taxonomy.feed });
         let Some(t) = term else {
-            let mut ctx = self.context(&taxonomy.permalink);
+            let mut ctx = self.context(&taxonomy.permalink, &[]);
             ctx.insert("taxonomy", &taxonomy_value);
             let html = self.templates.render(
                 "taxonomy_list.html",
@@ -218,6 +254,17 @@ impl<'a> Renderer<'a> {
             return Ok(1);
         };
         let term = &taxonomy.terms[t];
+        let term_feeds = if taxonomy.feed {
+            feeds::links_for(
+                &self.site.config.feeds,
+                self.site.config.base_url.as_str(),
+                &term.path,
+                &format!("{} — {}", self.site.config.title, term.name),
+                false,
+            )
+        } else {
+            Vec::new()
+        };
         let mut n = 0;
         for pager in paginate(
             &term.pages,
@@ -225,10 +272,10 @@ impl<'a> Renderer<'a> {
             &term.permalink,
             &term.path,
         ) {
-            let mut ctx = self.context(&pager.permalink);
+            let mut ctx = self.context(&pager.permalink, &term_feeds);
             let list = self.list(pager.items);
             ctx.insert("taxonomy", &taxonomy_value);
-            ctx.insert("term", &json!({ "name": term.name, "slug": term.slug, "permalink": term.permalink, "pages": list, "page_count": term.pages.len() }));
+            ctx.insert("term", &json!({ "name": term.name, "slug": term.slug, "permalink": term.permalink, "pages": list, "page_count": term.pages.len(), "feeds": term_feeds }));
             ctx.insert("paginator", &pager.value(list));
             let html = self.templates.render(
                 "taxonomy_term.html",
@@ -242,7 +289,7 @@ impl<'a> Renderer<'a> {
     }
 
     pub fn write_404(&self, out: &Staging) -> Result<()> {
-        let ctx = self.context(&self.site.config.base_url.join("404.html"));
+        let ctx = self.context(&self.site.config.base_url.join("404.html"), &[]);
         let html = self.templates.render("404.html", &ctx, "404.html")?;
         out.write("404.html", html.as_bytes())
     }

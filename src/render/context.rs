@@ -3,9 +3,12 @@
 
 use serde_json::{Value, json};
 
+use super::jsonld;
 use crate::content::frontmatter::{Discuss, EventStatus, Location};
 use crate::model::page::Session;
+use crate::model::schedule::Happening;
 use crate::model::{Details, Page, Section, Site};
+use crate::output::{calendar, feeds};
 use crate::time::rfc3339;
 
 /// A person credited on a page: a member (with profile link and avatar) or just a name.
@@ -94,9 +97,62 @@ fn session(s: &Session) -> Value {
     })
 }
 
+/// An event or masterclass session as lists and the home page show it: its next
+/// occurrence (or its last, once it is over) and the page it belongs to.
+pub fn happening_view(site: &Site, h: &Happening, summaries: &[Value]) -> Value {
+    let (start, end) = h.next(&site.now).unwrap_or_else(|| h.last());
+    let session_title = h.session.and_then(|n| match &site.pages[h.page].details {
+        Details::Masterclass(m) => m.sessions.get(n).and_then(|s| s.title.clone()),
+        _ => None,
+    });
+    json!({
+        "title": h.title,
+        "start": rfc3339(&start),
+        "end": rfc3339(&end),
+        "timezone": start.time_zone().iana_name(),
+        "all_day": h.all_day,
+        "status": status(h.status),
+        "location": location(&h.location),
+        "online_url": h.online_url,
+        "permalink": site.pages[h.page].permalink,
+        "kind": if h.session.is_some() { "session" } else { "event" },
+        "session_title": session_title,
+        "recurring": h.recurrence.is_some(),
+        "upcoming": h.next(&site.now).is_some(),
+        "page": summaries.get(h.page),
+    })
+}
+
+/// Facts about when an event happens, for its page and lists.
+fn event_times(site: &Site, h: &Happening) -> Value {
+    let next = h.next(&site.now);
+    let upcoming: Vec<Value> = h
+        .occurrences
+        .iter()
+        .filter(|s| s.timestamp() >= site.now.timestamp())
+        .take(6)
+        .map(|s| Value::from(rfc3339(s)))
+        .collect();
+    json!({
+        "next_start": next.as_ref().map(|(s, _)| rfc3339(s)),
+        "next_end": next.as_ref().map(|(_, e)| rfc3339(e)),
+        "occurrences": upcoming,
+        "calendar_links": calendar::add_links(site, h),
+        "json_ld": jsonld::embed(&jsonld::event(site, h)),
+    })
+}
+
 /// The view of a page in a list: everything but the full content.
-pub fn page_summary(site: &Site, page: &Page) -> Value {
+pub fn page_summary(site: &Site, index: usize) -> Value {
+    let page = &site.pages[index];
     let section = &site.sections[page.section];
+    let happenings: Vec<&Happening> = match page.kind {
+        crate::content::frontmatter::Kind::Events
+        | crate::content::frontmatter::Kind::Masterclasses => {
+            site.schedule.iter().filter(|h| h.page == index).collect()
+        }
+        _ => Vec::new(),
+    };
     let mut v = json!({
         "title": page.title,
         "description": page.description,
@@ -125,8 +181,15 @@ pub fn page_summary(site: &Site, page: &Page) -> Value {
         Details::Masterclass(m) => json!({ "masterclass": {
             "level": m.level, "price": m.price, "signup_url": m.signup_url,
             "speakers": m.speakers.iter().map(|s| person(site, s)).collect::<Vec<_>>(),
-            "sessions": m.sessions.iter().map(session).collect::<Vec<_>>(),
+            "sessions": m.sessions.iter().zip(&happenings).map(|(s, h)| {
+                let mut v = session(s);
+                v["calendar_links"] = calendar::add_links(site, h);
+                v["upcoming"] = Value::from(h.next(&site.now).is_some());
+                v
+            }).collect::<Vec<_>>(),
             "discuss": discuss(&m.discuss),
+            "ics": site.config.base_url.join(&calendar::page_ics_path(site, index)),
+            "json_ld": jsonld::embed(&Value::from(happenings.iter().map(|h| jsonld::event(site, h)).collect::<Vec<_>>())),
         }}),
         Details::Event(e) => json!({ "event": {
             "start": rfc3339(&e.start), "end": rfc3339(&e.end),
@@ -135,8 +198,9 @@ pub fn page_summary(site: &Site, page: &Page) -> Value {
             "location": location(&e.location), "online_url": e.online_url,
             "registration_url": e.registration_url, "price": e.price,
             "hosts": e.hosts.iter().map(|h| person(site, h)).collect::<Vec<_>>(),
-            "recurrence": e.recurrence, "chat": e.chat,
-            "upcoming": e.end.timestamp() >= site.now.timestamp(),
+            "recurrence": e.recurrence.as_ref().map(|r| r.to_string()), "chat": e.chat,
+            "upcoming": happenings.first().is_some_and(|h| h.next(&site.now).is_some()),
+            "ics": site.config.base_url.join(&calendar::page_ics_path(site, index)),
         }}),
         Details::Member(m) => json!({ "member": {
             "id": m.id, "name": m.name, "role": m.role, "avatar": m.avatar, "initials": m.initials(),
@@ -152,6 +216,11 @@ pub fn page_summary(site: &Site, page: &Page) -> Value {
     };
     if let (Value::Object(base), Value::Object(more)) = (&mut v, details) {
         base.extend(more);
+    }
+    if let (Some(h), Some(Value::Object(event))) = (happenings.first(), v.get_mut("event")) {
+        if let Value::Object(times) = event_times(site, h) {
+            event.extend(times);
+        }
     }
     v
 }
@@ -267,5 +336,25 @@ pub fn site_view(site: &Site) -> Value {
         })).collect::<Vec<_>>(),
         "now": rfc3339(&site.now),
         "generator": concat!("kring ", env!("CARGO_PKG_VERSION")),
+        "feeds": feeds::links_for(&site.config.feeds, site.config.base_url.as_str(), "", &site.config.title, true),
+        "calendar": (!site.schedule.is_empty()).then(|| {
+            let url = site.config.base_url.join(&calendar::calendar_path(site));
+            json!({ "url": url, "webcal": calendar::webcal(&url) })
+        }),
     })
+}
+
+/// The feeds of a section, for autodiscovery and subscribe links (empty when it has none).
+pub fn section_feeds(site: &Site, section: usize) -> Vec<feeds::FeedLink> {
+    if !feeds::section_has_feed(site, section) {
+        return Vec::new();
+    }
+    let s = &site.sections[section];
+    feeds::links_for(
+        &site.config.feeds,
+        site.config.base_url.as_str(),
+        &s.path,
+        &format!("{} — {}", site.config.title, s.title),
+        true,
+    )
 }

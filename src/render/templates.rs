@@ -29,6 +29,8 @@ pub struct Lookup {
     pub sections: HashMap<String, (Value, Vec<usize>)>,
     /// Taxonomy name → view with terms (names, permalinks, page counts).
     pub taxonomies: HashMap<String, Value>,
+    /// Upcoming events and masterclass sessions, soonest first.
+    pub upcoming: Vec<Value>,
 }
 
 pub struct Templates {
@@ -228,6 +230,17 @@ fn register(tera: &mut Tera, lookup: Arc<Lookup>, strings: Strings, site_tz: Tim
             .unwrap_or_else(|| json!({ "name": name, "terms": [] })))
     });
 
+    let l = lookup.clone();
+    tera.register_function("get_events", move |args: &HashMap<String, Value>| {
+        let limit = args
+            .get("limit")
+            .and_then(Value::as_u64)
+            .map_or(usize::MAX, |n| n as usize);
+        Ok(Value::from(
+            l.upcoming.iter().take(limit).cloned().collect::<Vec<_>>(),
+        ))
+    });
+
     let s = strings.clone();
     tera.register_function("trans", move |args: &HashMap<String, Value>| {
         let key = arg_str(args, "key", "trans")?;
@@ -348,7 +361,13 @@ pub fn lookup(site: &Site, summaries: Arc<Vec<Value>>) -> Lookup {
             (t.name.clone(), json!({ "name": t.name, "permalink": t.permalink, "terms": terms }))
         })
         .collect();
+    let (upcoming, _) = crate::model::schedule::upcoming_and_past(&site.schedule, &site.now);
+    let upcoming = upcoming
+        .into_iter()
+        .map(|h| context::happening_view(site, h, &summaries))
+        .collect();
     Lookup {
+        upcoming,
         base_url: site.config.base_url.as_str().to_string(),
         permalinks,
         page_index,

@@ -1,0 +1,511 @@
+//! Feeds: RSS 2.0 for the site, each section and each term of a taxonomy with `feed`;
+//! Atom 1.0 and JSON Feed 1.1 for the site and each section. Every URL in an item's content
+//! is absolute, so feed readers show images and follow links.
+
+use lol_html::{RewriteStrSettings, element, rewrite_str};
+use serde_json::json;
+
+use super::write::Staging;
+use crate::config::FeedConfig;
+use crate::content::frontmatter::Kind;
+use crate::content::markdown::absolute_url;
+use crate::error::Result;
+use crate::model::schedule::upcoming_and_past;
+use crate::model::{Details, Page, Site};
+use crate::render::templates::{Strings, format_date};
+use crate::time::rfc3339;
+
+pub const RSS: &str = "rss.xml";
+pub const ATOM: &str = "atom.xml";
+pub const JSON: &str = "feed.json";
+
+/// One feed's worth of items and where it lives.
+pub struct FeedSource {
+    pub title: String,
+    pub description: String,
+    /// The page the feed belongs to (its permalink).
+    pub home: String,
+    /// Output folder of the feed files: `""`, `articles/`, `tags/moderation/`.
+    pub path: String,
+    pub pages: Vec<usize>,
+    /// Atom and JSON Feed too, not only RSS.
+    pub all_formats: bool,
+}
+
+/// A feed link for `<link rel="alternate">` and subscribe buttons.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FeedLink {
+    pub title: String,
+    pub url: String,
+    /// MIME type: `application/rss+xml`, `application/atom+xml`, `application/feed+json`.
+    #[serde(rename = "type")]
+    pub mime: &'static str,
+}
+
+pub fn links_for(
+    config: &FeedConfig,
+    base: &str,
+    path: &str,
+    title: &str,
+    all_formats: bool,
+) -> Vec<FeedLink> {
+    let mut out = Vec::new();
+    let url = |file: &str| format!("{base}{path}{file}");
+    if config.rss {
+        out.push(FeedLink {
+            title: format!("{title} (RSS)"),
+            url: url(RSS),
+            mime: "application/rss+xml",
+        });
+    }
+    if all_formats && config.atom {
+        out.push(FeedLink {
+            title: format!("{title} (Atom)"),
+            url: url(ATOM),
+            mime: "application/atom+xml",
+        });
+    }
+    if all_formats && config.json {
+        out.push(FeedLink {
+            title: format!("{title} (JSON Feed)"),
+            url: url(JSON),
+            mime: "application/feed+json",
+        });
+    }
+    out
+}
+
+/// Whether a section writes feeds: its `feed` setting, on by default for articles, events
+/// and masterclasses.
+pub fn section_has_feed(site: &Site, section: usize) -> bool {
+    let s = &site.sections[section];
+    !s.is_home() && s.feed
+}
+
+/// Every feed the site has.
+pub fn sources(site: &Site) -> Vec<FeedSource> {
+    let limit = site.config.feeds.limit;
+    let mut out = Vec::new();
+    let mut articles: Vec<usize> = site
+        .pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.kind == Kind::Articles && p.listed())
+        .map(|(i, _)| i)
+        .collect();
+    articles.sort_by(|&a, &b| site.pages[b].date.cmp(&site.pages[a].date));
+    articles.truncate(limit);
+    out.push(FeedSource {
+        title: site.config.title.clone(),
+        description: site.config.description.clone(),
+        home: site.config.base_url.as_str().to_string(),
+        path: String::new(),
+        pages: articles,
+        all_formats: true,
+    });
+    for (i, s) in site.sections.iter().enumerate() {
+        if !section_has_feed(site, i) {
+            continue;
+        }
+        let pages = if s.kind == Kind::Events {
+            // Upcoming first (soonest first), then the archive.
+            let (upcoming, past) = upcoming_and_past(&site.schedule, &site.now);
+            let mut pages: Vec<usize> = Vec::new();
+            for h in upcoming.into_iter().chain(past) {
+                if site.pages[h.page].section == i && !pages.contains(&h.page) {
+                    pages.push(h.page);
+                }
+            }
+            pages
+        } else {
+            s.pages.clone()
+        };
+        out.push(FeedSource {
+            title: format!("{} — {}", site.config.title, s.title),
+            description: s.description.clone().unwrap_or_default(),
+            home: s.permalink.clone(),
+            path: s.path.clone(),
+            pages: pages.into_iter().take(limit).collect(),
+            all_formats: true,
+        });
+    }
+    for t in site.taxonomies.iter().filter(|t| t.feed) {
+        for term in &t.terms {
+            out.push(FeedSource {
+                title: format!("{} — {}", site.config.title, term.name),
+                description: String::new(),
+                home: term.permalink.clone(),
+                path: term.path.clone(),
+                pages: term.pages.iter().copied().take(limit).collect(),
+                all_formats: false,
+            });
+        }
+    }
+    out
+}
+
+/// Makes every `href`, `src` and `srcset` URL in `html` absolute against `page_url`.
+pub fn absolutize(html: &str, page_url: &str, base: &str) -> String {
+    let fix = |v: &str| absolute_url(v, page_url, base).unwrap_or_else(|| v.to_string());
+    let settings = RewriteStrSettings::new()
+        .append_element_content_handler(element!("[href], [src], [poster]", |el| {
+            for attr in ["href", "src", "poster"] {
+                if let Some(v) = el.get_attribute(attr) {
+                    el.set_attribute(attr, &fix(&v))?;
+                }
+            }
+            Ok(())
+        }))
+        .append_element_content_handler(element!("[srcset]", |el| {
+            if let Some(v) = el.get_attribute("srcset") {
+                let fixed: Vec<String> = v
+                    .split(',')
+                    .map(|candidate| {
+                        let candidate = candidate.trim();
+                        match candidate.split_once(' ') {
+                            Some((url, size)) => format!("{} {size}", fix(url)),
+                            None => fix(candidate),
+                        }
+                    })
+                    .collect();
+                el.set_attribute("srcset", &fixed.join(", "))?;
+            }
+            Ok(())
+        }));
+    rewrite_str(html, settings).unwrap_or_else(|_| html.to_string())
+}
+
+/// The HTML of an item: when and where for events and masterclasses, then the content.
+fn item_html(site: &Site, index: usize, strings: &Strings) -> String {
+    let page = &site.pages[index];
+    let body = if site.config.feeds.summary_only {
+        page.content
+            .summary
+            .clone()
+            .or_else(|| {
+                page.description
+                    .clone()
+                    .map(|d| format!("<p>{}</p>", escape(&d)))
+            })
+            .unwrap_or_default()
+    } else {
+        page.content.html.clone()
+    };
+    let mut intro = String::new();
+    let label = |key: &str, fallback: &str| strings.text(key).unwrap_or(fallback).to_string();
+    for h in site.schedule.iter().filter(|h| h.page == index) {
+        let (start, end) = h.next(&site.now).unwrap_or_else(|| h.last());
+        let when = if h.all_day {
+            format_date(&start, "long", strings)
+        } else {
+            format!(
+                "{} – {}",
+                format_date(&start, "datetime", strings),
+                format_date(&end, "time", strings)
+            )
+        };
+        intro.push_str(&format!(
+            "<p><strong>{}:</strong> {} ({})",
+            escape(&label("when", "When")),
+            escape(&when),
+            escape(start.time_zone().iana_name().unwrap_or(""))
+        ));
+        if let Some(l) = &h.location {
+            let place: Vec<&str> = [l.name.as_deref(), l.address.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect();
+            intro.push_str(&format!(
+                "<br><strong>{}:</strong> {}",
+                escape(&label("where", "Where")),
+                escape(&place.join(", "))
+            ));
+        }
+        if let Some(url) = &h.online_url {
+            intro.push_str(&format!(
+                "<br><strong>{}:</strong> <a href=\"{}\">{}</a>",
+                escape(&label("online", "Online")),
+                escape(&url.0),
+                escape(&url.0)
+            ));
+        }
+        intro.push_str("</p>\n");
+    }
+    absolutize(
+        &format!("{intro}{body}"),
+        &page.permalink,
+        site.config.base_url.as_str(),
+    )
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn authors(site: &Site, page: &Page) -> Vec<String> {
+    let names: Vec<String> = match &page.details {
+        Details::Event(e) => e.hosts.iter().map(|h| site.person_name(h)).collect(),
+        Details::Masterclass(m) => m.speakers.iter().map(|h| site.person_name(h)).collect(),
+        _ => page.authors().iter().map(|a| site.person_name(a)).collect(),
+    };
+    if names.is_empty() {
+        vec![site.config.author().to_string()]
+    } else {
+        names
+    }
+}
+
+fn rss(site: &Site, source: &FeedSource, items_html: &[String]) -> String {
+    use rss::extension::atom::{AtomExtension, Link};
+    use rss::extension::dublincore::DublinCoreExtension;
+    let items: Vec<rss::Item> = source
+        .pages
+        .iter()
+        .zip(items_html)
+        .map(|(&i, html)| {
+            let page = &site.pages[i];
+            let mut item = rss::Item::default();
+            item.set_title(page.title.clone());
+            item.set_link(page.permalink.clone());
+            item.set_guid(rss::Guid {
+                value: page.permalink.clone(),
+                permalink: true,
+            });
+            if let Some(d) = &page.date {
+                item.set_pub_date(d.strftime("%a, %d %b %Y %H:%M:%S %z").to_string());
+            }
+            let summary = page
+                .description
+                .clone()
+                .or_else(|| page.content.summary.clone());
+            item.set_description(summary);
+            if !site.config.feeds.summary_only {
+                item.set_content(html.clone());
+            }
+            item.set_categories(
+                page.tags
+                    .iter()
+                    .map(|t| rss::Category {
+                        name: t.clone(),
+                        domain: None,
+                    })
+                    .collect::<Vec<_>>(),
+            );
+            item.set_dublin_core_ext(DublinCoreExtension {
+                creators: authors(site, page),
+                ..Default::default()
+            });
+            item
+        })
+        .collect();
+    let mut channel = rss::Channel::default();
+    channel.set_title(source.title.clone());
+    channel.set_link(source.home.clone());
+    channel.set_description(if source.description.is_empty() {
+        source.title.clone()
+    } else {
+        source.description.clone()
+    });
+    channel.set_language(site.config.language.clone());
+    channel.set_generator(concat!("kring ", env!("CARGO_PKG_VERSION")).to_string());
+    channel.set_last_build_date(site.now.strftime("%a, %d %b %Y %H:%M:%S %z").to_string());
+    let mut self_link = Link::default();
+    self_link.set_rel("self");
+    self_link.set_href(format!(
+        "{}{}{RSS}",
+        site.config.base_url.as_str(),
+        source.path
+    ));
+    self_link.set_mime_type(Some("application/rss+xml".to_string()));
+    channel.set_atom_ext(AtomExtension {
+        links: vec![self_link],
+    });
+    channel.set_items(items);
+    channel.to_string()
+}
+
+fn atom(site: &Site, source: &FeedSource, items_html: &[String]) -> String {
+    use atom_syndication::{Category, Content, Entry, Feed, FixedDateTime, Link, Person, Text};
+    let fixed = |z: &jiff::Zoned| FixedDateTime::parse_from_rfc3339(&rfc3339(z)).ok();
+    let now = fixed(&site.now).expect("the build time is a valid date");
+    let link = |href: String, rel: &str, mime: Option<&str>| {
+        let mut l = Link::default();
+        l.set_href(href);
+        l.set_rel(rel.to_string());
+        l.set_mime_type(mime.map(String::from));
+        l
+    };
+    let entries: Vec<Entry> = source
+        .pages
+        .iter()
+        .zip(items_html)
+        .map(|(&i, html)| {
+            let page = &site.pages[i];
+            let mut e = Entry::default();
+            e.set_id(page.permalink.clone());
+            e.set_title(Text::plain(page.title.clone()));
+            let updated = page
+                .updated
+                .as_ref()
+                .or(page.date.as_ref())
+                .and_then(fixed)
+                .unwrap_or(now);
+            e.set_updated(updated);
+            e.set_published(page.date.as_ref().and_then(fixed));
+            e.set_links(vec![link(
+                page.permalink.clone(),
+                "alternate",
+                Some("text/html"),
+            )]);
+            e.set_authors(
+                authors(site, page)
+                    .into_iter()
+                    .map(|name| Person {
+                        name,
+                        ..Default::default()
+                    })
+                    .collect::<Vec<_>>(),
+            );
+            e.set_categories(
+                page.tags
+                    .iter()
+                    .map(|t| Category {
+                        term: t.clone(),
+                        ..Default::default()
+                    })
+                    .collect::<Vec<_>>(),
+            );
+            if let Some(summary) = &page.description {
+                e.set_summary(Some(Text::plain(summary.clone())));
+            }
+            let mut content = Content::default();
+            content.set_content_type(Some("html".to_string()));
+            content.set_value(Some(html.clone()));
+            e.set_content(Some(content));
+            e
+        })
+        .collect();
+    let updated = source
+        .pages
+        .iter()
+        .filter_map(|&i| {
+            site.pages[i]
+                .updated
+                .as_ref()
+                .or(site.pages[i].date.as_ref())
+        })
+        .filter(|d| d.timestamp() <= site.now.timestamp())
+        .max()
+        .and_then(fixed)
+        .unwrap_or(now);
+    let mut feed = Feed::default();
+    feed.set_id(source.home.clone());
+    feed.set_title(Text::plain(source.title.clone()));
+    if !source.description.is_empty() {
+        feed.set_subtitle(Some(Text::plain(source.description.clone())));
+    }
+    feed.set_updated(updated);
+    feed.set_lang(Some(site.config.language.clone()));
+    feed.set_links(vec![
+        link(source.home.clone(), "alternate", Some("text/html")),
+        link(
+            format!("{}{}{ATOM}", site.config.base_url.as_str(), source.path),
+            "self",
+            Some("application/atom+xml"),
+        ),
+    ]);
+    feed.set_authors(vec![Person {
+        name: site.config.author().to_string(),
+        ..Default::default()
+    }]);
+    feed.set_generator(Some(atom_syndication::Generator {
+        value: "kring".into(),
+        uri: None,
+        version: Some(env!("CARGO_PKG_VERSION").into()),
+    }));
+    feed.set_entries(entries);
+    feed.to_string()
+}
+
+fn json_feed(site: &Site, source: &FeedSource, items_html: &[String]) -> String {
+    let items: Vec<serde_json::Value> = source
+        .pages
+        .iter()
+        .zip(items_html)
+        .map(|(&i, html)| {
+            let page = &site.pages[i];
+            json!({
+                "id": page.permalink,
+                "url": page.permalink,
+                "title": page.title,
+                "content_html": html,
+                "summary": page.description,
+                "image": page.image,
+                "date_published": page.date.as_ref().map(rfc3339),
+                "date_modified": page.updated.as_ref().map(rfc3339),
+                "authors": authors(site, page).into_iter().map(|name| json!({ "name": name })).collect::<Vec<_>>(),
+                "tags": page.tags,
+            })
+        })
+        .collect();
+    let feed = json!({
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": source.title,
+        "home_page_url": source.home,
+        "feed_url": format!("{}{}{JSON}", site.config.base_url.as_str(), source.path),
+        "description": source.description,
+        "language": site.config.language,
+        "authors": [{ "name": site.config.author() }],
+        "items": items,
+    });
+    // JSON Feed readers prefer absent fields to nulls.
+    serde_json::to_string_pretty(&crate::render::jsonld::strip_nulls(feed))
+        .expect("JSON values serialize")
+}
+
+/// Writes every feed; returns how many files.
+pub fn write_feeds(site: &Site, strings: &Strings, out: &Staging) -> Result<usize> {
+    use rayon::prelude::*;
+    let config = &site.config.feeds;
+    let results: Vec<Result<usize>> = sources(site)
+        .into_par_iter()
+        .map(|source| {
+            let html: Vec<String> = source
+                .pages
+                .iter()
+                .map(|&i| item_html(site, i, strings))
+                .collect();
+            let mut n = 0;
+            if config.rss {
+                out.write(
+                    &format!("{}{RSS}", source.path),
+                    rss(site, &source, &html).as_bytes(),
+                )?;
+                n += 1;
+            }
+            if source.all_formats && config.atom {
+                out.write(
+                    &format!("{}{ATOM}", source.path),
+                    atom(site, &source, &html).as_bytes(),
+                )?;
+                n += 1;
+            }
+            if source.all_formats && config.json {
+                out.write(
+                    &format!("{}{JSON}", source.path),
+                    json_feed(site, &source, &html).as_bytes(),
+                )?;
+                n += 1;
+            }
+            Ok(n)
+        })
+        .collect();
+    let mut total = 0;
+    for r in results {
+        total += r?;
+    }
+    Ok(total)
+}

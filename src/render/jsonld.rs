@@ -1,0 +1,163 @@
+//! schema.org JSON-LD for search engines and link previews, as a string ready for a
+//! `<script type="application/ld+json">` (with `</` escaped so it cannot close the script).
+
+use serde_json::{Value, json};
+
+use crate::content::frontmatter::EventStatus;
+use crate::model::Site;
+use crate::model::schedule::Happening;
+use crate::time::rfc3339;
+
+/// Serializes for embedding in HTML.
+pub fn embed(v: &Value) -> String {
+    serde_json::to_string(v)
+        .expect("JSON values serialize")
+        .replace("</", "<\\/")
+}
+
+/// A free-text price as schema.org wants it: "€ 149" → ("149", Some("EUR")), "free" → ("0", None).
+pub fn price(text: &str) -> Option<(String, Option<&'static str>)> {
+    let lower = text.to_lowercase();
+    if ["free", "gratis", "kosteloos"]
+        .iter()
+        .any(|w| lower.contains(w))
+    {
+        return Some(("0".into(), None));
+    }
+    let number: String = text
+        .chars()
+        .skip_while(|c| !c.is_ascii_digit())
+        .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == ',')
+        .collect();
+    if number.is_empty() {
+        return None;
+    }
+    // "12,50" (Dutch) and "12.50" both mean twelve and a half; "1,250" is rare for events.
+    let number = number.trim_end_matches(['.', ',']).replace(',', ".");
+    let currency = if text.contains('€') || lower.contains("eur") {
+        Some("EUR")
+    } else if text.contains('£') || lower.contains("gbp") {
+        Some("GBP")
+    } else if text.contains('$') || lower.contains("usd") {
+        Some("USD")
+    } else {
+        None
+    };
+    Some((number, currency))
+}
+
+/// `Event` for an event page or one masterclass session.
+pub fn event(site: &Site, h: &Happening) -> Value {
+    let page = &site.pages[h.page];
+    let (start, end) = h.next(&site.now).unwrap_or_else(|| h.last());
+    let status = match h.status {
+        EventStatus::Scheduled => "EventScheduled",
+        EventStatus::Cancelled => "EventCancelled",
+        EventStatus::Postponed => "EventPostponed",
+        EventStatus::MovedOnline => "EventMovedOnline",
+    };
+    let physical = h
+        .location
+        .as_ref()
+        .filter(|_| h.status != EventStatus::MovedOnline);
+    let mode = match (physical.is_some(), h.online_url.is_some()) {
+        (true, true) => "MixedEventAttendanceMode",
+        (false, true) => "OnlineEventAttendanceMode",
+        _ => "OfflineEventAttendanceMode",
+    };
+    let mut locations = Vec::new();
+    if let Some(l) = physical {
+        locations.push(json!({ "@type": "Place", "name": l.name.clone().or_else(|| l.address.clone()), "address": l.address, "url": l.url }));
+    }
+    if let Some(url) = &h.online_url {
+        locations.push(json!({ "@type": "VirtualLocation", "url": url }));
+    }
+    let people: &[String] = match &page.details {
+        crate::model::Details::Event(e) => &e.hosts,
+        crate::model::Details::Masterclass(m) => &m.speakers,
+        _ => &[],
+    };
+    let organizer: Value = if people.is_empty() {
+        json!({ "@type": "Organization", "name": site.config.title, "url": site.config.base_url })
+    } else {
+        Value::from(
+            people
+                .iter()
+                .map(|p| {
+                    let url = site
+                        .members
+                        .get(p)
+                        .map(|&i| site.pages[i].permalink.clone());
+                    json!({ "@type": "Person", "name": site.person_name(p), "url": url })
+                })
+                .collect::<Vec<_>>(),
+        )
+    };
+    let (price_text, registration) = match &page.details {
+        crate::model::Details::Event(e) => (
+            e.price.as_deref(),
+            e.registration_url.as_ref().map(|u| u.0.clone()),
+        ),
+        crate::model::Details::Masterclass(m) => (
+            m.price.as_deref(),
+            m.signup_url.as_ref().map(|u| u.0.clone()),
+        ),
+        _ => (None, None),
+    };
+    let offers = price_text.and_then(price).map(|(amount, currency)| {
+        json!({ "@type": "Offer", "price": amount, "priceCurrency": currency, "url": registration.clone().unwrap_or_else(|| page.permalink.clone()) })
+    });
+    let mut v = json!({
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": h.title,
+        "description": page.description,
+        "url": page.permalink,
+        "startDate": if h.all_day { start.date().to_string() } else { rfc3339(&start) },
+        "endDate": if h.all_day { end.date().to_string() } else { rfc3339(&end) },
+        "eventStatus": format!("https://schema.org/{status}"),
+        "eventAttendanceMode": format!("https://schema.org/{mode}"),
+        "location": locations,
+        "organizer": organizer,
+        "image": page.image,
+    });
+    if let Some(o) = offers {
+        v["offers"] = o;
+    }
+    strip_nulls(v)
+}
+
+pub fn strip_nulls(v: Value) -> Value {
+    match v {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, strip_nulls(v)))
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.into_iter().map(strip_nulls).collect()),
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prices_as_schema_org_wants_them() {
+        assert_eq!(price("€ 149"), Some(("149".into(), Some("EUR"))));
+        assert_eq!(price("12,50 EUR"), Some(("12.50".into(), Some("EUR"))));
+        assert_eq!(price("Free"), Some(("0".into(), None)));
+        assert_eq!(price("$20"), Some(("20".into(), Some("USD"))));
+        assert_eq!(price("pay what you want"), None);
+    }
+
+    #[test]
+    fn embedding_cannot_close_the_script() {
+        assert_eq!(
+            embed(&json!({"x": "</script><b>"})),
+            r#"{"x":"<\/script><b>"}"#
+        );
+    }
+}
