@@ -1,7 +1,7 @@
 //! The pipeline, in order: config → content → model → templates → outputs → swap into place.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -11,10 +11,10 @@ use crate::content::load;
 use crate::error::{Error, Result};
 use crate::model::{BuildOptions, Site};
 use crate::output::pages::{Counts, Renderer};
-use crate::output::write::{Staging, check_output_dir};
+use crate::output::write::{Sink, Staging, check_output_dir};
 use crate::output::{calendar, feeds, sitemap};
 use crate::render::context::page_summary;
-use crate::render::templates;
+use crate::render::templates::{self, SharedLookup, Strings, Templates};
 use crate::render::theme::{StaticSource, Theme, files_under};
 
 /// What a build did, for the summary line.
@@ -42,43 +42,89 @@ pub fn load_site(site_dir: &Path, options: &BuildOptions) -> Result<Loaded> {
     Ok(Loaded { site, theme })
 }
 
-/// Renders the whole site into `staging`.
-pub fn render_site(loaded: &Loaded, staging: &Staging) -> Result<(Counts, usize)> {
-    let site = &loaded.site;
-    let summaries: Arc<Vec<serde_json::Value>> = Arc::new(
-        (0..site.pages.len())
-            .into_par_iter()
-            .map(|i| page_summary(site, i))
-            .collect(),
-    );
-    let lookup = Arc::new(templates::lookup(site, summaries.clone()));
-    let templates = templates::load(&loaded.theme, site, lookup)?;
-    let renderer = Renderer::new(site, &templates, summaries);
+/// What rendering needs beyond the model: every page's list view, the lookup tables of the
+/// template functions, and Tera. Made once per build; the dev server keeps it between edits.
+pub struct Rendering {
+    pub summaries: Arc<Vec<serde_json::Value>>,
+    pub lookup: SharedLookup,
+    pub templates: Templates,
+    pub strings: Strings,
+}
 
-    let pages = renderer.write_pages(staging)?;
-    let sections = renderer.write_sections(staging)?;
-    let taxonomy_pages = renderer.write_taxonomies(staging)?;
-    renderer.write_404(staging)?;
-    let strings = templates::Strings::new(&loaded.theme, &site.config.language);
-    let feeds = feeds::write_feeds(site, &strings, staging)?;
-    let calendars = calendar::write_calendars(site, staging)?;
-    staging.write("sitemap.xml", sitemap::sitemap(site).as_bytes())?;
-    staging.write("robots.txt", sitemap::robots(site).as_bytes())?;
-    let static_files = copy_static(site, &loaded.theme, staging)?;
-    Ok((
-        Counts {
-            pages,
-            sections,
-            taxonomy_pages,
-            feeds,
-            calendars,
-        },
-        static_files,
-    ))
+impl Rendering {
+    pub fn new(loaded: &Loaded) -> Result<Rendering> {
+        let site = &loaded.site;
+        let summaries: Arc<Vec<serde_json::Value>> = Arc::new(
+            (0..site.pages.len())
+                .into_par_iter()
+                .map(|i| page_summary(site, i))
+                .collect(),
+        );
+        let lookup: SharedLookup = Arc::new(RwLock::new(Arc::new(templates::lookup(
+            site,
+            summaries.clone(),
+        ))));
+        let templates = templates::load(&loaded.theme, site, lookup.clone())?;
+        let strings = Strings::new(&loaded.theme, &site.config.language);
+        Ok(Rendering {
+            summaries,
+            lookup,
+            templates,
+            strings,
+        })
+    }
+
+    /// After the model changed: list views of `pages` (all when `None`) and the lookup tables.
+    pub fn refresh(&mut self, site: &Site, pages: Option<&[usize]>) {
+        let summaries = match pages {
+            None => (0..site.pages.len())
+                .into_par_iter()
+                .map(|i| page_summary(site, i))
+                .collect(),
+            Some(changed) => {
+                let mut all = (*self.summaries).clone();
+                all.resize(site.pages.len(), serde_json::Value::Null);
+                for &i in changed {
+                    all[i] = page_summary(site, i);
+                }
+                all
+            }
+        };
+        self.summaries = Arc::new(summaries);
+        let fresh = Arc::new(templates::lookup(site, self.summaries.clone()));
+        *self.lookup.write().unwrap_or_else(|e| e.into_inner()) = fresh;
+    }
+
+    pub fn renderer<'a>(&'a self, site: &'a Site) -> Renderer<'a> {
+        Renderer::new(site, &self.templates, self.summaries.clone())
+    }
+}
+
+/// Renders the whole site into `out`.
+pub fn render_site(loaded: &Loaded, out: &dyn Sink) -> Result<(Counts, usize)> {
+    let rendering = Rendering::new(loaded)?;
+    render_with(loaded, &rendering, out)
+}
+
+/// Renders the whole site into `out` with rendering state made earlier.
+pub fn render_with(
+    loaded: &Loaded,
+    rendering: &Rendering,
+    out: &dyn Sink,
+) -> Result<(Counts, usize)> {
+    let site = &loaded.site;
+    let renderer = rendering.renderer(site);
+    let mut counts = renderer.run(&renderer.all_jobs(), out)?;
+    counts.feeds = feeds::write_feeds(site, &rendering.strings, out, |_| true)?;
+    counts.calendars = calendar::write_calendars(site, out)?;
+    out.write("sitemap.xml", sitemap::sitemap(site).as_bytes())?;
+    out.write("robots.txt", sitemap::robots(site).as_bytes())?;
+    let static_files = copy_static(site, &loaded.theme, out)?;
+    Ok((counts, static_files))
 }
 
 /// The theme's static files, then the site's `static/` over them.
-fn copy_static(site: &Site, theme: &Theme, staging: &Staging) -> Result<usize> {
+pub fn copy_static(site: &Site, theme: &Theme, staging: &dyn Sink) -> Result<usize> {
     let mut n = 0;
     for (rel, source) in &theme.static_files {
         match source {

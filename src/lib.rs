@@ -11,6 +11,7 @@ pub mod error;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod serve;
 pub mod text;
 pub mod time;
 

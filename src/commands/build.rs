@@ -36,10 +36,12 @@ pub fn run(args: Args) -> crate::Result<()> {
     }
     let c = report.counts;
     println!(
-        "Built {} pages, {} sections, {} taxonomy pages and {} static files in {:.2} s → {}",
+        "Built {} pages, {} sections, {} taxonomy pages, {} feeds, {} calendars and {} static files in {:.2} s → {}",
         c.pages,
         c.sections,
         c.taxonomy_pages,
+        c.feeds,
+        c.calendars,
         report.static_files,
         report.elapsed.as_secs_f64(),
         report.output.display()

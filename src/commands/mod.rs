@@ -8,6 +8,7 @@ pub mod build;
 pub mod check;
 pub mod init;
 pub mod new;
+pub mod serve;
 
 #[derive(Debug, Parser)]
 #[command(name = "kring", version, about = "A static site generator for newsletter-plus-community hubs", long_about = None)]
@@ -26,6 +27,8 @@ pub enum Command {
     Check(check::Args),
     /// Add a new article, event, member or masterclass with filled-in front matter
     New(new::Args),
+    /// Serve the site on 127.0.0.1 with live reload, rebuilding on every change
+    Serve(serve::Args),
 }
 
 /// The site folder argument shared by the commands: the current folder by default.
@@ -39,5 +42,6 @@ pub fn run(cli: Cli) -> crate::Result<()> {
         Command::Init(args) => init::run(args),
         Command::Check(args) => check::run(args),
         Command::New(args) => new::run(args),
+        Command::Serve(args) => serve::run(args),
     }
 }

@@ -322,7 +322,8 @@ fn read_section(path: &Path, rel: String, dir: String) -> Result<SourceSection, 
     })
 }
 
-fn read_page(path: &Path, rel: String, section_dir: String) -> Result<SourcePage, Diagnostic> {
+/// Reads one page file (the dev server re-reads single pages this way).
+pub fn read_page(path: &Path, rel: String, section_dir: String) -> Result<SourcePage, Diagnostic> {
     let file = read_source(path, rel)?;
     let front = parse_front(&file)?;
     Ok(SourcePage {

@@ -191,35 +191,29 @@ impl Site {
             }
         }
 
-        // Members by id, and section order.
-        let members: HashMap<String, usize> = pages
-            .iter()
-            .enumerate()
-            .filter_map(|(i, p)| p.as_member().map(|m| (m.id.clone(), i)))
-            .collect();
-        for (i, page) in pages.iter().enumerate() {
-            if page.listed() {
-                sections[page.section].pages.push(i);
-            }
-        }
-        for section in &mut sections {
-            sort_pages(&mut section.pages, section.sort_by, &pages);
-            section.subsections.sort_by_key(|&i| i);
-        }
-        let weights: Vec<(i64, String)> = sections
-            .iter()
-            .map(|s| (s.weight, s.title.clone()))
-            .collect();
-        for section in &mut sections {
-            section
-                .subsections
-                .sort_by(|&a, &b| weights[a].cmp(&weights[b]));
-        }
+        problems.into_result()?;
+        let mut site = Site {
+            config,
+            root: site_dir.to_path_buf(),
+            sections,
+            pages,
+            taxonomies: Vec::new(),
+            members: HashMap::new(),
+            now,
+            schedule: Vec::new(),
+            warnings,
+        };
+        site.link()?;
+        Ok(site)
+    }
 
-        // Taxonomies.
-        for page in &pages {
+    /// Everything derived from the pages as a whole: members by id, each section's pages in
+    /// order, taxonomies and the schedule. Run after any page changed.
+    pub fn link(&mut self) -> Result<()> {
+        let mut problems = Problems::default();
+        for page in &self.pages {
             for name in page.taxonomies.keys() {
-                if !config.taxonomies.contains_key(name) {
+                if !self.config.taxonomies.contains_key(name) {
                     problems.push(page.file.error_at_key(
                         "taxonomies",
                         format!("taxonomy `{name}` is not declared: add `{name} = {{}}` under [taxonomies] in kring.toml"),
@@ -228,6 +222,36 @@ impl Site {
             }
         }
         problems.into_result()?;
+        let pages = &self.pages;
+        self.members = pages
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| p.as_member().map(|m| (m.id.clone(), i)))
+            .collect();
+        for section in &mut self.sections {
+            section.pages.clear();
+        }
+        for (i, page) in pages.iter().enumerate() {
+            if page.listed() {
+                self.sections[page.section].pages.push(i);
+            }
+        }
+        for section in &mut self.sections {
+            sort_pages(&mut section.pages, section.sort_by, pages);
+        }
+        let weights: Vec<(i64, String)> = self
+            .sections
+            .iter()
+            .map(|s| (s.weight, s.title.clone()))
+            .collect();
+        for section in &mut self.sections {
+            section
+                .subsections
+                .sort_by(|&a, &b| weights[a].cmp(&weights[b]).then(a.cmp(&b)));
+        }
+
+        let config = &self.config;
+        let members = &self.members;
         let mut names: Vec<&str> = taxonomy::BUILT_IN.to_vec();
         names.extend(
             config
@@ -236,13 +260,13 @@ impl Site {
                 .map(String::as_str)
                 .filter(|n| !taxonomy::BUILT_IN.contains(n)),
         );
-        let taxonomies = names
+        self.taxonomies = names
             .into_par_iter()
             .map(|name| {
                 let settings = config.taxonomies.get(name);
                 let feed = settings.map_or(name == "tags", |t| t.feed);
                 let paginate_by = settings.and_then(|t| t.paginate_by);
-                taxonomy::collect(name, &pages, &base, feed, paginate_by, |value| {
+                taxonomy::collect(name, pages, &config.base_url, feed, paginate_by, |value| {
                     if name == "authors" {
                         if let Some(&m) = members.get(value) {
                             return pages[m].title.clone();
@@ -253,20 +277,70 @@ impl Site {
             })
             .filter(|t| !t.terms.is_empty())
             .collect();
+        self.schedule = super::schedule::schedule(self);
+        Ok(())
+    }
 
-        let mut site = Site {
-            config,
-            root: site_dir.to_path_buf(),
-            sections,
-            pages,
-            taxonomies,
-            members,
-            now,
-            schedule: Vec::new(),
-            warnings,
+    /// Content path → permalink of every section and page, for `@/` links.
+    fn permalinks(&self) -> Permalinks {
+        let mut links = HashMap::new();
+        for s in &self.sections {
+            links.insert(s.index_file(), s.permalink.clone());
+        }
+        for p in &self.pages {
+            links.insert(p.file.rel.clone(), p.permalink.clone());
+            if let Some(dir) = p.file.rel.strip_suffix("/index.md") {
+                links.insert(dir.to_string(), p.permalink.clone());
+            }
+        }
+        Permalinks(links)
+    }
+
+    /// The dev server's fast path for an edited page: the page is rebuilt from `source` and
+    /// replaces page `index`, then the site is re-linked. `Ok(false)` when the edit changes
+    /// more than one page can (its URL, whether it is published), and a full rebuild is due.
+    pub fn update_page(
+        &mut self,
+        index: usize,
+        source: SourcePage,
+        options: &BuildOptions,
+    ) -> Result<bool> {
+        let old = &self.pages[index];
+        if source.file.rel != old.file.rel {
+            return Ok(false);
+        }
+        let section = old.section;
+        let kind = self.sections[section].kind;
+        let built = build_page(
+            source,
+            section,
+            kind,
+            &self.sections[section],
+            &self.config,
+            &self.now,
+            options,
+        )
+        .map_err(crate::error::Error::Input)?;
+        let Some(mut page) = built else {
+            return Ok(false);
         };
-        site.schedule = super::schedule::schedule(&site);
-        Ok(site)
+        if page.path != old.path || page.listed() != old.listed() {
+            return Ok(false);
+        }
+        let links = self.permalinks();
+        let opts = MarkdownOptions {
+            smart_punctuation: self.config.markdown.smart_punctuation,
+            page_permalink: &page.permalink,
+            base_url: self.config.base_url.as_str(),
+        };
+        let (rendered, broken) = markdown::render(page.file.body(), &opts, &links);
+        let mut problems = Problems::default();
+        problems.extend(broken.into_iter().map(|b| broken_link(&page.file, b)));
+        problems.into_result()?;
+        page.content = rendered;
+        self.pages[index] = page;
+        self.link()?;
+        Ok(true)
     }
 
     pub fn home(&self) -> &Section {

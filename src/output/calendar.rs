@@ -57,7 +57,7 @@ pub fn calendar(site: &Site, name: &str, items: &[&Happening]) -> String {
             entry.2 = entry.2.max(last);
         }
     }
-    let text = cal.done().to_string();
+    let text = refold(&cal.done().to_string());
     // VTIMEZONEs go before the events that use them.
     let zones_text: String = zones
         .iter()
@@ -67,6 +67,45 @@ pub fn calendar(site: &Site, name: &str, items: &[&Happening]) -> String {
         Some(at) => format!("{}{}{}", &text[..at], zones_text, &text[at..]),
         None => text.replace("END:VCALENDAR", &format!("{zones_text}END:VCALENDAR")),
     }
+}
+
+/// Folds content lines at 75 octets (RFC 5545 §3.1), counting the space that starts a
+/// continuation line and never splitting a character. The icalendar crate folds too, but
+/// can leave 76-octet lines and lines ending in a space, which some parsers trim; so its
+/// folding is undone and done again here.
+pub fn refold(text: &str) -> String {
+    let unfolded = text.replace("\r\n ", "");
+    let mut out = String::with_capacity(unfolded.len() + unfolded.len() / 70 * 3);
+    for line in unfolded.split_terminator("\r\n") {
+        let mut rest = line;
+        let mut limit = 75;
+        while rest.len() > limit {
+            let mut cut = limit;
+            while !rest.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            // Prefer not to end a line, or start the next, with a space.
+            let mut nicer = cut;
+            while nicer > limit - 8
+                && (rest[..nicer].ends_with(' ') || rest[nicer..].starts_with(' '))
+            {
+                nicer -= 1;
+                while !rest.is_char_boundary(nicer) {
+                    nicer -= 1;
+                }
+            }
+            if !(rest[..nicer].ends_with(' ') || rest[nicer..].starts_with(' ')) {
+                cut = nicer;
+            }
+            out.push_str(&rest[..cut]);
+            out.push_str("\r\n ");
+            rest = &rest[cut..];
+            limit = 74;
+        }
+        out.push_str(rest);
+        out.push_str("\r\n");
+    }
+    out
 }
 
 /// The named zone of a time, unless it is UTC (written as `…Z` instead).
@@ -218,7 +257,7 @@ fn vtimezone(name: &str, tz: &TimeZone, from: i16, to: i16) -> String {
 }
 
 /// Writes the site calendar and one file per event and masterclass; returns the count.
-pub fn write_calendars(site: &Site, out: &crate::output::write::Staging) -> crate::Result<usize> {
+pub fn write_calendars(site: &Site, out: &dyn crate::output::write::Sink) -> crate::Result<usize> {
     if site.schedule.is_empty() {
         return Ok(0);
     }

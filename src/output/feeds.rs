@@ -5,9 +5,9 @@
 use lol_html::{RewriteStrSettings, element, rewrite_str};
 use serde_json::json;
 
-use super::write::Staging;
+use super::write::Sink;
 use crate::config::FeedConfig;
-use crate::content::frontmatter::Kind;
+use crate::content::frontmatter::{EventStatus, Kind};
 use crate::content::markdown::absolute_url;
 use crate::error::Result;
 use crate::model::schedule::upcoming_and_past;
@@ -146,7 +146,11 @@ pub fn sources(site: &Site) -> Vec<FeedSource> {
 
 /// Makes every `href`, `src` and `srcset` URL in `html` absolute against `page_url`.
 pub fn absolutize(html: &str, page_url: &str, base: &str) -> String {
-    let fix = |v: &str| absolute_url(v, page_url, base).unwrap_or_else(|| v.to_string());
+    // In a feed an `#anchor` resolves against the feed's address, so it gets the page's too.
+    let fix = |v: &str| match v.strip_prefix('#') {
+        Some(anchor) => format!("{page_url}#{anchor}"),
+        None => absolute_url(v, page_url, base).unwrap_or_else(|| v.to_string()),
+    };
     let settings = RewriteStrSettings::new()
         .append_element_content_handler(element!("[href], [src], [poster]", |el| {
             for attr in ["href", "src", "poster"] {
@@ -195,6 +199,15 @@ fn item_html(site: &Site, index: usize, strings: &Strings) -> String {
     let label = |key: &str, fallback: &str| strings.text(key).unwrap_or(fallback).to_string();
     for h in site.schedule.iter().filter(|h| h.page == index) {
         let (start, end) = h.next(&site.now).unwrap_or_else(|| h.last());
+        let status = match h.status {
+            EventStatus::Cancelled => Some(label("status_cancelled", "Cancelled")),
+            EventStatus::Postponed => Some(label("status_postponed", "Postponed")),
+            EventStatus::MovedOnline => Some(label("status_moved_online", "Moved online")),
+            EventStatus::Scheduled => None,
+        };
+        if let Some(status) = status {
+            intro.push_str(&format!("<p><strong>{}</strong></p>\n", escape(&status)));
+        }
         let when = if h.all_day {
             format_date(&start, "long", strings)
         } else {
@@ -466,12 +479,18 @@ fn json_feed(site: &Site, source: &FeedSource, items_html: &[String]) -> String 
         .expect("JSON values serialize")
 }
 
-/// Writes every feed; returns how many files.
-pub fn write_feeds(site: &Site, strings: &Strings, out: &Staging) -> Result<usize> {
+/// Writes the feeds `wanted` selects (all, for a build); returns how many files.
+pub fn write_feeds(
+    site: &Site,
+    strings: &Strings,
+    out: &dyn Sink,
+    wanted: impl Fn(&FeedSource) -> bool + Sync,
+) -> Result<usize> {
     use rayon::prelude::*;
     let config = &site.config.feeds;
     let results: Vec<Result<usize>> = sources(site)
         .into_par_iter()
+        .filter(|source| wanted(source))
         .map(|source| {
             let html: Vec<String> = source
                 .pages

@@ -14,6 +14,7 @@ use crate::error::{Diagnostic, Error, Problems, Result};
 use crate::model::BuildOptions;
 use crate::render::theme::files_under;
 
+#[derive(Debug)]
 pub struct CheckReport {
     pub pages: usize,
     pub links: usize,

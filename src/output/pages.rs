@@ -2,13 +2,14 @@
 //! term pages, the home page and 404. Pages are rendered in parallel and written as soon as
 //! they are rendered, so the build never holds the whole site's HTML.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde_json::{Value, json};
 use tera::Context;
 
-use super::write::Staging;
+use super::write::Sink;
 use crate::content::frontmatter::Kind;
 use crate::error::{Diagnostic, Error, MAX_REPORTED, Result};
 use crate::model::schedule::{Happening, upcoming_and_past};
@@ -16,6 +17,34 @@ use crate::model::{Site, Taxonomy};
 use crate::output::feeds::{self, FeedLink};
 use crate::render::context::{happening_view, page_full, section_feeds, section_view, site_view};
 use crate::render::templates::Templates;
+
+/// One unit of HTML output. A full build runs them all; the dev server runs the few an
+/// edit affects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Job {
+    Page(usize),
+    /// Every list page of a section (the home page is the root section).
+    Section(usize),
+    TaxonomyList(usize),
+    /// Every list page of a term: (taxonomy, term).
+    Term(usize, usize),
+    NotFound,
+}
+
+struct SectionPrep {
+    template: String,
+    view: Value,
+    feeds: Vec<FeedLink>,
+    pager_count: usize,
+    rendering: String,
+}
+
+fn pager_count(items: usize, per_page: Option<usize>) -> usize {
+    match per_page {
+        Some(n) if n > 0 && items > 0 => items.div_ceil(n),
+        _ => 1,
+    }
+}
 
 /// How many files of each kind a render wrote.
 #[derive(Debug, Default, Clone, Copy)]
@@ -73,21 +102,52 @@ impl<'a> Renderer<'a> {
     }
 
     /// The template to use: `wanted` if the theme or site has it, else `fallback`.
-    fn pick<'t>(&self, wanted: Option<&'t str>, fallback: &'t str) -> &'t str {
+    fn pick(&self, wanted: Option<&'a str>, fallback: &'a str) -> &'a str {
         match wanted {
             Some(t) if self.templates.has(t) => t,
             _ => fallback,
         }
     }
 
+    fn page_template(&self, index: usize) -> &'a str {
+        let page = &self.site.pages[index];
+        let section = &self.site.sections[page.section];
+        page.template
+            .as_deref()
+            .or(section.page_template.as_deref())
+            .unwrap_or(page.kind.page_template())
+    }
+
+    fn section_template(&self, index: usize) -> &'a str {
+        let section = &self.site.sections[index];
+        if section.is_home() {
+            self.pick(section.template.as_deref(), "index.html")
+        } else {
+            let by_kind = section.kind.section_template();
+            let fallback = if self.templates.has(by_kind) {
+                by_kind
+            } else {
+                "section.html"
+            };
+            self.pick(section.template.as_deref(), fallback)
+        }
+    }
+
+    /// The template a job renders with.
+    pub fn template_of(&self, job: Job) -> Option<String> {
+        Some(match job {
+            Job::Page(i) => self.page_template(i).to_string(),
+            Job::Section(i) => self.section_template(i).to_string(),
+            Job::TaxonomyList(_) => "taxonomy_list.html".into(),
+            Job::Term(..) => "taxonomy_term.html".into(),
+            Job::NotFound => "404.html".into(),
+        })
+    }
+
     pub fn render_page(&self, index: usize) -> Result<String> {
         let page = &self.site.pages[index];
         let section = &self.site.sections[page.section];
-        let template = page
-            .template
-            .as_deref()
-            .or(section.page_template.as_deref())
-            .unwrap_or(page.kind.page_template());
+        let template = self.page_template(index);
         if !self.templates.has(template) {
             return Err(Diagnostic::new(
                 &page.file.shown,
@@ -102,158 +162,181 @@ impl<'a> Renderer<'a> {
             .render(template, &ctx, &page.file.shown.display().to_string())
     }
 
-    /// Writes every page; returns how many.
-    pub fn write_pages(&self, out: &Staging) -> Result<usize> {
-        let errors: Vec<Error> = (0..self.site.pages.len())
-            .into_par_iter()
-            .filter_map(|i| {
-                let page = &self.site.pages[i];
-                let result = self.render_page(i).and_then(|html| {
-                    out.write(&format!("{}index.html", page.path), html.as_bytes())?;
-                    for (from, name) in &page.assets {
-                        out.copy(from, &format!("{}{}", page.path, name))?;
-                    }
-                    Ok(())
-                });
-                result.err()
-            })
-            .collect();
-        collect(errors)?;
-        Ok(self.site.pages.len())
+    /// Everything a full build renders.
+    pub fn all_jobs(&self) -> Vec<Job> {
+        let mut jobs: Vec<Job> = (0..self.site.pages.len()).map(Job::Page).collect();
+        jobs.extend((0..self.site.sections.len()).map(Job::Section));
+        for (t, taxonomy) in self.site.taxonomies.iter().enumerate() {
+            jobs.push(Job::TaxonomyList(t));
+            jobs.extend((0..taxonomy.terms.len()).map(|term| Job::Term(t, term)));
+        }
+        jobs.push(Job::NotFound);
+        jobs
     }
 
-    /// Writes every section's list pages (the home page is the root section).
-    pub fn write_sections(&self, out: &Staging) -> Result<usize> {
-        let errors: Vec<Error> = self
-            .site
-            .sections
+    /// Renders and writes `jobs` in parallel; every failure is reported, not just the first.
+    pub fn run(&self, jobs: &[Job], out: &dyn Sink) -> Result<Counts> {
+        // A section or term with many list pages is split so its pagers render in parallel.
+        let mut units: Vec<(Job, usize)> = Vec::with_capacity(jobs.len());
+        let mut sections: HashMap<usize, SectionPrep> = HashMap::new();
+        for &job in jobs {
+            match job {
+                Job::Section(i) => {
+                    let prep = self.prepare_section(i);
+                    units.extend((0..prep.pager_count).map(|n| (job, n)));
+                    sections.insert(i, prep);
+                }
+                Job::Term(t, term) => {
+                    let taxonomy = &self.site.taxonomies[t];
+                    let n = pager_count(taxonomy.terms[term].pages.len(), taxonomy.paginate_by);
+                    units.extend((0..n).map(|k| (job, k)));
+                }
+                other => units.push((other, 0)),
+            }
+        }
+        let results: Vec<Result<Job>> = units
             .par_iter()
-            .enumerate()
-            .flat_map_iter(|(index, section)| {
-                let template = if section.is_home() {
-                    self.pick(section.template.as_deref(), "index.html")
-                } else {
-                    let by_kind = section.kind.section_template();
-                    self.pick(
-                        section.template.as_deref(),
-                        if self.templates.has(by_kind) {
-                            by_kind
-                        } else {
-                            "section.html"
-                        },
-                    )
-                };
-                let mut view = section_view(self.site, section);
-                if section.kind == Kind::Events {
-                    // Events sections list what is coming and what has been, by happening.
-                    let (upcoming, past) = upcoming_and_past(&self.site.schedule, &self.site.now);
-                    let belongs = |h: &&Happening| {
-                        self.site.pages[h.page].section == index || h.session.is_some()
-                    };
-                    let list = |hs: Vec<&Happening>| -> Vec<Value> {
-                        hs.into_iter()
-                            .filter(belongs)
-                            .map(|h| happening_view(self.site, h, &self.summaries))
-                            .collect()
-                    };
-                    view["upcoming"] = Value::from(list(upcoming));
-                    view["past"] = Value::from(list(past));
-                }
-                let section_feed_links = section_feeds(self.site, index);
-                view["feeds"] = serde_json::to_value(&section_feed_links).unwrap_or_default();
-                let rendering = section
-                    .file
-                    .as_ref()
-                    .map_or(format!("content/{}", section.index_file()), |f| {
-                        f.shown.display().to_string()
-                    });
-                let mut errors = Vec::new();
-                for pager in paginate(
-                    &section.pages,
-                    section.paginate_by,
-                    &section.permalink,
-                    &section.path,
-                ) {
-                    let mut ctx = self.context(&pager.permalink, &section_feed_links);
-                    let list = self.list(pager.items);
-                    let mut section_value = view.clone();
-                    section_value["pages"] = Value::from(list.clone());
-                    ctx.insert("section", &section_value);
-                    ctx.insert("paginator", &pager.value(list));
-                    if let Err(e) = self
-                        .templates
-                        .render(template, &ctx, &rendering)
-                        .and_then(|html| out.write(&pager.file, html.as_bytes()))
-                    {
-                        errors.push(e);
-                    }
-                }
-                for asset in &section.assets {
-                    let name = asset
-                        .file_name()
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .unwrap_or_default();
-                    if let Err(e) = out.copy(asset, &format!("{}{}", section.path, name)) {
-                        errors.push(e);
-                    }
-                }
-                errors
-            })
+            .map(|&(job, n)| self.run_one(job, n, &sections, out).map(|_| job))
             .collect();
-        collect(errors)?;
-        Ok(self.site.sections.len())
-    }
-
-    /// Writes each taxonomy's list and each term's pages.
-    pub fn write_taxonomies(&self, out: &Staging) -> Result<usize> {
-        let jobs: Vec<(&Taxonomy, Option<usize>)> = self
-            .site
-            .taxonomies
-            .iter()
-            .flat_map(|t| {
-                std::iter::once((t, None)).chain((0..t.terms.len()).map(move |i| (t, Some(i))))
-            })
-            .collect();
-        let written: Vec<Result<usize>> = jobs
-            .par_iter()
-            .map(|&(taxonomy, term)| self.write_taxonomy_page(taxonomy, term, out))
-            .collect();
-        let mut count = 0;
+        let mut counts = Counts::default();
         let mut errors = Vec::new();
-        for w in written {
-            match w {
-                Ok(n) => count += n,
+        for r in results {
+            match r {
+                Ok(Job::Page(_)) => counts.pages += 1,
+                Ok(Job::Section(_)) => counts.sections += 1,
+                Ok(Job::TaxonomyList(_) | Job::Term(..)) => counts.taxonomy_pages += 1,
+                Ok(Job::NotFound) => {}
                 Err(e) => errors.push(e),
             }
         }
         collect(errors)?;
-        Ok(count)
+        Ok(counts)
     }
 
-    fn write_taxonomy_page(
+    fn run_one(
         &self,
-        taxonomy: &Taxonomy,
-        term: Option<usize>,
-        out: &Staging,
-    ) -> Result<usize> {
+        job: Job,
+        pager: usize,
+        sections: &HashMap<usize, SectionPrep>,
+        out: &dyn Sink,
+    ) -> Result<()> {
+        match job {
+            Job::Page(i) => {
+                let page = &self.site.pages[i];
+                let html = self.render_page(i)?;
+                out.write(&format!("{}index.html", page.path), html.as_bytes())?;
+                for (from, name) in &page.assets {
+                    out.copy(from, &format!("{}{}", page.path, name))?;
+                }
+                Ok(())
+            }
+            Job::Section(i) => self.write_section_pager(i, pager, &sections[&i], out),
+            Job::TaxonomyList(t) => self.write_taxonomy_list(t, out),
+            Job::Term(t, term) => self.write_term_pager(t, term, pager, out),
+            Job::NotFound => {
+                let ctx = self.context(&self.site.config.base_url.join("404.html"), &[]);
+                let html = self.templates.render("404.html", &ctx, "404.html")?;
+                out.write("404.html", html.as_bytes())
+            }
+        }
+    }
+
+    /// What every list page of a section shares: template, view, feeds.
+    fn prepare_section(&self, index: usize) -> SectionPrep {
+        let section = &self.site.sections[index];
+        let template = self.section_template(index);
+        let mut view = section_view(self.site, section);
+        if section.kind == Kind::Events {
+            // Events sections list what is coming and what has been, by happening.
+            let (upcoming, past) = upcoming_and_past(&self.site.schedule, &self.site.now);
+            let belongs =
+                |h: &&Happening| self.site.pages[h.page].section == index || h.session.is_some();
+            let list = |hs: Vec<&Happening>| -> Vec<Value> {
+                hs.into_iter()
+                    .filter(belongs)
+                    .map(|h| happening_view(self.site, h, &self.summaries))
+                    .collect()
+            };
+            view["upcoming"] = Value::from(list(upcoming));
+            view["past"] = Value::from(list(past));
+        }
+        let feeds = section_feeds(self.site, index);
+        view["feeds"] = serde_json::to_value(&feeds).unwrap_or_default();
+        SectionPrep {
+            template: template.to_string(),
+            view,
+            feeds,
+            pager_count: pager_count(section.pages.len(), section.paginate_by),
+            rendering: section
+                .file
+                .as_ref()
+                .map_or(format!("content/{}", section.index_file()), |f| {
+                    f.shown.display().to_string()
+                }),
+        }
+    }
+
+    fn write_section_pager(
+        &self,
+        index: usize,
+        n: usize,
+        prep: &SectionPrep,
+        out: &dyn Sink,
+    ) -> Result<()> {
+        let section = &self.site.sections[index];
+        let pagers = paginate(
+            &section.pages,
+            section.paginate_by,
+            &section.permalink,
+            &section.path,
+        );
+        let pager = &pagers[n];
+        let mut ctx = self.context(&pager.permalink, &prep.feeds);
+        let list = self.list(pager.items);
+        let mut section_value = prep.view.clone();
+        section_value["pages"] = Value::from(list.clone());
+        ctx.insert("section", &section_value);
+        ctx.insert("paginator", &pager.value(list));
+        let html = self
+            .templates
+            .render(&prep.template, &ctx, &prep.rendering)?;
+        out.write(&pager.file, html.as_bytes())?;
+        if n == 0 {
+            for asset in &section.assets {
+                let name = asset
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                out.copy(asset, &format!("{}{}", section.path, name))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn taxonomy_value(&self, taxonomy: &Taxonomy) -> Value {
         let terms: Vec<Value> = taxonomy
             .terms
             .iter()
             .map(|t| json!({ "name": t.name, "slug": t.slug, "permalink": t.permalink, "page_count": t.pages.len() }))
             .collect();
-        let taxonomy_value = json!({ "name": taxonomy.name, "permalink": taxonomy.permalink, "terms": terms, "feed": taxonomy.feed });
-        let Some(t) = term else {
-            let mut ctx = self.context(&taxonomy.permalink, &[]);
-            ctx.insert("taxonomy", &taxonomy_value);
-            let html = self.templates.render(
-                "taxonomy_list.html",
-                &ctx,
-                &format!("the {} list", taxonomy.name),
-            )?;
-            out.write(&format!("{}index.html", taxonomy.path), html.as_bytes())?;
-            return Ok(1);
-        };
-        let term = &taxonomy.terms[t];
+        json!({ "name": taxonomy.name, "permalink": taxonomy.permalink, "terms": terms, "feed": taxonomy.feed })
+    }
+
+    fn write_taxonomy_list(&self, t: usize, out: &dyn Sink) -> Result<()> {
+        let taxonomy = &self.site.taxonomies[t];
+        let mut ctx = self.context(&taxonomy.permalink, &[]);
+        ctx.insert("taxonomy", &self.taxonomy_value(taxonomy));
+        let html = self.templates.render(
+            "taxonomy_list.html",
+            &ctx,
+            &format!("the {} list", taxonomy.name),
+        )?;
+        out.write(&format!("{}index.html", taxonomy.path), html.as_bytes())
+    }
+
+    fn write_term_pager(&self, t: usize, term: usize, n: usize, out: &dyn Sink) -> Result<()> {
+        let taxonomy = &self.site.taxonomies[t];
+        let term = &taxonomy.terms[term];
         let term_feeds = if taxonomy.feed {
             feeds::links_for(
                 &self.site.config.feeds,
@@ -265,33 +348,24 @@ impl<'a> Renderer<'a> {
         } else {
             Vec::new()
         };
-        let mut n = 0;
-        for pager in paginate(
+        let pagers = paginate(
             &term.pages,
             taxonomy.paginate_by,
             &term.permalink,
             &term.path,
-        ) {
-            let mut ctx = self.context(&pager.permalink, &term_feeds);
-            let list = self.list(pager.items);
-            ctx.insert("taxonomy", &taxonomy_value);
-            ctx.insert("term", &json!({ "name": term.name, "slug": term.slug, "permalink": term.permalink, "pages": list, "page_count": term.pages.len(), "feeds": term_feeds }));
-            ctx.insert("paginator", &pager.value(list));
-            let html = self.templates.render(
-                "taxonomy_term.html",
-                &ctx,
-                &format!("the {} page of {}", taxonomy.name, term.name),
-            )?;
-            out.write(&pager.file, html.as_bytes())?;
-            n += 1;
-        }
-        Ok(n)
-    }
-
-    pub fn write_404(&self, out: &Staging) -> Result<()> {
-        let ctx = self.context(&self.site.config.base_url.join("404.html"), &[]);
-        let html = self.templates.render("404.html", &ctx, "404.html")?;
-        out.write("404.html", html.as_bytes())
+        );
+        let pager = &pagers[n];
+        let mut ctx = self.context(&pager.permalink, &term_feeds);
+        let list = self.list(pager.items);
+        ctx.insert("taxonomy", &self.taxonomy_value(taxonomy));
+        ctx.insert("term", &json!({ "name": term.name, "slug": term.slug, "permalink": term.permalink, "pages": list, "page_count": term.pages.len(), "feeds": term_feeds }));
+        ctx.insert("paginator", &pager.value(list));
+        let html = self.templates.render(
+            "taxonomy_term.html",
+            &ctx,
+            &format!("the {} page of {}", taxonomy.name, term.name),
+        )?;
+        out.write(&pager.file, html.as_bytes())
     }
 
     fn list(&self, items: &[usize]) -> Vec<Value> {

@@ -6,6 +6,58 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::error::{Error, Result};
 
+/// Where rendered files go: a staging folder for a build, the live folder of the dev server.
+pub trait Sink: Sync {
+    /// Writes `bytes` at `rel` (a `/`-separated path inside the output).
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<()>;
+    /// Copies a file into the output at `rel`.
+    fn copy(&self, from: &Path, rel: &str) -> Result<()>;
+}
+
+/// The path of `rel` inside `root`; refuses anything that would leave it.
+fn inside(root: &Path, rel: &str) -> Result<PathBuf> {
+    let rel_path = Path::new(rel.trim_start_matches('/'));
+    if rel_path
+        .components()
+        .any(|c| !matches!(c, Component::Normal(_)))
+    {
+        return Err(Error::UnsafeOutput {
+            path: rel_path.to_path_buf(),
+            reason: "an output path may not leave the output folder".into(),
+        });
+    }
+    Ok(root.join(rel_path))
+}
+
+fn create_parent(path: &Path) -> Result<()> {
+    match path.parent() {
+        Some(parent) => std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e)),
+        None => Ok(()),
+    }
+}
+
+/// A folder that is being served: each file is replaced whole (written beside, then
+/// renamed), so a request never sees half a page.
+pub struct LiveDir(pub PathBuf);
+
+impl Sink for LiveDir {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        let path = inside(&self.0, rel)?;
+        create_parent(&path)?;
+        let mut tmp = path.clone().into_os_string();
+        tmp.push(".kring-tmp");
+        std::fs::write(&tmp, bytes).map_err(|e| Error::io(&path, e))?;
+        std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))
+    }
+    fn copy(&self, from: &Path, rel: &str) -> Result<()> {
+        let path = inside(&self.0, rel)?;
+        create_parent(&path)?;
+        std::fs::copy(from, &path)
+            .map(|_| ())
+            .map_err(|e| Error::io(from, e))
+    }
+}
+
 /// A folder being filled with a build, swapped into place by [`Staging::commit`].
 pub struct Staging {
     temp: tempfile::TempDir,
@@ -37,41 +89,6 @@ impl Staging {
         self.temp.path()
     }
 
-    /// Writes `bytes` at `rel` (a `/`-separated path inside the output).
-    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
-        let path = self.path_of(rel)?;
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-        }
-        std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))
-    }
-
-    /// Copies a file into the output at `rel`.
-    pub fn copy(&self, from: &Path, rel: &str) -> Result<()> {
-        let path = self.path_of(rel)?;
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-        }
-        std::fs::copy(from, &path)
-            .map(|_| ())
-            .map_err(|e| Error::io(from, e))
-    }
-
-    /// The path of `rel` inside the staging folder; refuses anything that would leave it.
-    fn path_of(&self, rel: &str) -> Result<PathBuf> {
-        let rel_path = Path::new(rel.trim_start_matches('/'));
-        if rel_path
-            .components()
-            .any(|c| !matches!(c, Component::Normal(_)))
-        {
-            return Err(Error::UnsafeOutput {
-                path: rel_path.to_path_buf(),
-                reason: "an output path may not leave the output folder".into(),
-            });
-        }
-        Ok(self.temp.path().join(rel_path))
-    }
-
     /// Puts the new build in place of the old one. The old one is moved aside first and
     /// removed only once the new one is in place.
     pub fn commit(self) -> Result<()> {
@@ -101,6 +118,21 @@ impl Staging {
             std::fs::remove_dir_all(&aside).map_err(|e| Error::io(&aside, e))?;
         }
         Ok(())
+    }
+}
+
+impl Sink for Staging {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        let path = inside(self.temp.path(), rel)?;
+        create_parent(&path)?;
+        std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))
+    }
+    fn copy(&self, from: &Path, rel: &str) -> Result<()> {
+        let path = inside(self.temp.path(), rel)?;
+        create_parent(&path)?;
+        std::fs::copy(from, &path)
+            .map(|_| ())
+            .map_err(|e| Error::io(from, e))
     }
 }
 

@@ -33,6 +33,13 @@ pub struct Lookup {
     pub upcoming: Vec<Value>,
 }
 
+/// The lookup tables, swappable so the dev server can refresh them without reloading Tera.
+pub type SharedLookup = Arc<std::sync::RwLock<Arc<Lookup>>>;
+
+fn current(lookup: &SharedLookup) -> Arc<Lookup> {
+    lookup.read().unwrap_or_else(|e| e.into_inner()).clone()
+}
+
 pub struct Templates {
     pub tera: Tera,
     /// Template name → file shown in errors.
@@ -76,7 +83,7 @@ pub fn chain(e: &dyn std::error::Error) -> String {
     out
 }
 
-pub fn load(theme: &Theme, site: &Site, lookup: Arc<Lookup>) -> Result<Templates> {
+pub fn load(theme: &Theme, site: &Site, lookup: SharedLookup) -> Result<Templates> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
     let list: Vec<(String, String)> = theme
@@ -163,9 +170,10 @@ fn arg_str<'a>(
         .ok_or_else(|| tera::Error::msg(format!("{function}(): `{name}` must be a string")))
 }
 
-fn register(tera: &mut Tera, lookup: Arc<Lookup>, strings: Strings, site_tz: TimeZone) {
+fn register(tera: &mut Tera, lookup: SharedLookup, strings: Strings, site_tz: TimeZone) {
     let l = lookup.clone();
     tera.register_function("get_url", move |args: &HashMap<String, Value>| {
+        let l = current(&l);
         let path = arg_str(args, "path", "get_url")?;
         if let Some(content) = path.strip_prefix("@/") {
             let (file, anchor) = content
@@ -190,6 +198,7 @@ fn register(tera: &mut Tera, lookup: Arc<Lookup>, strings: Strings, site_tz: Tim
 
     let l = lookup.clone();
     tera.register_function("get_page", move |args: &HashMap<String, Value>| {
+        let l = current(&l);
         let path = arg_str(args, "path", "get_page")?.trim_start_matches("@/");
         l.page_index
             .get(path)
@@ -199,6 +208,7 @@ fn register(tera: &mut Tera, lookup: Arc<Lookup>, strings: Strings, site_tz: Tim
 
     let l = lookup.clone();
     tera.register_function("get_section", move |args: &HashMap<String, Value>| {
+        let l = current(&l);
         let path = arg_str(args, "path", "get_section")?.trim_start_matches("@/");
         let limit = args
             .get("limit")
@@ -223,6 +233,7 @@ fn register(tera: &mut Tera, lookup: Arc<Lookup>, strings: Strings, site_tz: Tim
 
     let l = lookup.clone();
     tera.register_function("get_taxonomy", move |args: &HashMap<String, Value>| {
+        let l = current(&l);
         let name = arg_str(args, "name", "get_taxonomy")?;
         Ok(l.taxonomies
             .get(name)
@@ -232,6 +243,7 @@ fn register(tera: &mut Tera, lookup: Arc<Lookup>, strings: Strings, site_tz: Tim
 
     let l = lookup.clone();
     tera.register_function("get_events", move |args: &HashMap<String, Value>| {
+        let l = current(&l);
         let limit = args
             .get("limit")
             .and_then(Value::as_u64)

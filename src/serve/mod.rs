@@ -1,0 +1,297 @@
+//! `kring serve`: builds the site for local viewing into a temporary folder (never the
+//! site's `public/`), serves it on 127.0.0.1, rebuilds what a change affects, and tells open
+//! tabs to reload — or shows the error over the page until it is fixed.
+
+pub mod rebuild;
+pub mod server;
+pub mod watch;
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::thread::JoinHandle;
+
+use jiff::Timestamp;
+use tokio::sync::oneshot;
+
+use crate::error::{Error, Result};
+use crate::model::BuildOptions;
+use rebuild::{DevSite, RELOAD_SCRIPT_TAG};
+use server::{Notice, Shared};
+
+pub const DEFAULT_PORT: u16 = 1111;
+
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub site: PathBuf,
+    pub port: u16,
+    pub bind: IpAddr,
+    pub drafts: bool,
+    /// The moment the site is built as of (tests); the clock by default.
+    pub now: Option<Timestamp>,
+    /// Print what happens (the CLI); tests keep quiet.
+    pub verbose: bool,
+}
+
+impl ServeOptions {
+    pub fn new(site: impl Into<PathBuf>) -> ServeOptions {
+        ServeOptions {
+            site: site.into(),
+            port: DEFAULT_PORT,
+            bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            drafts: false,
+            now: None,
+            verbose: false,
+        }
+    }
+}
+
+/// A running dev server. Dropping it (or [`DevServer::stop`]) shuts it down and removes
+/// its temporary folder.
+pub struct DevServer {
+    pub addr: SocketAddr,
+    /// The address the site is built for, e.g. `http://127.0.0.1:1111/`.
+    pub url: String,
+    /// The folder being served.
+    pub out: PathBuf,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<JoinHandle<()>>,
+    _watcher: watch::Watcher,
+    _temp: tempfile::TempDir,
+}
+
+/// Binds `bind:port`, or the next free port of the ten after it; says when it moved.
+fn bind(options: &ServeOptions) -> Result<(TcpListener, Option<String>)> {
+    let first = SocketAddr::new(options.bind, options.port);
+    match TcpListener::bind(first) {
+        Ok(l) => Ok((l, None)),
+        Err(e) if e.kind() == std::io::ErrorKind::AddrInUse && options.port != 0 => {
+            for port in options.port.saturating_add(1)..=options.port.saturating_add(10) {
+                if let Ok(l) = TcpListener::bind(SocketAddr::new(options.bind, port)) {
+                    return Ok((
+                        l,
+                        Some(format!(
+                            "port {} is in use; serving on port {port} instead",
+                            options.port
+                        )),
+                    ));
+                }
+            }
+            Err(Error::Usage(format!(
+                "port {} and the ten after it are in use: choose another with --port",
+                options.port
+            )))
+        }
+        Err(e) => Err(Error::Usage(format!("cannot listen on {first}: {e}"))),
+    }
+}
+
+impl DevServer {
+    pub fn start(options: &ServeOptions) -> Result<DevServer> {
+        let site_dir = options
+            .site
+            .canonicalize()
+            .map_err(|_| Error::Usage(format!("there is no folder {}", options.site.display())))?;
+        if !site_dir.join(crate::config::CONFIG_FILE).is_file() {
+            return Err(Error::Usage(format!(
+                "{} has no kring.toml: is it a kring site? (`kring init` makes one)",
+                options.site.display()
+            )));
+        }
+        let (listener, moved) = bind(options)?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| Error::Usage(e.to_string()))?;
+        let host = match addr.ip() {
+            ip if ip.is_unspecified() => "127.0.0.1".to_string(),
+            IpAddr::V6(ip) => format!("[{ip}]"),
+            ip => ip.to_string(),
+        };
+        let url = format!("http://{host}:{}/", addr.port());
+        if options.verbose {
+            if let Some(m) = &moved {
+                eprintln!("note: {m}");
+            }
+            if !options.bind.is_loopback() {
+                eprintln!(
+                    "warning: listening on {} — anyone on your network can see this site while `kring serve` runs",
+                    options.bind
+                );
+            }
+        }
+
+        let temp = tempfile::Builder::new()
+            .prefix("kring-serve-")
+            .tempdir()
+            .map_err(|e| Error::io(std::env::temp_dir(), e))?;
+        let out = temp.path().join("site");
+        let build_options = BuildOptions {
+            drafts: options.drafts,
+            base_url: Some(url.clone()),
+            now: options.now,
+        };
+        let mut dev = DevSite::new(site_dir.clone(), build_options, out.clone(), true);
+        let shared = Shared::new(out.clone());
+        match dev.full_build() {
+            Ok(outcome) => {
+                if options.verbose {
+                    println!("Built the site in {} ms", outcome.elapsed.as_millis());
+                }
+            }
+            Err(e) => {
+                // Nothing good to show yet: a page that carries the overlay until it builds.
+                std::fs::create_dir_all(&out).map_err(|e| Error::io(&out, e))?;
+                let page = format!(
+                    "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>kring: build error</title></head><body><main><h1>The site did not build</h1><p>Fix the error and this page reloads.</p></main>{RELOAD_SCRIPT_TAG}</body></html>"
+                );
+                std::fs::write(out.join("index.html"), &page).map_err(|e| Error::io(&out, e))?;
+                std::fs::write(out.join("404.html"), &page).map_err(|e| Error::io(&out, e))?;
+                eprintln!("error: {e}");
+                shared.publish(Notice::Error(e.to_string()));
+            }
+        }
+
+        let site_output = dev.site().map_or_else(
+            || site_dir.join("public"),
+            |s| site_dir.join(&s.config.output_dir),
+        );
+        let (watcher, changes) =
+            watch::watch(&site_dir, vec![site_output, temp.path().to_path_buf()])?;
+        let rebuilds = shared.clone();
+        let verbose = options.verbose;
+        std::thread::Builder::new()
+            .name("kring-rebuild".into())
+            .spawn(move || {
+                for paths in changes {
+                    let shown = paths
+                        .iter()
+                        .filter_map(|p| p.strip_prefix(&dev.site_dir).ok())
+                        .map(|p| p.display().to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    match dev.apply(&paths) {
+                        Ok(outcome) if outcome.written == 0 && !outcome.full => {}
+                        Ok(outcome) => {
+                            if verbose {
+                                println!(
+                                    "{} {} files in {} ms ({shown})",
+                                    if outcome.full {
+                                        "Rebuilt the site:"
+                                    } else {
+                                        "Updated"
+                                    },
+                                    outcome.written,
+                                    outcome.elapsed.as_millis()
+                                );
+                            }
+                            rebuilds.publish(if outcome.css_only {
+                                Notice::Css
+                            } else {
+                                Notice::Reload
+                            });
+                        }
+                        Err(e) => {
+                            eprintln!("error: {e}");
+                            rebuilds.publish(Notice::Error(e.to_string()));
+                        }
+                    }
+                }
+            })
+            .map_err(|e| Error::Usage(format!("cannot start the rebuild thread: {e}")))?;
+
+        let (shutdown, stop) = oneshot::channel::<()>();
+        listener
+            .set_nonblocking(true)
+            .map_err(|e| Error::Usage(e.to_string()))?;
+        let app = server::router(shared);
+        let server = std::thread::Builder::new()
+            .name("kring-http".into())
+            .spawn(move || {
+                let runtime = tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .enable_all()
+                    .build()
+                    .expect("a tokio runtime");
+                runtime.block_on(async move {
+                    let listener =
+                        tokio::net::TcpListener::from_std(listener).expect("a tokio listener");
+                    let _ = axum::serve(listener, app)
+                        .with_graceful_shutdown(async move {
+                            let _ = stop.await;
+                        })
+                        .await;
+                });
+            })
+            .map_err(|e| Error::Usage(format!("cannot start the server thread: {e}")))?;
+
+        Ok(DevServer {
+            addr,
+            url,
+            out,
+            shutdown: Some(shutdown),
+            server: Some(server),
+            _watcher: watcher,
+            _temp: temp,
+        })
+    }
+
+    /// Stops serving and waits for open requests to finish.
+    pub fn stop(mut self) {
+        self.shutdown_now();
+    }
+
+    fn shutdown_now(&mut self) {
+        if let Some(s) = self.shutdown.take() {
+            let _ = s.send(());
+        }
+        if let Some(h) = self.server.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+impl Drop for DevServer {
+    fn drop(&mut self) {
+        self.shutdown_now();
+    }
+}
+
+/// Opens `url` in the desktop's browser, if there is one.
+pub fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if std::process::Command::new(opener).arg(url).spawn().is_err() {
+        eprintln!("note: could not open a browser; visit {url}");
+    }
+}
+
+/// `kring serve` until Ctrl-C.
+pub fn run(options: &ServeOptions, open: bool) -> Result<()> {
+    let server = DevServer::start(options)?;
+    println!(
+        "Serving {} at {}  (Ctrl-C to stop)",
+        display(&options.site),
+        server.url
+    );
+    if open {
+        open_browser(&server.url);
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Usage(e.to_string()))?;
+    runtime.block_on(async {
+        let _ = tokio::signal::ctrl_c().await;
+    });
+    println!("\nStopping.");
+    server.stop();
+    Ok(())
+}
+
+fn display(p: &Path) -> String {
+    p.display().to_string()
+}

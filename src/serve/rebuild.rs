@@ -1,0 +1,472 @@
+//! What the dev server does when files change: each change is classified, and only what it
+//! affects is redone. Editing one article re-renders that page, its neighbours, the lists,
+//! term pages and feeds that show it — not the whole site. Anything structural (a new or
+//! deleted page, a section's `_index.md`, the config) rebuilds everything.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::build::{Loaded, Rendering, copy_static, load_site, render_with};
+use crate::content::frontmatter::Kind;
+use crate::content::load::{self, is_ignored};
+use crate::error::{Error, Result};
+use crate::model::{BuildOptions, Details, Site};
+use crate::output::pages::Job;
+use crate::output::write::{LiveDir, Sink, Staging};
+use crate::output::{calendar, feeds, sitemap};
+use crate::render::theme::Theme;
+
+/// A change to one file, by what it affects.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Change {
+    Config,
+    /// A Markdown file under `content/` (content-relative path).
+    Content(String),
+    /// Another file under `content/`: a bundle's image, a section's file.
+    ContentAsset,
+    /// A template, by name (`article.html`, `partials/head.html`).
+    Template(String),
+    /// UI strings.
+    Strings,
+    /// A file of the site's or the theme's `static/`, by output path.
+    Static(String),
+}
+
+/// Sorts a changed path into a [`Change`]; `None` for what kring does not read.
+pub fn classify(site_dir: &Path, theme: &str, path: &Path) -> Option<Change> {
+    let rel = path.strip_prefix(site_dir).ok()?;
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if parts.iter().any(|p| is_ignored(p)) {
+        return None;
+    }
+    let tail = |from: usize| parts[from..].join("/");
+    match parts.first().map(String::as_str)? {
+        "kring.toml" => Some(Change::Config),
+        "content" if parts.last().is_some_and(|n| n.ends_with(".md")) => {
+            Some(Change::Content(tail(1)))
+        }
+        "content" => Some(Change::ContentAsset),
+        "templates" if parts.len() > 1 => Some(Change::Template(tail(1))),
+        "i18n" => Some(Change::Strings),
+        "static" if parts.len() > 1 => Some(Change::Static(tail(1))),
+        "themes" if parts.get(1).map(String::as_str) == Some(theme) => {
+            match parts.get(2).map(String::as_str) {
+                Some("templates") if parts.len() > 3 => Some(Change::Template(tail(3))),
+                Some("static") if parts.len() > 3 => Some(Change::Static(tail(3))),
+                Some("i18n") => Some(Change::Strings),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// What a rebuild did, for the terminal and the browser.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// Only stylesheets changed: browsers swap them without reloading.
+    pub css_only: bool,
+    /// Files written.
+    pub written: usize,
+    /// Whether the whole site was rebuilt.
+    pub full: bool,
+    pub elapsed: Duration,
+}
+
+/// The dev server's site: the model and rendering state kept between edits, and the folder
+/// being served.
+pub struct DevSite {
+    pub site_dir: PathBuf,
+    pub options: BuildOptions,
+    /// The folder being served.
+    pub out: PathBuf,
+    /// Injects the live-reload script into every HTML file written.
+    pub live_reload: bool,
+    state: Option<(Loaded, Rendering)>,
+}
+
+/// A sink that adds the live-reload script to HTML.
+struct WithReload<'a>(&'a dyn Sink);
+
+pub const RELOAD_SCRIPT_TAG: &str = "<script src=\"/__kring/live-reload.js\" defer></script>";
+
+impl Sink for WithReload<'_> {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        if !rel.ends_with(".html") {
+            return self.0.write(rel, bytes);
+        }
+        let html = String::from_utf8_lossy(bytes);
+        let injected = match html.rfind("</body>") {
+            Some(at) => format!("{}{RELOAD_SCRIPT_TAG}\n{}", &html[..at], &html[at..]),
+            None => format!("{html}{RELOAD_SCRIPT_TAG}\n"),
+        };
+        self.0.write(rel, injected.as_bytes())
+    }
+    fn copy(&self, from: &Path, rel: &str) -> Result<()> {
+        self.0.copy(from, rel)
+    }
+}
+
+impl DevSite {
+    pub fn new(
+        site_dir: PathBuf,
+        options: BuildOptions,
+        out: PathBuf,
+        live_reload: bool,
+    ) -> DevSite {
+        DevSite {
+            site_dir,
+            options,
+            out,
+            live_reload,
+            state: None,
+        }
+    }
+
+    pub fn site(&self) -> Option<&Site> {
+        self.state.as_ref().map(|(l, _)| &l.site)
+    }
+
+    pub fn theme_name(&self) -> String {
+        self.site()
+            .map_or_else(|| "kring".to_string(), |s| s.config.theme.clone())
+    }
+
+    /// Reads and renders everything into a fresh folder, swapped in whole.
+    pub fn full_build(&mut self) -> Result<Outcome> {
+        let started = Instant::now();
+        let loaded = load_site(&self.site_dir, &self.options)?;
+        let rendering = Rendering::new(&loaded)?;
+        let staging = Staging::new(&self.out)?;
+        let (counts, statics) = if self.live_reload {
+            render_with(&loaded, &rendering, &WithReload(&staging))?
+        } else {
+            render_with(&loaded, &rendering, &staging)?
+        };
+        staging.commit()?;
+        self.state = Some((loaded, rendering));
+        Ok(Outcome {
+            css_only: false,
+            written: counts.pages
+                + counts.sections
+                + counts.taxonomy_pages
+                + counts.feeds
+                + counts.calendars
+                + statics,
+            full: true,
+            elapsed: started.elapsed(),
+        })
+    }
+
+    /// Applies a batch of changed paths.
+    pub fn apply(&mut self, paths: &[PathBuf]) -> Result<Outcome> {
+        let started = Instant::now();
+        let theme = self.theme_name();
+        let changes: BTreeSet<Change> = paths
+            .iter()
+            .filter_map(|p| classify(&self.site_dir, &theme, p))
+            .collect();
+        if changes.is_empty() {
+            return Ok(Outcome {
+                css_only: false,
+                written: 0,
+                full: false,
+                elapsed: started.elapsed(),
+            });
+        }
+        if self.state.is_none()
+            || changes
+                .iter()
+                .any(|c| matches!(c, Change::Config | Change::Strings | Change::ContentAsset))
+        {
+            return self.full_build();
+        }
+        let mut written = 0;
+        let mut css_only = true;
+        let mut jobs: BTreeSet<Job> = BTreeSet::new();
+        let mut feed_paths: BTreeSet<String> = BTreeSet::new();
+        let mut calendars = false;
+        let mut templates_changed = Vec::new();
+        for change in &changes {
+            match change {
+                Change::Static(rel) => {
+                    written += self.copy_static_file(rel)?;
+                    css_only &= rel.ends_with(".css");
+                }
+                Change::Template(name) => {
+                    templates_changed.push(name.clone());
+                    css_only = false;
+                }
+                Change::Content(rel) => {
+                    css_only = false;
+                    match self.update_content(rel)? {
+                        Some(affected) => {
+                            jobs.extend(affected.jobs);
+                            feed_paths.extend(affected.feeds);
+                            calendars |= affected.calendars;
+                        }
+                        None => return self.full_build(),
+                    }
+                }
+                Change::Config | Change::Strings | Change::ContentAsset => {
+                    unreachable!("handled above")
+                }
+            }
+        }
+        if !templates_changed.is_empty() {
+            jobs.extend(self.reload_templates(&templates_changed)?);
+        }
+        let (loaded, rendering) = self.state.as_ref().expect("state is loaded");
+        let site = &loaded.site;
+        let live = LiveDir(self.out.clone());
+        let reload = WithReload(&live);
+        let sink: &dyn Sink = if self.live_reload { &reload } else { &live };
+        if !jobs.is_empty() {
+            let jobs: Vec<Job> = jobs.into_iter().collect();
+            let counts = rendering.renderer(site).run(&jobs, sink)?;
+            written += counts.pages + counts.sections + counts.taxonomy_pages;
+        }
+        if !feed_paths.is_empty() {
+            written += feeds::write_feeds(site, &rendering.strings, sink, |s| {
+                feed_paths.contains(&s.path)
+            })?;
+            sink.write("sitemap.xml", sitemap::sitemap(site).as_bytes())?;
+            written += 1;
+        }
+        if calendars {
+            written += calendar::write_calendars(site, sink)?;
+        }
+        Ok(Outcome {
+            css_only: css_only && written > 0,
+            written,
+            full: false,
+            elapsed: started.elapsed(),
+        })
+    }
+
+    fn copy_static_file(&self, rel: &str) -> Result<usize> {
+        let (loaded, _) = self.state.as_ref().expect("state is loaded");
+        let target = self.out.join(rel);
+        // The site's static/ wins over the theme's.
+        let site_file = self.site_dir.join("static").join(rel);
+        let theme_file = self
+            .site_dir
+            .join("themes")
+            .join(&loaded.site.config.theme)
+            .join("static")
+            .join(rel);
+        let source = [site_file, theme_file].into_iter().find(|p| p.is_file());
+        match source {
+            Some(from) => LiveDir(self.out.clone()).copy(&from, rel).map(|_| 1),
+            None => {
+                // Deleted: the theme's built-in file may take its place again.
+                let _ = std::fs::remove_file(&target);
+                copy_static(&loaded.site, &loaded.theme, &LiveDir(self.out.clone()))
+            }
+        }
+    }
+
+    /// Reloads the theme and returns the jobs whose templates use one of `names`.
+    fn reload_templates(&mut self, names: &[String]) -> Result<Vec<Job>> {
+        let (loaded, rendering) = self.state.as_mut().expect("state is loaded");
+        loaded.theme = Theme::load(&self.site_dir, &loaded.site.config.theme)?;
+        *rendering = Rendering::new(loaded)?;
+        let affected = templates_using(&loaded.theme, names);
+        let renderer = rendering.renderer(&loaded.site);
+        Ok(renderer
+            .all_jobs()
+            .into_iter()
+            .filter(|job| {
+                renderer
+                    .template_of(*job)
+                    .is_none_or(|t| affected.contains(&t))
+            })
+            .collect())
+    }
+
+    /// Re-reads one Markdown file. `None` when the change needs a full rebuild.
+    fn update_content(&mut self, rel: &str) -> Result<Option<Affected>> {
+        let (loaded, rendering) = self.state.as_mut().expect("state is loaded");
+        let site = &mut loaded.site;
+        let path = self.site_dir.join("content").join(rel);
+        let Some(index) = site.pages.iter().position(|p| p.file.rel == rel) else {
+            return Ok(None); // a section, a new page or a deleted one
+        };
+        if !path.is_file() {
+            return Ok(None);
+        }
+        let before = Footprint::of(site, index);
+        let section_dir = site.sections[site.pages[index].section].dir.clone();
+        let source = load::read_page(&path, rel.to_string(), section_dir).map_err(Error::from)?;
+        let assets = std::mem::take(&mut site.pages[index].assets);
+        let mut source = source;
+        source.assets = assets.clone();
+        if !site.update_page(index, source, &self.options)? {
+            site.pages[index].assets = assets;
+            return Ok(None);
+        }
+        let after = Footprint::of(site, index);
+        if before.terms != after.terms && before.term_set_changed(site) {
+            return Ok(None);
+        }
+        let is_member = site.pages[index].as_member().is_some();
+        if is_member {
+            // Other pages show this member's name and avatar.
+            rendering.refresh(site, None);
+            let renderer = rendering.renderer(site);
+            let feeds = feeds::sources(site).into_iter().map(|s| s.path).collect();
+            return Ok(Some(Affected {
+                jobs: renderer.all_jobs(),
+                feeds,
+                calendars: true,
+            }));
+        }
+        rendering.refresh(site, Some(&[index]));
+        Ok(Some(before.affected(&after, site, index)))
+    }
+}
+
+/// The jobs, feeds and calendars an edited page touches.
+struct Affected {
+    jobs: Vec<Job>,
+    feeds: BTreeSet<String>,
+    calendars: bool,
+}
+
+/// Where a page appears, taken before and after an edit.
+struct Footprint {
+    neighbours: Vec<usize>,
+    terms: BTreeSet<String>,
+    series: Vec<usize>,
+    people: Vec<usize>,
+    term_count: usize,
+}
+
+impl Footprint {
+    fn of(site: &Site, index: usize) -> Footprint {
+        let page = &site.pages[index];
+        let list = &site.sections[page.section].pages;
+        let mut neighbours = Vec::new();
+        if let Some(pos) = list.iter().position(|&i| i == index) {
+            neighbours.extend(pos.checked_sub(1).and_then(|p| list.get(p)));
+            neighbours.extend(list.get(pos + 1));
+        }
+        let terms = site
+            .taxonomies
+            .iter()
+            .flat_map(|t| {
+                t.terms
+                    .iter()
+                    .filter(|term| term.pages.contains(&index))
+                    .map(|term| term.path.clone())
+            })
+            .collect();
+        let series = match &page.details {
+            Details::Article(a) => a.series.as_ref().map_or(Vec::new(), |s| {
+                crate::model::site::series_members(site, s)
+                    .iter()
+                    .filter_map(|p| site.pages.iter().position(|q| std::ptr::eq(*p, q)))
+                    .collect()
+            }),
+            _ => Vec::new(),
+        };
+        let ids: Vec<&String> = match &page.details {
+            Details::Event(e) => e.hosts.iter().collect(),
+            Details::Masterclass(m) => m.speakers.iter().collect(),
+            _ => page.authors().iter().collect(),
+        };
+        let people = ids
+            .into_iter()
+            .filter_map(|id| site.members.get(id).copied())
+            .collect();
+        let term_count = site.taxonomies.iter().map(|t| t.terms.len()).sum();
+        Footprint {
+            neighbours,
+            terms,
+            series,
+            people,
+            term_count,
+        }
+    }
+
+    /// Whether a term appeared or vanished (its pages must be added or removed: a full build).
+    fn term_set_changed(&self, site: &Site) -> bool {
+        self.term_count != site.taxonomies.iter().map(|t| t.terms.len()).sum::<usize>()
+    }
+
+    fn affected(&self, after: &Footprint, site: &Site, index: usize) -> Affected {
+        let page = &site.pages[index];
+        let mut jobs = vec![
+            Job::Page(index),
+            Job::Section(page.section),
+            Job::Section(0),
+        ];
+        for &i in self
+            .neighbours
+            .iter()
+            .chain(&after.neighbours)
+            .chain(&self.series)
+            .chain(&after.series)
+            .chain(&self.people)
+            .chain(&after.people)
+        {
+            jobs.push(Job::Page(i));
+        }
+        let terms: BTreeSet<&String> = self.terms.iter().chain(&after.terms).collect();
+        let mut feeds: BTreeSet<String> =
+            BTreeSet::from([String::new(), site.sections[page.section].path.clone()]);
+        for (t, taxonomy) in site.taxonomies.iter().enumerate() {
+            let mut touched = false;
+            for (n, term) in taxonomy.terms.iter().enumerate() {
+                if terms.contains(&term.path) {
+                    jobs.push(Job::Term(t, n));
+                    feeds.insert(term.path.clone());
+                    touched = true;
+                }
+            }
+            if touched {
+                jobs.push(Job::TaxonomyList(t));
+            }
+        }
+        let scheduled = matches!(page.kind, Kind::Events | Kind::Masterclasses);
+        if scheduled {
+            for (i, s) in site.sections.iter().enumerate() {
+                if s.kind == Kind::Events {
+                    jobs.push(Job::Section(i));
+                    feeds.insert(s.path.clone());
+                }
+            }
+        }
+        Affected {
+            jobs,
+            feeds,
+            calendars: scheduled,
+        }
+    }
+}
+
+/// Template names that are, or extend, include or import, one of `changed`.
+pub fn templates_using(theme: &Theme, changed: &[String]) -> BTreeSet<String> {
+    let mut affected: BTreeSet<String> = changed.iter().cloned().collect();
+    loop {
+        let before = affected.len();
+        for (name, source) in &theme.templates {
+            if affected.contains(name) {
+                continue;
+            }
+            let uses = affected.iter().any(|a| {
+                source.text.contains(&format!("\"{a}\"")) || source.text.contains(&format!("'{a}'"))
+            });
+            if uses {
+                affected.insert(name.clone());
+            }
+        }
+        if affected.len() == before {
+            return affected;
+        }
+    }
+}

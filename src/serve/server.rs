@@ -1,0 +1,174 @@
+//! The HTTP side of `kring serve`: files of the last good build through tower-http's
+//! `ServeDir` (which refuses `..` and decodes paths safely), the theme's 404 page with status
+//! 404, feed and calendar content types, the live-reload script and its WebSocket.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+use axum::Router;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use tokio::sync::broadcast;
+use tower_http::services::{ServeDir, ServeFile};
+
+/// What the browser is told after a rebuild.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    Reload,
+    Css,
+    Error(String),
+}
+
+impl Notice {
+    fn json(&self) -> String {
+        match self {
+            Notice::Reload => r#"{"type":"reload"}"#.into(),
+            Notice::Css => r#"{"type":"css"}"#.into(),
+            Notice::Error(m) => serde_json::json!({ "type": "error", "message": m }).to_string(),
+        }
+    }
+}
+
+/// Shared between the rebuild loop and the request handlers.
+#[derive(Clone)]
+pub struct Shared {
+    pub out: PathBuf,
+    pub notices: broadcast::Sender<Notice>,
+    /// The error of the last rebuild, while it is not fixed: shown to every tab that connects.
+    pub error: Arc<RwLock<Option<String>>>,
+}
+
+impl Shared {
+    pub fn new(out: PathBuf) -> Shared {
+        let (notices, _) = broadcast::channel(64);
+        Shared {
+            out,
+            notices,
+            error: Arc::new(RwLock::new(None)),
+        }
+    }
+
+    /// Records the outcome of a rebuild and tells the browsers.
+    pub fn publish(&self, notice: Notice) {
+        let mut error = self.error.write().unwrap_or_else(|e| e.into_inner());
+        *error = match &notice {
+            Notice::Error(m) => Some(m.clone()),
+            _ => None,
+        };
+        let _ = self.notices.send(notice);
+    }
+}
+
+const LIVE_RELOAD_JS: &str = include_str!("live-reload.js");
+
+pub fn router(shared: Shared) -> Router {
+    let out = shared.out.clone();
+    let files = ServeDir::new(&out)
+        .append_index_html_on_directories(true)
+        .not_found_service(ServeFile::new(out.join("404.html")));
+    Router::new()
+        .route("/__kring/live-reload.js", get(live_reload_js))
+        .route("/__kring/ws", get(websocket))
+        .fallback_service(files)
+        .layer(middleware::from_fn_with_state(
+            shared.clone(),
+            guard_and_label,
+        ))
+        .with_state(shared)
+}
+
+async fn live_reload_js() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        LIVE_RELOAD_JS,
+    )
+}
+
+async fn websocket(State(shared): State<Shared>, upgrade: WebSocketUpgrade) -> Response {
+    upgrade.on_upgrade(move |socket| follow(socket, shared))
+}
+
+/// Sends the current error (if any), then every notice, until the tab goes away.
+async fn follow(mut socket: WebSocket, shared: Shared) {
+    let mut notices = shared.notices.subscribe();
+    let current = shared
+        .error
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
+    if let Some(message) = current {
+        if socket
+            .send(Message::Text(Notice::Error(message).json().into()))
+            .await
+            .is_err()
+        {
+            return;
+        }
+    }
+    loop {
+        tokio::select! {
+            notice = notices.recv() => match notice {
+                Ok(n) => {
+                    if socket.send(Message::Text(n.json().into())).await.is_err() {
+                        return;
+                    }
+                }
+                Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(broadcast::error::RecvError::Closed) => return,
+            },
+            incoming = socket.recv() => match incoming {
+                Some(Ok(_)) => continue,
+                _ => return,
+            },
+        }
+    }
+}
+
+/// Refuses paths that resolve outside the output folder (a symlink in it pointing out),
+/// sets the content types feeds and calendars need, and tells browsers not to cache.
+async fn guard_and_label(State(shared): State<Shared>, request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_string();
+    if !path.starts_with("/__kring/") && escapes(&shared.out, &path) {
+        return (StatusCode::NOT_FOUND, "not found").into_response();
+    }
+    let mut response = next.run(request).await;
+    let content_type = if path.ends_with("/rss.xml") {
+        Some("application/rss+xml; charset=utf-8")
+    } else if path.ends_with("/atom.xml") {
+        Some("application/atom+xml; charset=utf-8")
+    } else if path.ends_with("/feed.json") {
+        Some("application/feed+json; charset=utf-8")
+    } else if path.ends_with(".ics") {
+        Some("text/calendar; charset=utf-8")
+    } else if path.ends_with(".xml") {
+        Some("application/xml; charset=utf-8")
+    } else {
+        None
+    };
+    if let (Some(ct), true) = (content_type, response.status().is_success()) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
+    }
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// Whether the file a URL path names lies outside `root` once symlinks are resolved.
+fn escapes(root: &Path, url_path: &str) -> bool {
+    let decoded = percent_encoding::percent_decode_str(url_path).decode_utf8_lossy();
+    let candidate = root.join(decoded.trim_start_matches('/'));
+    match (candidate.canonicalize(), root.canonicalize()) {
+        (Ok(real), Ok(root)) => !real.starts_with(root),
+        _ => false, // does not exist: ServeDir answers 404
+    }
+}

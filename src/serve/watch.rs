@@ -1,0 +1,44 @@
+//! Watching the site for changes: notify with a short debounce, so an editor's save (often a
+//! write, a rename and a chmod) becomes one batch of paths.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use notify::RecursiveMode;
+use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
+
+use crate::error::{Error, Result};
+
+/// Short enough to feel instant, long enough to merge an editor's burst of events.
+pub const DEBOUNCE: Duration = Duration::from_millis(30);
+
+pub type Watcher = Debouncer<notify::RecommendedWatcher, RecommendedCache>;
+
+/// Watches `site_dir`; each debounced batch of changed paths arrives on the returned channel.
+/// Paths inside `ignore` (the site's own output folder) are left out.
+pub fn watch(
+    site_dir: &Path,
+    ignore: Vec<PathBuf>,
+) -> Result<(Watcher, mpsc::Receiver<Vec<PathBuf>>)> {
+    let (tx, rx) = mpsc::channel();
+    let mut debouncer = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| {
+        let Ok(events) = result else { return };
+        let mut paths: Vec<PathBuf> = events
+            .into_iter()
+            .filter(|e| !e.kind.is_access())
+            .flat_map(|e| e.event.paths)
+            .filter(|p| !ignore.iter().any(|i| p.starts_with(i)))
+            .collect();
+        paths.sort();
+        paths.dedup();
+        if !paths.is_empty() {
+            let _ = tx.send(paths);
+        }
+    })
+    .map_err(|e| Error::io(site_dir, std::io::Error::other(e.to_string())))?;
+    debouncer
+        .watch(site_dir, RecursiveMode::Recursive)
+        .map_err(|e| Error::io(site_dir, std::io::Error::other(e.to_string())))?;
+    Ok((debouncer, rx))
+}
