@@ -30,10 +30,36 @@ pub fn toml_diagnostic(
     offset: usize,
     error: &toml::de::Error,
 ) -> Diagnostic {
-    let message = error.message().trim().to_string();
+    let message = friendlier(error.message().trim(), file);
     let d = Diagnostic::new(file, message);
     match error.span() {
         Some(span) => d.at_offset(source, offset + span.start),
         None => d,
+    }
+}
+
+/// serde's "unknown field `daet`, expected one of `title`, … (40 more)" becomes
+/// "unknown key `daet`: did you mean `date`?" — the list helps nobody.
+fn friendlier(message: &str, file: &Path) -> String {
+    let Some(rest) = message.strip_prefix("unknown field `") else {
+        return message.to_string();
+    };
+    let Some((key, expected)) = rest.split_once('`') else {
+        return message.to_string();
+    };
+    let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    let best = candidates
+        .iter()
+        .map(|c| (strsim::damerau_levenshtein(key, c), *c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 4))
+        .min();
+    let docs = if file.ends_with(crate::config::CONFIG_FILE) {
+        "docs/configuration.md"
+    } else {
+        "docs/content.md"
+    };
+    match best {
+        Some((_, c)) => format!("unknown key `{key}`: did you mean `{c}`?"),
+        None => format!("unknown key `{key}`: {docs} lists the keys this file takes"),
     }
 }

@@ -17,7 +17,7 @@ fn writes_pages_at_pretty_urls_with_bundles_and_static_files() {
         "articles/bundle-post/index.html",
         "articles/bundle-post/pic.svg",
         "events/meetup/index.html",
-        "events/far-future-gathering/index.html",
+        "events/far-future/index.html",
         "members/ada/index.html",
         "members/hidden/index.html",
         "masterclasses/eight-steps/index.html",
@@ -45,7 +45,7 @@ fn drafts_and_future_posts_stay_out_unless_asked_but_events_never_hide() {
     let out = build_ok(&site);
     assert!(!out.join("articles/future").exists());
     assert!(!out.join("articles/draft").exists());
-    assert!(out.join("events/far-future-gathering/index.html").is_file());
+    assert!(out.join("events/far-future/index.html").is_file());
 
     let mut opts = options();
     opts.drafts = true;

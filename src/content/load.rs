@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use super::frontmatter::{self, PageFront, SectionFront};
-use crate::error::{Diagnostic, Error, Problems, Result};
+use crate::error::{Diagnostic, Error, Result};
 use crate::text::{read_text, toml_diagnostic};
 
 /// A content file as read from disk.
@@ -88,6 +88,11 @@ pub struct Content {
     pub sections: Vec<SourceSection>,
     pub pages: Vec<SourcePage>,
     pub warnings: Vec<String>,
+    /// Files that could not be read or parsed, with why. The build goes on without them
+    /// so that one run reports every problem, then fails.
+    pub problems: Vec<Diagnostic>,
+    /// Content paths of those files: links to them are not reported as broken too.
+    pub unreadable: Vec<String>,
 }
 
 enum Entry {
@@ -209,8 +214,9 @@ pub fn load(site_dir: &Path) -> Result<Content> {
         }
     }
 
-    let mut problems = Problems::default();
-    let parsed: Vec<Result<Parsed, Diagnostic>> = entries
+    let mut problems = Vec::new();
+    let mut unreadable = Vec::new();
+    let parsed: Vec<Result<Parsed, (String, Diagnostic)>> = entries
         .par_iter()
         .filter_map(|e| match e {
             Entry::Section(dir) => {
@@ -219,13 +225,21 @@ pub fn load(site_dir: &Path) -> Result<Content> {
                 } else {
                     format!("{dir}/_index.md")
                 };
-                Some(read_section(&content_dir.join(&rel), rel, dir.clone()).map(Parsed::Section))
+                Some(
+                    read_section(&content_dir.join(&rel), rel.clone(), dir.clone())
+                        .map(|s| Parsed::Section(Box::new(s)))
+                        .map_err(|d| (rel, d)),
+                )
             }
             Entry::Page {
                 path,
                 rel,
                 section_dir,
-            } => Some(read_page(path, rel.clone(), section_dir.clone()).map(Parsed::Page)),
+            } => Some(
+                read_page(path, rel.clone(), section_dir.clone())
+                    .map(|p| Parsed::Page(Box::new(p)))
+                    .map_err(|d| (rel.clone(), d)),
+            ),
             Entry::Asset { .. } => None,
         })
         .collect();
@@ -248,13 +262,15 @@ pub fn load(site_dir: &Path) -> Result<Content> {
     for p in parsed {
         match p {
             Ok(Parsed::Section(s)) => {
-                sections.insert(s.dir.clone(), s);
+                sections.insert(s.dir.clone(), *s);
             }
-            Ok(Parsed::Page(p)) => pages.push(p),
-            Err(d) => problems.push(d),
+            Ok(Parsed::Page(p)) => pages.push(*p),
+            Err((rel, d)) => {
+                problems.push(d);
+                unreadable.push(rel);
+            }
         }
     }
-    problems.into_result()?;
 
     let mut bundle_index: BTreeMap<String, usize> = BTreeMap::new();
     for (i, p) in pages.iter().enumerate() {
@@ -278,12 +294,14 @@ pub fn load(site_dir: &Path) -> Result<Content> {
         sections: sections.into_values().collect(),
         pages,
         warnings,
+        problems,
+        unreadable,
     })
 }
 
 enum Parsed {
-    Section(SourceSection),
-    Page(SourcePage),
+    Section(Box<SourceSection>),
+    Page(Box<SourcePage>),
 }
 
 fn read_source(path: &Path, rel: String) -> Result<SourceFile, Diagnostic> {

@@ -70,12 +70,15 @@ impl Site {
             .to_zoned(tz.clone());
         let base = config.base_url.clone();
         let mut problems = Problems::default();
+        problems.extend(content.problems);
+        let mut unreadable = content.unreadable;
 
         // Sections: parents, kinds (inherited), paths.
         let Content {
             sections: src_sections,
             pages: src_pages,
             warnings,
+            ..
         } = content;
         let mut sections: Vec<Section> = Vec::with_capacity(src_sections.len());
         let mut section_by_dir: HashMap<String, usize> = HashMap::new();
@@ -118,6 +121,7 @@ impl Site {
                 continue; // in a draft section
             };
             let kind = sections[section].kind;
+            let rel = sp.file.rel.clone();
             match build_page(
                 sp,
                 section,
@@ -142,11 +146,12 @@ impl Site {
                     pages.push(page);
                 }
                 Ok(None) => {}
-                Err(d) => problems.extend(d),
+                Err(d) => {
+                    problems.extend(d);
+                    unreadable.push(rel);
+                }
             }
         }
-        problems.into_result()?;
-        let mut problems = Problems::default();
 
         // Markdown, with every content file's permalink known.
         let mut links = HashMap::new();
@@ -158,6 +163,10 @@ impl Site {
             if let Some(dir) = p.file.rel.strip_suffix("/index.md") {
                 links.insert(dir.to_string(), p.permalink.clone());
             }
+        }
+        // Files that failed above are reported once, not again by every link to them.
+        for rel in unreadable {
+            links.entry(rel).or_insert_with(|| "#".to_string());
         }
         let links = Permalinks(links);
         let smart = config.markdown.smart_punctuation;

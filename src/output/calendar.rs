@@ -31,7 +31,9 @@ pub fn page_ics_path(site: &Site, page: usize) -> String {
 
 /// A calendar of `items`, named `name`.
 pub fn calendar(site: &Site, name: &str, items: &[&Happening]) -> String {
-    let mut cal = Calendar::new();
+    // `Calendar::new()` would add its own PRODID; each may appear only once.
+    let mut cal = Calendar::empty();
+    cal.append_property(Property::new("VERSION", "2.0"));
     cal.append_property(Property::new(
         "PRODID",
         concat!("-//kring//kring ", env!("CARGO_PKG_VERSION"), "//EN"),

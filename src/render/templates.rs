@@ -86,6 +86,9 @@ pub fn chain(e: &dyn std::error::Error) -> String {
 pub fn load(theme: &Theme, site: &Site, lookup: SharedLookup) -> Result<Templates> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
+    // Tera's default also escapes `/` (as `&#x2F;`), which clutters every URL in the
+    // output for no safety gain inside quoted attributes and text.
+    tera.set_escape_fn(escape_html);
     let list: Vec<(String, String)> = theme
         .templates
         .iter()
@@ -104,7 +107,17 @@ pub fn load(theme: &Theme, site: &Site, lookup: SharedLookup) -> Result<Template
             .find(|(name, _)| msg.contains(&format!("'{name}'")))
             .map(|(_, f)| f.clone())
             .unwrap_or_else(|| PathBuf::from("templates"));
-        Error::from(Diagnostic::new(file, msg))
+        // Tera's parser reports ` --> LINE:COL`; lift it into the diagnostic.
+        let mut d = Diagnostic::new(file, msg.clone());
+        if let Some((line, column)) = msg.split_once("--> ").and_then(|(_, r)| {
+            let pos = r.split_whitespace().next()?;
+            let (l, c) = pos.split_once(':')?;
+            Some((l.parse().ok()?, c.parse().ok()?))
+        }) {
+            d.line = Some(line);
+            d.column = Some(column);
+        }
+        Error::from(d)
     })?;
 
     let strings = Strings::new(theme, &site.config.language);
@@ -115,6 +128,22 @@ pub fn load(theme: &Theme, site: &Site, lookup: SharedLookup) -> Result<Template
         site.config.timezone.tz().clone(),
     );
     Ok(Templates { tera, sources })
+}
+
+/// Escapes text for HTML content and quoted attributes.
+pub fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + input.len() / 8);
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// UI strings for the site's language, falling back to English.
