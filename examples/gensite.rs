@@ -1,4 +1,8 @@
-//! Generates a synthetic site for benchmarks: `cargo run --release --example gensite -- DIR N`.
+//! Generates a synthetic site for benchmarks:
+//! `cargo run --release --example gensite -- DIR N [--minimal-templates]`.
+//! With `--minimal-templates` the site overrides the default theme with the small
+//! templates in `examples/bench-templates/`, the kind of corpus Hugo and Zola are usually
+//! compared on; without it the site renders with kring's full default theme.
 //! 80% articles with 1-4 of 200 tags, 10% events, 10% members; bodies of ~600 words with
 //! headings, lists, links and a table, so Markdown and templates do realistic work.
 
@@ -93,13 +97,19 @@ fn body(rng: &mut Rng, n_articles: usize) -> String {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let (dir, n) = match args.as_slice() {
-        [_, dir, n] => (
-            Path::new(dir).to_path_buf(),
+    let minimal = args.iter().any(|a| a == "--minimal-templates");
+    let positional: Vec<&String> = args
+        .iter()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let (dir, n) = match positional.as_slice() {
+        [dir, n] => (
+            Path::new(dir.as_str()).to_path_buf(),
             n.parse::<usize>().expect("N is a number"),
         ),
         _ => {
-            eprintln!("usage: gensite DIR N");
+            eprintln!("usage: gensite DIR N [--minimal-templates]");
             std::process::exit(2);
         }
     };
@@ -174,6 +184,15 @@ fn main() {
             sentence(&mut rng, 60)
         );
         std::fs::write(content.join(format!("members/m{i}.md")), text).unwrap();
+    }
+    if minimal {
+        let templates = dir.join("templates");
+        std::fs::create_dir_all(&templates).unwrap();
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/bench-templates");
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::copy(entry.path(), templates.join(entry.file_name())).unwrap();
+        }
     }
     println!("generated {n} pages in {}", dir.display());
 }

@@ -33,12 +33,32 @@ pub struct Loaded {
     pub theme: Theme,
 }
 
+/// With `KRING_TIMINGS=1` in the environment, each phase of a build prints how long it
+/// took to stderr: for benchmarks and for finding what is slow on a large site.
+pub struct Phases(Option<Instant>);
+
+impl Phases {
+    pub fn start() -> Phases {
+        Phases(std::env::var_os("KRING_TIMINGS").map(|_| Instant::now()))
+    }
+    pub fn done(&mut self, what: &str) {
+        if let Some(t) = self.0 {
+            eprintln!("{:>8.1} ms  {what}", t.elapsed().as_secs_f64() * 1000.0);
+            self.0 = Some(Instant::now());
+        }
+    }
+}
+
 /// Reads and checks everything; writes nothing.
 pub fn load_site(site_dir: &Path, options: &BuildOptions) -> Result<Loaded> {
+    let mut phases = Phases::start();
     let config = Config::load(site_dir)?;
     let theme = Theme::load(site_dir, &config.theme)?;
+    phases.done("config and theme");
     let content = load::load(site_dir)?;
+    phases.done("content read");
     let site = Site::assemble(site_dir, config, content, options)?;
+    phases.done("model assembled (Markdown, taxonomies, schedule)");
     Ok(Loaded { site, theme })
 }
 
@@ -53,6 +73,7 @@ pub struct Rendering {
 
 impl Rendering {
     pub fn new(loaded: &Loaded) -> Result<Rendering> {
+        let mut phases = Phases::start();
         let site = &loaded.site;
         let summaries: Arc<Vec<serde_json::Value>> = Arc::new(
             (0..site.pages.len())
@@ -66,6 +87,7 @@ impl Rendering {
         ))));
         let templates = templates::load(&loaded.theme, site, lookup.clone())?;
         let strings = Strings::new(&loaded.theme, &site.config.language);
+        phases.done("list views, lookups and templates");
         Ok(Rendering {
             summaries,
             lookup,
@@ -112,14 +134,19 @@ pub fn render_with(
     rendering: &Rendering,
     out: &dyn Sink,
 ) -> Result<(Counts, usize)> {
+    let mut phases = Phases::start();
     let site = &loaded.site;
     let renderer = rendering.renderer(site);
     let mut counts = renderer.run(&renderer.all_jobs(), out)?;
+    phases.done("HTML rendered and written");
     counts.feeds = feeds::write_feeds(site, &rendering.strings, out, |_| true)?;
+    phases.done("feeds");
     counts.calendars = calendar::write_calendars(site, out)?;
+    phases.done("calendars");
     out.write("sitemap.xml", sitemap::sitemap(site).as_bytes())?;
     out.write("robots.txt", sitemap::robots(site).as_bytes())?;
     let static_files = copy_static(site, &loaded.theme, out)?;
+    phases.done("sitemap and static files");
     Ok((counts, static_files))
 }
 
@@ -165,7 +192,9 @@ pub fn build(
     let output = check_output_dir(site_dir, &wanted)?;
     let staging = Staging::new(&output)?;
     let (counts, static_files) = render_site(&loaded, &staging)?;
+    let mut phases = Phases::start();
     staging.commit()?;
+    phases.done("swapped into place, last build removed");
     Ok(BuildReport {
         output,
         counts,

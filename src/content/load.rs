@@ -19,7 +19,10 @@ pub struct SourceFile {
     pub rel: String,
     /// Path as shown to the user: `content/articles/welcome.md`.
     pub shown: PathBuf,
-    /// The whole text of the file.
+    /// Where the file is on disk.
+    pub path: PathBuf,
+    /// The text of the file: all of it until the body is rendered, then only up to the end
+    /// of the front matter (see [`SourceFile::release_body`]).
     pub text: String,
     pub front_offset: usize,
     pub front_end: usize,
@@ -28,14 +31,27 @@ pub struct SourceFile {
 
 impl SourceFile {
     pub fn body(&self) -> &str {
-        &self.text[self.body_offset..]
+        self.text.get(self.body_offset..).unwrap_or("")
+    }
+    /// Frees the body once it is rendered: a large site need not hold its Markdown and its
+    /// HTML at once. A later error in the body reads the file again.
+    pub fn release_body(&mut self) {
+        self.text.truncate(self.front_end);
+        self.text.shrink_to_fit();
     }
     pub fn front(&self) -> &str {
         &self.text[self.front_offset..self.front_end]
     }
     /// A diagnostic pointing at a byte offset of the body.
     pub fn error_in_body(&self, body_offset: usize, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::new(&self.shown, message).at_offset(&self.text, self.body_offset + body_offset)
+        let offset = self.body_offset + body_offset;
+        if offset < self.text.len() {
+            return Diagnostic::new(&self.shown, message).at_offset(&self.text, offset);
+        }
+        match std::fs::read_to_string(&self.path) {
+            Ok(text) => Diagnostic::new(&self.shown, message).at_offset(&text, offset),
+            Err(_) => Diagnostic::new(&self.shown, message),
+        }
     }
     /// A diagnostic pointing at a key of the front matter (or the file's first line).
     pub fn error_at_key(&self, key: &str, message: impl Into<String>) -> Diagnostic {
@@ -317,6 +333,7 @@ fn read_source(path: &Path, rel: String) -> Result<SourceFile, Diagnostic> {
     Ok(SourceFile {
         rel,
         shown,
+        path: path.to_path_buf(),
         text,
         front_offset,
         front_end,

@@ -37,6 +37,10 @@ pub struct Site {
     pub taxonomies: Vec<Taxonomy>,
     /// Member id → page index.
     pub members: HashMap<String, usize>,
+    /// Member id → the listed pages crediting them (author, host, speaker), newest first.
+    pub credits: HashMap<String, Vec<usize>>,
+    /// Series name → its articles, oldest first.
+    pub series: HashMap<String, Vec<usize>>,
     /// When this build happened, in the site's time zone.
     pub now: Zoned,
     /// Events and masterclass sessions, by start.
@@ -180,10 +184,12 @@ impl Site {
                 };
                 let (rendered, broken) = markdown::render(page.file.body(), &opts, &links);
                 page.content = rendered;
-                broken
+                let problems = broken
                     .into_iter()
                     .map(|b| broken_link(&page.file, b))
-                    .collect::<Vec<_>>()
+                    .collect::<Vec<_>>();
+                page.file.release_body();
+                problems
             })
             .collect();
         problems.extend(render_problems);
@@ -208,6 +214,8 @@ impl Site {
             pages,
             taxonomies: Vec::new(),
             members: HashMap::new(),
+            credits: HashMap::new(),
+            series: HashMap::new(),
             now,
             schedule: Vec::new(),
             warnings,
@@ -237,6 +245,34 @@ impl Site {
             .enumerate()
             .filter_map(|(i, p)| p.as_member().map(|m| (m.id.clone(), i)))
             .collect();
+        let mut credits: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut series: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, page) in pages.iter().enumerate() {
+            let people: &[String] = match &page.details {
+                Details::Event(e) => &e.hosts,
+                Details::Masterclass(m) => &m.speakers,
+                _ => page.authors(),
+            };
+            if page.listed() {
+                for id in people.iter().filter(|id| self.members.contains_key(*id)) {
+                    credits.entry(id.clone()).or_default().push(i);
+                }
+            }
+            if let Details::Article(Article {
+                series: Some(name), ..
+            }) = &page.details
+            {
+                series.entry(name.clone()).or_default().push(i);
+            }
+        }
+        for list in credits.values_mut() {
+            list.sort_by(|&a, &b| pages[b].date.cmp(&pages[a].date));
+        }
+        for list in series.values_mut() {
+            list.sort_by(|&a, &b| pages[a].date.cmp(&pages[b].date));
+        }
+        self.credits = credits;
+        self.series = series;
         for section in &mut self.sections {
             section.pages.clear();
         }
@@ -347,6 +383,7 @@ impl Site {
         problems.extend(broken.into_iter().map(|b| broken_link(&page.file, b)));
         problems.into_result()?;
         page.content = rendered;
+        page.file.release_body();
         self.pages[index] = page;
         self.link()?;
         Ok(true)
@@ -812,19 +849,6 @@ fn sort_pages(list: &mut [usize], by: SortBy, pages: &[Page]) {
                 .then_with(|| key_title(a).cmp(&key_title(b)))
         }),
     }
-}
-
-/// Pages that share a series, in date order, for series navigation.
-pub fn series_members<'a>(site: &'a Site, series: &str) -> Vec<&'a Page> {
-    let mut list: Vec<&Page> = site
-        .pages
-        .iter()
-        .filter(
-            |p| matches!(&p.details, Details::Article(a) if a.series.as_deref() == Some(series)),
-        )
-        .collect();
-    list.sort_by(|a, b| a.date.cmp(&b.date));
-    list
 }
 
 /// Newsletter issues, oldest first, with their numbers.

@@ -6,8 +6,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use serde_json::{Value, json};
-use tera::Context;
+use serde_json::{Map, Value, json};
 
 use super::write::Sink;
 use crate::content::frontmatter::Kind;
@@ -17,6 +16,15 @@ use crate::model::{Site, Taxonomy};
 use crate::output::feeds::{self, FeedLink};
 use crate::render::context::{happening_view, page_full, section_feeds, section_view, site_view};
 use crate::render::templates::Templates;
+
+fn taxonomy_value(taxonomy: &Taxonomy) -> Value {
+    let terms: Vec<Value> = taxonomy
+        .terms
+        .iter()
+        .map(|t| json!({ "name": t.name, "slug": t.slug, "permalink": t.permalink, "page_count": t.pages.len() }))
+        .collect();
+    json!({ "name": taxonomy.name, "permalink": taxonomy.permalink, "terms": terms, "feed": taxonomy.feed })
+}
 
 /// One unit of HTML output. A full build runs them all; the dev server runs the few an
 /// edit affects.
@@ -34,6 +42,9 @@ pub enum Job {
 struct SectionPrep {
     template: String,
     view: Value,
+    /// Events sections: (upcoming, past) happenings. Their list pages paginate the past
+    /// (the archive); the upcoming list is on the first page only.
+    happenings: Option<(Vec<Value>, Vec<Value>)>,
     feeds: Vec<FeedLink>,
     pager_count: usize,
     rendering: String,
@@ -60,17 +71,33 @@ pub struct Renderer<'a> {
     pub site: &'a Site,
     pub templates: &'a Templates,
     pub summaries: Arc<Vec<Value>>,
-    base: Context,
+    /// What every template gets, built once.
+    base: Map<String, Value>,
     site_feeds: Vec<FeedLink>,
+    taxonomy_values: Vec<Value>,
+    /// Per section: its view (as page templates see it) and its feeds, made once.
+    section_views: Vec<(Value, Vec<FeedLink>)>,
 }
 
 impl<'a> Renderer<'a> {
     pub fn new(site: &'a Site, templates: &'a Templates, summaries: Arc<Vec<Value>>) -> Self {
-        let mut base = Context::new();
-        base.insert("config", &site.config);
-        base.insert("site", &site_view(site));
-        base.insert("lang", &site.config.language);
-        base.insert("now", &crate::time::rfc3339(&site.now));
+        let mut base = Map::new();
+        base.insert(
+            "config".into(),
+            serde_json::to_value(&site.config).unwrap_or_default(),
+        );
+        base.insert("site".into(), site_view(site));
+        base.insert("lang".into(), Value::from(site.config.language.as_str()));
+        base.insert("now".into(), Value::from(crate::time::rfc3339(&site.now)));
+        let taxonomy_values = site.taxonomies.iter().map(taxonomy_value).collect();
+        let section_views = (0..site.sections.len())
+            .map(|i| {
+                (
+                    section_view(site, &site.sections[i]),
+                    section_feeds(site, i),
+                )
+            })
+            .collect();
         let site_feeds = feeds::links_for(
             &site.config.feeds,
             site.config.base_url.as_str(),
@@ -84,20 +111,27 @@ impl<'a> Renderer<'a> {
             summaries,
             base,
             site_feeds,
+            taxonomy_values,
+            section_views,
         }
     }
 
-    fn context(&self, permalink: &str, feeds: &[FeedLink]) -> Context {
+    /// The context of one render, as a JSON map: values are moved in, never serialized
+    /// twice (tera's `Context::insert` would copy each of them).
+    fn context(&self, permalink: &str, feeds: &[FeedLink]) -> Map<String, Value> {
         let mut ctx = self.base.clone();
         // Autodiscovery: the site's feeds, then those of what is being rendered.
         let mut all: Vec<FeedLink> = self.site_feeds.clone();
         all.extend(feeds.iter().cloned());
-        ctx.insert("feeds", &all);
-        ctx.insert("current_url", permalink);
+        ctx.insert(
+            "feeds".into(),
+            serde_json::to_value(&all).unwrap_or_default(),
+        );
+        ctx.insert("current_url".into(), Value::from(permalink));
         let path = permalink
             .strip_prefix(self.site.config.base_url.origin())
             .unwrap_or("/");
-        ctx.insert("current_path", path);
+        ctx.insert("current_path".into(), Value::from(path));
         ctx
     }
 
@@ -146,7 +180,6 @@ impl<'a> Renderer<'a> {
 
     pub fn render_page(&self, index: usize) -> Result<String> {
         let page = &self.site.pages[index];
-        let section = &self.site.sections[page.section];
         let template = self.page_template(index);
         if !self.templates.has(template) {
             return Err(Diagnostic::new(
@@ -155,11 +188,12 @@ impl<'a> Renderer<'a> {
             )
             .into());
         }
-        let mut ctx = self.context(&page.permalink, &section_feeds(self.site, page.section));
-        ctx.insert("page", &page_full(self.site, index, &self.summaries));
-        ctx.insert("section", &section_view(self.site, section));
+        let (section_value, feeds) = &self.section_views[page.section];
+        let mut ctx = self.context(&page.permalink, feeds);
+        ctx.insert("page".into(), page_full(self.site, index, &self.summaries));
+        ctx.insert("section".into(), section_value.clone());
         self.templates
-            .render(template, &ctx, &page.file.shown.display().to_string())
+            .render(template, ctx, &page.file.shown.display().to_string())
     }
 
     /// Everything a full build renders.
@@ -194,10 +228,46 @@ impl<'a> Renderer<'a> {
                 other => units.push((other, 0)),
             }
         }
+        let timing = std::env::var_os("KRING_TIMINGS").is_some();
+        let spent: [std::sync::atomic::AtomicU64; 5] = Default::default();
         let results: Vec<Result<Job>> = units
             .par_iter()
-            .map(|&(job, n)| self.run_one(job, n, &sections, out).map(|_| job))
+            .map(|&(job, n)| {
+                let started = timing.then(std::time::Instant::now);
+                let r = self.run_one(job, n, &sections, out).map(|_| job);
+                if let Some(t) = started {
+                    let slot = match job {
+                        Job::Page(i) => match self.site.pages[i].kind {
+                            Kind::Members => 1,
+                            Kind::Events => 2,
+                            _ => 0,
+                        },
+                        Job::Section(_) => 3,
+                        _ => 4,
+                    };
+                    spent[slot].fetch_add(
+                        t.elapsed().as_micros() as u64,
+                        std::sync::atomic::Ordering::Relaxed,
+                    );
+                }
+                r
+            })
             .collect();
+        if timing {
+            let names = [
+                "article/other pages",
+                "member pages",
+                "event pages",
+                "section lists",
+                "taxonomy pages",
+            ];
+            for (name, us) in names.iter().zip(&spent) {
+                eprintln!(
+                    "          {:>8.1} ms cpu  {name}",
+                    us.load(std::sync::atomic::Ordering::Relaxed) as f64 / 1000.0
+                );
+            }
+        }
         let mut counts = Counts::default();
         let mut errors = Vec::new();
         for r in results {
@@ -235,7 +305,7 @@ impl<'a> Renderer<'a> {
             Job::Term(t, term) => self.write_term_pager(t, term, pager, out),
             Job::NotFound => {
                 let ctx = self.context(&self.site.config.base_url.join("404.html"), &[]);
-                let html = self.templates.render("404.html", &ctx, "404.html")?;
+                let html = self.templates.render("404.html", ctx, "404.html")?;
                 out.write("404.html", html.as_bytes())
             }
         }
@@ -246,6 +316,7 @@ impl<'a> Renderer<'a> {
         let section = &self.site.sections[index];
         let template = self.section_template(index);
         let mut view = section_view(self.site, section);
+        let mut happenings = None;
         if section.kind == Kind::Events {
             // Events sections list what is coming and what has been, by happening.
             let (upcoming, past) = upcoming_and_past(&self.site.schedule, &self.site.now);
@@ -257,8 +328,7 @@ impl<'a> Renderer<'a> {
                     .map(|h| happening_view(self.site, h, &self.summaries))
                     .collect()
             };
-            view["upcoming"] = Value::from(list(upcoming));
-            view["past"] = Value::from(list(past));
+            happenings = Some((list(upcoming), list(past)));
         }
         let feeds = section_feeds(self.site, index);
         view["feeds"] = serde_json::to_value(&feeds).unwrap_or_default();
@@ -266,7 +336,11 @@ impl<'a> Renderer<'a> {
             template: template.to_string(),
             view,
             feeds,
-            pager_count: pager_count(section.pages.len(), section.paginate_by),
+            pager_count: match &happenings {
+                Some((_, past)) => pager_count(past.len(), section.paginate_by),
+                None => pager_count(section.pages.len(), section.paginate_by),
+            },
+            happenings,
             rendering: section
                 .file
                 .as_ref()
@@ -284,22 +358,41 @@ impl<'a> Renderer<'a> {
         out: &dyn Sink,
     ) -> Result<()> {
         let section = &self.site.sections[index];
-        let pagers = paginate(
-            &section.pages,
-            section.paginate_by,
-            &section.permalink,
-            &section.path,
-        );
-        let pager = &pagers[n];
+        let archive: Vec<usize>;
+        let (pager, list, section_value) = match &prep.happenings {
+            Some((upcoming, past)) => {
+                archive = (0..past.len()).collect();
+                let pager = pager(
+                    &archive,
+                    section.paginate_by,
+                    &section.permalink,
+                    &section.path,
+                    n,
+                );
+                let list: Vec<Value> = pager.items.iter().map(|&i| past[i].clone()).collect();
+                let mut view = prep.view.clone();
+                view["upcoming"] = Value::from(if n == 0 { upcoming.clone() } else { Vec::new() });
+                view["past"] = Value::from(list.clone());
+                (pager, list, view)
+            }
+            None => {
+                let pager = pager(
+                    &section.pages,
+                    section.paginate_by,
+                    &section.permalink,
+                    &section.path,
+                    n,
+                );
+                let list = self.list(pager.items);
+                (pager, list, prep.view.clone())
+            }
+        };
         let mut ctx = self.context(&pager.permalink, &prep.feeds);
-        let list = self.list(pager.items);
-        let mut section_value = prep.view.clone();
-        section_value["pages"] = Value::from(list.clone());
-        ctx.insert("section", &section_value);
-        ctx.insert("paginator", &pager.value(list));
+        ctx.insert("section".into(), section_value);
+        ctx.insert("paginator".into(), pager.value(list));
         let html = self
             .templates
-            .render(&prep.template, &ctx, &prep.rendering)?;
+            .render(&prep.template, ctx, &prep.rendering)?;
         out.write(&pager.file, html.as_bytes())?;
         if n == 0 {
             for asset in &section.assets {
@@ -313,30 +406,27 @@ impl<'a> Renderer<'a> {
         Ok(())
     }
 
-    fn taxonomy_value(&self, taxonomy: &Taxonomy) -> Value {
-        let terms: Vec<Value> = taxonomy
-            .terms
-            .iter()
-            .map(|t| json!({ "name": t.name, "slug": t.slug, "permalink": t.permalink, "page_count": t.pages.len() }))
-            .collect();
-        json!({ "name": taxonomy.name, "permalink": taxonomy.permalink, "terms": terms, "feed": taxonomy.feed })
-    }
-
     fn write_taxonomy_list(&self, t: usize, out: &dyn Sink) -> Result<()> {
         let taxonomy = &self.site.taxonomies[t];
         let mut ctx = self.context(&taxonomy.permalink, &[]);
-        ctx.insert("taxonomy", &self.taxonomy_value(taxonomy));
+        ctx.insert("taxonomy".into(), self.taxonomy_values[t].clone());
         let html = self.templates.render(
             "taxonomy_list.html",
-            &ctx,
+            ctx,
             &format!("the {} list", taxonomy.name),
         )?;
         out.write(&format!("{}index.html", taxonomy.path), html.as_bytes())
     }
 
-    fn write_term_pager(&self, t: usize, term: usize, n: usize, out: &dyn Sink) -> Result<()> {
+    fn write_term_pager(
+        &self,
+        t: usize,
+        term_index: usize,
+        n: usize,
+        out: &dyn Sink,
+    ) -> Result<()> {
         let taxonomy = &self.site.taxonomies[t];
-        let term = &taxonomy.terms[term];
+        let term = &taxonomy.terms[term_index];
         let term_feeds = if taxonomy.feed {
             feeds::links_for(
                 &self.site.config.feeds,
@@ -348,21 +438,23 @@ impl<'a> Renderer<'a> {
         } else {
             Vec::new()
         };
-        let pagers = paginate(
+        let pager = pager(
             &term.pages,
             taxonomy.paginate_by,
             &term.permalink,
             &term.path,
+            n,
         );
-        let pager = &pagers[n];
         let mut ctx = self.context(&pager.permalink, &term_feeds);
         let list = self.list(pager.items);
-        ctx.insert("taxonomy", &self.taxonomy_value(taxonomy));
-        ctx.insert("term", &json!({ "name": term.name, "slug": term.slug, "permalink": term.permalink, "pages": list, "page_count": term.pages.len(), "feeds": term_feeds }));
-        ctx.insert("paginator", &pager.value(list));
+        // Without its terms: a list of every term on every term page grows with the square
+        // of the number of terms (an `authors` taxonomy has one per author).
+        ctx.insert("taxonomy".into(), json!({ "name": taxonomy.name, "permalink": taxonomy.permalink, "feed": taxonomy.feed, "term_count": taxonomy.terms.len() }));
+        ctx.insert("term".into(), json!({ "name": term.name, "slug": term.slug, "permalink": term.permalink, "page_count": term.pages.len(), "feeds": term_feeds }));
+        ctx.insert("paginator".into(), pager.value(list));
         let html = self.templates.render(
             "taxonomy_term.html",
-            &ctx,
+            ctx,
             &format!("the {} page of {}", taxonomy.name, term.name),
         )?;
         out.write(&pager.file, html.as_bytes())
@@ -409,6 +501,28 @@ impl Pager<'_> {
         }
     }
 
+    /// The pager numbers worth linking: the first, the last and two either side of the
+    /// current one, each with whether numbers were skipped before it. A list of every pager
+    /// would make a long section's list pages grow with the square of its length.
+    fn window(&self) -> Vec<(usize, bool)> {
+        let near = self.index.saturating_sub(2).max(1)..=(self.index + 2).min(self.count);
+        let mut numbers: Vec<usize> = std::iter::once(1)
+            .chain(near)
+            .chain(std::iter::once(self.count))
+            .collect();
+        numbers.sort_unstable();
+        numbers.dedup();
+        let mut previous = 0;
+        numbers
+            .into_iter()
+            .map(|n| {
+                let gap = n > previous + 1;
+                previous = n;
+                (n, gap)
+            })
+            .collect()
+    }
+
     pub fn value(&self, pages: Vec<Value>) -> Value {
         let i = self.index;
         json!({
@@ -421,50 +535,44 @@ impl Pager<'_> {
             "last": self.url_of(self.count),
             "previous": (i > 1).then(|| self.url_of(i - 1)),
             "next": (i < self.count).then(|| self.url_of(i + 1)),
-            "pagers": (1..=self.count).map(|n| json!({ "index": n, "permalink": self.url_of(n) })).collect::<Vec<_>>(),
+            "pagers": self.window().into_iter().map(|(n, gap)| json!({ "index": n, "permalink": self.url_of(n), "gap_before": gap })).collect::<Vec<_>>(),
         })
     }
 }
 
-/// Cuts `items` into pages of `per_page` (one page when `None`); always at least one page.
-pub fn paginate<'a>(
+/// List page `n` (0-based) of `items` cut into pages of `per_page` (one page when `None`).
+pub fn pager<'a>(
     items: &'a [usize],
     per_page: Option<usize>,
     permalink: &str,
     path: &str,
-) -> Vec<Pager<'a>> {
-    let chunks: Vec<&[usize]> = match per_page {
-        Some(n) if n > 0 && !items.is_empty() => items.chunks(n).collect(),
-        _ => vec![items],
+    n: usize,
+) -> Pager<'a> {
+    let count = pager_count(items.len(), per_page);
+    let slice = match per_page {
+        Some(size) if size > 0 => {
+            let start = (n * size).min(items.len());
+            &items[start..(start + size).min(items.len())]
+        }
+        _ => items,
     };
-    let count = chunks.len();
-    chunks
-        .into_iter()
-        .enumerate()
-        .map(|(i, items)| {
-            let index = i + 1;
-            let (permalink_i, file) = if index == 1 {
-                (permalink.to_string(), format!("{path}index.html"))
-            } else {
-                (
-                    format!("{permalink}page/{index}/"),
-                    format!("{path}page/{index}/index.html"),
-                )
-            };
-            Pager {
-                index,
-                count,
-                items,
-                permalink: permalink_i,
-                file,
-                base_permalink: permalink.to_string(),
-                total: 0,
-                per_page,
-            }
-        })
-        .map(|mut p| {
-            p.total = items.len();
-            p
-        })
-        .collect()
+    let index = n + 1;
+    let (permalink_n, file) = if index == 1 {
+        (permalink.to_string(), format!("{path}index.html"))
+    } else {
+        (
+            format!("{permalink}page/{index}/"),
+            format!("{path}page/{index}/index.html"),
+        )
+    };
+    Pager {
+        index,
+        count,
+        items: slice,
+        permalink: permalink_n,
+        file,
+        base_permalink: permalink.to_string(),
+        total: items.len(),
+        per_page,
+    }
 }

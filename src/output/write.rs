@@ -115,7 +115,7 @@ impl Staging {
             return Err(Error::io(target, e));
         }
         if let Some(aside) = old {
-            std::fs::remove_dir_all(&aside).map_err(|e| Error::io(&aside, e))?;
+            remove_tree(&aside).map_err(|e| Error::io(&aside, e))?;
         }
         Ok(())
     }
@@ -134,6 +134,32 @@ impl Sink for Staging {
             .map(|_| ())
             .map_err(|e| Error::io(from, e))
     }
+}
+
+/// `remove_dir_all`, with the folders two levels down removed in parallel: a large site's
+/// old build is tens of thousands of small files, and unlinking them is most of a swap.
+fn remove_tree(root: &Path) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    let mut dirs = Vec::new();
+    for entry in std::fs::read_dir(root)? {
+        let entry = entry?;
+        if entry.file_type()?.is_dir() {
+            let children: Vec<PathBuf> = std::fs::read_dir(entry.path())?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .collect();
+            dirs.push(children);
+        }
+    }
+    dirs.par_iter().try_for_each(|children| {
+        children.par_iter().try_for_each(|child| {
+            if child.is_dir() {
+                std::fs::remove_dir_all(child)
+            } else {
+                std::fs::remove_file(child)
+            }
+        })
+    })?;
+    std::fs::remove_dir_all(root)
 }
 
 /// Refuses an output folder whose replacement would destroy something: `/`, the home

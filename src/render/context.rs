@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use super::jsonld;
-use crate::content::frontmatter::{Discuss, EventStatus, Location};
+use crate::content::frontmatter::{Discuss, EventStatus, Kind, Location};
 use crate::model::page::Session;
 use crate::model::schedule::Happening;
 use crate::model::{Details, Page, Section, Site};
@@ -247,38 +247,30 @@ pub fn page_full(site: &Site, index: usize, summaries: &[Value]) -> Value {
     }
     if let Details::Article(a) = &page.details {
         if let Some(series) = &a.series {
-            let list: Vec<Value> = crate::model::site::series_members(site, series)
-                .into_iter()
-                .map(|p| json!({ "title": p.title, "permalink": p.permalink, "current": std::ptr::eq(p, page) }))
+            let list: Vec<Value> = site
+                .series
+                .get(series)
+                .map_or(&[][..], Vec::as_slice)
+                .iter()
+                .map(|&i| json!({ "title": site.pages[i].title, "permalink": site.pages[i].permalink, "current": i == index }))
                 .collect();
             obj.insert("series_pages".into(), Value::from(list));
         }
     }
     if let Details::Member(m) = &page.details {
-        let credited = |f: &dyn Fn(&Page) -> bool| -> Vec<Value> {
-            site.pages
-                .iter()
-                .enumerate()
-                .filter(|(_, p)| p.listed() && f(p))
-                .map(|(i, _)| summaries[i].clone())
-                .collect()
+        let credited = site.credits.get(&m.id).map_or(&[][..], Vec::as_slice);
+        let of_kind = |kind: Kind| -> Value {
+            Value::from(
+                credited
+                    .iter()
+                    .filter(|&&i| site.pages[i].kind == kind)
+                    .map(|&i| summaries[i].clone())
+                    .collect::<Vec<_>>(),
+            )
         };
-        let id = m.id.as_str();
-        let has = |list: &[String]| list.iter().any(|x| x == id);
-        obj.insert(
-            "member_articles".into(),
-            Value::from(credited(&|p| has(p.authors()))),
-        );
-        obj.insert(
-            "member_events".into(),
-            Value::from(credited(&|p| p.as_event().is_some_and(|e| has(&e.hosts)))),
-        );
-        obj.insert(
-            "member_masterclasses".into(),
-            Value::from(credited(
-                &|p| matches!(&p.details, Details::Masterclass(mc) if has(&mc.speakers)),
-            )),
-        );
+        obj.insert("member_articles".into(), of_kind(Kind::Articles));
+        obj.insert("member_events".into(), of_kind(Kind::Events));
+        obj.insert("member_masterclasses".into(), of_kind(Kind::Masterclasses));
     }
     v
 }

@@ -52,8 +52,14 @@ impl Templates {
     }
 
     /// Renders `name`; an error names the template file and the page being rendered.
-    pub fn render(&self, name: &str, ctx: &tera::Context, rendering: &str) -> Result<String> {
-        self.tera.render(name, ctx).map_err(|e| {
+    pub fn render(
+        &self,
+        name: &str,
+        ctx: serde_json::Map<String, Value>,
+        rendering: &str,
+    ) -> Result<String> {
+        let ctx = tera::Context::from_value(Value::Object(ctx)).expect("an object is a context");
+        self.tera.render(name, &ctx).map_err(|e| {
             let file = self
                 .sources
                 .get(name)
@@ -152,15 +158,26 @@ pub struct Strings {
     lang: String,
     table: Arc<toml::Table>,
     fallback: Arc<toml::Table>,
+    /// Names for dates, looked up once: the `date` filter runs for every date shown.
+    months: Arc<Vec<String>>,
+    months_short: Arc<Vec<String>>,
+    weekdays: Arc<Vec<String>>,
 }
 
 impl Strings {
     pub fn new(theme: &Theme, lang: &str) -> Strings {
-        Strings {
+        let mut strings = Strings {
             lang: lang.to_string(),
             table: Arc::new(theme.i18n.get(lang).cloned().unwrap_or_default()),
             fallback: Arc::new(theme.i18n.get("en").cloned().unwrap_or_default()),
-        }
+            months: Arc::default(),
+            months_short: Arc::default(),
+            weekdays: Arc::default(),
+        };
+        strings.months = Arc::new(strings.list("months"));
+        strings.months_short = Arc::new(strings.list("months_short"));
+        strings.weekdays = Arc::new(strings.list("weekdays"));
+        strings
     }
     pub fn get(&self, key: &str) -> Option<&toml::Value> {
         self.table.get(key).or_else(|| self.fallback.get(key))
@@ -344,9 +361,8 @@ pub fn format_date(z: &Zoned, format: &str, strings: &Strings) -> String {
         .and_then(|v| v.as_str())
         .map(String::from)
         .unwrap_or_else(|| format.to_string());
-    let months = strings.list("months");
-    let months_short = strings.list("months_short");
-    let weekdays = strings.list("weekdays");
+    let (months, months_short, weekdays) =
+        (&strings.months, &strings.months_short, &strings.weekdays);
     let month = z.month() as usize - 1;
     let weekday = z.weekday().to_monday_zero_offset() as usize;
     let hour12 = match z.hour() % 12 {

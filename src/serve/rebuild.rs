@@ -366,12 +366,12 @@ impl Footprint {
             })
             .collect();
         let series = match &page.details {
-            Details::Article(a) => a.series.as_ref().map_or(Vec::new(), |s| {
-                crate::model::site::series_members(site, s)
-                    .iter()
-                    .filter_map(|p| site.pages.iter().position(|q| std::ptr::eq(*p, q)))
-                    .collect()
-            }),
+            Details::Article(a) => a
+                .series
+                .as_ref()
+                .and_then(|s| site.series.get(s))
+                .cloned()
+                .unwrap_or_default(),
             _ => Vec::new(),
         };
         let ids: Vec<&String> = match &page.details {

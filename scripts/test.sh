@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The test command: installs what the tests drive (Debian's Chromium and khal, the npm
+# packages of tests/browser/) when they are missing, then runs `cargo test`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v chromium >/dev/null 2>&1 || [ -n "${CHROMIUM:-}" ] || missing+=(chromium)
+command -v khal >/dev/null 2>&1 || missing+=(khal)
+command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "== installing ${missing[*]} (Debian packages)"
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if [ ! -d tests/browser/node_modules/playwright-core ]; then
+  echo "== npm ci in tests/browser (playwright-core drives the installed Chromium; no browser is downloaded)"
+  (cd tests/browser && npm ci --no-audit --no-fund)
+fi
+
+echo "== cargo test"
+cargo test "$@"

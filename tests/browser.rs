@@ -1,0 +1,65 @@
+//! Real-browser tests: headless Chromium (Debian's `chromium` package, driven by
+//! playwright-core from tests/browser/, installed by `.ci/run` with `npm ci`) against the
+//! dev server. Set KRING_SKIP_BROWSER=1 to skip them on a machine without Chromium.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::*;
+use kring::serve::{DevServer, ServeOptions};
+
+/// Whether the browser tests can run here; panics with what to install unless skipped.
+fn browser_ready() -> bool {
+    if std::env::var_os("KRING_SKIP_BROWSER").is_some() {
+        eprintln!("KRING_SKIP_BROWSER is set: browser test skipped");
+        return false;
+    }
+    let modules = repo().join("tests/browser/node_modules/playwright-core");
+    assert!(
+        Path::new("/usr/bin/chromium").exists() || std::env::var_os("CHROMIUM").is_some(),
+        "Chromium is missing: apt-get install -y chromium (or set KRING_SKIP_BROWSER=1)"
+    );
+    assert!(
+        modules.is_dir(),
+        "run `npm ci` in tests/browser first (or set KRING_SKIP_BROWSER=1)"
+    );
+    true
+}
+
+fn node(script: &str, args: &[&str]) -> (bool, String) {
+    let out = Command::new("node")
+        .arg(repo().join("tests/browser").join(script))
+        .args(args)
+        .output()
+        .expect("node is installed");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+#[test]
+fn live_reload_css_swap_and_error_overlay_in_chromium() {
+    if !browser_ready() {
+        return;
+    }
+    let (_tmp, site) = fixture("hub");
+    let mut options = ServeOptions::new(&site);
+    options.port = 0;
+    options.now = Some(NOW.parse().unwrap());
+    let server = DevServer::start(&options).unwrap();
+    let (ok, output) = node("live-reload.mjs", &[&server.url, site.to_str().unwrap()]);
+    assert!(ok, "browser test failed:\n{output}");
+    for step in [
+        "edited article shown",
+        "CSS applied without a page reload",
+        "overlay names the file and line",
+        "overlay gone",
+    ] {
+        assert!(output.contains(step), "missing step `{step}`:\n{output}");
+    }
+}
