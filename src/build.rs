@@ -98,21 +98,27 @@ impl Rendering {
 
     /// After the model changed: list views of `pages` (all when `None`) and the lookup tables.
     pub fn refresh(&mut self, site: &Site, pages: Option<&[usize]>) {
-        let summaries = match pages {
-            None => (0..site.pages.len())
-                .into_par_iter()
-                .map(|i| page_summary(site, i))
-                .collect(),
+        // Let go of the lookup's share of the list views first, so they can be updated in
+        // place instead of copied (ten thousand of them, for one edited page).
+        *self.lookup.write().unwrap_or_else(|e| e.into_inner()) =
+            Arc::new(templates::Lookup::default());
+        match pages {
+            None => {
+                self.summaries = Arc::new(
+                    (0..site.pages.len())
+                        .into_par_iter()
+                        .map(|i| page_summary(site, i))
+                        .collect(),
+                );
+            }
             Some(changed) => {
-                let mut all = (*self.summaries).clone();
+                let all = Arc::make_mut(&mut self.summaries);
                 all.resize(site.pages.len(), serde_json::Value::Null);
                 for &i in changed {
                     all[i] = page_summary(site, i);
                 }
-                all
             }
-        };
-        self.summaries = Arc::new(summaries);
+        }
         let fresh = Arc::new(templates::lookup(site, self.summaries.clone()));
         *self.lookup.write().unwrap_or_else(|e| e.into_inner()) = fresh;
     }

@@ -262,3 +262,41 @@ fn a_taken_port_moves_to_the_next_one() {
     assert_ne!(server.addr.port(), port);
     assert!(server.addr.port() > port && server.addr.port() <= port + 10);
 }
+
+/// An incremental update must write what a full build would, and much less of it.
+#[test]
+fn incremental_rebuild_matches_a_full_build() {
+    use kring::serve::rebuild::DevSite;
+    let (tmp, site) = fixture("hub");
+    let mut opts = options();
+    opts.base_url = Some("http://127.0.0.1:1/".into());
+    let live = tmp.path().join("live");
+    let mut dev = DevSite::new(site.clone(), opts.clone(), live.clone(), false);
+    let full = dev.full_build().unwrap();
+
+    let edits: [(&str, &dyn Fn(&str) -> String); 3] = [
+        ("content/articles/first.md", &|t| t.replace("More text.", "More text, edited.")),
+        ("content/articles/first.md", &|t| t.replace("First post", "Retitled post").replace("2026-01-10", "2026-02-20")),
+        ("content/events/meetup.md", &|t| t.replace("19:30:00", "20:00:00").replace("Café", "Library")),
+    ];
+    for (file, edit) in edits {
+        let path = site.join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, edit(&text)).unwrap();
+        let untouched = live.join("members/hidden/index.html");
+        let stamp = std::fs::metadata(&untouched).unwrap().modified().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let outcome = dev.apply(std::slice::from_ref(&path)).unwrap();
+        assert!(!outcome.full, "{file}: fell back to a full rebuild");
+        assert!(outcome.written < full.written, "{file}: wrote {} of {} files", outcome.written, full.written);
+        assert_eq!(std::fs::metadata(&untouched).unwrap().modified().unwrap(), stamp, "{file}: an unrelated page was rewritten");
+
+        let expected = tmp.path().join("expected");
+        let _ = std::fs::remove_dir_all(&expected);
+        kring::build(&site, &opts, Some(&expected)).unwrap();
+        let (got, want) = (tree(&live), tree(&expected));
+        let differing: Vec<&String> = want.keys().filter(|k| got.get(*k) != want.get(*k)).collect();
+        assert!(differing.is_empty(), "{file}: incremental output differs from a full build in {differing:?}");
+        assert_eq!(got.len(), want.len(), "{file}: different sets of files");
+    }
+}

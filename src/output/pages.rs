@@ -33,6 +33,8 @@ pub enum Job {
     Page(usize),
     /// Every list page of a section (the home page is the root section).
     Section(usize),
+    /// One list page of a section: (section, 0-based list page).
+    SectionPage(usize, usize),
     TaxonomyList(usize),
     /// Every list page of a term: (taxonomy, term).
     Term(usize, usize),
@@ -171,7 +173,7 @@ impl<'a> Renderer<'a> {
     pub fn template_of(&self, job: Job) -> Option<String> {
         Some(match job {
             Job::Page(i) => self.page_template(i).to_string(),
-            Job::Section(i) => self.section_template(i).to_string(),
+            Job::Section(i) | Job::SectionPage(i, _) => self.section_template(i).to_string(),
             Job::TaxonomyList(_) => "taxonomy_list.html".into(),
             Job::Term(..) => "taxonomy_term.html".into(),
             Job::NotFound => "404.html".into(),
@@ -219,6 +221,12 @@ impl<'a> Renderer<'a> {
                     let prep = self.prepare_section(i);
                     units.extend((0..prep.pager_count).map(|n| (job, n)));
                     sections.insert(i, prep);
+                }
+                Job::SectionPage(i, n) => {
+                    let prep = sections.entry(i).or_insert_with(|| self.prepare_section(i));
+                    if n < prep.pager_count {
+                        units.push((Job::Section(i), n));
+                    }
                 }
                 Job::Term(t, term) => {
                     let taxonomy = &self.site.taxonomies[t];
@@ -273,7 +281,7 @@ impl<'a> Renderer<'a> {
         for r in results {
             match r {
                 Ok(Job::Page(_)) => counts.pages += 1,
-                Ok(Job::Section(_)) => counts.sections += 1,
+                Ok(Job::Section(_) | Job::SectionPage(..)) => counts.sections += 1,
                 Ok(Job::TaxonomyList(_) | Job::Term(..)) => counts.taxonomy_pages += 1,
                 Ok(Job::NotFound) => {}
                 Err(e) => errors.push(e),
@@ -300,7 +308,9 @@ impl<'a> Renderer<'a> {
                 }
                 Ok(())
             }
-            Job::Section(i) => self.write_section_pager(i, pager, &sections[&i], out),
+            Job::Section(i) | Job::SectionPage(i, _) => {
+                self.write_section_pager(i, pager, &sections[&i], out)
+            }
             Job::TaxonomyList(t) => self.write_taxonomy_list(t, out),
             Job::Term(t, term) => self.write_term_pager(t, term, pager, out),
             Job::NotFound => {

@@ -18,6 +18,7 @@ use crate::error::{Diagnostic, Error, Result};
 use crate::model::Site;
 
 /// What the template functions look things up in, shared across render threads.
+#[derive(Default)]
 pub struct Lookup {
     pub base_url: String,
     /// Content path (`articles/x.md`, `articles/_index.md`) → permalink.

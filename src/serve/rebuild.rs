@@ -339,6 +339,8 @@ struct Affected {
 
 /// Where a page appears, taken before and after an edit.
 struct Footprint {
+    /// Where the page is in its section's order.
+    position: Option<usize>,
     neighbours: Vec<usize>,
     terms: BTreeSet<String>,
     series: Vec<usize>,
@@ -351,7 +353,8 @@ impl Footprint {
         let page = &site.pages[index];
         let list = &site.sections[page.section].pages;
         let mut neighbours = Vec::new();
-        if let Some(pos) = list.iter().position(|&i| i == index) {
+        let position = list.iter().position(|&i| i == index);
+        if let Some(pos) = position {
             neighbours.extend(pos.checked_sub(1).and_then(|p| list.get(p)));
             neighbours.extend(list.get(pos + 1));
         }
@@ -385,6 +388,7 @@ impl Footprint {
             .collect();
         let term_count = site.taxonomies.iter().map(|t| t.terms.len()).sum();
         Footprint {
+            position,
             neighbours,
             terms,
             series,
@@ -400,11 +404,17 @@ impl Footprint {
 
     fn affected(&self, after: &Footprint, site: &Site, index: usize) -> Affected {
         let page = &site.pages[index];
-        let mut jobs = vec![
-            Job::Page(index),
-            Job::Section(page.section),
-            Job::Section(0),
-        ];
+        let mut jobs = vec![Job::Page(index), Job::Section(0)];
+        // Only the list pages between where the page was and where it is now.
+        let section = &site.sections[page.section];
+        match (self.position, after.position, section.paginate_by) {
+            (Some(a), Some(b), Some(per)) if per > 0 => {
+                for n in a.min(b) / per..=a.max(b) / per {
+                    jobs.push(Job::SectionPage(page.section, n));
+                }
+            }
+            _ => jobs.push(Job::Section(page.section)),
+        }
         for &i in self
             .neighbours
             .iter()
