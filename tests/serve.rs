@@ -275,9 +275,16 @@ fn incremental_rebuild_matches_a_full_build() {
     let full = dev.full_build().unwrap();
 
     let edits: [(&str, &dyn Fn(&str) -> String); 3] = [
-        ("content/articles/first.md", &|t| t.replace("More text.", "More text, edited.")),
-        ("content/articles/first.md", &|t| t.replace("First post", "Retitled post").replace("2026-01-10", "2026-02-20")),
-        ("content/events/meetup.md", &|t| t.replace("19:30:00", "20:00:00").replace("Café", "Library")),
+        ("content/articles/first.md", &|t| {
+            t.replace("More text.", "More text, edited.")
+        }),
+        ("content/articles/first.md", &|t| {
+            t.replace("First post", "Retitled post")
+                .replace("2026-01-10", "2026-02-20")
+        }),
+        ("content/events/meetup.md", &|t| {
+            t.replace("19:30:00", "20:00:00").replace("Café", "Library")
+        }),
     ];
     for (file, edit) in edits {
         let path = site.join(file);
@@ -288,15 +295,30 @@ fn incremental_rebuild_matches_a_full_build() {
         std::thread::sleep(std::time::Duration::from_millis(20));
         let outcome = dev.apply(std::slice::from_ref(&path)).unwrap();
         assert!(!outcome.full, "{file}: fell back to a full rebuild");
-        assert!(outcome.written < full.written, "{file}: wrote {} of {} files", outcome.written, full.written);
-        assert_eq!(std::fs::metadata(&untouched).unwrap().modified().unwrap(), stamp, "{file}: an unrelated page was rewritten");
+        assert!(
+            outcome.written < full.written,
+            "{file}: wrote {} of {} files",
+            outcome.written,
+            full.written
+        );
+        assert_eq!(
+            std::fs::metadata(&untouched).unwrap().modified().unwrap(),
+            stamp,
+            "{file}: an unrelated page was rewritten"
+        );
 
         let expected = tmp.path().join("expected");
         let _ = std::fs::remove_dir_all(&expected);
         kring::build(&site, &opts, Some(&expected)).unwrap();
         let (got, want) = (tree(&live), tree(&expected));
-        let differing: Vec<&String> = want.keys().filter(|k| got.get(*k) != want.get(*k)).collect();
-        assert!(differing.is_empty(), "{file}: incremental output differs from a full build in {differing:?}");
+        let differing: Vec<&String> = want
+            .keys()
+            .filter(|k| got.get(*k) != want.get(*k))
+            .collect();
+        assert!(
+            differing.is_empty(),
+            "{file}: incremental output differs from a full build in {differing:?}"
+        );
         assert_eq!(got.len(), want.len(), "{file}: different sets of files");
     }
 }

@@ -162,3 +162,12 @@ fn check_passes_on_the_fixture_and_finds_a_broken_anchor() {
         "{err}"
     );
 }
+
+/// Whole pages, reviewed as snapshots: a change to the theme or the pipeline shows up here.
+#[test]
+fn snapshot_of_an_article_page_and_the_site_feed() {
+    let (_tmp, site) = fixture("hub");
+    let out = build_ok(&site);
+    insta::assert_snapshot!("article_page", read(&out, "articles/first/index.html"));
+    insta::assert_snapshot!("site_rss", read(&out, "rss.xml"));
+}
