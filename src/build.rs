@@ -11,8 +11,10 @@ use crate::content::load;
 use crate::error::{Error, Result};
 use crate::model::{BuildOptions, Site};
 use crate::output::pages::{Counts, Renderer};
+use crate::output::privacy::Watching;
 use crate::output::write::{Sink, Staging, check_output_dir};
 use crate::output::{calendar, feeds, sitemap};
+use crate::render::community::host_of;
 use crate::render::context::page_summary;
 use crate::render::templates::{self, SharedLookup, Strings, Templates};
 use crate::render::theme::{StaticSource, Theme, files_under};
@@ -25,6 +27,9 @@ pub struct BuildReport {
     pub static_files: usize,
     pub elapsed: Duration,
     pub warnings: Vec<String>,
+    /// Other hosts the pages load from, each with the first page and URL: empty unless the
+    /// site's config or content asks for one.
+    pub external_hosts: std::collections::BTreeMap<String, (String, String)>,
 }
 
 /// A site read and understood, ready to render.
@@ -197,7 +202,10 @@ pub fn build(
     };
     let output = check_output_dir(site_dir, &wanted)?;
     let staging = Staging::new(&output)?;
-    let (counts, static_files) = render_site(&loaded, &staging)?;
+    let site_host = host_of(loaded.site.config.base_url.as_str()).unwrap_or_default();
+    let watching = Watching::new(&staging, site_host);
+    let (counts, static_files) = render_site(&loaded, &watching)?;
+    let external_hosts = watching.hosts();
     let mut phases = Phases::start();
     staging.commit()?;
     phases.done("swapped into place, last build removed");
@@ -207,5 +215,6 @@ pub fn build(
         static_files,
         elapsed: started.elapsed(),
         warnings: loaded.site.warnings.clone(),
+        external_hosts,
     })
 }

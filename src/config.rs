@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::content::frontmatter::HttpUrl;
 use crate::error::{Diagnostic, Error, Result};
 use crate::text::{read_text, toml_diagnostic};
 use crate::time::Zone;
@@ -37,6 +38,10 @@ pub struct Config {
     #[serde(default)]
     pub community: Vec<CommunityConfig>,
     pub analytics: Option<AnalyticsConfig>,
+    #[serde(default)]
+    pub discussion: DiscussionConfig,
+    #[serde(default)]
+    pub privacy: PrivacyConfig,
     #[serde(default)]
     pub extra: toml::Table,
 }
@@ -167,17 +172,22 @@ pub enum NewsletterProvider {
 #[serde(deny_unknown_fields)]
 pub struct NewsletterConfig {
     pub provider: NewsletterProvider,
-    /// The URL the signup form posts to.
-    pub action: Option<String>,
+    /// The URL the signup form posts to (copied from the provider's embed code).
+    pub action: Option<HttpUrl>,
+    /// Buttondown username or Kit form id: enough to make `action` for those providers.
+    pub account: Option<String>,
     /// The newsletter's own name, e.g. "De Stoep Letter".
     pub name: Option<String>,
     pub description: Option<String>,
-    /// Provider-specific list identifiers (Listmonk list UUIDs, Mailchimp's `u`/`id`).
+    /// Listmonk list UUIDs; for Mailchimp `[u, id]` when `action` does not carry them.
     #[serde(default)]
     pub list_ids: Vec<String>,
     /// Field names for `provider = "custom"`.
     pub email_field: Option<String>,
     pub name_field: Option<String>,
+    pub honeypot_field: Option<String>,
+    /// Where the archive of issues lives (default `newsletter`: `/newsletter/`).
+    pub archive_path: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -185,19 +195,49 @@ pub struct NewsletterConfig {
 pub struct CommunityConfig {
     pub platform: String,
     pub name: String,
-    pub url: String,
+    pub url: HttpUrl,
     pub description: Option<String>,
     #[serde(default)]
     pub members_only: bool,
 }
 
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DiscussionConfig {
+    /// Where articles without a `discuss` link are discussed, e.g. a forum category.
+    pub default: Option<HttpUrl>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AnalyticsProvider {
+    Plausible,
+    Umami,
+    Goatcounter,
+    Custom,
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct AnalyticsConfig {
-    pub provider: String,
+    pub provider: AnalyticsProvider,
+    /// Plausible: the site's domain as registered there.
     pub domain: Option<String>,
-    pub script_url: Option<String>,
+    /// The script's URL (self-hosted Plausible or Umami, or `custom`).
+    pub script_url: Option<HttpUrl>,
+    /// Umami's website id.
     pub site_id: Option<String>,
+    /// GoatCounter's site code (`code.goatcounter.com`).
+    pub code: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrivacyConfig {
+    /// Hosts pages may load resources from besides the site (analytics is allowed by
+    /// being configured); `kring check --privacy` fails on any other.
+    #[serde(default)]
+    pub allow: Vec<String>,
 }
 
 impl Config {
@@ -222,6 +262,15 @@ impl Config {
     pub fn parse(text: &str, shown_as: &Path) -> Result<Config> {
         let config: Config = toml::from_str(text)
             .map_err(|e| Error::from(toml_diagnostic(shown_as, text, 0, &e)))?;
+        // What the tables need together (a provider's form URL, an analytics id) is checked
+        // here, so the error points at the table.
+        let at_table = |table: &str, message: String| {
+            let offset = text.find(&format!("[{table}]")).unwrap_or(0);
+            Error::from(Diagnostic::new(shown_as, message).at_offset(text, offset))
+        };
+        crate::render::community::newsletter_form(&config)
+            .map_err(|m| at_table("newsletter", m))?;
+        crate::render::community::analytics(&config).map_err(|m| at_table("analytics", m))?;
         Ok(config)
     }
 

@@ -274,7 +274,8 @@ fn incremental_rebuild_matches_a_full_build() {
     let mut dev = DevSite::new(site.clone(), opts.clone(), live.clone(), false);
     let full = dev.full_build().unwrap();
 
-    let edits: [(&str, &dyn Fn(&str) -> String); 3] = [
+    type Edit<'a> = (&'a str, &'a dyn Fn(&str) -> String);
+    let edits: [Edit; 3] = [
         ("content/articles/first.md", &|t| {
             t.replace("More text.", "More text, edited.")
         }),

@@ -36,15 +36,24 @@ pub fn run(args: Args) -> crate::Result<()> {
     }
     let c = report.counts;
     println!(
-        "Built {} pages, {} sections, {} taxonomy pages, {} feeds, {} calendars and {} static files in {:.2} s → {}",
+        "Built {} pages, {} sections, {} taxonomy pages, {} feeds, {} calendars, {} email editions and {} static files in {:.2} s → {}",
         c.pages,
         c.sections,
         c.taxonomy_pages,
         c.feeds,
         c.calendars,
+        c.emails,
         report.static_files,
         report.elapsed.as_secs_f64(),
         report.output.display()
     );
+    if report.external_hosts.is_empty() {
+        println!("Other hosts the pages load from: none");
+    } else {
+        println!("Other hosts the pages load from:");
+        for (host, (page, _)) in &report.external_hosts {
+            println!("  {host}  (first on /{page})");
+        }
+    }
     Ok(())
 }

@@ -12,6 +12,9 @@ pub struct Args {
     /// Also check drafts
     #[arg(long)]
     pub drafts: bool,
+    /// Fail when a page loads anything from a host kring.toml does not allow
+    #[arg(long)]
+    pub privacy: bool,
 }
 
 pub fn run(args: Args) -> crate::Result<()> {
@@ -21,7 +24,7 @@ pub fn run(args: Args) -> crate::Result<()> {
         base_url: None,
         now: None,
     };
-    let report = crate::output::links::check_site(&site, &options)?;
+    let report = crate::output::links::check_site(&site, &options, args.privacy)?;
     println!(
         "{} pages and {} links checked: no problems found.",
         report.pages, report.links

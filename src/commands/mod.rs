@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 
 pub mod build;
 pub mod check;
+pub mod email;
 pub mod init;
 pub mod new;
 pub mod serve;
@@ -29,6 +30,8 @@ pub enum Command {
     New(new::Args),
     /// Serve the site on 127.0.0.1 with live reload, rebuilding on every change
     Serve(serve::Args),
+    /// Write the email edition of an article (HTML with inlined CSS, and plain text)
+    Email(email::Args),
 }
 
 /// The site folder argument shared by the commands: the current folder by default.
@@ -43,5 +46,6 @@ pub fn run(cli: Cli) -> crate::Result<()> {
         Command::Check(args) => check::run(args),
         Command::New(args) => new::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::Email(args) => email::run(args),
     }
 }

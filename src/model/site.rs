@@ -41,6 +41,8 @@ pub struct Site {
     pub credits: HashMap<String, Vec<usize>>,
     /// Series name → its articles, oldest first.
     pub series: HashMap<String, Vec<usize>>,
+    /// Newsletter issues, newest first: (number, page index).
+    pub issues: Vec<(u32, usize)>,
     /// When this build happened, in the site's time zone.
     pub now: Zoned,
     /// Events and masterclass sessions, by start.
@@ -216,6 +218,7 @@ impl Site {
             members: HashMap::new(),
             credits: HashMap::new(),
             series: HashMap::new(),
+            issues: Vec::new(),
             now,
             schedule: Vec::new(),
             warnings,
@@ -323,6 +326,14 @@ impl Site {
             .filter(|t| !t.terms.is_empty())
             .collect();
         self.schedule = super::schedule::schedule(self);
+        let mut issues = newsletter_issues(self);
+        issues.sort_by(|a, b| {
+            self.pages[b.1]
+                .date
+                .cmp(&self.pages[a.1].date)
+                .then(b.0.cmp(&a.0))
+        });
+        self.issues = issues;
         Ok(())
     }
 
@@ -851,13 +862,13 @@ fn sort_pages(list: &mut [usize], by: SortBy, pages: &[Page]) {
     }
 }
 
-/// Newsletter issues, oldest first, with their numbers.
-pub fn newsletter_issues(site: &Site) -> Vec<(u32, usize)> {
+/// Newsletter issues with their numbers: `issue` where set, else counted by date.
+fn newsletter_issues(site: &Site) -> Vec<(u32, usize)> {
     let mut issues: Vec<usize> = site
         .pages
         .iter()
         .enumerate()
-        .filter(|(_, p)| matches!(&p.details, Details::Article(a) if a.newsletter))
+        .filter(|(_, p)| p.listed() && matches!(&p.details, Details::Article(a) if a.newsletter))
         .map(|(i, _)| i)
         .collect();
     issues.sort_by(|&a, &b| site.pages[a].date.cmp(&site.pages[b].date));

@@ -58,8 +58,9 @@ fn scan(html: &[u8]) -> Scan {
     Scan { ids, links }
 }
 
-/// Checks the site at `site_dir`; the scratch folder is removed afterwards.
-pub fn check_site(site_dir: &Path, options: &BuildOptions) -> Result<CheckReport> {
+/// Checks the site at `site_dir`; the scratch folder is removed afterwards. With `privacy`,
+/// a page that loads anything from a host the config does not allow is a problem too.
+pub fn check_site(site_dir: &Path, options: &BuildOptions, privacy: bool) -> Result<CheckReport> {
     let loaded = load_site(site_dir, options)?;
     let scratch = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
     let staging = Staging::new(&scratch.path().join("site"))?;
@@ -163,6 +164,9 @@ pub fn check_site(site_dir: &Path, options: &BuildOptions) -> Result<CheckReport
             }
         }
     }
+    if privacy {
+        problems.extend(privacy_problems(site, &root, &html_files, &source_of));
+    }
     problems.into_result()?;
     Ok(CheckReport {
         pages: scans.len(),
@@ -215,4 +219,66 @@ fn percent_decode(s: &str) -> String {
     percent_encoding::percent_decode_str(s)
         .decode_utf8_lossy()
         .into_owned()
+}
+
+/// Pages that load from a host that is neither the site's, the configured analytics' nor
+/// listed in `[privacy] allow`.
+fn privacy_problems(
+    site: &crate::model::Site,
+    root: &Path,
+    html_files: &[(String, PathBuf)],
+    source_of: &HashMap<String, PathBuf>,
+) -> Vec<Diagnostic> {
+    use crate::render::community::{analytics, host_of};
+    let site_host = host_of(site.config.base_url.as_str()).unwrap_or_default();
+    let mut allowed: HashSet<String> = site
+        .config
+        .privacy
+        .allow
+        .iter()
+        .map(|h| h.to_ascii_lowercase())
+        .collect();
+    if let Some(src) = analytics(&site.config)
+        .ok()
+        .and_then(|a| a.get("src").and_then(|s| s.as_str()).map(String::from))
+    {
+        allowed.extend(host_of(&src));
+    }
+    let mut problems = Vec::new();
+    for (rel, path) in html_files {
+        if rel.ends_with("email.html") {
+            continue; // read in a mail client, not a browser visiting the site
+        }
+        let html = std::fs::read(path).unwrap_or_default();
+        let mut seen = HashSet::new();
+        for (host, url) in crate::output::privacy::external_loads(&html, &site_host) {
+            if allowed.contains(&host) || !seen.insert(host.clone()) {
+                continue;
+            }
+            let page = source_of
+                .get(rel)
+                .cloned()
+                .unwrap_or_else(|| PathBuf::from(format!("(output) {rel}")));
+            problems.push(Diagnostic::new(
+                page,
+                format!("the page /{} loads {url} from {host}, which kring.toml does not allow: remove it, or add \"{host}\" to allow under [privacy]", rel.trim_end_matches("index.html")),
+            ));
+        }
+    }
+    for (rel, path) in crate::render::theme::files_under(root) {
+        if rel.ends_with(".css") {
+            let css = std::fs::read_to_string(&path).unwrap_or_default();
+            for url in crate::output::privacy::css_urls(&css) {
+                if let Some(host) =
+                    host_of(&url).filter(|h| *h != site_host && !allowed.contains(h))
+                {
+                    problems.push(Diagnostic::new(
+                        format!("(output) {rel}"),
+                        format!("loads {url} from {host}, which kring.toml does not allow"),
+                    ));
+                }
+            }
+        }
+    }
+    problems
 }

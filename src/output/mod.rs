@@ -1,8 +1,10 @@
 //! Everything a build writes: pages, sitemap, static files; the atomic output folder.
 
 pub mod calendar;
+pub mod email;
 pub mod feeds;
 pub mod links;
 pub mod pages;
+pub mod privacy;
 pub mod sitemap;
 pub mod write;

@@ -39,6 +39,25 @@ pub enum Job {
     /// Every list page of a term: (taxonomy, term).
     Term(usize, usize),
     NotFound,
+    /// `/community/`: the chat platforms to join.
+    Community,
+    /// The newsletter archive.
+    Newsletter,
+    /// The email edition of a newsletter article.
+    Email(usize),
+}
+
+/// Where the page of chat platforms lives.
+pub const COMMUNITY_PATH: &str = "community/";
+
+/// Where the newsletter archive lives: `[newsletter] archive_path`, `newsletter/` by default.
+pub fn newsletter_path(config: &crate::config::Config) -> String {
+    let path = config
+        .newsletter
+        .as_ref()
+        .and_then(|n| n.archive_path.as_deref())
+        .unwrap_or("newsletter");
+    format!("{}/", path.trim_matches('/'))
 }
 
 struct SectionPrep {
@@ -67,6 +86,7 @@ pub struct Counts {
     pub taxonomy_pages: usize,
     pub feeds: usize,
     pub calendars: usize,
+    pub emails: usize,
 }
 
 pub struct Renderer<'a> {
@@ -177,6 +197,9 @@ impl<'a> Renderer<'a> {
             Job::TaxonomyList(_) => "taxonomy_list.html".into(),
             Job::Term(..) => "taxonomy_term.html".into(),
             Job::NotFound => "404.html".into(),
+            Job::Community => "community.html".into(),
+            Job::Newsletter => "newsletter.html".into(),
+            Job::Email(_) => "email.html".into(),
         })
     }
 
@@ -198,6 +221,37 @@ impl<'a> Renderer<'a> {
             .render(template, ctx, &page.file.shown.display().to_string())
     }
 
+    /// The email edition of newsletter article `index`.
+    pub fn render_email(&self, index: usize) -> Result<crate::output::email::Edition> {
+        let page = &self.site.pages[index];
+        let mut ctx = self.context(&page.permalink, &[]);
+        let full = page_full(self.site, index, &self.summaries);
+        let preheader = page.description.clone().unwrap_or_else(|| {
+            let summary = page.content.summary.as_deref().unwrap_or("");
+            html2text::from_read(summary.as_bytes(), 10_000)
+                .unwrap_or_default()
+                .trim()
+                .chars()
+                .take(150)
+                .collect()
+        });
+        ctx.insert("page".into(), full);
+        ctx.insert(
+            "email".into(),
+            json!({ "preheader": preheader, "web_url": page.permalink }),
+        );
+        let shown = page.file.shown.display().to_string();
+        let html =
+            self.templates
+                .render("email.html", ctx, &format!("the email edition of {shown}"))?;
+        crate::output::email::edition(
+            &html,
+            &page.permalink,
+            self.site.config.base_url.as_str(),
+            "email.html",
+        )
+    }
+
     /// Everything a full build renders.
     pub fn all_jobs(&self) -> Vec<Job> {
         let mut jobs: Vec<Job> = (0..self.site.pages.len()).map(Job::Page).collect();
@@ -207,6 +261,27 @@ impl<'a> Renderer<'a> {
             jobs.extend((0..taxonomy.terms.len()).map(|term| Job::Term(t, term)));
         }
         jobs.push(Job::NotFound);
+        // Generated pages give way to content at the same URL.
+        let taken = |path: &str| {
+            self.site.pages.iter().any(|p| p.path == path)
+                || self.site.sections.iter().any(|s| s.path == path)
+        };
+        if !self.site.config.community.is_empty()
+            && self.templates.has("community.html")
+            && !taken(COMMUNITY_PATH)
+        {
+            jobs.push(Job::Community);
+        }
+        let newsletter = newsletter_path(&self.site.config);
+        if (self.site.config.newsletter.is_some() || !self.site.issues.is_empty())
+            && self.templates.has("newsletter.html")
+            && !taken(&newsletter)
+        {
+            jobs.push(Job::Newsletter);
+        }
+        if self.templates.has("email.html") {
+            jobs.extend(self.site.issues.iter().map(|&(_, i)| Job::Email(i)));
+        }
         jobs
     }
 
@@ -283,7 +358,8 @@ impl<'a> Renderer<'a> {
                 Ok(Job::Page(_)) => counts.pages += 1,
                 Ok(Job::Section(_) | Job::SectionPage(..)) => counts.sections += 1,
                 Ok(Job::TaxonomyList(_) | Job::Term(..)) => counts.taxonomy_pages += 1,
-                Ok(Job::NotFound) => {}
+                Ok(Job::NotFound | Job::Community | Job::Newsletter) => counts.pages += 1,
+                Ok(Job::Email(_)) => counts.emails += 1,
                 Err(e) => errors.push(e),
             }
         }
@@ -313,6 +389,34 @@ impl<'a> Renderer<'a> {
             }
             Job::TaxonomyList(t) => self.write_taxonomy_list(t, out),
             Job::Term(t, term) => self.write_term_pager(t, term, pager, out),
+            Job::Community => {
+                let ctx = self.context(&self.site.config.base_url.join(COMMUNITY_PATH), &[]);
+                let html = self
+                    .templates
+                    .render("community.html", ctx, "the community page")?;
+                out.write(&format!("{COMMUNITY_PATH}index.html"), html.as_bytes())
+            }
+            Job::Newsletter => {
+                let path = newsletter_path(&self.site.config);
+                let mut ctx = self.context(&self.site.config.base_url.join(&path), &[]);
+                let issues: Vec<Value> = self
+                    .site
+                    .issues
+                    .iter()
+                    .map(|&(n, i)| json!({ "number": n, "page": self.summaries[i] }))
+                    .collect();
+                ctx.insert("issues".into(), Value::from(issues));
+                let html =
+                    self.templates
+                        .render("newsletter.html", ctx, "the newsletter archive")?;
+                out.write(&format!("{path}index.html"), html.as_bytes())
+            }
+            Job::Email(i) => {
+                let page = &self.site.pages[i];
+                let edition = self.render_email(i)?;
+                out.write(&format!("{}email.html", page.path), edition.html.as_bytes())?;
+                out.write(&format!("{}email.txt", page.path), edition.text.as_bytes())
+            }
             Job::NotFound => {
                 let ctx = self.context(&self.site.config.base_url.join("404.html"), &[]);
                 let html = self.templates.render("404.html", ctx, "404.html")?;

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use super::jsonld;
+use super::{community, jsonld};
 use crate::content::frontmatter::{Discuss, EventStatus, Kind, Location};
 use crate::model::page::Session;
 use crate::model::schedule::Happening;
@@ -175,7 +175,9 @@ pub fn page_summary(site: &Site, index: usize) -> Value {
     });
     let details = match &page.details {
         Details::Article(a) => json!({ "article": {
-            "series": a.series, "discuss": discuss(&a.discuss), "newsletter": a.newsletter, "issue": a.issue,
+            "series": a.series, "discuss": discuss(&a.discuss), "newsletter": a.newsletter,
+            "issue": site.issues.iter().find(|(_, i)| *i == index).map(|(n, _)| *n),
+            "email": a.newsletter.then(|| site.config.base_url.join(&format!("{}email.html", page.path))),
         }}),
         Details::Plain { discuss: d, .. } => json!({ "plain": { "discuss": discuss(d) } }),
         Details::Masterclass(m) => json!({ "masterclass": {
@@ -198,7 +200,7 @@ pub fn page_summary(site: &Site, index: usize) -> Value {
             "location": location(&e.location), "online_url": e.online_url,
             "registration_url": e.registration_url, "price": e.price,
             "hosts": e.hosts.iter().map(|h| person(site, h)).collect::<Vec<_>>(),
-            "recurrence": e.recurrence.as_ref().map(|r| r.to_string()), "chat": e.chat,
+            "recurrence": e.recurrence.as_ref().map(|r| r.to_string()), "chat": community::chat(e.chat.as_ref()),
             "upcoming": happenings.first().is_some_and(|h| h.next(&site.now).is_some()),
             "ics": site.config.base_url.join(&calendar::page_ics_path(site, index)),
         }}),
@@ -212,10 +214,20 @@ pub fn page_summary(site: &Site, index: usize) -> Value {
                 "image": s.image.as_ref().map(|img| crate::content::markdown::absolute_url(img, &page.permalink, site.config.base_url.as_str()).unwrap_or_else(|| img.clone())),
             })).collect::<Vec<_>>(),
             "listed": m.listed,
+            "json_ld": jsonld::embed(&jsonld::person(site, page, m)),
         }}),
     };
+    // Where the conversation about the page is (the page's own link or the site's default).
+    let own = match &page.details {
+        Details::Article(a) => Some(a.discuss.as_ref()),
+        Details::Plain { discuss, .. } => Some(discuss.as_ref()),
+        Details::Masterclass(m) => Some(m.discuss.as_ref()),
+        _ => None,
+    };
+    let discussion = own.map_or(Value::Null, |d| community::discuss(&site.config, d));
     if let (Value::Object(base), Value::Object(more)) = (&mut v, details) {
         base.extend(more);
+        base.insert("discuss".into(), discussion);
     }
     if let (Some(h), Some(Value::Object(event))) = (happenings.first(), v.get_mut("event")) {
         if let Value::Object(times) = event_times(site, h) {
@@ -329,6 +341,10 @@ pub fn site_view(site: &Site) -> Value {
         "now": rfc3339(&site.now),
         "generator": concat!("kring ", env!("CARGO_PKG_VERSION")),
         "feeds": feeds::links_for(&site.config.feeds, site.config.base_url.as_str(), "", &site.config.title, true),
+        "community": community::community(&site.config),
+        "community_url": (!site.config.community.is_empty()).then(|| site.config.base_url.join(crate::output::pages::COMMUNITY_PATH)),
+        "newsletter": newsletter_view(site),
+        "analytics": community::analytics(&site.config).unwrap_or_default(),
         "calendar": (!site.schedule.is_empty()).then(|| {
             let url = site.config.base_url.join(&calendar::calendar_path(site));
             json!({ "url": url, "webcal": calendar::webcal(&url) })
@@ -349,4 +365,18 @@ pub fn section_feeds(site: &Site, section: usize) -> Vec<feeds::FeedLink> {
         &format!("{} — {}", site.config.title, s.title),
         true,
     )
+}
+
+/// `site.newsletter`: the signup form and where the archive is.
+fn newsletter_view(site: &Site) -> Value {
+    let Some(n) = &site.config.newsletter else {
+        return Value::Null;
+    };
+    json!({
+        "provider": n.provider,
+        "name": n.name.clone().unwrap_or_else(|| site.config.title.clone()),
+        "description": n.description,
+        "archive_url": site.config.base_url.join(&crate::output::pages::newsletter_path(&site.config)),
+        "form": community::newsletter_form(&site.config).ok().flatten(),
+    })
 }

@@ -127,6 +127,23 @@ pub fn event(site: &Site, h: &Happening) -> Value {
     strip_nulls(v)
 }
 
+/// `Person` for a member page.
+pub fn person(site: &Site, page: &crate::model::Page, m: &crate::model::Member) -> Value {
+    strip_nulls(json!({
+        "@context": "https://schema.org",
+        "@type": "Person",
+        "name": m.name,
+        "url": page.permalink,
+        "jobTitle": m.role,
+        "image": m.avatar,
+        "homeLocation": m.location.as_ref().map(|l| json!({ "@type": "Place", "name": l })),
+        "description": page.description,
+        "knowsAbout": m.skills,
+        "sameAs": m.links.values().map(|u| u.0.clone()).collect::<Vec<_>>(),
+        "memberOf": { "@type": "Organization", "name": site.config.title, "url": site.config.base_url },
+    }))
+}
+
 pub fn strip_nulls(v: Value) -> Value {
     match v {
         Value::Object(map) => Value::Object(

@@ -1,5 +1,6 @@
 //! Templates: the theme, Tera with kring's functions, and the views templates see.
 
+pub mod community;
 pub mod context;
 pub mod jsonld;
 pub mod templates;

@@ -321,6 +321,14 @@ fn register(tera: &mut Tera, lookup: SharedLookup, strings: Strings, site_tz: Ti
         Ok(Value::from(out))
     });
 
+    // Tera's own `slugify` needs its chrono-heavy "builtins"; kring's slugs come from `slug`.
+    tera.register_filter("slugify", |value: &Value, _: &HashMap<String, Value>| {
+        let text = value
+            .as_str()
+            .ok_or_else(|| tera::Error::msg("slugify: expects a string"))?;
+        Ok(Value::from(slug::slugify(text)))
+    });
+
     let s = strings;
     tera.register_filter(
         "date",

@@ -18,11 +18,17 @@ export async function launch() {
   });
 }
 
-/** Polls `check` until it returns a truthy value or `ms` pass. */
+/** Polls `check` until it returns a truthy value or `ms` pass. A check that throws (the
+ *  page is reloading under it) counts as not yet. */
 export async function until(what, check, ms = 10000) {
   const started = Date.now();
   for (;;) {
-    const value = await check();
+    let value;
+    try {
+      value = await check();
+    } catch {
+      value = undefined;
+    }
     if (value) return value;
     if (Date.now() - started > ms) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));

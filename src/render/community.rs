@@ -1,0 +1,398 @@
+//! The community around the site, as templates see it: chat platforms recognized from their
+//! URLs, "discuss this" links, the newsletter signup form each provider expects, and the
+//! analytics snippet — the only third-party request kring ever adds, and only when asked.
+
+use serde_json::{Value, json};
+
+use crate::config::{AnalyticsProvider, Config, NewsletterProvider};
+use crate::content::frontmatter::{Discuss, HttpUrl};
+
+/// Platforms the theme has an icon and a name for.
+pub const PLATFORMS: [(&str, &str); 10] = [
+    ("discord", "Discord"),
+    ("slack", "Slack"),
+    ("discourse", "Discourse"),
+    ("matrix", "Matrix"),
+    ("telegram", "Telegram"),
+    ("whatsapp", "WhatsApp"),
+    ("signal", "Signal"),
+    ("substack", "Substack chat"),
+    ("mastodon", "Mastodon"),
+    ("linkedin", "LinkedIn"),
+];
+
+/// A platform as written in `[[community]] platform = "…"`, normalized.
+pub fn normalize(platform: &str) -> &'static str {
+    let p = platform
+        .trim()
+        .to_ascii_lowercase()
+        .replace([' ', '-', '_'], "");
+    let p = match p.as_str() {
+        "substackchat" => "substack",
+        "forum" => "discourse",
+        other => other,
+    };
+    PLATFORMS
+        .iter()
+        .find(|(id, _)| *id == p)
+        .map_or("other", |(id, _)| id)
+}
+
+pub fn platform_name(id: &str) -> &'static str {
+    PLATFORMS
+        .iter()
+        .find(|(p, _)| *p == id)
+        .map_or("the community", |(_, name)| name)
+}
+
+/// Which platform a conversation URL is on, from its host and path.
+pub fn platform_of(url: &str) -> &'static str {
+    let rest = url
+        .split_once("://")
+        .map_or(url, |(_, r)| r)
+        .to_ascii_lowercase();
+    let (host, path) = rest
+        .split_once('/')
+        .map_or((rest.as_str(), ""), |(h, p)| (h, p));
+    let host = host.trim_start_matches("www.");
+    let is = |domain: &str| host == domain || host.ends_with(&format!(".{domain}"));
+    if is("discord.gg") || is("discord.com") || is("discordapp.com") {
+        "discord"
+    } else if is("slack.com") {
+        "slack"
+    } else if is("t.me") || is("telegram.me") || is("telegram.org") {
+        "telegram"
+    } else if is("whatsapp.com") || is("wa.me") {
+        "whatsapp"
+    } else if is("signal.group") || is("signal.me") || is("signal.org") {
+        "signal"
+    } else if is("matrix.to") || host.starts_with("matrix.") || host.contains("element") {
+        "matrix"
+    } else if is("substack.com") {
+        "substack"
+    } else if is("linkedin.com") {
+        "linkedin"
+    } else if path.starts_with('@') || host.starts_with("mastodon.") || is("mastodon.social") {
+        "mastodon"
+    } else if path.starts_with("t/")
+        || path.starts_with("c/")
+        || host.starts_with("forum.")
+        || host.starts_with("discuss.")
+        || host.starts_with("community.")
+    {
+        "discourse"
+    } else {
+        "other"
+    }
+}
+
+fn link(url: &HttpUrl) -> Value {
+    let platform = platform_of(&url.0);
+    json!({ "url": url.0, "platform": platform, "platform_name": platform_name(platform) })
+}
+
+/// Where a page's conversation is: its own `discuss`, else the site's default.
+pub fn discuss(config: &Config, page: Option<&Discuss>) -> Value {
+    match page {
+        Some(Discuss::Off) => Value::Null,
+        Some(Discuss::At(url)) => link(url),
+        None => config.discussion.default.as_ref().map_or(Value::Null, link),
+    }
+}
+
+/// A chat link (events' `chat`).
+pub fn chat(url: Option<&HttpUrl>) -> Value {
+    url.map_or(Value::Null, link)
+}
+
+pub fn community(config: &Config) -> Value {
+    Value::from(
+        config
+            .community
+            .iter()
+            .map(|c| {
+                let platform = normalize(&c.platform);
+                json!({
+                    "platform": platform,
+                    "platform_name": if platform == "other" { c.platform.clone() } else { platform_name(platform).to_string() },
+                    "name": c.name, "url": c.url, "description": c.description, "members_only": c.members_only,
+                })
+            })
+            .collect::<Vec<_>>(),
+    )
+}
+
+fn field(
+    name: &str,
+    kind: &str,
+    label: Option<&str>,
+    required: bool,
+    autocomplete: Option<&str>,
+    value: Option<&str>,
+) -> Value {
+    json!({ "name": name, "type": kind, "label": label, "required": required, "autocomplete": autocomplete, "value": value })
+}
+
+fn email(name: &str) -> Value {
+    field(
+        name,
+        "email",
+        Some("newsletter_email"),
+        true,
+        Some("email"),
+        None,
+    )
+}
+
+/// `u` and `id` of a Mailchimp form action (`…/subscribe/post?u=U&id=ID`).
+fn mailchimp_ids(action: &str) -> Option<(String, String)> {
+    let query = action.split_once('?')?.1;
+    let get = |key: &str| {
+        query
+            .split('&')
+            .find_map(|kv| kv.strip_prefix(&format!("{key}=")).map(str::to_string))
+    };
+    Some((get("u")?, get("id")?))
+}
+
+/// The signup form as the provider expects it: where it posts, and the field names.
+/// `Err` says what the config is missing.
+pub fn newsletter_form(config: &Config) -> Result<Option<Value>, String> {
+    let Some(n) = &config.newsletter else {
+        return Ok(None);
+    };
+    let action = n.action.as_ref().map(|a| a.0.clone());
+    let need = |what: &str| {
+        format!(
+            "[newsletter] provider = \"{}\" needs {what}",
+            serde_json::to_value(n.provider)
+                .ok()
+                .and_then(|v| v.as_str().map(String::from))
+                .unwrap_or_default()
+        )
+    };
+    let (action, method, fields, honeypot) = match n.provider {
+        NewsletterProvider::Buttondown => {
+            let action = match (action, &n.account) {
+                (Some(a), _) => a,
+                (None, Some(user)) => {
+                    format!("https://buttondown.com/api/emails/embed-subscribe/{user}")
+                }
+                (None, None) => {
+                    return Err(need("`account` (your Buttondown username) or `action`"));
+                }
+            };
+            (
+                action,
+                "post",
+                vec![
+                    email("email"),
+                    field("embed", "hidden", None, false, None, Some("1")),
+                ],
+                None,
+            )
+        }
+        NewsletterProvider::Mailchimp => {
+            let action = action.ok_or_else(|| need("`action`: the form URL from Mailchimp's embedded form (…list-manage.com/subscribe/post?u=…&id=…)"))?;
+            let ids = mailchimp_ids(&action).or_else(|| match n.list_ids.as_slice() {
+                [u, id] => Some((u.clone(), id.clone())),
+                _ => None,
+            });
+            // Mailchimp's own honeypot: a field named after the list that people leave empty.
+            let honeypot = ids.map(|(u, id)| format!("b_{u}_{id}"));
+            (
+                action,
+                "post",
+                vec![
+                    email("EMAIL"),
+                    field(
+                        "FNAME",
+                        "text",
+                        Some("newsletter_name"),
+                        false,
+                        Some("given-name"),
+                        None,
+                    ),
+                ],
+                honeypot,
+            )
+        }
+        NewsletterProvider::Kit => {
+            let action = match (action, &n.account) {
+                (Some(a), _) => a,
+                (None, Some(form)) => format!("https://app.kit.com/forms/{form}/subscriptions"),
+                (None, None) => return Err(need("`account` (the Kit form id) or `action`")),
+            };
+            (
+                action,
+                "post",
+                vec![
+                    email("email_address"),
+                    field(
+                        "fields[first_name]",
+                        "text",
+                        Some("newsletter_name"),
+                        false,
+                        Some("given-name"),
+                        None,
+                    ),
+                ],
+                None,
+            )
+        }
+        NewsletterProvider::Listmonk => {
+            let action =
+                action.ok_or_else(|| need("`action`: https://your-listmonk/subscription/form"))?;
+            if n.list_ids.is_empty() {
+                return Err(need("`list_ids`: the UUIDs of the lists to subscribe to"));
+            }
+            let mut fields = vec![
+                email("email"),
+                field(
+                    "name",
+                    "text",
+                    Some("newsletter_name"),
+                    false,
+                    Some("name"),
+                    None,
+                ),
+            ];
+            fields.extend(
+                n.list_ids
+                    .iter()
+                    .map(|id| field("l", "hidden", None, false, None, Some(id))),
+            );
+            // listmonk ignores submissions that fill its `nonce` field.
+            (action, "post", fields, Some("nonce".to_string()))
+        }
+        NewsletterProvider::Ghost => {
+            // Ghost signs people up only through its own Portal page: the form opens it.
+            let site = action.ok_or_else(|| need("`action`: your Ghost site's address"))?;
+            (
+                format!("{}/#/portal/signup", site.trim_end_matches('/')),
+                "get",
+                Vec::new(),
+                None,
+            )
+        }
+        NewsletterProvider::Custom => {
+            let action = action.ok_or_else(|| need("`action`"))?;
+            let mut fields = vec![email(n.email_field.as_deref().unwrap_or("email"))];
+            if let Some(name) = &n.name_field {
+                fields.push(field(
+                    name,
+                    "text",
+                    Some("newsletter_name"),
+                    false,
+                    Some("name"),
+                    None,
+                ));
+            }
+            (action, "post", fields, n.honeypot_field.clone())
+        }
+    };
+    Ok(Some(
+        json!({ "action": action, "method": method, "fields": fields, "honeypot": honeypot }),
+    ))
+}
+
+/// The one `<script>` for configured analytics: `(src, attributes)`.
+pub fn analytics(config: &Config) -> Result<Value, String> {
+    let Some(a) = &config.analytics else {
+        return Ok(Value::Null);
+    };
+    let script = a.script_url.as_ref().map(|u| u.0.clone());
+    let (src, attributes): (String, Vec<(&str, String)>) = match a.provider {
+        AnalyticsProvider::Plausible => {
+            let domain = a
+                .domain
+                .clone()
+                .ok_or("[analytics] provider = \"plausible\" needs `domain`")?;
+            (
+                script.unwrap_or_else(|| "https://plausible.io/js/script.js".into()),
+                vec![("data-domain", domain)],
+            )
+        }
+        AnalyticsProvider::Umami => {
+            let id = a
+                .site_id
+                .clone()
+                .ok_or("[analytics] provider = \"umami\" needs `site_id`")?;
+            (
+                script.unwrap_or_else(|| "https://cloud.umami.is/script.js".into()),
+                vec![("data-website-id", id)],
+            )
+        }
+        AnalyticsProvider::Goatcounter => {
+            let code = a
+                .code
+                .clone()
+                .ok_or("[analytics] provider = \"goatcounter\" needs `code`")?;
+            (
+                script.unwrap_or_else(|| "https://gc.zgo.at/count.js".into()),
+                vec![(
+                    "data-goatcounter",
+                    format!("https://{code}.goatcounter.com/count"),
+                )],
+            )
+        }
+        AnalyticsProvider::Custom => (
+            script.ok_or("[analytics] provider = \"custom\" needs `script_url`")?,
+            Vec::new(),
+        ),
+    };
+    Ok(
+        json!({ "src": src, "attributes": attributes.into_iter().map(|(n, v)| json!({ "name": n, "value": v })).collect::<Vec<_>>() }),
+    )
+}
+
+/// The host of a URL (`https://plausible.io/js/x.js` → `plausible.io`).
+pub fn host_of(url: &str) -> Option<String> {
+    let rest = url
+        .split_once("://")
+        .map(|(_, r)| r)
+        .or_else(|| url.strip_prefix("//"))?;
+    let host = rest.split(['/', '?', '#']).next()?;
+    let host = host.rsplit('@').next()?.split(':').next()?;
+    (!host.is_empty()).then(|| host.to_ascii_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn platforms_are_recognized_from_urls() {
+        for (url, platform) in [
+            ("https://discord.gg/abc", "discord"),
+            ("https://destoep.slack.com/archives/C1", "slack"),
+            ("https://forum.example.org/t/house-rules/12", "discourse"),
+            ("https://matrix.to/#/#stoep:matrix.org", "matrix"),
+            ("https://t.me/destoep", "telegram"),
+            ("https://chat.whatsapp.com/AbC", "whatsapp"),
+            ("https://signal.group/#abc", "signal"),
+            ("https://destoep.substack.com/chat", "substack"),
+            ("https://mastodon.social/@destoep", "mastodon"),
+            ("https://www.linkedin.com/groups/1", "linkedin"),
+            ("https://example.org/somewhere", "other"),
+        ] {
+            assert_eq!(platform_of(url), platform, "{url}");
+        }
+        assert_eq!(normalize("Substack chat"), "substack");
+        assert_eq!(normalize("WhatsApp"), "whatsapp");
+        assert_eq!(normalize("Zulip"), "other");
+    }
+
+    #[test]
+    fn hosts() {
+        assert_eq!(
+            host_of("https://User@Plausible.io:443/js/x.js").as_deref(),
+            Some("plausible.io")
+        );
+        assert_eq!(
+            host_of("//cdn.example.org/x.css").as_deref(),
+            Some("cdn.example.org")
+        );
+        assert_eq!(host_of("/local.css"), None);
+    }
+}
