@@ -226,9 +226,22 @@ impl DevSite {
         let reload = WithReload(&live);
         let sink: &dyn Sink = if self.live_reload { &reload } else { &live };
         if !jobs.is_empty() {
-            let jobs: Vec<Job> = jobs.into_iter().collect();
-            let counts = rendering.renderer(site).run(&jobs, sink)?;
-            written += counts.pages + counts.sections + counts.taxonomy_pages;
+            let renderer = rendering.renderer(site);
+            // Generated pages (archive, community, emails) only where a full build makes them.
+            let generated: BTreeSet<Job> = renderer
+                .all_jobs()
+                .into_iter()
+                .filter(|j| matches!(j, Job::Newsletter | Job::Community | Job::Email(_)))
+                .collect();
+            let jobs: Vec<Job> = jobs
+                .into_iter()
+                .filter(|j| {
+                    !matches!(j, Job::Newsletter | Job::Community | Job::Email(_))
+                        || generated.contains(j)
+                })
+                .collect();
+            let counts = renderer.run(&jobs, sink)?;
+            written += counts.pages + counts.sections + counts.taxonomy_pages + counts.emails;
         }
         if !feed_paths.is_empty() {
             written += feeds::write_feeds(site, &rendering.strings, sink, |s| {
@@ -313,6 +326,10 @@ impl DevSite {
         if before.terms != after.terms && before.term_set_changed(site) {
             return Ok(None);
         }
+        // Becoming (or ceasing to be) a newsletter issue adds or removes an email edition.
+        if before.issue != after.issue {
+            return Ok(None);
+        }
         let is_member = site.pages[index].as_member().is_some();
         if is_member {
             // Other pages show this member's name and avatar.
@@ -341,6 +358,8 @@ struct Affected {
 struct Footprint {
     /// Where the page is in its section's order.
     position: Option<usize>,
+    /// Its newsletter issue number, if it is one.
+    issue: Option<u32>,
     neighbours: Vec<usize>,
     terms: BTreeSet<String>,
     series: Vec<usize>,
@@ -389,6 +408,11 @@ impl Footprint {
         let term_count = site.taxonomies.iter().map(|t| t.terms.len()).sum();
         Footprint {
             position,
+            issue: site
+                .issues
+                .iter()
+                .find(|(_, i)| *i == index)
+                .map(|(n, _)| *n),
             neighbours,
             terms,
             series,
@@ -441,6 +465,10 @@ impl Footprint {
             if touched {
                 jobs.push(Job::TaxonomyList(t));
             }
+        }
+        if after.issue.is_some() {
+            jobs.push(Job::Email(index));
+            jobs.push(Job::Newsletter);
         }
         let scheduled = matches!(page.kind, Kind::Events | Kind::Masterclasses);
         if scheduled {
