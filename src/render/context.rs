@@ -257,6 +257,12 @@ pub fn page_full(site: &Site, index: usize, summaries: &[Value]) -> Value {
         );
         obj.insert("next".into(), neighbour(siblings.get(pos + 1)));
     }
+    if matches!(page.details, Details::Article(_)) {
+        obj.insert(
+            "json_ld".into(),
+            Value::from(jsonld::embed(&jsonld::article(site, page))),
+        );
+    }
     if let Details::Article(a) = &page.details {
         if let Some(series) = &a.series {
             let list: Vec<Value> = site
@@ -340,6 +346,7 @@ pub fn site_view(site: &Site) -> Value {
         })).collect::<Vec<_>>(),
         "now": rfc3339(&site.now),
         "generator": concat!("kring ", env!("CARGO_PKG_VERSION")),
+        "json_ld": jsonld::embed(&jsonld::website(site)),
         "feeds": feeds::links_for(&site.config.feeds, site.config.base_url.as_str(), "", &site.config.title, true),
         "community": community::community(&site.config),
         "community_url": (!site.config.community.is_empty()).then(|| site.config.base_url.join(crate::output::pages::COMMUNITY_PATH)),

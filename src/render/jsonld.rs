@@ -127,6 +127,56 @@ pub fn event(site: &Site, h: &Happening) -> Value {
     strip_nulls(v)
 }
 
+/// `WebSite` and the `Organization` behind it, for the home page.
+pub fn website(site: &Site) -> Value {
+    let org = json!({
+        "@type": "Organization",
+        "name": site.config.author(),
+        "url": site.config.base_url,
+        "sameAs": site.config.community.iter().map(|c| c.url.0.clone()).collect::<Vec<_>>(),
+    });
+    json!([
+        { "@context": "https://schema.org", "@type": "WebSite", "name": site.config.title, "description": site.config.description, "url": site.config.base_url, "inLanguage": site.config.language, "publisher": org },
+        strip_nulls(json!({ "@context": "https://schema.org", "@type": "Organization", "name": site.config.author(), "url": site.config.base_url, "description": site.config.description })),
+    ])
+}
+
+/// `Article` (a `BlogPosting`) for an article page.
+pub fn article(site: &Site, page: &crate::model::Page) -> Value {
+    let authors: Vec<Value> = if page.authors().is_empty() {
+        vec![
+            json!({ "@type": "Organization", "name": site.config.author(), "url": site.config.base_url }),
+        ]
+    } else {
+        page.authors()
+            .iter()
+            .map(|a| {
+                let url = site
+                    .members
+                    .get(a)
+                    .map(|&i| site.pages[i].permalink.clone());
+                strip_nulls(json!({ "@type": "Person", "name": site.person_name(a), "url": url }))
+            })
+            .collect()
+    };
+    strip_nulls(json!({
+        "@context": "https://schema.org",
+        "@type": "BlogPosting",
+        "headline": page.title,
+        "description": page.description,
+        "url": page.permalink,
+        "mainEntityOfPage": page.permalink,
+        "datePublished": page.date.as_ref().map(crate::time::rfc3339),
+        "dateModified": page.updated.as_ref().or(page.date.as_ref()).map(crate::time::rfc3339),
+        "image": page.image,
+        "author": authors,
+        "publisher": { "@type": "Organization", "name": site.config.author(), "url": site.config.base_url },
+        "keywords": page.tags,
+        "wordCount": page.content.word_count,
+        "inLanguage": site.config.language,
+    }))
+}
+
 /// `Person` for a member page.
 pub fn person(site: &Site, page: &crate::model::Page, m: &crate::model::Member) -> Value {
     strip_nulls(json!({

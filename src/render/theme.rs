@@ -71,11 +71,32 @@ impl Theme {
                         .i18n
                         .entry(lang.to_string())
                         .or_default()
-                        .extend(table);
+                        .merge_from(table);
                 }
             }
         }
         Ok(theme)
+    }
+}
+
+/// The site's strings over the theme's, key by key, also inside tables such as
+/// `[date_formats]`: overriding one format keeps the others.
+trait MergeFrom {
+    fn merge_from(&mut self, from: toml::Table);
+}
+
+impl MergeFrom for toml::Table {
+    fn merge_from(&mut self, from: toml::Table) {
+        for (key, value) in from {
+            match (self.get_mut(&key), value) {
+                (Some(toml::Value::Table(mine)), toml::Value::Table(theirs)) => {
+                    mine.merge_from(theirs)
+                }
+                (_, value) => {
+                    self.insert(key, value);
+                }
+            }
+        }
     }
 }
 

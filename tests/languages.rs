@@ -1,0 +1,187 @@
+//! The theme in Dutch and English, and a site deployed under a sub-path.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::*;
+use scraper::{Html, Selector};
+
+fn keys(table: &toml::Table, prefix: &str, out: &mut BTreeSet<String>) {
+    for (k, v) in table {
+        let key = format!("{prefix}{k}");
+        if let toml::Value::Table(t) = v {
+            keys(t, &format!("{key}."), out);
+        }
+        out.insert(key);
+    }
+}
+
+fn strings(lang: &str) -> toml::Table {
+    let text =
+        std::fs::read_to_string(repo().join(format!("themes/kring/i18n/{lang}.toml"))).unwrap();
+    toml::from_str(&text).unwrap()
+}
+
+#[test]
+fn dutch_and_english_strings_have_the_same_keys() {
+    let (mut en, mut nl) = (BTreeSet::new(), BTreeSet::new());
+    keys(&strings("en"), "", &mut en);
+    keys(&strings("nl"), "", &mut nl);
+    let only_en: Vec<_> = en.difference(&nl).collect();
+    let only_nl: Vec<_> = nl.difference(&en).collect();
+    assert!(
+        only_en.is_empty() && only_nl.is_empty(),
+        "only in en.toml: {only_en:?}\nonly in nl.toml: {only_nl:?}"
+    );
+    assert!(en.len() > 100, "a theme's worth of strings");
+}
+
+/// Visible text of every page, without what the site's own content wrote.
+fn page_texts(out: &std::path::Path) -> Vec<(String, String)> {
+    let skip = Selector::parse(".content, .prose, script, style, pre, code").unwrap();
+    tree(out)
+        .into_iter()
+        .filter(|(rel, _)| rel.ends_with(".html") && !rel.ends_with("email.html"))
+        .map(|(rel, bytes)| {
+            let doc = Html::parse_document(&String::from_utf8_lossy(&bytes));
+            let mut text: String = doc.root_element().text().collect::<Vec<_>>().join(" ");
+            for el in doc.select(&skip) {
+                for t in el.text() {
+                    text = text.replacen(t, " ", 1);
+                }
+            }
+            (rel, text)
+        })
+        .collect()
+}
+
+#[test]
+fn a_dutch_site_shows_no_english_theme_strings_and_dutch_dates() {
+    let (_tmp, site) = fixture("hub");
+    let config = std::fs::read_to_string(site.join("kring.toml")).unwrap();
+    write(
+        &site,
+        "kring.toml",
+        config.replace("language = \"en\"", "language = \"nl\""),
+    );
+    let out = build_ok(&site);
+    let article = read(&out, "articles/first/index.html");
+    assert!(article.contains("lang=\"nl\""));
+    assert!(article.contains("10 januari 2026"), "dates the Dutch way");
+
+    // Words the site's own content uses are the site's business, not the theme's.
+    let content: String = walkdir::WalkDir::new(site.join("content"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .collect::<Vec<_>>()
+        .join("\n")
+        .to_lowercase();
+    let (en, nl) = (strings("en"), strings("nl"));
+    let mut english = Vec::new();
+    for (key, value) in &en {
+        let (Some(e), Some(n)) = (value.as_str(), nl.get(key).and_then(|v| v.as_str())) else {
+            continue;
+        };
+        if e == n {
+            continue;
+        }
+        // The longest piece between placeholders, if it is long enough to be telling.
+        let piece = e
+            .split(['{', '}'])
+            .step_by(2)
+            .map(str::trim)
+            .max_by_key(|p| p.len())
+            .unwrap_or("");
+        if piece.len() >= 8
+            && piece.contains(' ')
+            && !content.contains(&piece.to_lowercase())
+            && !n.contains(piece)
+        {
+            english.push((key.clone(), piece.to_string()));
+        }
+    }
+    assert!(english.len() > 30, "enough English strings to look for");
+    for (rel, text) in page_texts(&out) {
+        for (key, piece) in &english {
+            assert!(
+                !text.contains(piece.as_str()),
+                "{rel}: English `{piece}` (i18n key `{key}`) in the Dutch site"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_site_under_a_sub_path_links_only_inside_it() {
+    for name in ["hub", "example-site"] {
+        let (_tmp, site) = fixture(name);
+        let mut opts = options();
+        opts.base_url = Some("https://example.org/hub/".into());
+        let out = kring::build(&site, &opts, None)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .output;
+        // Every internal link and anchor resolves, under /hub/.
+        kring::output::links::check_site(&site, &opts, false)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let attrs = Selector::parse("[href], [src], [action]").unwrap();
+        for (rel, bytes) in tree(&out) {
+            if !rel.ends_with(".html") {
+                continue;
+            }
+            let doc = Html::parse_document(&String::from_utf8_lossy(&bytes));
+            for el in doc.select(&attrs) {
+                for attr in ["href", "src", "action"] {
+                    let Some(url) = el.value().attr(attr) else {
+                        continue;
+                    };
+                    assert!(
+                        !url.starts_with('/') || url.starts_with("//"),
+                        "{name}/{rel}: root-relative {url} breaks under a sub-path"
+                    );
+                    if url.starts_with("https://example.org/") {
+                        assert!(
+                            url.starts_with("https://example.org/hub/"),
+                            "{name}/{rel}: {url} is outside /hub/"
+                        );
+                    }
+                }
+            }
+        }
+        for feed in ["rss.xml", "atom.xml", "feed.json", "sitemap.xml"] {
+            let text = read(&out, feed);
+            assert!(
+                text.contains("https://example.org/hub/")
+                    && !text.contains("https://example.org/articles"),
+                "{name}/{feed}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_site_overrides_single_strings_and_date_formats() {
+    let (_tmp, site) = fixture("hub");
+    write(
+        &site,
+        "i18n/en.toml",
+        "[date_formats]\nshort = \"{day}/{month_short}\"\n",
+    );
+    let out = build_ok(&site);
+    let article = read(&out, "articles/first/index.html");
+    // The overridden format is used in lists; the others are still the theme's.
+    assert!(
+        read(&out, "articles/page/2/index.html").contains("10/Jan"),
+        "the site's short format"
+    );
+    assert!(
+        article.contains("10 January 2026"),
+        "the theme's other formats survive"
+    );
+    assert!(
+        !article.contains(">long<") && !article.contains(">date<"),
+        "no format name printed as a date"
+    );
+}
