@@ -47,6 +47,11 @@ impl Page {
             .max(1)
     }
 
+    /// When the page last changed: `updated`, else `date`.
+    pub fn last_modified(&self) -> Option<&Zoned> {
+        self.updated.as_ref().or(self.date.as_ref())
+    }
+
     /// Whether the page belongs in lists, feeds and the sitemap.
     pub fn listed(&self) -> bool {
         match &self.details {
@@ -153,17 +158,26 @@ pub struct Member {
 impl Member {
     /// Up to two initials, for the drawn avatar of a member without a picture.
     pub fn initials(&self) -> String {
-        let words: Vec<&str> = self.name.split_whitespace().collect();
-        let pick = |w: &str| {
-            w.chars()
-                .next()
-                .map(|c| c.to_uppercase().to_string())
-                .unwrap_or_default()
-        };
-        match words.as_slice() {
-            [] => "?".into(),
-            [one] => pick(one),
-            [first, .., last] => format!("{}{}", pick(first), pick(last)),
-        }
+        initials(&self.name)
+    }
+}
+
+/// Up to two initials of a name ("Noor El Amrani" → "NA"), skipping words that do not start
+/// with a letter or digit; "?" when there are none.
+pub fn initials(name: &str) -> String {
+    let words: Vec<&str> = name
+        .split_whitespace()
+        .filter(|w| w.chars().next().is_some_and(char::is_alphanumeric))
+        .collect();
+    let first = |w: &str| {
+        w.chars()
+            .next()
+            .map(|c| c.to_uppercase().to_string())
+            .unwrap_or_default()
+    };
+    match words.as_slice() {
+        [] => "?".into(),
+        [one] => first(one),
+        [a, .., b] => format!("{}{}", first(a), first(b)),
     }
 }

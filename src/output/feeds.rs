@@ -360,12 +360,7 @@ fn atom(site: &Site, source: &FeedSource, items_html: &[String]) -> String {
             let mut e = Entry::default();
             e.set_id(page.permalink.clone());
             e.set_title(Text::plain(page.title.clone()));
-            let updated = page
-                .updated
-                .as_ref()
-                .or(page.date.as_ref())
-                .and_then(fixed)
-                .unwrap_or(now);
+            let updated = page.last_modified().and_then(fixed).unwrap_or(now);
             e.set_updated(updated);
             e.set_published(page.date.as_ref().and_then(fixed));
             e.set_links(vec![link(
@@ -404,12 +399,7 @@ fn atom(site: &Site, source: &FeedSource, items_html: &[String]) -> String {
     let updated = source
         .pages
         .iter()
-        .filter_map(|&i| {
-            site.pages[i]
-                .updated
-                .as_ref()
-                .or(site.pages[i].date.as_ref())
-        })
+        .filter_map(|&i| site.pages[i].last_modified())
         .filter(|d| d.timestamp() <= site.now.timestamp())
         .max()
         .and_then(fixed)

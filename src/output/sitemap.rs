@@ -31,20 +31,12 @@ pub fn sitemap(site: &Site) -> String {
         let newest = s
             .pages
             .iter()
-            .filter_map(|&i| {
-                site.pages[i]
-                    .updated
-                    .as_ref()
-                    .or(site.pages[i].date.as_ref())
-            })
+            .filter_map(|&i| site.pages[i].last_modified())
             .max();
         entry(&s.permalink, newest.map(rfc3339));
     }
     for p in site.pages.iter().filter(|p| p.listed()) {
-        entry(
-            &p.permalink,
-            p.updated.as_ref().or(p.date.as_ref()).map(rfc3339),
-        );
+        entry(&p.permalink, p.last_modified().map(rfc3339));
     }
     for t in &site.taxonomies {
         entry(&t.permalink, None);

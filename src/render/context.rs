@@ -30,27 +30,9 @@ pub fn person(site: &Site, id: &str) -> Value {
                 .and_then(|t| t.terms.iter().find(|term| term.slug == slug::slugify(id)));
             json!({
                 "id": id, "name": id, "permalink": term.map(|t| &t.permalink), "role": null,
-                "avatar": null, "initials": initials(id), "is_member": false,
+                "avatar": null, "initials": crate::model::page::initials(id), "is_member": false,
             })
         }
-    }
-}
-
-fn initials(name: &str) -> String {
-    let words: Vec<&str> = name
-        .split_whitespace()
-        .filter(|w| w.chars().next().is_some_and(char::is_alphanumeric))
-        .collect();
-    let first = |w: &&str| {
-        w.chars()
-            .next()
-            .map(|c| c.to_uppercase().to_string())
-            .unwrap_or_default()
-    };
-    match words.as_slice() {
-        [] => "?".into(),
-        [one] => first(one),
-        [a, .., b] => format!("{}{}", first(a), first(b)),
     }
 }
 

@@ -167,7 +167,7 @@ pub fn article(site: &Site, page: &crate::model::Page) -> Value {
         "url": page.permalink,
         "mainEntityOfPage": page.permalink,
         "datePublished": page.date.as_ref().map(crate::time::rfc3339),
-        "dateModified": page.updated.as_ref().or(page.date.as_ref()).map(crate::time::rfc3339),
+        "dateModified": page.last_modified().map(crate::time::rfc3339),
         "image": page.image,
         "author": authors,
         "publisher": { "@type": "Organization", "name": site.config.author(), "url": site.config.base_url },
