@@ -63,3 +63,45 @@ fn live_reload_css_swap_and_error_overlay_in_chromium() {
         assert!(output.contains(step), "missing step `{step}`:\n{output}");
     }
 }
+
+#[test]
+fn theme_is_accessible_and_loads_nothing_external_in_chromium() {
+    if !browser_ready() {
+        return;
+    }
+    // A free port for theme-check.mjs to serve the build on, so base_url can name it.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let (tmp, site) = fixture("example-site");
+    let out = tmp.path().join("public");
+    let mut opts = options();
+    opts.base_url = Some(format!("http://127.0.0.1:{port}/"));
+    if let Err(e) = kring::build(&site, &opts, Some(&out)) {
+        panic!("build failed:\n{e}");
+    }
+    let screenshots = repo().join("target/screenshots");
+    std::fs::create_dir_all(&screenshots).unwrap();
+    let (ok, output) = node(
+        "theme-check.mjs",
+        &[
+            out.to_str().unwrap(),
+            screenshots.to_str().unwrap(),
+            &port.to_string(),
+        ],
+    );
+    assert!(ok, "theme check failed:\n{output}");
+    let oks = output.lines().filter(|l| l.starts_with("ok: ")).count();
+    assert_eq!(oks, 10, "expected 5 pages × 2 widths:\n{output}");
+    for page in ["home", "article", "event", "member", "members"] {
+        for width in [390, 1280] {
+            let line = format!("ok: {page} @{width}");
+            assert!(
+                output.lines().any(|l| l == line),
+                "missing `{line}`:\n{output}"
+            );
+        }
+    }
+}

@@ -80,6 +80,8 @@ pub fn render(
     // (start, end) event indexes of the first top-level paragraph; end is 0 while inside it.
     let mut first_paragraph: Option<(usize, usize)> = None;
     let mut depth = 0usize;
+    // The depth at which an open task-list `<label>` must close.
+    let mut task_label: Option<usize> = None;
     // While inside a heading, its events wait here until its text (and so its id) is known.
     let mut heading: Option<(HeadingLevel, Option<String>, Vec<Event>, String)> = None;
 
@@ -187,13 +189,31 @@ pub fn render(
                 });
             }
             Event::Start(ref tag) => {
+                // A label may hold only inline content: a nested list closes it.
+                if task_label.is_some() && !is_inline(tag) {
+                    events.push(Event::Html(CowStr::from("</label>")));
+                    task_label = None;
+                }
                 depth += 1;
                 if matches!(tag, Tag::Paragraph) && depth == 1 && first_paragraph.is_none() {
                     first_paragraph = Some((events.len(), 0));
                 }
                 events.push(event);
             }
+            Event::TaskListMarker(done) => {
+                // pulldown-cmark's bare `<input type=checkbox>` has no accessible name; the
+                // task's own words become its label.
+                let checked = if done { " checked" } else { "" };
+                events.push(Event::Html(CowStr::from(format!(
+                    "<label class=\"task\"><input type=\"checkbox\" disabled{checked}> "
+                ))));
+                task_label = Some(depth);
+            }
             Event::End(tag) => {
+                if task_label == Some(depth) {
+                    events.push(Event::Html(CowStr::from("</label>")));
+                    task_label = None;
+                }
                 depth = depth.saturating_sub(1);
                 events.push(Event::End(tag));
                 if let Some((start, 0)) = first_paragraph
@@ -220,6 +240,19 @@ pub fn render(
     rendered.html.reserve(body.len() * 3 / 2);
     html::push_html(&mut rendered.html, events.into_iter());
     (rendered, broken)
+}
+
+fn is_inline(tag: &Tag) -> bool {
+    matches!(
+        tag,
+        Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Link { .. }
+            | Tag::Image { .. }
+            | Tag::Superscript
+            | Tag::Subscript
+    )
 }
 
 fn unique_id(base: &str, used: &mut HashSet<String>) -> String {
@@ -384,6 +417,27 @@ mod tests {
         assert!(r.html.contains("href=\"https://x.org/\""));
         assert!(r.html.contains("href=\"#top\""));
         assert!(r.html.contains("href=\"mailto:a@b.c\""));
+    }
+
+    #[test]
+    fn task_list_boxes_are_labelled_by_their_task() {
+        let (r, _) = md("- [ ] write *one* sentence\n- [x] invite ten people\n  - nested\n");
+        assert!(r.html.contains("<li><label class=\"task\"><input type=\"checkbox\" disabled> write <em>one</em> sentence</label></li>"), "{}", r.html);
+        assert!(
+            r.html.contains(
+                "<input type=\"checkbox\" disabled checked> invite ten people</label>\n<ul>"
+            ),
+            "{}",
+            r.html
+        );
+        let (loose, _) = md("- [ ] first\n\n- [ ] second\n");
+        assert!(
+            loose.html.contains(
+                "<p><label class=\"task\"><input type=\"checkbox\" disabled> first</label></p>"
+            ),
+            "{}",
+            loose.html
+        );
     }
 
     #[test]
