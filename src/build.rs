@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::content::load;
 use crate::error::{Error, Result};
 use crate::model::{BuildOptions, Site};
-use crate::output::pages::{Counts, Renderer};
+use crate::output::pages::{Counts, Job, Renderer};
 use crate::output::privacy::Watching;
 use crate::output::write::{Sink, Staging, check_output_dir};
 use crate::output::{calendar, feeds, sitemap};
@@ -34,8 +34,11 @@ pub struct BuildReport {
 
 /// A site read and understood, ready to render.
 pub struct Loaded {
+    /// The site in its default language.
     pub site: Site,
     pub theme: Theme,
+    /// The same site in each of its other languages (`[languages]`), under `/LANG/`.
+    pub others: Vec<Site>,
 }
 
 /// With `KRING_TIMINGS=1` in the environment, each phase of a build prints how long it
@@ -57,14 +60,54 @@ impl Phases {
 /// Reads and checks everything; writes nothing.
 pub fn load_site(site_dir: &Path, options: &BuildOptions) -> Result<Loaded> {
     let mut phases = Phases::start();
-    let config = Config::load(site_dir)?;
+    let mut config = Config::load(site_dir)?;
+    // `--base-url` replaces the config's before each language adds its `/LANG/`.
+    let mut options = options.clone();
+    if let Some(url) = options.base_url.take() {
+        config.base_url = crate::config::BaseUrl::parse(&url)
+            .map_err(|m| crate::error::Diagnostic::new("--base-url", m))?;
+    }
     let theme = Theme::load(site_dir, &config.theme)?;
     phases.done("config and theme");
-    let content = load::load(site_dir)?;
+    let languages = config.other_languages();
+    let content = load::load(site_dir, &languages, &config.language)?;
     phases.done("content read");
-    let site = Site::assemble(site_dir, config, content, options)?;
+    let mut parts = content.by_language(&languages).into_iter();
+    let (_, default_content) = parts.next().expect("the default language comes first");
+    let site = Site::assemble(site_dir, config.clone(), default_content, &options);
+    let mut others = Vec::new();
+    let mut problems = Vec::new();
+    let fallback = site
+        .as_ref()
+        .map(|s| s.content_permalinks())
+        .unwrap_or_default();
+    for (lang, mut content) in parts {
+        let lang = lang.expect("other languages are named");
+        content.fallback_links = fallback.clone();
+        match Site::assemble(site_dir, config.for_language(&lang), content, &options) {
+            Ok(s) => others.push(s),
+            Err(e) => problems.extend(e.diagnostics()),
+        }
+    }
+    let mut site = match site {
+        Ok(s) => s,
+        Err(e) => {
+            problems.splice(0..0, e.diagnostics());
+            return Err(crate::error::Error::Input(problems));
+        }
+    };
+    if !problems.is_empty() {
+        return Err(crate::error::Error::Input(problems));
+    }
+    if !others.is_empty() {
+        crate::model::site::link_translations(&mut site, &mut others);
+    }
     phases.done("model assembled (Markdown, taxonomies, schedule)");
-    Ok(Loaded { site, theme })
+    Ok(Loaded {
+        site,
+        theme,
+        others,
+    })
 }
 
 /// What rendering needs beyond the model: every page's list view, the lookup tables of the
@@ -78,8 +121,12 @@ pub struct Rendering {
 
 impl Rendering {
     pub fn new(loaded: &Loaded) -> Result<Rendering> {
+        Rendering::for_site(&loaded.site, &loaded.theme)
+    }
+
+    /// Rendering state for one language's site.
+    pub fn for_site(site: &Site, theme: &Theme) -> Result<Rendering> {
         let mut phases = Phases::start();
-        let site = &loaded.site;
         let summaries: Arc<Vec<serde_json::Value>> = Arc::new(
             (0..site.pages.len())
                 .into_par_iter()
@@ -90,8 +137,8 @@ impl Rendering {
             site,
             summaries.clone(),
         ))));
-        let templates = templates::load(&loaded.theme, site, lookup.clone())?;
-        let strings = Strings::new(&loaded.theme, &site.config.language);
+        let templates = templates::load(theme, site, lookup.clone())?;
+        let strings = Strings::new(theme, &site.config.language);
         phases.done("list views, lookups and templates");
         Ok(Rendering {
             summaries,
@@ -154,11 +201,48 @@ pub fn render_with(
     phases.done("feeds");
     counts.calendars = calendar::write_calendars(site, out)?;
     phases.done("calendars");
-    out.write("sitemap.xml", sitemap::sitemap(site).as_bytes())?;
+    // The other languages, each under /LANG/ with its own UI strings and lists.
+    for other in &loaded.others {
+        let prefixed = Prefixed {
+            prefix: format!("{}/", other.config.language),
+            inner: out,
+        };
+        let rendering = Rendering::for_site(other, &loaded.theme)?;
+        let renderer = rendering.renderer(other);
+        let jobs: Vec<Job> = renderer
+            .all_jobs()
+            .into_iter()
+            .filter(|j| *j != Job::NotFound)
+            .collect();
+        let more = renderer.run(&jobs, &prefixed)?;
+        counts.pages += more.pages;
+        counts.sections += more.sections;
+        counts.taxonomy_pages += more.taxonomy_pages;
+        counts.emails += more.emails;
+        counts.feeds += feeds::write_feeds(other, &rendering.strings, &prefixed, |_| true)?;
+        counts.calendars += calendar::write_calendars(other, &prefixed)?;
+    }
+    let all: Vec<&Site> = std::iter::once(site).chain(&loaded.others).collect();
+    out.write("sitemap.xml", sitemap::sitemap(&all).as_bytes())?;
     out.write("robots.txt", sitemap::robots(site).as_bytes())?;
     let static_files = copy_static(site, &loaded.theme, out)?;
     phases.done("sitemap and static files");
     Ok((counts, static_files))
+}
+
+/// Writes into a sub-folder of another sink: a language's part of the site.
+struct Prefixed<'a> {
+    prefix: String,
+    inner: &'a dyn Sink,
+}
+
+impl Sink for Prefixed<'_> {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        self.inner.write(&format!("{}{rel}", self.prefix), bytes)
+    }
+    fn copy(&self, from: &Path, rel: &str) -> Result<()> {
+        self.inner.copy(from, &format!("{}{rel}", self.prefix))
+    }
 }
 
 /// The theme's static files, then the site's `static/` over them.

@@ -38,12 +38,19 @@ pub struct Config {
     #[serde(default)]
     pub community: Vec<CommunityConfig>,
     pub analytics: Option<AnalyticsConfig>,
+    /// The site's other languages: `[languages.en]`. Content in them is `name.LANG.md`.
+    #[serde(default)]
+    pub languages: BTreeMap<String, LanguageConfig>,
     #[serde(default)]
     pub discussion: DiscussionConfig,
     #[serde(default)]
     pub privacy: PrivacyConfig,
     #[serde(default)]
     pub extra: toml::Table,
+    /// For a language under `/LANG/`: the address of the whole site, where static files
+    /// and root-relative URLs (`/images/x.png`) live.
+    #[serde(skip)]
+    pub site_root: Option<BaseUrl>,
 }
 
 fn default_language() -> String {
@@ -201,6 +208,14 @@ pub struct CommunityConfig {
     pub members_only: bool,
 }
 
+/// What a language other than the default one changes.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageConfig {
+    pub title: Option<String>,
+    pub description: Option<String>,
+}
+
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct DiscussionConfig {
@@ -272,6 +287,35 @@ impl Config {
             .map_err(|m| at_table("newsletter", m))?;
         crate::render::community::analytics(&config).map_err(|m| at_table("analytics", m))?;
         Ok(config)
+    }
+
+    /// The address of the whole site: `base_url`, or for a language under `/LANG/` the
+    /// site's own.
+    pub fn root_url(&self) -> &BaseUrl {
+        self.site_root.as_ref().unwrap_or(&self.base_url)
+    }
+
+    /// The other languages' codes, in order.
+    pub fn other_languages(&self) -> Vec<String> {
+        self.languages
+            .keys()
+            .filter(|l| **l != self.language)
+            .cloned()
+            .collect()
+    }
+
+    /// The config as one language's part of the site sees it: its language, title and
+    /// description, and URLs under `/LANG/`.
+    pub fn for_language(&self, lang: &str) -> Config {
+        let mut config = self.clone();
+        if let Some(l) = self.languages.get(lang) {
+            config.title = l.title.clone().unwrap_or(config.title);
+            config.description = l.description.clone().unwrap_or(config.description);
+        }
+        config.site_root = Some(self.base_url.clone());
+        config.base_url = BaseUrl(self.base_url.join(&format!("{lang}/")));
+        config.language = lang.to_string();
+        config
     }
 
     /// The author named in feeds when a page has none.

@@ -185,3 +185,94 @@ fn a_site_overrides_single_strings_and_date_formats() {
         "no format name printed as a date"
     );
 }
+
+#[test]
+fn a_site_in_two_languages() {
+    let (_tmp, site) = fixture("bilingual");
+    let out = build_ok(&site);
+    let alternates = |rel: &str| -> Vec<(String, String)> {
+        let doc = Html::parse_document(&read(&out, rel));
+        let sel = Selector::parse("link[rel=alternate][hreflang]").unwrap();
+        doc.select(&sel)
+            .map(|l| {
+                (
+                    l.value().attr("hreflang").unwrap().to_string(),
+                    l.value().attr("href").unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    // One page in two languages: the default at the root, the other under /en/.
+    let nl = read(&out, "articles/welcome/index.html");
+    let en = read(&out, "en/articles/welcome/index.html");
+    assert!(nl.contains("lang=\"nl\"") && nl.contains("Hallo allemaal"));
+    assert!(en.contains("lang=\"en\"") && en.contains("Hello everyone"));
+    let expected = vec![
+        (
+            "en".to_string(),
+            "https://twee.example.org/en/articles/welcome/".to_string(),
+        ),
+        (
+            "nl".to_string(),
+            "https://twee.example.org/articles/welcome/".to_string(),
+        ),
+    ];
+    for rel in [
+        "articles/welcome/index.html",
+        "en/articles/welcome/index.html",
+    ] {
+        let mut got = alternates(rel);
+        got.sort();
+        assert_eq!(got, expected, "{rel}");
+    }
+    // A translation with a name of its own.
+    let mut got = alternates("en/articles/house-rules/index.html");
+    got.sort();
+    assert_eq!(got[1].1, "https://twee.example.org/articles/huisregels/");
+    // The switcher goes to the translation, or to the other language's home.
+    let switch = |rel: &str| {
+        let doc = Html::parse_document(&read(&out, rel));
+        let sel = Selector::parse(".lang-switch a").unwrap();
+        doc.select(&sel)
+            .map(|a| a.value().attr("href").unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        switch("articles/welcome/index.html"),
+        ["https://twee.example.org/en/articles/welcome/"]
+    );
+    assert_eq!(
+        switch("articles/alleen-nl/index.html"),
+        ["https://twee.example.org/en/"]
+    );
+    // UI strings in each page's own language.
+    assert!(nl.contains("aria-label=\"Taal\"") && en.contains("aria-label=\"Language\""));
+    // An untranslated page is linked in the default language.
+    assert!(en.contains("href=\"https://twee.example.org/articles/alleen-nl/\""));
+    // Lists and feeds per language.
+    assert!(read(&out, "en/articles/index.html").contains("Hello everyone"));
+    assert!(!read(&out, "en/articles/index.html").contains("Hallo allemaal"));
+    assert!(
+        read(&out, "en/rss.xml").contains("Hello everyone")
+            && !read(&out, "en/rss.xml").contains("Hallo")
+    );
+    assert!(
+        read(&out, "rss.xml").contains("Hallo allemaal")
+            && !read(&out, "rss.xml").contains("Hello everyone")
+    );
+    assert!(
+        out.join("en/tags/start/index.html").is_file()
+            && out.join("tags/begin/index.html").is_file()
+    );
+    // The sitemap lists both, with their alternates.
+    let sitemap = read(&out, "sitemap.xml");
+    assert!(
+        sitemap.contains("xmlns:xhtml")
+            && sitemap.contains("<loc>https://twee.example.org/en/articles/welcome/</loc>")
+    );
+    assert!(
+        sitemap.contains("hreflang=\"en\" href=\"https://twee.example.org/en/articles/welcome/\"")
+    );
+    // Every internal link of both languages resolves.
+    kring::output::links::check_site(&site, &options(), false).unwrap_or_else(|e| panic!("{e}"));
+}

@@ -53,7 +53,7 @@ pub fn run(args: Args) -> Result<()> {
 /// Writes the new file and returns its path; never overwrites.
 pub fn new(site_dir: &Path, what: What, title: &str) -> Result<PathBuf> {
     let config = Config::load(site_dir)?;
-    let content = load::load(site_dir)?;
+    let content = load::load(site_dir, &config.other_languages(), &config.language)?;
     let kind = what.kind();
     // The first section of the kind; the root's direct children win over nested ones.
     let mut candidates: Vec<&load::SourceSection> = content

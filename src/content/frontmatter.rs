@@ -124,7 +124,7 @@ pub enum SortBy {
 }
 
 /// Front matter of an `_index.md`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SectionFront {
     pub title: Option<String>,
@@ -288,6 +288,9 @@ pub struct PageFront {
     pub image: Option<String>,
     pub in_menu: Option<bool>,
     pub template: Option<String>,
+    /// For a translation with a file name of its own (`welkom.nl.md`): the page it
+    /// translates, e.g. `articles/welcome.md`.
+    pub translation_of: Option<String>,
     #[serde(default)]
     pub extra: toml::Table,
 

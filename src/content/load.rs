@@ -15,8 +15,12 @@ use crate::text::{read_text, toml_diagnostic};
 /// A content file as read from disk.
 #[derive(Debug)]
 pub struct SourceFile {
-    /// Path relative to `content/`, with `/` separators: `articles/welcome.md`.
+    /// Path relative to `content/`, with `/` separators and without a language:
+    /// `articles/welcome.md`. What `@/` links name, and what ties translations together.
     pub rel: String,
+    /// The file's own path relative to `content/` (`articles/welkom.nl.md`), which gives the
+    /// slug; the same as `rel` but for translations.
+    pub own_rel: String,
     /// Path as shown to the user: `content/articles/welcome.md`.
     pub shown: PathBuf,
     /// Where the file is on disk.
@@ -65,7 +69,10 @@ impl SourceFile {
     }
     /// The file or bundle folder name without `.md`: `welcome`, `big-post`.
     pub fn stem(&self) -> &str {
-        let rel = self.rel.strip_suffix("/index.md").unwrap_or(&self.rel);
+        let rel = self
+            .own_rel
+            .strip_suffix("/index.md")
+            .unwrap_or(&self.own_rel);
         let name = rel.rsplit('/').next().unwrap_or(rel);
         name.strip_suffix(".md").unwrap_or(name)
     }
@@ -82,6 +89,8 @@ impl SourceFile {
 pub struct SourceSection {
     /// Content-relative folder: `""` for the root, `articles`, `articles/series`.
     pub dir: String,
+    /// The language of `_index.LANG.md`; `None` for the site's default language.
+    pub lang: Option<String>,
     /// `None` for a folder with pages but no `_index.md`.
     pub file: Option<SourceFile>,
     pub front: SectionFront,
@@ -92,6 +101,8 @@ pub struct SourceSection {
 #[derive(Debug)]
 pub struct SourcePage {
     pub file: SourceFile,
+    /// The language of `name.LANG.md`; `None` for the site's default language.
+    pub lang: Option<String>,
     pub front: PageFront,
     /// The section folder the page belongs to.
     pub section_dir: String,
@@ -109,13 +120,103 @@ pub struct Content {
     pub problems: Vec<Diagnostic>,
     /// Content paths of those files: links to them are not reported as broken too.
     pub unreadable: Vec<String>,
+    /// Permalinks of another language's content, for `@/` links to pages that have no
+    /// translation in this one.
+    pub fallback_links: std::collections::HashMap<String, String>,
+}
+
+impl Content {
+    /// The content of each language: the default language's first, then `languages` in
+    /// order. A language without its own `_index.LANG.md` gets the default section's
+    /// settings (kind, sorting, pagination).
+    pub fn by_language(self, languages: &[String]) -> Vec<(Option<String>, Content)> {
+        let Content {
+            sections,
+            pages,
+            warnings,
+            problems,
+            unreadable,
+            ..
+        } = self;
+        let (default_sections, translated): (Vec<SourceSection>, Vec<SourceSection>) =
+            sections.into_iter().partition(|s| s.lang.is_none());
+        let mut out = Vec::new();
+        let mut pages_by_lang: BTreeMap<Option<String>, Vec<SourcePage>> = BTreeMap::new();
+        for p in pages {
+            pages_by_lang.entry(p.lang.clone()).or_default().push(p);
+        }
+        let mut translated: BTreeMap<(String, String), SourceSection> = translated
+            .into_iter()
+            .map(|s| ((s.dir.clone(), s.lang.clone().unwrap_or_default()), s))
+            .collect();
+        for lang in languages {
+            let sections = default_sections
+                .iter()
+                .map(|d| {
+                    translated
+                        .remove(&(d.dir.clone(), lang.clone()))
+                        .unwrap_or_else(|| SourceSection {
+                            dir: d.dir.clone(),
+                            lang: Some(lang.clone()),
+                            file: None,
+                            front: d.front.clone(),
+                            assets: d.assets.clone(),
+                        })
+                })
+                .collect();
+            let pages = pages_by_lang
+                .remove(&Some(lang.clone()))
+                .unwrap_or_default();
+            out.push((
+                Some(lang.clone()),
+                Content {
+                    sections,
+                    pages,
+                    ..Content::default()
+                },
+            ));
+        }
+        let pages = pages_by_lang.remove(&None).unwrap_or_default();
+        out.insert(
+            0,
+            (
+                None,
+                Content {
+                    sections: default_sections,
+                    pages,
+                    warnings,
+                    problems,
+                    unreadable,
+                    ..Content::default()
+                },
+            ),
+        );
+        out
+    }
+}
+
+/// `welcome.en.md` → (`welcome.md`, `en`) when `en` is one of the site's other languages.
+fn split_language(rel: &str, languages: &[String]) -> (String, Option<String>) {
+    if let Some(stem) = rel.strip_suffix(".md") {
+        if let Some((base, lang)) = stem.rsplit_once('.') {
+            if languages.iter().any(|l| l == lang) && !base.ends_with('/') {
+                return (format!("{base}.md"), Some(lang.to_string()));
+            }
+        }
+    }
+    (rel.to_string(), None)
 }
 
 enum Entry {
-    Section(String),
+    /// A section's folder, and the language of its `_index` file.
+    Section(String, Option<String>, PathBuf, String),
     Page {
         path: PathBuf,
+        /// The file's own path, `articles/welcome.en.md`.
         rel: String,
+        /// Its path without the language, `articles/welcome.md`: what `@/` links name.
+        key: String,
+        lang: Option<String>,
         section_dir: String,
     },
     Asset {
@@ -124,8 +225,10 @@ enum Entry {
     },
 }
 
-/// Reads everything under `site_dir/content`.
-pub fn load(site_dir: &Path) -> Result<Content> {
+/// Reads everything under `site_dir/content`. `languages` are the site's languages besides
+/// the default one: `name.LANG.md` files are in those. `default` is the default language:
+/// `name.DEFAULT.md` is the same as `name.md`.
+pub fn load(site_dir: &Path, languages: &[String], default: &str) -> Result<Content> {
     let content_dir = site_dir.join("content");
     if !content_dir.is_dir() {
         return Err(Diagnostic::new(
@@ -175,9 +278,18 @@ pub fn load(site_dir: &Path) -> Result<Content> {
     }
 
     // A folder with `index.md` (and no `_index.md`) is a page bundle.
-    let bundle_dirs: BTreeSet<String> = files
+    let mut known = languages.to_vec();
+    known.push(default.to_string());
+    let keys: Vec<(String, Option<String>)> = files
         .iter()
-        .filter_map(|(_, rel)| rel.strip_suffix("index.md"))
+        .map(|(_, rel)| {
+            let (key, lang) = split_language(rel, &known);
+            (key, lang.filter(|l| l != default))
+        })
+        .collect();
+    let bundle_dirs: BTreeSet<String> = keys
+        .iter()
+        .filter_map(|(key, _)| key.strip_suffix("index.md"))
         .filter(|d| !d.ends_with('_') && !d.is_empty())
         .map(|d| d.trim_end_matches('/').to_string())
         .collect();
@@ -194,25 +306,29 @@ pub fn load(site_dir: &Path) -> Result<Content> {
 
     let mut entries = Vec::new();
     let mut section_dirs: BTreeSet<String> = BTreeSet::from([String::new()]);
-    for (path, rel) in files {
-        let name = rel.rsplit('/').next().unwrap_or(&rel).to_string();
+    for ((path, rel), (key, lang)) in files.into_iter().zip(keys) {
+        let name = key.rsplit('/').next().unwrap_or(&key).to_string();
         if name == "_index.md" {
-            let dir = parent(&rel).to_string();
+            let dir = parent(&key).to_string();
             section_dirs.insert(dir.clone());
-            entries.push(Entry::Section(dir));
-        } else if name == "index.md" && bundle_dirs.contains(parent(&rel)) {
-            let bundle = parent(&rel);
+            entries.push(Entry::Section(dir, lang, path, rel));
+        } else if name == "index.md" && bundle_dirs.contains(parent(&key)) {
+            let bundle = parent(&key);
             let section_dir = parent(bundle).to_string();
             entries.push(Entry::Page {
                 path,
                 rel,
+                key,
+                lang,
                 section_dir,
             });
-        } else if in_bundle(&rel).is_none() && name.ends_with(".md") {
-            let section_dir = parent(&rel).to_string();
+        } else if in_bundle(&key).is_none() && name.ends_with(".md") {
+            let section_dir = parent(&key).to_string();
             entries.push(Entry::Page {
                 path,
                 rel,
+                key,
+                lang,
                 section_dir,
             });
         } else {
@@ -235,26 +351,37 @@ pub fn load(site_dir: &Path) -> Result<Content> {
     let parsed: Vec<Result<Parsed, (String, Diagnostic)>> = entries
         .par_iter()
         .filter_map(|e| match e {
-            Entry::Section(dir) => {
-                let rel = if dir.is_empty() {
-                    "_index.md".to_string()
-                } else {
-                    format!("{dir}/_index.md")
-                };
-                Some(
-                    read_section(&content_dir.join(&rel), rel.clone(), dir.clone())
-                        .map(|s| Parsed::Section(Box::new(s)))
-                        .map_err(|d| (rel, d)),
-                )
-            }
+            Entry::Section(dir, lang, path, rel) => Some(
+                read_section(path, rel.clone(), dir.clone())
+                    .map(|mut s| {
+                        s.lang = lang.clone();
+                        Parsed::Section(Box::new(s))
+                    })
+                    .map_err(|d| (rel.clone(), d)),
+            ),
             Entry::Page {
                 path,
                 rel,
+                key,
+                lang,
                 section_dir,
             } => Some(
                 read_page(path, rel.clone(), section_dir.clone())
-                    .map(|p| Parsed::Page(Box::new(p)))
-                    .map_err(|d| (rel.clone(), d)),
+                    .map(|mut p| {
+                        // Links and lookups name a page without its language; a translation
+                        // with a name of its own says which page it translates.
+                        p.file.own_rel = key.clone();
+                        p.file.rel = match &p.front.translation_of {
+                            Some(of) if lang.is_some() => of
+                                .trim_start_matches("@/")
+                                .trim_start_matches('/')
+                                .to_string(),
+                            _ => key.clone(),
+                        };
+                        p.lang = lang.clone();
+                        Parsed::Page(Box::new(p))
+                    })
+                    .map_err(|d| (key.clone(), d)),
             ),
             Entry::Asset { .. } => None,
         })
@@ -267,6 +394,7 @@ pub fn load(site_dir: &Path) -> Result<Content> {
                 dir.clone(),
                 SourceSection {
                     dir,
+                    lang: None,
                     file: None,
                     front: SectionFront::default(),
                     assets: Vec::new(),
@@ -275,11 +403,13 @@ pub fn load(site_dir: &Path) -> Result<Content> {
         })
         .collect();
     let mut pages = Vec::new();
+    let mut translated_sections = Vec::new();
     for p in parsed {
         match p {
-            Ok(Parsed::Section(s)) => {
+            Ok(Parsed::Section(s)) if s.lang.is_none() => {
                 sections.insert(s.dir.clone(), *s);
             }
+            Ok(Parsed::Section(s)) => translated_sections.push(*s),
             Ok(Parsed::Page(p)) => pages.push(*p),
             Err((rel, d)) => {
                 problems.push(d);
@@ -288,30 +418,35 @@ pub fn load(site_dir: &Path) -> Result<Content> {
         }
     }
 
-    let mut bundle_index: BTreeMap<String, usize> = BTreeMap::new();
+    // A bundle's files belong to each language's version of it.
+    let mut bundle_index: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, p) in pages.iter().enumerate() {
-        if let Some(dir) = p.file.rel.strip_suffix("/index.md") {
-            bundle_index.insert(dir.to_string(), i);
+        if let Some(dir) = p.file.own_rel.strip_suffix("/index.md") {
+            bundle_index.entry(dir.to_string()).or_default().push(i);
         }
     }
     for e in entries {
         if let Entry::Asset { path, rel } = e {
             if let Some(bundle) = in_bundle(&rel) {
-                let i = bundle_index[&bundle];
                 let name = rel[bundle.len() + 1..].to_string();
-                pages[i].assets.push((path, name));
+                for &i in bundle_index.get(&bundle).into_iter().flatten() {
+                    pages[i].assets.push((path.clone(), name.clone()));
+                }
             } else if let Some(section) = sections.get_mut(parent(&rel)) {
                 section.assets.push(path);
             }
         }
     }
 
+    let mut sections: Vec<SourceSection> = sections.into_values().collect();
+    sections.extend(translated_sections);
     Ok(Content {
-        sections: sections.into_values().collect(),
+        sections,
         pages,
         warnings,
         problems,
         unreadable,
+        fallback_links: Default::default(),
     })
 }
 
@@ -331,6 +466,7 @@ fn read_source(path: &Path, rel: String) -> Result<SourceFile, Diagnostic> {
         split.body_offset,
     );
     Ok(SourceFile {
+        own_rel: rel.clone(),
         rel,
         shown,
         path: path.to_path_buf(),
@@ -351,6 +487,7 @@ fn read_section(path: &Path, rel: String, dir: String) -> Result<SourceSection, 
     let front = parse_front(&file)?;
     Ok(SourceSection {
         dir,
+        lang: None,
         file: Some(file),
         front,
         assets: Vec::new(),
@@ -363,6 +500,7 @@ pub fn read_page(path: &Path, rel: String, section_dir: String) -> Result<Source
     let front = parse_front(&file)?;
     Ok(SourcePage {
         file,
+        lang: None,
         front,
         section_dir,
         assets: Vec::new(),

@@ -17,6 +17,80 @@ use crate::content::markdown::{self, LinkResolver, MarkdownOptions};
 use crate::error::{Diagnostic, Problems, Result};
 use crate::time::WrittenDate;
 
+/// One language's version of a page, section or home.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Translation {
+    pub lang: String,
+    /// The language's own name for itself ("Nederlands", "English").
+    pub name: String,
+    pub permalink: String,
+    pub title: String,
+}
+
+/// A language's own name for itself; the code when kring does not know it.
+pub fn language_name(code: &str) -> String {
+    let name = match code {
+        "nl" => "Nederlands",
+        "en" => "English",
+        "de" => "Deutsch",
+        "fr" => "Français",
+        "es" => "Español",
+        "it" => "Italiano",
+        "pt" => "Português",
+        "fy" => "Frysk",
+        "da" => "Dansk",
+        "sv" => "Svenska",
+        "nb" | "no" => "Norsk",
+        "pl" => "Polski",
+        "tr" => "Türkçe",
+        "ar" => "العربية",
+        "uk" => "Українська",
+        other => other,
+    };
+    name.to_string()
+}
+
+/// Ties the language versions of a site together: each page and section learns its
+/// translations, each site its languages.
+pub fn link_translations(default: &mut Site, others: &mut [Site]) {
+    let mut map: HashMap<String, Vec<Translation>> = HashMap::new();
+    let mut languages = Vec::new();
+    for site in std::iter::once(&*default).chain(others.iter()) {
+        let lang = site.config.language.clone();
+        languages.push(Translation {
+            name: language_name(&lang),
+            permalink: site.config.base_url.as_str().to_string(),
+            title: site.config.title.clone(),
+            lang: lang.clone(),
+        });
+        for s in &site.sections {
+            if s.file.is_some() || s.is_home() {
+                map.entry(s.index_file()).or_default().push(Translation {
+                    lang: lang.clone(),
+                    name: language_name(&lang),
+                    permalink: s.permalink.clone(),
+                    title: s.title.clone(),
+                });
+            }
+        }
+        for p in &site.pages {
+            map.entry(p.file.rel.clone())
+                .or_default()
+                .push(Translation {
+                    lang: lang.clone(),
+                    name: language_name(&lang),
+                    permalink: p.permalink.clone(),
+                    title: p.title.clone(),
+                });
+        }
+    }
+    let map = std::sync::Arc::new(map);
+    for site in std::iter::once(default).chain(others.iter_mut()) {
+        site.translations = map.clone();
+        site.languages = languages.clone();
+    }
+}
+
 /// What a command asks of a build, beyond the site's config.
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -43,6 +117,11 @@ pub struct Site {
     pub series: HashMap<String, Vec<usize>>,
     /// Newsletter issues, newest first: (number, page index).
     pub issues: Vec<(u32, usize)>,
+    /// Content key (`articles/welcome.md`, `articles/_index.md`) → every language's version.
+    /// Empty for a site in one language.
+    pub translations: std::sync::Arc<HashMap<String, Vec<Translation>>>,
+    /// Every language of the site with its home page, the default first.
+    pub languages: Vec<Translation>,
     /// When this build happened, in the site's time zone.
     pub now: Zoned,
     /// Events and masterclass sessions, by start.
@@ -75,6 +154,8 @@ impl Site {
             .unwrap_or_else(Timestamp::now)
             .to_zoned(tz.clone());
         let base = config.base_url.clone();
+        // Root-relative URLs in Markdown (`/images/x.png`) are the whole site's, whatever the language.
+        let root = config.root_url().clone();
         let mut problems = Problems::default();
         problems.extend(content.problems);
         let mut unreadable = content.unreadable;
@@ -84,6 +165,7 @@ impl Site {
             sections: src_sections,
             pages: src_pages,
             warnings,
+            fallback_links,
             ..
         } = content;
         let mut sections: Vec<Section> = Vec::with_capacity(src_sections.len());
@@ -159,8 +241,9 @@ impl Site {
             }
         }
 
-        // Markdown, with every content file's permalink known.
-        let mut links = HashMap::new();
+        // Markdown, with every content file's permalink known (another language's, where
+        // this one has no translation).
+        let mut links = fallback_links;
         for s in &sections {
             links.insert(s.index_file(), s.permalink.clone());
         }
@@ -182,7 +265,7 @@ impl Site {
                 let opts = MarkdownOptions {
                     smart_punctuation: smart,
                     page_permalink: &page.permalink,
-                    base_url: base.as_str(),
+                    base_url: root.as_str(),
                 };
                 let (rendered, broken) = markdown::render(page.file.body(), &opts, &links);
                 page.content = rendered;
@@ -200,7 +283,7 @@ impl Site {
                 let opts = MarkdownOptions {
                     smart_punctuation: smart,
                     page_permalink: &section.permalink,
-                    base_url: base.as_str(),
+                    base_url: root.as_str(),
                 };
                 let (rendered, broken) = markdown::render(file.body(), &opts, &links);
                 problems.extend(broken.into_iter().map(|b| broken_link(file, b)));
@@ -219,6 +302,8 @@ impl Site {
             credits: HashMap::new(),
             series: HashMap::new(),
             issues: Vec::new(),
+            translations: Default::default(),
+            languages: Vec::new(),
             now,
             schedule: Vec::new(),
             warnings,
@@ -337,6 +422,11 @@ impl Site {
         Ok(())
     }
 
+    /// Content path → permalink of every section and page.
+    pub fn content_permalinks(&self) -> HashMap<String, String> {
+        self.permalinks().0
+    }
+
     /// Content path → permalink of every section and page, for `@/` links.
     fn permalinks(&self) -> Permalinks {
         let mut links = HashMap::new();
@@ -387,7 +477,7 @@ impl Site {
         let opts = MarkdownOptions {
             smart_punctuation: self.config.markdown.smart_punctuation,
             page_permalink: &page.permalink,
-            base_url: self.config.base_url.as_str(),
+            base_url: self.config.root_url().as_str(),
         };
         let (rendered, broken) = markdown::render(page.file.body(), &opts, &links);
         let mut problems = Problems::default();
@@ -820,7 +910,7 @@ fn resolve_image(
         return Ok(Some(image.to_string()));
     }
     if let Some(rest) = image.strip_prefix('/') {
-        return Ok(Some(config.base_url.join(rest)));
+        return Ok(Some(config.root_url().join(rest)));
     }
     if assets.iter().any(|(_, name)| name == image) {
         return Ok(Some(format!("{permalink}{image}")));

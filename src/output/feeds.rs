@@ -247,7 +247,7 @@ fn item_html(site: &Site, index: usize, strings: &Strings) -> String {
     absolutize(
         &format!("{intro}{body}"),
         &page.permalink,
-        site.config.base_url.as_str(),
+        site.config.root_url().as_str(),
     )
 }
 

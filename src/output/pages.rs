@@ -140,8 +140,14 @@ impl<'a> Renderer<'a> {
 
     /// The context of one render, as a JSON map: values are moved in, never serialized
     /// twice (tera's `Context::insert` would copy each of them).
-    fn context(&self, permalink: &str, feeds: &[FeedLink]) -> Map<String, Value> {
+    fn context(
+        &self,
+        permalink: &str,
+        feeds: &[FeedLink],
+        key: Option<&str>,
+    ) -> Map<String, Value> {
         let mut ctx = self.base.clone();
+        ctx.insert("language_links".into(), self.language_links(key));
         // Autodiscovery: the site's feeds, then those of what is being rendered.
         let mut all: Vec<FeedLink> = self.site_feeds.clone();
         all.extend(feeds.iter().cloned());
@@ -155,6 +161,28 @@ impl<'a> Renderer<'a> {
             .unwrap_or("/");
         ctx.insert("current_path".into(), Value::from(path));
         ctx
+    }
+
+    /// For a site in several languages: each other language, linked to this page's version in
+    /// it when there is one, else to that language's home page. Empty otherwise.
+    fn language_links(&self, key: Option<&str>) -> Value {
+        let site = self.site;
+        let versions = key.and_then(|k| site.translations.get(k));
+        Value::from(
+            site.languages
+                .iter()
+                .filter(|l| l.lang != site.config.language)
+                .map(|l| {
+                    let version = versions.and_then(|v| v.iter().find(|t| t.lang == l.lang));
+                    json!({
+                        "lang": l.lang,
+                        "name": l.name,
+                        "permalink": version.map_or(&l.permalink, |t| &t.permalink),
+                        "translated": version.is_some(),
+                    })
+                })
+                .collect::<Vec<_>>(),
+        )
     }
 
     /// The template to use: `wanted` if the theme or site has it, else `fallback`.
@@ -214,7 +242,7 @@ impl<'a> Renderer<'a> {
             .into());
         }
         let (section_value, feeds) = &self.section_views[page.section];
-        let mut ctx = self.context(&page.permalink, feeds);
+        let mut ctx = self.context(&page.permalink, feeds, Some(&page.file.rel));
         ctx.insert("page".into(), page_full(self.site, index, &self.summaries));
         ctx.insert("section".into(), section_value.clone());
         self.templates
@@ -224,7 +252,7 @@ impl<'a> Renderer<'a> {
     /// The email edition of newsletter article `index`.
     pub fn render_email(&self, index: usize) -> Result<crate::output::email::Edition> {
         let page = &self.site.pages[index];
-        let mut ctx = self.context(&page.permalink, &[]);
+        let mut ctx = self.context(&page.permalink, &[], None);
         let full = page_full(self.site, index, &self.summaries);
         let preheader = page.description.clone().unwrap_or_else(|| {
             let summary = page.content.summary.as_deref().unwrap_or("");
@@ -247,7 +275,7 @@ impl<'a> Renderer<'a> {
         crate::output::email::edition(
             &html,
             &page.permalink,
-            self.site.config.base_url.as_str(),
+            self.site.config.root_url().as_str(),
             "email.html",
         )
     }
@@ -390,7 +418,7 @@ impl<'a> Renderer<'a> {
             Job::TaxonomyList(t) => self.write_taxonomy_list(t, out),
             Job::Term(t, term) => self.write_term_pager(t, term, pager, out),
             Job::Community => {
-                let ctx = self.context(&self.site.config.base_url.join(COMMUNITY_PATH), &[]);
+                let ctx = self.context(&self.site.config.base_url.join(COMMUNITY_PATH), &[], None);
                 let html = self
                     .templates
                     .render("community.html", ctx, "the community page")?;
@@ -398,7 +426,7 @@ impl<'a> Renderer<'a> {
             }
             Job::Newsletter => {
                 let path = newsletter_path(&self.site.config);
-                let mut ctx = self.context(&self.site.config.base_url.join(&path), &[]);
+                let mut ctx = self.context(&self.site.config.base_url.join(&path), &[], None);
                 let issues: Vec<Value> = self
                     .site
                     .issues
@@ -418,7 +446,7 @@ impl<'a> Renderer<'a> {
                 out.write(&format!("{}email.txt", page.path), edition.text.as_bytes())
             }
             Job::NotFound => {
-                let ctx = self.context(&self.site.config.base_url.join("404.html"), &[]);
+                let ctx = self.context(&self.site.config.base_url.join("404.html"), &[], None);
                 let html = self.templates.render("404.html", ctx, "404.html")?;
                 out.write("404.html", html.as_bytes())
             }
@@ -501,7 +529,8 @@ impl<'a> Renderer<'a> {
                 (pager, list, prep.view.clone())
             }
         };
-        let mut ctx = self.context(&pager.permalink, &prep.feeds);
+        let key = section.index_file();
+        let mut ctx = self.context(&pager.permalink, &prep.feeds, Some(&key));
         ctx.insert("section".into(), section_value);
         ctx.insert("paginator".into(), pager.value(list));
         let html = self
@@ -522,7 +551,7 @@ impl<'a> Renderer<'a> {
 
     fn write_taxonomy_list(&self, t: usize, out: &dyn Sink) -> Result<()> {
         let taxonomy = &self.site.taxonomies[t];
-        let mut ctx = self.context(&taxonomy.permalink, &[]);
+        let mut ctx = self.context(&taxonomy.permalink, &[], None);
         ctx.insert("taxonomy".into(), self.taxonomy_values[t].clone());
         let html = self.templates.render(
             "taxonomy_list.html",
@@ -559,7 +588,7 @@ impl<'a> Renderer<'a> {
             &term.path,
             n,
         );
-        let mut ctx = self.context(&pager.permalink, &term_feeds);
+        let mut ctx = self.context(&pager.permalink, &term_feeds, None);
         let list = self.list(pager.items);
         // Without its terms: a list of every term on every term page grows with the square
         // of the number of terms (an `authors` taxonomy has one per author).

@@ -154,6 +154,8 @@ pub fn page_summary(site: &Site, index: usize) -> Value {
         "extra": page.extra,
         "section": { "title": section.title, "permalink": section.permalink, "kind": section.kind.name() },
         "authors": page.authors().iter().map(|a| person(site, a)).collect::<Vec<_>>(),
+        "lang": site.config.language,
+        "translations": translations(site, &page.file.rel),
     });
     let details = match &page.details {
         Details::Article(a) => json!({ "article": {
@@ -193,7 +195,7 @@ pub fn page_summary(site: &Site, index: usize) -> Value {
             "skills": term_links(site, "skills", &m.skills),
             "showcase": m.showcase.iter().map(|s| json!({
                 "title": s.title, "url": s.url, "description": s.description,
-                "image": s.image.as_ref().map(|img| crate::content::markdown::absolute_url(img, &page.permalink, site.config.base_url.as_str()).unwrap_or_else(|| img.clone())),
+                "image": s.image.as_ref().map(|img| crate::content::markdown::absolute_url(img, &page.permalink, site.config.root_url().as_str()).unwrap_or_else(|| img.clone())),
             })).collect::<Vec<_>>(),
             "listed": m.listed,
             "json_ld": jsonld::embed(&jsonld::person(site, page, m)),
@@ -279,6 +281,17 @@ fn link_view(page: &Page) -> Value {
     json!({ "title": page.title, "permalink": page.permalink })
 }
 
+/// The other languages' versions of a content file (empty on a one-language site).
+fn translations(site: &Site, key: &str) -> Value {
+    let list = site.translations.get(key).map_or(&[][..], Vec::as_slice);
+    Value::from(
+        list.iter()
+            .filter(|t| t.lang != site.config.language)
+            .map(|t| json!({ "lang": t.lang, "name": t.name, "permalink": t.permalink, "title": t.title }))
+            .collect::<Vec<_>>(),
+    )
+}
+
 /// A section without its pages (those come per list page, see `output::pages`).
 pub fn section_view(site: &Site, section: &Section) -> Value {
     json!({
@@ -291,6 +304,7 @@ pub fn section_view(site: &Site, section: &Section) -> Value {
         "toc": section.content.toc,
         "extra": section.extra,
         "page_count": section.pages.len(),
+        "translations": translations(site, &section.index_file()),
         "subsections": section.subsections.iter().map(|&i| {
             let s = &site.sections[i];
             json!({ "title": s.title, "permalink": s.permalink, "page_count": s.pages.len() })
@@ -329,6 +343,9 @@ pub fn site_view(site: &Site) -> Value {
         "now": rfc3339(&site.now),
         "generator": concat!("kring ", env!("CARGO_PKG_VERSION")),
         "json_ld": jsonld::embed(&jsonld::website(site)),
+        "languages": site.languages.iter().map(|l| json!({
+            "lang": l.lang, "name": l.name, "permalink": l.permalink, "current": l.lang == site.config.language,
+        })).collect::<Vec<_>>(),
         "feeds": feeds::links_for(&site.config.feeds, site.config.base_url.as_str(), "", &site.config.title, true),
         "community": community::community(&site.config),
         "community_url": (!site.config.community.is_empty()).then(|| site.config.base_url.join(crate::output::pages::COMMUNITY_PATH)),

@@ -434,7 +434,8 @@ pub fn lookup(site: &Site, summaries: Arc<Vec<Value>>) -> Lookup {
         .collect();
     Lookup {
         upcoming,
-        base_url: site.config.base_url.as_str().to_string(),
+        // Paths that are not content (static files) are the whole site's, in every language.
+        base_url: site.config.root_url().as_str().to_string(),
         permalinks,
         page_index,
         summaries,

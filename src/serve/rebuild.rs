@@ -178,7 +178,14 @@ impl DevSite {
                 elapsed: started.elapsed(),
             });
         }
+        // A site in several languages is rebuilt whole: an edit can change what the other
+        // languages show (switchers, fallback links, the sitemap).
+        let multilingual = self
+            .state
+            .as_ref()
+            .is_some_and(|(l, _)| !l.others.is_empty());
         if self.state.is_none()
+            || multilingual
             || changes
                 .iter()
                 .any(|c| matches!(c, Change::Config | Change::Strings | Change::ContentAsset))
@@ -247,7 +254,7 @@ impl DevSite {
             written += feeds::write_feeds(site, &rendering.strings, sink, |s| {
                 feed_paths.contains(&s.path)
             })?;
-            sink.write("sitemap.xml", sitemap::sitemap(site).as_bytes())?;
+            sink.write("sitemap.xml", sitemap::sitemap(&[site]).as_bytes())?;
             written += 1;
         }
         if calendars {
