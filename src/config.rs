@@ -214,6 +214,11 @@ pub struct CommunityConfig {
 pub struct LanguageConfig {
     pub title: Option<String>,
     pub description: Option<String>,
+    /// The chat platforms as this language describes them (replaces `[[community]]`).
+    pub community: Option<Vec<CommunityConfig>>,
+    /// The newsletter's name and description in this language.
+    pub newsletter_name: Option<String>,
+    pub newsletter_description: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -311,6 +316,13 @@ impl Config {
         if let Some(l) = self.languages.get(lang) {
             config.title = l.title.clone().unwrap_or(config.title);
             config.description = l.description.clone().unwrap_or(config.description);
+            if let Some(community) = &l.community {
+                config.community = community.clone();
+            }
+            if let Some(n) = config.newsletter.as_mut() {
+                n.name = l.newsletter_name.clone().or(n.name.take());
+                n.description = l.newsletter_description.clone().or(n.description.take());
+            }
         }
         config.site_root = Some(self.base_url.clone());
         config.base_url = BaseUrl(self.base_url.join(&format!("{lang}/")));

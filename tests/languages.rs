@@ -69,7 +69,23 @@ fn a_dutch_site_shows_no_english_theme_strings_and_dutch_dates() {
     let article = read(&out, "articles/first/index.html");
     assert!(article.contains("lang=\"nl\""));
     assert!(article.contains("10 januari 2026"), "dates the Dutch way");
+    assert_no_english(&site, &out, |_| true);
+}
 
+#[test]
+fn the_example_site_reads_naturally_in_dutch_and_english() {
+    let (_tmp, site) = fixture("example-site");
+    let out = build_ok(&site);
+    // Dutch at the root, English under /en/.
+    assert!(read(&out, "index.html").contains("lang=\"nl\""));
+    assert!(read(&out, "en/index.html").contains("lang=\"en\""));
+    assert!(read(&out, "events/utrecht-meetup-december/index.html").contains("december 2026"));
+    assert!(read(&out, "en/events/utrecht-meetup-december/index.html").contains("December 2026"));
+    assert_no_english(&site, &out, |rel| !rel.starts_with("en/"));
+}
+
+/// No English theme string in the pages `dutch` selects.
+fn assert_no_english(site: &std::path::Path, out: &std::path::Path, dutch: impl Fn(&str) -> bool) {
     // Words the site's own content uses are the site's business, not the theme's.
     let content: String = walkdir::WalkDir::new(site.join("content"))
         .into_iter()
@@ -104,7 +120,7 @@ fn a_dutch_site_shows_no_english_theme_strings_and_dutch_dates() {
         }
     }
     assert!(english.len() > 30, "enough English strings to look for");
-    for (rel, text) in page_texts(&out) {
+    for (rel, text) in page_texts(out).into_iter().filter(|(rel, _)| dutch(rel)) {
         for (key, piece) in &english {
             assert!(
                 !text.contains(piece.as_str()),
