@@ -41,19 +41,38 @@ pub struct Loaded {
     pub others: Vec<Site>,
 }
 
-/// With `KRING_TIMINGS=1` in the environment, each phase of a build prints how long it
-/// took to stderr: for benchmarks and for finding what is slow on a large site.
-pub struct Phases(Option<Instant>);
+/// Progress through the phases of a build. With `KRING_TIMINGS=1` in the environment each
+/// phase prints how long it took (for benchmarks and for finding what is slow); otherwise,
+/// on a terminal, a build that has run for more than half a second says which phase it
+/// finished, so a large site does not sit silent.
+pub struct Phases {
+    last: Instant,
+    started: Instant,
+    timings: bool,
+    progress: bool,
+}
 
 impl Phases {
     pub fn start() -> Phases {
-        Phases(std::env::var_os("KRING_TIMINGS").map(|_| Instant::now()))
+        use std::io::IsTerminal;
+        let now = Instant::now();
+        Phases {
+            last: now,
+            started: now,
+            timings: std::env::var_os("KRING_TIMINGS").is_some(),
+            progress: std::io::stderr().is_terminal(),
+        }
     }
     pub fn done(&mut self, what: &str) {
-        if let Some(t) = self.0 {
-            eprintln!("{:>8.1} ms  {what}", t.elapsed().as_secs_f64() * 1000.0);
-            self.0 = Some(Instant::now());
+        if self.timings {
+            eprintln!(
+                "{:>8.1} ms  {what}",
+                self.last.elapsed().as_secs_f64() * 1000.0
+            );
+        } else if self.progress && self.started.elapsed() > Duration::from_millis(500) {
+            eprintln!("  … {what}");
         }
+        self.last = Instant::now();
     }
 }
 
@@ -221,6 +240,9 @@ pub fn render_with(
         counts.emails += more.emails;
         counts.feeds += feeds::write_feeds(other, &rendering.strings, &prefixed, |_| true)?;
         counts.calendars += calendar::write_calendars(other, &prefixed)?;
+    }
+    if !loaded.others.is_empty() {
+        phases.done("the other languages");
     }
     let all: Vec<&Site> = std::iter::once(site).chain(&loaded.others).collect();
     out.write("sitemap.xml", sitemap::sitemap(&all).as_bytes())?;
