@@ -90,20 +90,17 @@ pub fn external_loads(html: &[u8], site_host: &str) -> Vec<(String, String)> {
 /// Whether `html` names any host but `site_host` after a `//` (as every URL to another
 /// host must): most pages do not, and skip the full scan.
 fn mentions_other_host(html: &[u8], site_host: &str) -> bool {
-    let mut i = 0;
-    while let Some(pos) = html[i..].windows(2).position(|w| w == b"//") {
-        let start = i + pos + 2;
-        let end = html[start..]
-            .iter()
-            .position(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'@')))
-            .map_or(html.len(), |n| start + n);
-        let host = &html[start..end];
-        if !host.is_empty() && !host.eq_ignore_ascii_case(site_host.as_bytes()) {
-            return true;
-        }
-        i = end.max(start);
-    }
-    false
+    let Ok(text) = std::str::from_utf8(html) else {
+        return true;
+    };
+    text.match_indices("//").any(|(at, _)| {
+        let rest = &text[at + 2..];
+        let end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '@')))
+            .unwrap_or(rest.len());
+        let host = &rest[..end];
+        !host.is_empty() && !host.eq_ignore_ascii_case(site_host)
+    })
 }
 
 /// URLs in CSS: `url(…)` and `@import "…"`.
