@@ -668,8 +668,8 @@ impl Pager<'_> {
 
     pub fn value(&self, pages: Vec<Value>) -> Value {
         let i = self.index;
-        json!({
-            "pages": pages,
+        // `json!` would copy the list by serializing it again; it is moved in instead.
+        let mut value = json!({
             "current_index": i,
             "number_pagers": self.count,
             "total_pages": self.total,
@@ -679,7 +679,9 @@ impl Pager<'_> {
             "previous": (i > 1).then(|| self.url_of(i - 1)),
             "next": (i < self.count).then(|| self.url_of(i + 1)),
             "pagers": self.window().into_iter().map(|(n, gap)| json!({ "index": n, "permalink": self.url_of(n), "gap_before": gap })).collect::<Vec<_>>(),
-        })
+        });
+        value["pages"] = Value::Array(pages);
+        value
     }
 }
 
