@@ -55,7 +55,10 @@ pub struct DevServer {
     pub out: PathBuf,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<()>>,
-    _watcher: watch::Watcher,
+    /// Dropped on shutdown: that ends the rebuild loop, which is then waited for, so no
+    /// rebuild is half-way when the temporary folder goes.
+    watcher: Option<watch::Watcher>,
+    rebuilds: Option<JoinHandle<()>>,
     _temp: tempfile::TempDir,
 }
 
@@ -158,7 +161,7 @@ impl DevServer {
             watch::watch(&site_dir, vec![site_output, temp.path().to_path_buf()])?;
         let rebuilds = shared.clone();
         let verbose = options.verbose;
-        std::thread::Builder::new()
+        let rebuilds_thread = std::thread::Builder::new()
             .name("kring-rebuild".into())
             .spawn(move || {
                 for paths in changes {
@@ -229,7 +232,8 @@ impl DevServer {
             out,
             shutdown: Some(shutdown),
             server: Some(server),
-            _watcher: watcher,
+            watcher: Some(watcher),
+            rebuilds: Some(rebuilds_thread),
             _temp: temp,
         })
     }
@@ -244,6 +248,10 @@ impl DevServer {
             let _ = s.send(());
         }
         if let Some(h) = self.server.take() {
+            let _ = h.join();
+        }
+        drop(self.watcher.take());
+        if let Some(h) = self.rebuilds.take() {
             let _ = h.join();
         }
     }
