@@ -323,3 +323,42 @@ fn incremental_rebuild_matches_a_full_build() {
         assert_eq!(got.len(), want.len(), "{file}: different sets of files");
     }
 }
+
+/// A template change re-renders the pages that use it, and only those.
+#[test]
+fn a_template_change_re_renders_what_uses_it() {
+    use kring::serve::rebuild::DevSite;
+    let (tmp, site) = fixture("hub");
+    write(
+        &site,
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block content %}<p>plain v1</p>{% endblock content %}",
+    );
+    let live = tmp.path().join("live");
+    let mut dev = DevSite::new(site.clone(), options(), live.clone(), false);
+    let full = dev.full_build().unwrap();
+    assert!(read(&live, "about/index.html").contains("plain v1"));
+    let member = live.join("members/ada/index.html");
+    let stamp = std::fs::metadata(&member).unwrap().modified().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+
+    write(
+        &site,
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block content %}<p>plain v2</p>{% endblock content %}",
+    );
+    let outcome = dev.apply(&[site.join("templates/page.html")]).unwrap();
+    assert!(
+        !outcome.full && outcome.written < full.written,
+        "{outcome:?}"
+    );
+    assert!(
+        read(&live, "about/index.html").contains("plain v2"),
+        "the page using it is re-rendered"
+    );
+    assert_eq!(
+        std::fs::metadata(&member).unwrap().modified().unwrap(),
+        stamp,
+        "a page not using it is left alone"
+    );
+}
