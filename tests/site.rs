@@ -171,3 +171,38 @@ fn snapshot_of_an_article_page_and_the_site_feed() {
     insta::assert_snapshot!("article_page", read(&out, "articles/first/index.html"));
     insta::assert_snapshot!("site_rss", read(&out, "rss.xml"));
 }
+
+#[test]
+fn theme_options_logo_hero_image_and_home_blocks() {
+    let (_tmp, site) = fixture("hub");
+    let config = std::fs::read_to_string(site.join("kring.toml")).unwrap();
+    write(
+        &site,
+        "kring.toml",
+        format!(
+            "{config}\n[extra]\nlogo = \"logo.svg\"\nhero_image = \"logo.svg\"\nhome_blocks = [\"articles\"]\n"
+        ),
+    );
+    let out = build_ok(&site);
+    let home = read(&out, "index.html");
+    assert!(
+        home.contains("class=\"brand__logo\" src=\"https://hub.example.org/logo.svg\""),
+        "the logo in the header"
+    );
+    assert!(
+        home.contains("class=\"hero__image\" src=\"https://hub.example.org/logo.svg\""),
+        "the hero image"
+    );
+    assert!(
+        home.contains("k-articles-title"),
+        "the articles block is shown"
+    );
+    assert!(
+        !home.contains("k-events-title") && !home.contains("k-members-title"),
+        "the others are not"
+    );
+    // Without home_blocks, every block with something to show appears.
+    write(&site, "kring.toml", config);
+    let home = read(&build_ok(&site), "index.html");
+    assert!(home.contains("k-events-title") && home.contains("k-members-title"));
+}
