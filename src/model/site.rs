@@ -139,15 +139,14 @@ impl LinkResolver for Permalinks {
 }
 
 impl Site {
+    /// The model of one language's content. `config` is final: `--base-url` and the
+    /// language's `/LANG/` are applied by `build::load_site`, the one caller.
     pub fn assemble(
         site_dir: &Path,
-        mut config: Config,
+        config: Config,
         content: Content,
         options: &BuildOptions,
     ) -> Result<Site> {
-        if let Some(url) = &options.base_url {
-            config.base_url = BaseUrl::parse(url).map_err(|m| Diagnostic::new("--base-url", m))?;
-        }
         let tz = config.timezone.tz().clone();
         let now = options
             .now
