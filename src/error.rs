@@ -30,7 +30,10 @@ impl Diagnostic {
 
     /// Points the diagnostic at a byte offset of `source` (the whole file's text).
     pub fn at_offset(mut self, source: &str, offset: usize) -> Self {
-        let offset = offset.min(source.len());
+        let mut offset = offset.min(source.len());
+        while !source.is_char_boundary(offset) {
+            offset -= 1;
+        }
         let before = &source[..offset];
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
@@ -98,6 +101,11 @@ pub enum Error {
     UnsafeOutput { path: PathBuf, reason: String },
     #[error("{0}")]
     Usage(String),
+    /// kring itself failed (a panic caught at the edge): not the user's fault.
+    #[error(
+        "kring failed: {0}. This is a bug in kring; please report it with the file that triggered it"
+    )]
+    Bug(String),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -117,6 +125,7 @@ impl Error {
             Error::Io { path, source } => vec![Diagnostic::new(path, source.to_string())],
             Error::UnsafeOutput { path, .. } => vec![Diagnostic::new(path, self.to_string())],
             Error::Usage(message) => vec![Diagnostic::new("", message.clone())],
+            Error::Bug(_) => vec![Diagnostic::new("", self.to_string())],
         }
     }
 }
@@ -125,6 +134,15 @@ impl From<Diagnostic> for Error {
     fn from(d: Diagnostic) -> Self {
         Error::Input(vec![d])
     }
+}
+
+/// The text of a caught panic.
+pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "an unexpected error".into())
 }
 
 /// The most problems one build reports; past that the rest are counted, not listed.

@@ -4,6 +4,7 @@
 //! Markdown) → [`model`] → [`render`] (theme, templates, views) → [`output`] → [`build`].
 
 pub mod build;
+pub mod cleanup;
 pub mod commands;
 pub mod config;
 pub mod content;

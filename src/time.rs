@@ -88,12 +88,16 @@ impl WrittenDate {
                 "`{s}` is not a date: write 2026-03-14, 2026-03-14T19:30:00 or 2026-03-14T19:30:00+01:00"
             )
         };
+        // Dates are ASCII; anything else is refused before any slicing by position.
+        if !s.is_ascii() {
+            return Err(bad());
+        }
         if s.len() == 10 {
             return civil::Date::from_str(s)
                 .map(WrittenDate::Date)
                 .map_err(|_| bad());
         }
-        let tail = &s[s.len().saturating_sub(6)..];
+        let tail = s.get(s.len().saturating_sub(6)..).unwrap_or("");
         let has_offset = s.ends_with(['Z', 'z'])
             || (tail.len() == 6
                 && (tail.starts_with('+') || tail.starts_with('-'))
@@ -104,8 +108,11 @@ impl WrittenDate {
                 Offset::UTC
             } else {
                 let sign = if tail.starts_with('-') { -1 } else { 1 };
-                let hours: i32 = tail[1..3].parse().map_err(|_| bad())?;
-                let minutes: i32 = tail[4..6].parse().map_err(|_| bad())?;
+                let number = |range: std::ops::Range<usize>| -> Result<i32, String> {
+                    tail.get(range).and_then(|t| t.parse().ok()).ok_or_else(bad)
+                };
+                let hours = number(1..3)?;
+                let minutes = number(4..6)?;
                 Offset::from_seconds(sign * (hours * 3600 + minutes * 60)).map_err(|_| bad())?
             };
             return Ok(WrittenDate::Exact(ts, offset));

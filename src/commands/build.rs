@@ -21,6 +21,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> crate::Result<()> {
+    crate::cleanup::on_signals_remove_folders();
     let site = super::site_dir(&args.site);
     let options = BuildOptions {
         drafts: args.drafts,

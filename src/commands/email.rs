@@ -17,6 +17,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<()> {
+    crate::cleanup::on_signals_remove_folders();
     let out = args.output.clone().unwrap_or_else(|| PathBuf::from("."));
     let (html, text) = email(&args.page, &out)?;
     println!("Wrote {} and {}", html.display(), text.display());

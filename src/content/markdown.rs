@@ -2,7 +2,7 @@
 //! summary, word count, `@/` links to other content files, and relative URLs made absolute
 //! so the HTML reads the same on a list page, in a feed and in an email.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
@@ -32,7 +32,14 @@ pub struct Rendered {
     pub toc: Vec<Heading>,
     pub word_count: usize,
     pub links: Vec<ContentLink>,
+    /// Where the body first nests deeper than [`MAX_NESTING`] (byte offset): an error.
+    pub too_deep_at: Option<usize>,
 }
+
+/// How deep lists, quotes and other blocks may nest. Real writing stays under ten; past
+/// this, a body is an attack or an accident, and the HTML and email tools after Markdown
+/// (which walk trees recursively) would run out of stack.
+pub const MAX_NESTING: usize = 64;
 
 /// What the renderer needs from the rest of the site.
 pub trait LinkResolver {
@@ -75,7 +82,7 @@ pub fn render(
     let mut rendered = Rendered::default();
     let mut broken = Vec::new();
     let mut events: Vec<Event> = Vec::with_capacity(256);
-    let mut used_ids = HashSet::new();
+    let mut used_ids = UsedIds::default();
     let mut summary_end = None;
     // (start, end) event indexes of the first top-level paragraph; end is 0 while inside it.
     let mut first_paragraph: Option<(usize, usize)> = None;
@@ -195,6 +202,9 @@ pub fn render(
                     task_label = None;
                 }
                 depth += 1;
+                if depth > MAX_NESTING && rendered.too_deep_at.is_none() {
+                    rendered.too_deep_at = Some(range.start);
+                }
                 if matches!(tag, Tag::Paragraph) && depth == 1 && first_paragraph.is_none() {
                     first_paragraph = Some((events.len(), 0));
                 }
@@ -255,14 +265,26 @@ fn is_inline(tag: &Tag) -> bool {
     )
 }
 
-fn unique_id(base: &str, used: &mut HashSet<String>) -> String {
-    if used.insert(base.to_string()) {
+/// Ids given so far, and for each base the next number to try: twenty thousand headings
+/// named alike cost twenty thousand steps, not two hundred million.
+#[derive(Default)]
+struct UsedIds {
+    taken: HashSet<String>,
+    next: HashMap<String, usize>,
+}
+
+fn unique_id(base: &str, used: &mut UsedIds) -> String {
+    if used.taken.insert(base.to_string()) {
         return base.to_string();
     }
-    (1..)
-        .map(|i| format!("{base}-{i}"))
-        .find(|candidate| used.insert(candidate.clone()))
-        .expect("an unused id")
+    let next = used.next.entry(base.to_string()).or_insert(1);
+    loop {
+        let candidate = format!("{base}-{next}");
+        *next += 1;
+        if used.taken.insert(candidate.clone()) {
+            return candidate;
+        }
+    }
 }
 
 fn resolve_url<'a>(

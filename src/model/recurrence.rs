@@ -66,6 +66,11 @@ impl FromStr for Recurrence {
     fn from_str(s: &str) -> Result<Self, String> {
         let text = s.trim();
         let text = text.strip_prefix("RRULE:").unwrap_or(text);
+        if let Some(c) = text.chars().find(|c| !c.is_ascii() || c.is_ascii_control()) {
+            return Err(format!(
+                "the recurrence contains {c:?}, which no rule has; {SUPPORTED}"
+            ));
+        }
         let mut frequency = None;
         let mut interval = 1;
         let mut count = None;
@@ -99,17 +104,11 @@ impl FromStr for Recurrence {
                     )?)
                 }
                 "UNTIL" => {
-                    let date_part = value.get(..8).unwrap_or("");
-                    let parsed = (date_part.len() == 8)
-                        .then(|| {
-                            format!(
-                                "{}-{}-{}",
-                                &date_part[..4],
-                                &date_part[4..6],
-                                &date_part[6..8]
-                            )
-                        })
-                        .and_then(|iso| Date::from_str(&iso).ok());
+                    let part = |r: std::ops::Range<usize>| value.get(r);
+                    let parsed = match (part(0..4), part(4..6), part(6..8)) {
+                        (Some(y), Some(m), Some(d)) => Date::from_str(&format!("{y}-{m}-{d}")).ok(),
+                        _ => None,
+                    };
                     until = Some(
                         parsed
                             .ok_or_else(|| format!("UNTIL={value} is not a date like 20271231"))?,
@@ -119,7 +118,7 @@ impl FromStr for Recurrence {
                     for item in value.split(',') {
                         let item = item.trim();
                         let split = item.len().saturating_sub(2);
-                        let (ordinal, day) = item.split_at(split);
+                        let (ordinal, day) = item.split_at_checked(split).unwrap_or(("", item));
                         let day = weekday(day).ok_or_else(|| {
                             format!("BYDAY={value}: `{item}` is not a weekday like TH or 2TH")
                         })?;

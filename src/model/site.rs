@@ -267,11 +267,8 @@ impl Site {
                     base_url: root.as_str(),
                 };
                 let (rendered, broken) = markdown::render(page.file.body(), &opts, &links);
+                let problems = markdown_problems(&page.file, &rendered, broken);
                 page.content = rendered;
-                let problems = broken
-                    .into_iter()
-                    .map(|b| broken_link(&page.file, b))
-                    .collect::<Vec<_>>();
                 page.file.release_body();
                 problems
             })
@@ -285,7 +282,7 @@ impl Site {
                     base_url: root.as_str(),
                 };
                 let (rendered, broken) = markdown::render(file.body(), &opts, &links);
-                problems.extend(broken.into_iter().map(|b| broken_link(file, b)));
+                problems.extend(markdown_problems(file, &rendered, broken));
                 section.content = rendered;
             }
         }
@@ -480,7 +477,7 @@ impl Site {
         };
         let (rendered, broken) = markdown::render(page.file.body(), &opts, &links);
         let mut problems = Problems::default();
-        problems.extend(broken.into_iter().map(|b| broken_link(&page.file, b)));
+        problems.extend(markdown_problems(&page.file, &rendered, broken));
         problems.into_result()?;
         page.content = rendered;
         page.file.release_body();
@@ -528,14 +525,34 @@ fn shown(file: &Option<SourceFile>, fallback: &str) -> String {
         .unwrap_or_else(|| format!("content/{fallback}"))
 }
 
-fn broken_link(file: &SourceFile, b: markdown::BrokenLink) -> Diagnostic {
-    file.error_in_body(
-        b.offset,
-        format!(
-            "link to {} which does not exist: `@/` links name a file under content/, e.g. @/articles/welcome.md",
-            b.target
-        ),
-    )
+/// What rendering a body found wrong: broken `@/` links, nesting past the limit.
+fn markdown_problems(
+    file: &SourceFile,
+    rendered: &markdown::Rendered,
+    broken: Vec<markdown::BrokenLink>,
+) -> Vec<Diagnostic> {
+    let mut problems: Vec<Diagnostic> = broken
+        .into_iter()
+        .map(|b| {
+            file.error_in_body(
+                b.offset,
+                format!(
+                    "link to {} which does not exist: `@/` links name a file under content/, e.g. @/articles/welcome.md",
+                    b.target
+                ),
+            )
+        })
+        .collect();
+    if let Some(at) = rendered.too_deep_at {
+        problems.push(file.error_in_body(
+            at,
+            format!(
+                "lists, quotes or other blocks nest more than {} levels deep here: flatten them",
+                markdown::MAX_NESTING
+            ),
+        ));
+    }
+    problems
 }
 
 fn parent_section(dir: &str, by_dir: &HashMap<String, usize>) -> Option<usize> {

@@ -1,13 +1,14 @@
 //! iCalendar files: one per event (and per masterclass, with all its sessions) and one
-//! calendar of everything. Written with the `icalendar` crate, which escapes text and folds
-//! lines at 75 octets with CRLF endings; the VTIMEZONE blocks come from jiff's tz database.
+//! calendar of everything, written with [`Ics`](super::ics::Ics), which escapes every value
+//! and folds lines at 75 octets with CRLF endings; the VTIMEZONE blocks come from jiff's tz
+//! database.
 
 use std::collections::BTreeMap;
 
-use icalendar::{Calendar, Component, EventLike, Property};
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan, Zoned};
 
+use super::ics::Ics;
 use crate::content::frontmatter::EventStatus;
 use crate::model::Site;
 use crate::model::schedule::Happening;
@@ -31,23 +32,21 @@ pub fn page_ics_path(site: &Site, page: usize) -> String {
 
 /// A calendar of `items`, named `name`.
 pub fn calendar(site: &Site, name: &str, items: &[&Happening]) -> String {
-    // `Calendar::new()` would add its own PRODID; each may appear only once.
-    let mut cal = Calendar::empty();
-    cal.append_property(Property::new("VERSION", "2.0"));
-    cal.append_property(Property::new(
+    let mut ics = Ics::new();
+    ics.begin("VCALENDAR");
+    ics.value("VERSION", &[], "2.0");
+    ics.value(
         "PRODID",
+        &[],
         concat!("-//kring//kring ", env!("CARGO_PKG_VERSION"), "//EN"),
-    ));
-    cal.append_property(Property::new("CALSCALE", "GREGORIAN"));
-    cal.append_property(Property::new("METHOD", "PUBLISH"));
-    cal.name(name);
-    cal.append_property(Property::new("X-WR-TIMEZONE", site.config.timezone.name()));
-    let stamp = utc(&site.now.timestamp());
-    // Zones in use, with the years they must cover.
+    );
+    ics.value("CALSCALE", &[], "GREGORIAN");
+    ics.value("METHOD", &[], "PUBLISH");
+    ics.text("X-WR-CALNAME", name);
+    ics.text("X-WR-TIMEZONE", site.config.timezone.name());
+    // Zones in use, with the years they must cover; their VTIMEZONEs come first.
     let mut zones: BTreeMap<String, (TimeZone, i16, i16)> = BTreeMap::new();
     for h in items {
-        let event = vevent(site, h, &stamp);
-        cal.push(event);
         if let Some(name) = zone_name(&h.start).filter(|_| !h.all_day) {
             let last = h.occurrences.last().unwrap_or(&h.start).year() + 1;
             let entry = zones.entry(name.to_string()).or_insert((
@@ -59,55 +58,14 @@ pub fn calendar(site: &Site, name: &str, items: &[&Happening]) -> String {
             entry.2 = entry.2.max(last);
         }
     }
-    let text = refold(&cal.done().to_string());
-    // VTIMEZONEs go before the events that use them.
-    let zones_text: String = zones
-        .iter()
-        .map(|(name, (tz, from, to))| vtimezone(name, tz, *from, *to))
-        .collect();
-    match text.find("BEGIN:VEVENT") {
-        Some(at) => format!("{}{}{}", &text[..at], zones_text, &text[at..]),
-        None => text.replace("END:VCALENDAR", &format!("{zones_text}END:VCALENDAR")),
+    for (name, (tz, from, to)) in &zones {
+        vtimezone(&mut ics, name, tz, *from, *to);
     }
-}
-
-/// Folds content lines at 75 octets (RFC 5545 §3.1), counting the space that starts a
-/// continuation line and never splitting a character. The icalendar crate folds too, but
-/// can leave 76-octet lines and lines ending in a space, which some parsers trim; so its
-/// folding is undone and done again here.
-pub fn refold(text: &str) -> String {
-    let unfolded = text.replace("\r\n ", "");
-    let mut out = String::with_capacity(unfolded.len() + unfolded.len() / 70 * 3);
-    for line in unfolded.split_terminator("\r\n") {
-        let mut rest = line;
-        let mut limit = 75;
-        while rest.len() > limit {
-            let mut cut = limit;
-            while !rest.is_char_boundary(cut) {
-                cut -= 1;
-            }
-            // Prefer not to end a line, or start the next, with a space.
-            let mut nicer = cut;
-            while nicer > limit - 8
-                && (rest[..nicer].ends_with(' ') || rest[nicer..].starts_with(' '))
-            {
-                nicer -= 1;
-                while !rest.is_char_boundary(nicer) {
-                    nicer -= 1;
-                }
-            }
-            if !(rest[..nicer].ends_with(' ') || rest[nicer..].starts_with(' ')) {
-                cut = nicer;
-            }
-            out.push_str(&rest[..cut]);
-            out.push_str("\r\n ");
-            rest = &rest[cut..];
-            limit = 74;
-        }
-        out.push_str(rest);
-        out.push_str("\r\n");
+    let stamp = utc(&site.now.timestamp());
+    for h in items {
+        vevent(&mut ics, site, h, &stamp);
     }
-    out
+    ics.finish()
 }
 
 /// The named zone of a time, unless it is UTC (written as `…Z` instead).
@@ -125,33 +83,32 @@ fn local(z: &Zoned) -> String {
     z.strftime("%Y%m%dT%H%M%S").to_string()
 }
 
-fn date_property(key: &str, z: &Zoned, all_day: bool, end: bool) -> Property {
+/// DTSTART or DTEND: a date for all-day events (DTEND is then the day after the last day,
+/// RFC 5545 §3.6.1), local time with its TZID, or UTC.
+fn date_property(ics: &mut Ics, key: &str, z: &Zoned, all_day: bool) {
     if all_day {
-        // All-day DTEND is the day after the last day (RFC 5545 §3.6.1).
-        let _ = end;
-        let mut p = Property::new(key, z.date().strftime("%Y%m%d").to_string());
-        p.add_parameter("VALUE", "DATE");
-        return p;
+        ics.value(
+            key,
+            &[("VALUE", "DATE")],
+            &z.date().strftime("%Y%m%d").to_string(),
+        );
+        return;
     }
     match zone_name(z) {
-        Some(name) => {
-            let mut p = Property::new(key, local(z));
-            p.add_parameter("TZID", name);
-            p
-        }
-        None => Property::new(key, utc(&z.timestamp())),
+        Some(name) => ics.value(key, &[("TZID", name)], &local(z)),
+        None => ics.value(key, &[], &utc(&z.timestamp())),
     }
 }
 
-fn vevent(site: &Site, h: &Happening, stamp: &str) -> icalendar::Event {
+fn vevent(ics: &mut Ics, site: &Site, h: &Happening, stamp: &str) {
     let page = &site.pages[h.page];
-    let mut e = icalendar::Event::new();
-    e.uid(&h.uid);
-    e.append_property(Property::new("DTSTAMP", stamp));
-    e.append_property(date_property("DTSTART", &h.start, h.all_day, false));
-    e.append_property(date_property("DTEND", &h.end, h.all_day, true));
-    e.summary(&h.title);
-    e.url(&page.permalink);
+    ics.begin("VEVENT");
+    ics.text("UID", &h.uid);
+    ics.value("DTSTAMP", &[], stamp);
+    date_property(ics, "DTSTART", &h.start, h.all_day);
+    date_property(ics, "DTEND", &h.end, h.all_day);
+    ics.text("SUMMARY", &h.title);
+    ics.value("URL", &[], &page.permalink);
     let mut description = page.description.clone().unwrap_or_default();
     if let Some(online) = &h.online_url {
         if !description.is_empty() {
@@ -163,7 +120,7 @@ fn vevent(site: &Site, h: &Happening, stamp: &str) -> icalendar::Event {
         description.push_str("\n\n");
     }
     description.push_str(&page.permalink);
-    e.description(&description);
+    ics.text("DESCRIPTION", &description);
     let place = h.location.as_ref().map(|l| {
         [l.name.as_deref(), l.address.as_deref()]
             .into_iter()
@@ -172,46 +129,35 @@ fn vevent(site: &Site, h: &Happening, stamp: &str) -> icalendar::Event {
             .join(", ")
     });
     match (place.filter(|p| !p.is_empty()), &h.online_url) {
-        (Some(p), _) => {
-            e.location(&p);
-        }
-        (None, Some(url)) => {
-            e.location(&url.0);
-        }
+        (Some(p), _) => ics.text("LOCATION", &p),
+        (None, Some(url)) => ics.text("LOCATION", &url.0),
         _ => {}
     }
-    e.status(match h.status {
-        EventStatus::Cancelled => icalendar::EventStatus::Cancelled,
-        EventStatus::Postponed => icalendar::EventStatus::Tentative,
-        _ => icalendar::EventStatus::Confirmed,
-    });
+    let status = match h.status {
+        EventStatus::Cancelled => "CANCELLED",
+        EventStatus::Postponed => "TENTATIVE",
+        _ => "CONFIRMED",
+    };
+    ics.value("STATUS", &[], status);
     if let Some(r) = &h.recurrence {
-        e.append_property(Property::new(
-            "RRULE",
-            r.to_rrule(h.start.time_zone(), h.all_day),
-        ));
+        ics.value("RRULE", &[], &r.to_rrule(h.start.time_zone(), h.all_day));
     }
-    if let Some(cats) = Some(&page.tags).filter(|t| !t.is_empty()) {
-        e.append_property(Property::new("CATEGORIES", cats.join(",")));
+    if !page.tags.is_empty() {
+        ics.text_list("CATEGORIES", &page.tags);
     }
-    e.done()
+    ics.end();
 }
 
 /// A VTIMEZONE with one observance per transition from `from` to `to` (years), plus the
 /// one in force when `from` starts, so any client can place every time correctly.
-fn vtimezone(name: &str, tz: &TimeZone, from: i16, to: i16) -> String {
-    let line = |key: &str, value: &str| -> String {
-        let p = Property::new(key, value);
-        let s: String = p.try_into().unwrap_or_default();
-        s
-    };
+fn vtimezone(ics: &mut Ics, name: &str, tz: &TimeZone, from: i16, to: i16) {
     let offset = |seconds: i32| -> String {
         let sign = if seconds < 0 { '-' } else { '+' };
         let s = seconds.abs();
         format!("{sign}{:02}{:02}", s / 3600, (s % 3600) / 60)
     };
-    let mut out = String::from("BEGIN:VTIMEZONE\r\n");
-    out.push_str(&line("TZID", name));
+    ics.begin("VTIMEZONE");
+    ics.text("TZID", name);
     let start = jiff::civil::date(from, 1, 1)
         .to_zoned(tz.clone())
         .map(|z| z.timestamp())
@@ -226,12 +172,12 @@ fn vtimezone(name: &str, tz: &TimeZone, from: i16, to: i16) -> String {
         // A zone without transitions: one observance.
         let info = tz.to_offset_info(start);
         let off = offset(info.offset().seconds());
-        out.push_str("BEGIN:STANDARD\r\n");
-        out.push_str(&line("DTSTART", "19700101T000000"));
-        out.push_str(&line("TZOFFSETFROM", &off));
-        out.push_str(&line("TZOFFSETTO", &off));
-        out.push_str(&line("TZNAME", info.abbreviation()));
-        out.push_str("END:STANDARD\r\n");
+        ics.begin("STANDARD");
+        ics.value("DTSTART", &[], "19700101T000000");
+        ics.value("TZOFFSETFROM", &[], &off);
+        ics.value("TZOFFSETTO", &[], &off);
+        ics.text("TZNAME", info.abbreviation());
+        ics.end();
     }
     for t in transitions {
         let before = t
@@ -240,22 +186,20 @@ fn vtimezone(name: &str, tz: &TimeZone, from: i16, to: i16) -> String {
             .unwrap_or(t.timestamp());
         let from_offset = tz.to_offset(before);
         let to_offset = t.offset();
-        let kind = if t.dst().is_dst() {
+        ics.begin(if t.dst().is_dst() {
             "DAYLIGHT"
         } else {
             "STANDARD"
-        };
+        });
         // DTSTART is the wall-clock time the change happens at, in the offset before it.
         let local_start = t.timestamp().to_zoned(TimeZone::fixed(from_offset));
-        out.push_str(&format!("BEGIN:{kind}\r\n"));
-        out.push_str(&line("DTSTART", &local(&local_start)));
-        out.push_str(&line("TZOFFSETFROM", &offset(from_offset.seconds())));
-        out.push_str(&line("TZOFFSETTO", &offset(to_offset.seconds())));
-        out.push_str(&line("TZNAME", t.abbreviation()));
-        out.push_str(&format!("END:{kind}\r\n"));
+        ics.value("DTSTART", &[], &local(&local_start));
+        ics.value("TZOFFSETFROM", &[], &offset(from_offset.seconds()));
+        ics.value("TZOFFSETTO", &[], &offset(to_offset.seconds()));
+        ics.text("TZNAME", t.abbreviation());
+        ics.end();
     }
-    out.push_str("END:VTIMEZONE\r\n");
-    out
+    ics.end();
 }
 
 /// Writes the site calendar and one file per event and masterclass; returns the count.

@@ -17,15 +17,43 @@ pub struct Edition {
     pub text: String,
 }
 
+/// How much stack the email tools get. css-inline and html2text walk the document
+/// recursively; Markdown nesting is limited, but raw HTML in a body is not, so they run on
+/// a thread of their own with room for very deep documents (the memory is only reserved).
+const EMAIL_STACK: usize = 512 << 20;
+
 /// Turns the rendered `email.html` template into an edition. `page_url` is the article's
-/// permalink, `base` the site's base URL; `shown` names the template in errors.
+/// permalink, `base` the site's base URL; `shown` names the article in errors.
 pub fn edition(rendered: &str, page_url: &str, base: &str, shown: &str) -> Result<Edition> {
+    std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new()
+            .name("kring-email".into())
+            .stack_size(EMAIL_STACK)
+            .spawn_scoped(scope, || make_edition(rendered, page_url, base, shown))
+            .map_err(|e| Diagnostic::new(shown, format!("cannot start the email tools: {e}")))?;
+        worker.join().unwrap_or_else(|panic| {
+            Err(Diagnostic::new(
+                shown,
+                format!(
+                    "the email edition could not be made: {}",
+                    crate::error::panic_message(panic.as_ref())
+                ),
+            )
+            .into())
+        })
+    })
+}
+
+fn make_edition(rendered: &str, page_url: &str, base: &str, shown: &str) -> Result<Edition> {
     let inliner = css_inline::CSSInliner::options()
         .load_remote_stylesheets(false)
         .keep_style_tags(false)
         .build();
     let inlined = inliner.inline(rendered).map_err(|e| {
-        Diagnostic::new(shown, format!("the email's CSS could not be inlined: {e}"))
+        Diagnostic::new(
+            shown,
+            format!("the email edition's CSS could not be inlined: {e}"),
+        )
     })?;
     let absolute = absolutize(&inlined, page_url, base);
     let html = email_safe_images(&absolute);

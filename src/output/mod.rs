@@ -3,8 +3,10 @@
 pub mod calendar;
 pub mod email;
 pub mod feeds;
+pub mod ics;
 pub mod links;
 pub mod pages;
 pub mod privacy;
 pub mod sitemap;
+pub mod staging;
 pub mod write;

@@ -276,7 +276,7 @@ impl<'a> Renderer<'a> {
             &html,
             &page.permalink,
             self.site.config.root_url().as_str(),
-            "email.html",
+            &shown,
         )
     }
 

@@ -1,124 +1,329 @@
 //! Privacy: which other hosts a built page makes a browser contact. Links (`<a href>`) do not
-//! count — only what loads by itself: scripts, stylesheets, fonts, images, frames, media.
+//! count — only what loads by itself: scripts, stylesheets, fonts, images, frames, media,
+//! and whatever else Chromium fetches without a click.
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
-use lol_html::{HtmlRewriter, Settings, element, text};
+use std::cell::{Cell, RefCell};
+
+use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::states::RawKind;
+use html5ever::tokenizer::{
+    BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+};
 
 use super::write::Sink;
 use crate::error::Result;
-use crate::render::community::host_of;
 
-/// Elements and attributes that load something without a click.
-const LOADING: &str = "script[src], link[href], img, source, video, audio, iframe[src], embed[src], object[data], track[src], input[src], [style]";
+/// Attributes whose URL a browser fetches on its own, whatever the element: images, media,
+/// frames, objects, old `background`s, `ping` (sent when a link is followed), the `<html
+/// manifest>`. `href` is handled apart: on `<a>` it is only a link.
+const FETCHED: &[&str] = &[
+    "src",
+    "poster",
+    "data",
+    "background",
+    "lowsrc",
+    "dynsrc",
+    "codebase",
+    "manifest",
+    "ping",
+    "action-src",
+];
+
+/// Elements whose `href` (or `xlink:href`) loads something: stylesheets and other `<link>`s
+/// (by their `rel`), SVG images, `<use>` and filters, SVG scripts, and `<base>`, which
+/// moves every relative URL of the page to its host.
+const HREF_LOADS: &[&str] = &["image", "use", "feimage", "script", "base", "link"];
+
+/// `<link rel>` values that make the browser fetch the `href`.
+fn link_loads(rel: &str) -> bool {
+    rel.split_ascii_whitespace().any(|r| {
+        matches!(
+            r.to_ascii_lowercase().as_str(),
+            "stylesheet"
+                | "icon"
+                | "preload"
+                | "prefetch"
+                | "modulepreload"
+                | "manifest"
+                | "apple-touch-icon"
+                | "apple-touch-icon-precomposed"
+                | "mask-icon"
+                | "preconnect"
+                | "dns-prefetch"
+                | "prerender"
+        )
+    })
+}
 
 /// Every URL in `html` that a browser fetches by itself, with the host it is on; `site_host`
-/// is left out.
+/// is left out. The page is read by html5ever's tokenizer, as a browser reads it (entities
+/// in attributes decoded, `<style>` as raw text); URLs by the WHATWG URL parser of the `url`
+/// crate (`https:\\host`, `//host`, tabs and newlines inside the URL). Every attribute that
+/// loads counts, `srcset`s, CSS in `<style>` and `style` attributes, and the HTML inside
+/// `<iframe srcdoc>`.
 pub fn external_loads(html: &[u8], site_host: &str) -> Vec<(String, String)> {
     if !mentions_other_host(html, site_host) {
         return Vec::new();
     }
-    let mut urls: Vec<String> = Vec::new();
-    let mut style_attributes = String::new();
-    let mut style_elements = String::new();
-    {
-        let mut rewriter =
-            HtmlRewriter::new(
-                Settings::new()
-                    .append_element_content_handler(element!(LOADING, |el| {
-                        let tag = el.tag_name();
-                        if tag == "link" {
-                            let rel = el
-                                .get_attribute("rel")
-                                .unwrap_or_default()
-                                .to_ascii_lowercase();
-                            let loads = rel.split_whitespace().any(|r| {
-                                matches!(
-                                    r,
-                                    "stylesheet"
-                                        | "icon"
-                                        | "preload"
-                                        | "prefetch"
-                                        | "modulepreload"
-                                        | "manifest"
-                                        | "apple-touch-icon"
-                                        | "preconnect"
-                                        | "dns-prefetch"
-                                )
-                            });
-                            if loads {
-                                urls.extend(el.get_attribute("href"));
-                            }
-                        } else {
-                            for attr in ["src", "poster", "data"] {
-                                urls.extend(el.get_attribute(attr));
-                            }
-                            for attr in ["srcset"] {
-                                if let Some(set) = el.get_attribute(attr) {
-                                    urls.extend(set.split(',').filter_map(|c| {
-                                        c.split_whitespace().next().map(String::from)
-                                    }));
-                                }
-                            }
-                        }
-                        if let Some(style) = el.get_attribute("style") {
-                            style_attributes.push_str(&style);
-                            style_attributes.push('\n');
-                        }
-                        Ok(())
-                    }))
-                    .append_element_content_handler(text!("style", |t| {
-                        style_elements.push_str(t.as_str());
-                        Ok(())
-                    })),
-                |_: &[u8]| {},
-            );
-        let _ = rewriter.write(html);
-        let _ = rewriter.end();
-    }
-    urls.extend(css_urls(&style_attributes));
-    urls.extend(css_urls(&style_elements));
-    urls.into_iter()
+    let scan = scan(&String::from_utf8_lossy(html));
+    let mut urls = scan.urls.into_inner();
+    urls.extend(css_urls(&scan.css.into_inner()));
+    let mut found: Vec<(String, String)> = urls
+        .into_iter()
         .filter_map(|u| {
-            let host = host_of(u.trim())?;
+            let host = fetched_host(&u, site_host)?;
             (host != site_host).then_some((host, u))
         })
-        .collect()
+        .collect();
+    for inner in scan.inner_documents.into_inner() {
+        found.extend(external_loads(inner.as_bytes(), site_host));
+    }
+    found
 }
 
-/// Whether `html` names any host but `site_host` after a `//` (as every URL to another
-/// host must): most pages do not, and skip the full scan.
+/// What a page loads, gathered token by token.
+#[derive(Default)]
+struct Scan {
+    urls: RefCell<Vec<String>>,
+    css: RefCell<String>,
+    inner_documents: RefCell<Vec<String>>,
+    in_style: Cell<bool>,
+}
+
+fn scan(html: &str) -> Scan {
+    let input = BufferQueue::default();
+    input.push_back(StrTendril::from_slice(html));
+    let tokenizer = Tokenizer::new(Scan::default(), TokenizerOpts::default());
+    let _ = tokenizer.feed(&input);
+    tokenizer.end();
+    tokenizer.sink
+}
+
+impl TokenSink for Scan {
+    type Handle = ();
+
+    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+        match token {
+            Token::TagToken(tag) if tag.kind == TagKind::StartTag => {
+                self.start_tag(&tag);
+                // The elements whose content the tokenizer must read as text, not markup.
+                match &*tag.name {
+                    "style" => {
+                        self.in_style.set(true);
+                        TokenSinkResult::RawData(RawKind::Rawtext)
+                    }
+                    "xmp" | "iframe" | "noembed" | "noframes" => {
+                        TokenSinkResult::RawData(RawKind::Rawtext)
+                    }
+                    "script" => TokenSinkResult::RawData(RawKind::ScriptData),
+                    "textarea" | "title" => TokenSinkResult::RawData(RawKind::Rcdata),
+                    "plaintext" => TokenSinkResult::Plaintext,
+                    _ => TokenSinkResult::Continue,
+                }
+            }
+            Token::TagToken(_) => {
+                self.in_style.set(false);
+                TokenSinkResult::Continue
+            }
+            Token::CharacterTokens(text) if self.in_style.get() => {
+                self.css.borrow_mut().push_str(&text);
+                TokenSinkResult::Continue
+            }
+            _ => TokenSinkResult::Continue,
+        }
+    }
+}
+
+impl Scan {
+    fn start_tag(&self, tag: &Tag) {
+        let element = &*tag.name;
+        let attr = |name: &str| {
+            tag.attrs
+                .iter()
+                .find(|a| &*a.name.local == name)
+                .map(|a| a.value.to_string())
+        };
+        let mut urls = self.urls.borrow_mut();
+        for a in &tag.attrs {
+            let name = &*a.name.local;
+            let value = a.value.to_string();
+            match name {
+                n if FETCHED.contains(&n) => urls.push(value),
+                "srcset" | "imagesrcset" => urls.extend(srcset_urls(&value)),
+                "href" | "xlink:href" if HREF_LOADS.contains(&element) => {
+                    if element != "link" || link_loads(&attr("rel").unwrap_or_default()) {
+                        urls.push(value);
+                    }
+                }
+                "style" => {
+                    let mut css = self.css.borrow_mut();
+                    css.push_str(&value);
+                    css.push('\n');
+                }
+                "srcdoc" => self.inner_documents.borrow_mut().push(value),
+                "content" if element == "meta" => {
+                    // <meta http-equiv=refresh content="0; url=…"> loads by itself.
+                    let refresh =
+                        attr("http-equiv").is_some_and(|h| h.eq_ignore_ascii_case("refresh"));
+                    let lower = value.to_ascii_lowercase();
+                    if let (true, Some(at)) = (refresh, lower.find("url=")) {
+                        urls.push(value[at + 4..].trim_matches(['\'', '"', ' ']).to_string());
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// The URLs of a `srcset`: each candidate's first word.
+fn srcset_urls(set: &str) -> impl Iterator<Item = String> + '_ {
+    set.split(',')
+        .filter_map(|c| c.split_whitespace().next().map(String::from))
+}
+
+/// The host a browser contacts for `url` written on a page of `site_host`, read with the
+/// WHATWG URL parser; `None` for URLs that fetch nothing from a host (`data:`, `#x`, …).
+/// The page may be served over http or https, which read `https:host/x` differently (a path
+/// on the same host under https): a host found under either counts.
+pub fn fetched_host(url: &str, site_host: &str) -> Option<String> {
+    let mut seen = None;
+    for scheme in ["https", "http"] {
+        let Ok(base) = url::Url::parse(&format!("{scheme}://{site_host}/")) else {
+            continue;
+        };
+        let Ok(parsed) = base.join(url) else { continue };
+        if !matches!(parsed.scheme(), "http" | "https" | "ws" | "wss" | "ftp") {
+            return None;
+        }
+        let host = parsed.host_str().map(|h| h.to_ascii_lowercase());
+        if host.as_deref().is_some_and(|h| h != site_host) {
+            return host;
+        }
+        seen = seen.or(host);
+    }
+    seen
+}
+
+/// Whether `html` might name another host: most pages do not, and skip the full scan. A
+/// URL to another host has a host after `//` or after a scheme's colon (`https:host` is
+/// absolute on an http page), or is hidden in an escape (`&#…;`, CSS `\…`) or split by a
+/// tab or newline; all of those send the page to the full scan.
 fn mentions_other_host(html: &[u8], site_host: &str) -> bool {
     let Ok(text) = std::str::from_utf8(html) else {
         return true;
     };
-    text.match_indices("//").any(|(at, _)| {
-        let rest = &text[at + 2..];
+    if text.contains(['\\', '\t']) || text.contains("&#") || text.contains("&sol") {
+        return true;
+    }
+    let other_host_at = |at: usize| {
+        let rest = text[at..].trim_start_matches('/');
         let end = rest
             .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '@')))
             .unwrap_or(rest.len());
-        let host = &rest[..end];
-        !host.is_empty() && !host.eq_ignore_ascii_case(site_host)
-    })
+        !rest[..end].eq_ignore_ascii_case(site_host)
+    };
+    let after_scheme = text.match_indices(':').any(|(at, _)| {
+        let before = text[..at].as_bytes();
+        let scheme = |name: &[u8]| {
+            before.len() >= name.len()
+                && before[before.len() - name.len()..].eq_ignore_ascii_case(name)
+        };
+        (scheme(b"http") || scheme(b"https") || scheme(b"ws") || scheme(b"wss") || scheme(b"ftp"))
+            && other_host_at(at + 1)
+    });
+    after_scheme
+        || text
+            .match_indices("//")
+            .any(|(at, _)| other_host_at(at + 2))
 }
 
-/// URLs in CSS: `url(…)` and `@import "…"`.
+/// URLs in CSS that load: `url(…)`, `@import "…"`, and the strings of `image-set(…)` and
+/// `image(…)`. CSS escapes are decoded first (`\75 rl(` is `url(`), comments dropped, and
+/// function names matched without regard to case, as a browser does.
 pub fn css_urls(css: &str) -> Vec<String> {
+    let css = decode_css(css);
+    let lower = css.to_ascii_lowercase();
     let mut out = Vec::new();
-    let mut rest = css;
-    while let Some(i) = rest.find("url(") {
-        rest = &rest[i + 4..];
+    for (at, _) in lower.match_indices("url(") {
+        let rest = &css[at + 4..];
         let end = rest.find(')').unwrap_or(rest.len());
-        out.push(rest[..end].trim().trim_matches(['"', '\'']).to_string());
-        rest = &rest[end..];
+        out.push(
+            rest[..end]
+                .trim()
+                .trim_matches(['"', '\''])
+                .trim()
+                .to_string(),
+        );
     }
-    for line in css.split("@import").skip(1) {
-        let quoted = line.trim_start().trim_start_matches("url(");
-        if let Some(q) = quoted.chars().next().filter(|c| *c == '"' || *c == '\'') {
-            if let Some(end) = quoted[1..].find(q) {
-                out.push(quoted[1..1 + end].to_string());
+    for function in ["image-set(", "image(", "@import"] {
+        for (at, _) in lower.match_indices(function) {
+            let rest = &css[at + function.len()..];
+            let end = rest.find([')', ';']).unwrap_or(rest.len());
+            out.extend(quoted_strings(&rest[..end]));
+        }
+    }
+    out
+}
+
+/// The contents of the `"…"` and `'…'` strings in `text`.
+fn quoted_strings(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find(['"', '\'']) {
+        let quote = &rest[start..start + 1];
+        let after = &rest[start + 1..];
+        let Some(end) = after.find(quote) else { break };
+        out.push(after[..end].to_string());
+        rest = &after[end + 1..];
+    }
+    out
+}
+
+/// CSS with comments removed and escapes decoded (CSS Syntax §4.3.7): `\` + up to six hex
+/// digits (and one following space) is that code point; `\` + anything else is that
+/// character; `\` + newline is nothing.
+fn decode_css(css: &str) -> String {
+    let mut out = String::with_capacity(css.len());
+    let mut chars = css.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '/' if chars.peek() == Some(&'*') => {
+                chars.next();
+                let mut last = ' ';
+                for c in chars.by_ref() {
+                    if last == '*' && c == '/' {
+                        break;
+                    }
+                    last = c;
+                }
             }
+            '\\' => {
+                let mut hex = String::new();
+                while hex.len() < 6 && chars.peek().is_some_and(|c| c.is_ascii_hexdigit()) {
+                    hex.extend(chars.next());
+                }
+                if hex.is_empty() {
+                    match chars.next() {
+                        Some('\n') | None => {}
+                        Some(other) => out.push(other),
+                    }
+                } else {
+                    if chars.peek().is_some_and(|c| c.is_whitespace()) {
+                        chars.next();
+                    }
+                    let code = u32::from_str_radix(&hex, 16).unwrap_or(0xFFFD);
+                    out.push(
+                        char::from_u32(code)
+                            .filter(|c| *c != '\0')
+                            .unwrap_or('\u{FFFD}'),
+                    );
+                }
+            }
+            c => out.push(c),
         }
     }
     out
@@ -155,7 +360,11 @@ impl Sink for Watching<'_> {
             } else {
                 css_urls(&String::from_utf8_lossy(bytes))
                     .into_iter()
-                    .filter_map(|u| host_of(&u).filter(|h| *h != self.site_host).map(|h| (h, u)))
+                    .filter_map(|u| {
+                        fetched_host(&u, &self.site_host)
+                            .filter(|h| *h != self.site_host)
+                            .map(|h| (h, u))
+                    })
                     .collect()
             };
             if !loads.is_empty() {
@@ -201,5 +410,58 @@ mod tests {
                 "video.example"
             ]
         );
+    }
+
+    /// Each of these makes Chromium contact evil.example on load (or, for `ping`, on a
+    /// click): the scan must find every one, and still ignore a plain link.
+    #[test]
+    fn finds_every_way_a_page_loads_from_another_host() {
+        let cases = [
+            r#"<svg><image href="https://evil.example/a.png"/></svg>"#,
+            r#"<svg><image xlink:href="//evil.example/a.png"/></svg>"#,
+            r#"<svg><use href="https://evil.example/s.svg#i"/></svg>"#,
+            r#"<div style="background-image: image-set('https://evil.example/a.png' 1x)"></div>"#,
+            r#"<div style="background: URL(https://evil.example/a.png)"></div>"#,
+            r#"<div style="background: \75 rl(https://evil.example/a.png)"></div>"#,
+            r#"<div style="background: u\72l(&quot;https://evil.example/a.png&quot;)"></div>"#,
+            r#"<iframe srcdoc="<img src='https://evil.example/a.png'>"></iframe>"#,
+            r#"<iframe srcdoc="&lt;img src=https://evil.example/a.png&gt;"></iframe>"#,
+            r#"<link rel="preload" as="image" imagesrcset="https://evil.example/a.png 2x">"#,
+            r#"<table background="https://evil.example/a.png"></table>"#,
+            r#"<body background="//evil.example/a.png"></body>"#,
+            r#"<img src="https:\\evil.example\a.png">"#,
+            r#"<img src="\\evil.example/a.png">"#,
+            r#"<img src="/\evil.example/a.png">"#,
+            r#"<img src="https:evil.example/a.png">"#,
+            "<img src=\"ht\ttps://evil.example/a.png\">",
+            "<img src=\" \n https://evil.example/a.png\">",
+            r#"<img src="&#104;ttps://evil.example/a.png">"#,
+            r#"<img src="https:&#x2F;&#x2F;evil.example/a.png">"#,
+            r#"<video poster="https://EVIL.example/p.png"></video>"#,
+            r#"<object data="https://evil.example/x.swf"></object>"#,
+            r#"<a href="/x" ping="https://evil.example/track">x</a>"#,
+            r#"<base href="https://evil.example/">"#,
+            r#"<meta http-equiv="refresh" content="0; url=https://evil.example/">"#,
+            r#"<style>@import 'https://evil.example/x.css';</style>"#,
+            r#"<style>@font-face { src: url(//evil.example/f.woff2) }</style>"#,
+        ];
+        for html in cases {
+            let hosts: Vec<String> = external_loads(html.as_bytes(), "site.example")
+                .into_iter()
+                .map(|(h, _)| h)
+                .collect();
+            assert_eq!(hosts, ["evil.example"], "{html}");
+        }
+        for harmless in [
+            r#"<a href="https://evil.example/">a link</a>"#,
+            r#"<link rel="canonical" href="https://evil.example/">"#,
+            r#"<img src="data:image/png;base64,AAAA"><img src="/ok.png" srcset="ok.png 2x">"#,
+            r#"<p>write to //evil.example in your notes</p>"#,
+        ] {
+            assert!(
+                external_loads(harmless.as_bytes(), "site.example").is_empty(),
+                "{harmless}"
+            );
+        }
     }
 }

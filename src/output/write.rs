@@ -1,10 +1,10 @@
-//! Writing the output safely: everything goes into a fresh folder beside the output, which
-//! replaces the output only when the whole build succeeded. A failed build leaves the last
-//! good site exactly as it was.
+//! Writing the output safely: every path stays inside the output folder, and only a folder
+//! kring made is ever replaced. A build writes into a [`Staging`] folder (see `staging.rs`).
 
 use std::path::{Component, Path, PathBuf};
 
 use crate::error::{Error, Result};
+pub use crate::output::staging::{MARKER, Staging};
 
 /// Where rendered files go: a staging folder for a build, the live folder of the dev server.
 pub trait Sink: Sync {
@@ -58,77 +58,14 @@ impl Sink for LiveDir {
     }
 }
 
-/// A folder being filled with a build, swapped into place by [`Staging::commit`].
-pub struct Staging {
-    temp: tempfile::TempDir,
-    target: PathBuf,
-}
-
-impl Staging {
-    /// A staging folder beside `target` (same file system, so the swap is a rename).
-    pub fn new(target: &Path) -> Result<Staging> {
-        let parent = target
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-        let name = target
-            .file_name()
-            .map_or("public".into(), |n| n.to_string_lossy().into_owned());
-        let temp = tempfile::Builder::new()
-            .prefix(&format!(".{name}.kring-build-"))
-            .tempdir_in(parent)
-            .map_err(|e| Error::io(parent, e))?;
-        Ok(Staging {
-            temp,
-            target: target.to_path_buf(),
-        })
-    }
-
-    pub fn dir(&self) -> &Path {
-        self.temp.path()
-    }
-
-    /// Puts the new build in place of the old one. The old one is moved aside first and
-    /// removed only once the new one is in place.
-    pub fn commit(self) -> Result<()> {
-        let staged = self.temp.keep();
-        let target = &self.target;
-        let mut old = None;
-        if target.exists() {
-            let aside = staged.with_file_name(format!(
-                "{}.old",
-                staged
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default()
-            ));
-            std::fs::rename(target, &aside).map_err(|e| Error::io(target, e))?;
-            old = Some(aside);
-        }
-        if let Err(e) = std::fs::rename(&staged, target) {
-            // Put the last good build back before reporting.
-            if let Some(aside) = &old {
-                let _ = std::fs::rename(aside, target);
-            }
-            let _ = std::fs::remove_dir_all(&staged);
-            return Err(Error::io(target, e));
-        }
-        if let Some(aside) = old {
-            remove_tree(&aside).map_err(|e| Error::io(&aside, e))?;
-        }
-        Ok(())
-    }
-}
-
 impl Sink for Staging {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
-        let path = inside(self.temp.path(), rel)?;
+        let path = inside(self.dir(), rel)?;
         create_parent(&path)?;
         std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))
     }
     fn copy(&self, from: &Path, rel: &str) -> Result<()> {
-        let path = inside(self.temp.path(), rel)?;
+        let path = inside(self.dir(), rel)?;
         create_parent(&path)?;
         std::fs::copy(from, &path)
             .map(|_| ())
@@ -136,35 +73,9 @@ impl Sink for Staging {
     }
 }
 
-/// `remove_dir_all`, with the folders two levels down removed in parallel: a large site's
-/// old build is tens of thousands of small files, and unlinking them is most of a swap.
-fn remove_tree(root: &Path) -> std::io::Result<()> {
-    use rayon::prelude::*;
-    let mut dirs = Vec::new();
-    for entry in std::fs::read_dir(root)? {
-        let entry = entry?;
-        if entry.file_type()?.is_dir() {
-            let children: Vec<PathBuf> = std::fs::read_dir(entry.path())?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .collect();
-            dirs.push(children);
-        }
-    }
-    dirs.par_iter().try_for_each(|children| {
-        children.par_iter().try_for_each(|child| {
-            if child.is_dir() {
-                std::fs::remove_dir_all(child)
-            } else {
-                std::fs::remove_file(child)
-            }
-        })
-    })?;
-    std::fs::remove_dir_all(root)
-}
-
 /// Refuses an output folder whose replacement would destroy something: `/`, the home
 /// folder, the site itself or a folder containing it, the site's sources, or an existing
-/// folder that does not look like a site build.
+/// folder that kring did not make (no [`MARKER`] file) and that is not empty.
 pub fn check_output_dir(site_dir: &Path, output: &Path) -> Result<PathBuf> {
     let refuse = |reason: &str| Error::UnsafeOutput {
         path: output.to_path_buf(),
@@ -203,10 +114,10 @@ pub fn check_output_dir(site_dir: &Path, output: &Path) -> Result<PathBuf> {
     if out.is_dir() {
         let mut entries = std::fs::read_dir(&out).map_err(|e| Error::io(&out, e))?;
         let empty = entries.next().is_none();
-        if !empty && !out.join("index.html").is_file() {
-            return Err(refuse(
-                "it is a folder with other files in it (no index.html from an earlier build); choose an empty or new folder",
-            ));
+        if !empty && !out.join(MARKER).is_file() {
+            return Err(refuse(&format!(
+                "it has files in it and kring did not make it (there is no {MARKER} file from an earlier build), so building would delete them; choose an empty or new folder, or empty this one yourself"
+            )));
         }
     }
     Ok(out)

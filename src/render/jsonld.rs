@@ -1,5 +1,5 @@
 //! schema.org JSON-LD for search engines and link previews, as a string ready for a
-//! `<script type="application/ld+json">` (with `</` escaped so it cannot close the script).
+//! `<script type="application/ld+json">`.
 
 use serde_json::{Value, json};
 
@@ -8,11 +8,25 @@ use crate::model::Site;
 use crate::model::schedule::Happening;
 use crate::time::rfc3339;
 
-/// Serializes for embedding in HTML.
+/// Serializes for embedding in an HTML `<script>` element. `<`, `>` and `&` are written as
+/// JSON's `\u003c`, `\u003e` and `\u0026`, so no value can close the script (`</script>`)
+/// or switch the HTML parser into its escaped state (`<!--<script>`), which would swallow the
+/// rest of the page; U+2028 and U+2029 likewise, for scripts that read the JSON as code.
+/// `JSON.parse` reads the same values back.
 pub fn embed(v: &Value) -> String {
-    serde_json::to_string(v)
-        .expect("JSON values serialize")
-        .replace("</", "<\\/")
+    let json = serde_json::to_string(v).expect("JSON values serialize");
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// A free-text price as schema.org wants it: "€ 149" → ("149", Some("EUR")), "free" → ("0", None).
@@ -221,10 +235,21 @@ mod tests {
     }
 
     #[test]
-    fn embedding_cannot_close_the_script() {
-        assert_eq!(
-            embed(&json!({"x": "</script><b>"})),
-            r#"{"x":"<\/script><b>"}"#
-        );
+    fn embedding_cannot_close_the_script_or_open_a_comment() {
+        for hostile in [
+            "</script><b>",
+            "<!--<script>",
+            "</SCRIPT >",
+            "a&b>c",
+            "x\u{2028}y",
+        ] {
+            let embedded = embed(&json!({ "x": hostile }));
+            assert!(
+                !embedded.contains(['<', '>', '&', '\u{2028}']),
+                "{hostile:?} → {embedded}"
+            );
+            let back: Value = serde_json::from_str(&embedded).unwrap();
+            assert_eq!(back["x"], hostile);
+        }
     }
 }

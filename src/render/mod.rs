@@ -2,6 +2,7 @@
 
 pub mod community;
 pub mod context;
+pub mod cycles;
 pub mod jsonld;
 pub mod templates;
 pub mod theme;

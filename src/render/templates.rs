@@ -127,6 +127,18 @@ pub fn load(theme: &Theme, site: &Site, lookup: SharedLookup) -> Result<Template
         Error::from(d)
     })?;
 
+    if let Some((blame, chain)) = super::cycles::find_cycle(&tera) {
+        let file = sources
+            .get(&blame)
+            .cloned()
+            .unwrap_or_else(|| PathBuf::from(&blame));
+        return Err(Diagnostic::new(
+            file,
+            format!("templates include or call each other in a loop that never ends: {chain}"),
+        )
+        .into());
+    }
+
     let strings = Strings::new(theme, &site.config.language);
     register(
         &mut tera,

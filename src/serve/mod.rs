@@ -134,7 +134,9 @@ impl DevServer {
         };
         let mut dev = DevSite::new(site_dir.clone(), build_options, out.clone(), true);
         let shared = Shared::new(out.clone());
-        match dev.full_build() {
+        let first = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| dev.full_build()))
+            .unwrap_or_else(|p| Err(Error::Bug(crate::error::panic_message(p.as_ref()))));
+        match first {
             Ok(outcome) => {
                 if options.verbose {
                     println!("Built the site in {} ms", outcome.elapsed.as_millis());
@@ -171,7 +173,7 @@ impl DevServer {
                         .map(|p| p.display().to_string())
                         .collect::<Vec<_>>()
                         .join(", ");
-                    match dev.apply(&paths) {
+                    match dev.apply_guarded(&paths) {
                         Ok(outcome) if outcome.written == 0 && !outcome.full => {}
                         Ok(outcome) => {
                             if verbose {
@@ -292,12 +294,34 @@ pub fn run(options: &ServeOptions, open: bool) -> Result<()> {
         .enable_all()
         .build()
         .map_err(|e| Error::Usage(e.to_string()))?;
-    runtime.block_on(async {
-        let _ = tokio::signal::ctrl_c().await;
-    });
+    // Ctrl-C, SIGTERM (a process manager, `kill`) and SIGHUP (the terminal closed) all stop
+    // the server the same way, which removes its temporary folder.
+    runtime.block_on(stop_signal());
     println!("\nStopping.");
     server.stop();
     Ok(())
+}
+
+#[cfg(unix)]
+async fn stop_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (Ok(mut term), Ok(mut hup)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::hangup()),
+    ) else {
+        let _ = tokio::signal::ctrl_c().await;
+        return;
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term.recv() => {}
+        _ = hup.recv() => {}
+    }
+}
+
+#[cfg(not(unix))]
+async fn stop_signal() {
+    let _ = tokio::signal::ctrl_c().await;
 }
 
 fn display(p: &Path) -> String {

@@ -162,6 +162,17 @@ impl DevSite {
         })
     }
 
+    /// [`apply`](Self::apply), surviving a panic: kring's own bug must not stop the dev
+    /// server from rebuilding. The kept state may be half-updated, so it is dropped and the
+    /// next change rebuilds everything.
+    pub fn apply_guarded(&mut self, paths: &[PathBuf]) -> Result<Outcome> {
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.apply(paths)));
+        run.unwrap_or_else(|panic| {
+            self.state = None;
+            Err(Error::Bug(crate::error::panic_message(panic.as_ref())))
+        })
+    }
+
     /// Applies a batch of changed paths.
     pub fn apply(&mut self, paths: &[PathBuf]) -> Result<Outcome> {
         let started = Instant::now();
@@ -330,7 +341,7 @@ impl DevSite {
             return Ok(None);
         }
         let after = Footprint::of(site, index);
-        if before.terms != after.terms && before.term_set_changed(site) {
+        if before.terms != after.terms && before.all_terms != Footprint::all_terms(site) {
             return Ok(None);
         }
         // Becoming (or ceasing to be) a newsletter issue adds or removes an email edition.
@@ -371,7 +382,8 @@ struct Footprint {
     terms: BTreeSet<String>,
     series: Vec<usize>,
     people: Vec<usize>,
-    term_count: usize,
+    /// Every term of every taxonomy: a term that appears or vanishes adds or removes pages.
+    all_terms: BTreeSet<String>,
 }
 
 impl Footprint {
@@ -412,7 +424,6 @@ impl Footprint {
             .into_iter()
             .filter_map(|id| site.members.get(id).copied())
             .collect();
-        let term_count = site.taxonomies.iter().map(|t| t.terms.len()).sum();
         Footprint {
             position,
             issue: site
@@ -424,13 +435,15 @@ impl Footprint {
             terms,
             series,
             people,
-            term_count,
+            all_terms: Footprint::all_terms(site),
         }
     }
 
-    /// Whether a term appeared or vanished (its pages must be added or removed: a full build).
-    fn term_set_changed(&self, site: &Site) -> bool {
-        self.term_count != site.taxonomies.iter().map(|t| t.terms.len()).sum::<usize>()
+    fn all_terms(site: &Site) -> BTreeSet<String> {
+        site.taxonomies
+            .iter()
+            .flat_map(|t| t.terms.iter().map(|term| term.path.clone()))
+            .collect()
     }
 
     fn affected(&self, after: &Footprint, site: &Site, index: usize) -> Affected {

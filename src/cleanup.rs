@@ -1,0 +1,69 @@
+//! Folders that must not outlive the process: a build's staging folder, the dev server's
+//! temporary site. They are removed when their owner is dropped (which covers errors and
+//! panics); this module covers the signals that end a process without unwinding it —
+//! Ctrl-C, SIGTERM, SIGHUP — by removing every registered folder before exiting.
+//!
+//! A process killed outright (SIGKILL, a stack overflow) leaves its folder behind; the next
+//! build removes such leftovers (see `output::staging`).
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+static FOLDERS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn folders() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    FOLDERS.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Remove `path` if the process is ended by a signal before [`forget`] is called.
+pub fn remember(path: &Path) {
+    folders().push(path.to_path_buf());
+}
+
+/// `path` is gone or has become the user's (the build was swapped into place).
+pub fn forget(path: &Path) {
+    folders().retain(|p| p != path);
+}
+
+/// Keeps the signal handler from removing folders while the guard lives: a swap into place
+/// must not be cut in half by a removal.
+pub fn hold() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    folders()
+}
+
+/// Removes every remembered folder. Holding the lock while removing keeps a build from
+/// registering (or committing) a folder half-way through.
+fn remove_all() {
+    let list = folders();
+    for path in list.iter() {
+        // A rebuild may still be writing into it: try a few times.
+        for _ in 0..3 {
+            if std::fs::remove_dir_all(path).is_ok() || !path.exists() {
+                break;
+            }
+        }
+    }
+    // The lock stays held (the guard is leaked) so no one adds a folder before the exit.
+    std::mem::forget(list);
+}
+
+/// On Ctrl-C, SIGTERM or SIGHUP: remove the remembered folders and exit with 128 + the
+/// signal's number, as a shell expects. Called once, by the commands that write folders.
+#[cfg(unix)]
+pub fn on_signals_remove_folders() {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
+        return;
+    };
+    let _ = std::thread::Builder::new()
+        .name("kring-signals".into())
+        .spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                remove_all();
+                std::process::exit(128 + signal);
+            }
+        });
+}
+
+#[cfg(not(unix))]
+pub fn on_signals_remove_folders() {}

@@ -1,0 +1,254 @@
+//! A build is written into a staging folder beside the output and swapped into place in one
+//! step when the whole build succeeded. A failed, interrupted or killed build never touches
+//! the last good site, and its staging folder does not outlive it: removed on drop and on
+//! Ctrl-C/SIGTERM/SIGHUP (see [`crate::cleanup`]), and by the next build after a hard kill.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use crate::cleanup;
+use crate::error::{Error, Result};
+
+/// The file kring writes into every output folder it makes. Only a folder that has it (or an
+/// empty one) is ever replaced: anything else may be somebody's web root.
+pub const MARKER: &str = ".kring-build";
+const MARKER_TEXT: &str = "This folder was made by `kring build`, which replaces it whole on the next build.\nDo not keep anything else in it.\n";
+
+/// Marks staging folders: `.public.kring-build-<pid>-<n>`, each beside a `.lock` file that
+/// its build holds locked while it runs.
+const STAGING_TAG: &str = "kring-build-";
+
+/// A folder being filled with a build, swapped into place by [`Staging::commit`].
+pub struct Staging {
+    dir: PathBuf,
+    target: PathBuf,
+    lock: Option<(File, PathBuf)>,
+}
+
+impl Staging {
+    /// A staging folder beside `target` (same file system, so the swap is a rename). Removes
+    /// what killed builds of this output left behind first.
+    pub fn new(target: &Path) -> Result<Staging> {
+        let parent = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        let name = target
+            .file_name()
+            .map_or("public".into(), |n| n.to_string_lossy().into_owned());
+        let prefix = format!(".{name}.{STAGING_TAG}");
+        remove_leftovers(parent, &prefix, target);
+
+        static COUNTER: AtomicU32 = AtomicU32::new(0);
+        let (dir, lock) = loop {
+            let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+            let dir = parent.join(format!("{prefix}{}-{n}", std::process::id()));
+            let lock_path = lock_path_of(&dir);
+            // The lock comes first, so a folder of a running build always has a held lock.
+            let file = match File::create_new(&lock_path) {
+                Ok(f) => f,
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(Error::io(&lock_path, e)),
+            };
+            file.lock().map_err(|e| Error::io(&lock_path, e))?;
+            if let Err(e) = std::fs::create_dir(&dir) {
+                let _ = std::fs::remove_file(&lock_path);
+                if e.kind() == std::io::ErrorKind::AlreadyExists {
+                    continue;
+                }
+                return Err(Error::io(&dir, e));
+            }
+            break (dir, (file, lock_path));
+        };
+        cleanup::remember(&dir);
+        let staging = Staging {
+            dir,
+            target: target.to_path_buf(),
+            lock: Some(lock),
+        };
+        std::fs::write(staging.dir.join(MARKER), MARKER_TEXT)
+            .map_err(|e| Error::io(&staging.dir, e))?;
+        Ok(staging)
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Puts the new build in place of the old one in one step, then removes the old one.
+    pub fn commit(mut self) -> Result<()> {
+        let had_target = self.target.exists();
+        {
+            let _held = cleanup::hold();
+            swap_into_place(&self.dir, &self.target, had_target)
+                .map_err(|e| Error::io(&self.target, e))?;
+        }
+        // `dir` now holds the last build (or nothing): Drop removes it and lets go.
+        if !had_target {
+            cleanup::forget(&self.dir);
+            self.release_lock();
+        }
+        Ok(())
+    }
+
+    fn release_lock(&mut self) {
+        if let Some((file, path)) = self.lock.take() {
+            let _ = std::fs::remove_file(&path);
+            drop(file);
+        }
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if self.lock.is_none() {
+            return;
+        }
+        if self.dir.exists() {
+            let _ = remove_tree(&self.dir);
+        }
+        cleanup::forget(&self.dir);
+        self.release_lock();
+    }
+}
+
+fn lock_path_of(dir: &Path) -> PathBuf {
+    let mut p = dir.as_os_str().to_owned();
+    p.push(".lock");
+    PathBuf::from(p)
+}
+
+/// Exchanges `staged` and `target` atomically where the system can (Linux `renameat2` with
+/// `RENAME_EXCHANGE`): at every moment `target` is either the whole old build or the whole
+/// new one. Elsewhere, or on a file system without the exchange, the old build is moved
+/// aside to `<staged>.old` and the new one renamed in; a kill between the two renames is
+/// repaired by the next build, which moves the `.old` folder back when `target` is missing.
+fn swap_into_place(staged: &Path, target: &Path, had_target: bool) -> std::io::Result<()> {
+    if !had_target {
+        return std::fs::rename(staged, target);
+    }
+    #[cfg(target_os = "linux")]
+    {
+        match exchange(staged, target) {
+            Ok(()) => return Ok(()),
+            Err(e) if matches!(e.raw_os_error(), Some(libc::EINVAL | libc::ENOSYS)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let aside = old_of(staged);
+    std::fs::rename(target, &aside)?;
+    if let Err(e) = std::fs::rename(staged, target) {
+        let _ = std::fs::rename(&aside, target);
+        return Err(e);
+    }
+    // The staging path now names nothing; the old build is moved back under it so the
+    // owner removes it like the exchanged case.
+    std::fs::rename(&aside, staged)
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let c = |p: &Path| {
+        CString::new(p.as_os_str().as_bytes())
+            .map_err(|_| std::io::Error::from(std::io::ErrorKind::InvalidInput))
+    };
+    let (a, b) = (c(a)?, c(b)?);
+    // SAFETY: both are valid NUL-terminated paths; the call only reads them.
+    let rc = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+fn old_of(staged: &Path) -> PathBuf {
+    let mut p = staged.as_os_str().to_owned();
+    p.push(".old");
+    PathBuf::from(p)
+}
+
+/// Removes the staging folders of builds of `target` that no longer run: their lock is free
+/// (the OS lets go of a dead process's locks), or they have no lock at all (folders of
+/// kring versions before the lock). A build that was killed between the two renames of the
+/// fallback swap left the last good build as `….old` with `target` missing: that one is
+/// moved back instead.
+fn remove_leftovers(parent: &Path, prefix: &str, target: &Path) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(prefix))
+        .collect();
+    names.sort();
+    for name in names {
+        let path = parent.join(&name);
+        if let Some(dir) = name.strip_suffix(".lock") {
+            // A lock whose folder is gone: remove it once it is free.
+            if !parent.join(dir).exists() && lock_is_free(&path) {
+                let _ = std::fs::remove_file(&path);
+            }
+            continue;
+        }
+        if name.ends_with(".old") {
+            if !target.exists() && std::fs::rename(&path, target).is_ok() {
+                continue;
+            }
+            let owner = parent.join(name.trim_end_matches(".old"));
+            if owner.exists() {
+                continue; // its build is still running, or will be cleaned with it
+            }
+            let _ = remove_tree(&path);
+            continue;
+        }
+        let lock = lock_path_of(&path);
+        if !lock.exists() || lock_is_free(&lock) {
+            let _ = remove_tree(&path);
+            let _ = std::fs::remove_file(&lock);
+        }
+    }
+}
+
+fn lock_is_free(lock: &Path) -> bool {
+    File::open(lock).is_ok_and(|f| f.try_lock().is_ok())
+}
+
+/// `remove_dir_all`, with the folders two levels down removed in parallel: a large site's
+/// old build is tens of thousands of small files, and unlinking them is most of a swap.
+pub fn remove_tree(root: &Path) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    let mut dirs = Vec::new();
+    for entry in std::fs::read_dir(root)? {
+        let entry = entry?;
+        if entry.file_type()?.is_dir() {
+            let children: Vec<PathBuf> = std::fs::read_dir(entry.path())?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .collect();
+            dirs.push(children);
+        }
+    }
+    dirs.par_iter().try_for_each(|children| {
+        children.par_iter().try_for_each(|child| {
+            if child.is_dir() {
+                std::fs::remove_dir_all(child)
+            } else {
+                std::fs::remove_file(child)
+            }
+        })
+    })?;
+    std::fs::remove_dir_all(root)
+}
