@@ -121,6 +121,22 @@ pub fn load_site(site_dir: &Path, options: &BuildOptions) -> Result<Loaded> {
     if !others.is_empty() {
         crate::model::site::link_translations(&mut site, &mut others);
     }
+    let statics: Vec<(String, String)> = static_files(&site, &theme)
+        .into_iter()
+        .map(|(rel, source)| {
+            let shown = match source {
+                StaticSource::Disk(path) => path
+                    .strip_prefix(site_dir)
+                    .unwrap_or(&path)
+                    .display()
+                    .to_string(),
+                StaticSource::Embedded(_) => format!("{rel} of the built-in theme"),
+            };
+            (rel, shown)
+        })
+        .collect();
+    let sites: Vec<&Site> = std::iter::once(&site).chain(&others).collect();
+    crate::model::routes::check(&sites, &statics)?;
     phases.done("model assembled (Markdown, taxonomies, schedule)");
     Ok(Loaded {
         site,
@@ -157,6 +173,7 @@ impl Rendering {
             summaries.clone(),
         ))));
         let templates = templates::load(theme, site, lookup.clone())?;
+        templates::check_named_templates(site, &templates)?;
         let strings = Strings::new(theme, &site.config.language);
         phases.done("list views, lookups and templates");
         Ok(Rendering {
@@ -267,25 +284,31 @@ impl Sink for Prefixed<'_> {
     }
 }
 
-/// The theme's static files, then the site's `static/` over them.
-pub fn copy_static(site: &Site, theme: &Theme, staging: &dyn Sink) -> Result<usize> {
-    let mut n = 0;
-    for (rel, source) in &theme.static_files {
-        match source {
-            StaticSource::Disk(path) => staging.copy(path, rel)?,
-            StaticSource::Embedded(bytes) => staging.write(rel, bytes)?,
-        }
-        n += 1;
+/// The static files of a build by output path: the theme's, with the site's `static/`
+/// taking the place of a theme file of the same name.
+pub fn static_files(site: &Site, theme: &Theme) -> Vec<(String, StaticSource)> {
+    let mut files: std::collections::BTreeMap<String, StaticSource> =
+        theme.static_files.iter().cloned().collect();
+    for (rel, path) in files_under(&site.root.join("static")) {
+        files.insert(rel, StaticSource::Disk(path));
     }
-    let site_static = files_under(&site.root.join("static"));
-    let results: Vec<Result<()>> = site_static
+    files.into_iter().collect()
+}
+
+/// Copies the static files (see [`static_files`]); returns how many.
+pub fn copy_static(site: &Site, theme: &Theme, staging: &dyn Sink) -> Result<usize> {
+    let files = static_files(site, theme);
+    let results: Vec<Result<()>> = files
         .par_iter()
-        .map(|(rel, path)| staging.copy(path, rel))
+        .map(|(rel, source)| match source {
+            StaticSource::Disk(path) => staging.copy(path, rel),
+            StaticSource::Embedded(bytes) => staging.write(rel, bytes),
+        })
         .collect();
     for r in results {
         r?;
     }
-    Ok(n + site_static.len())
+    Ok(files.len())
 }
 
 /// `kring build`: the site into its output folder, replacing the last build only on success.

@@ -19,7 +19,7 @@ pub struct Config {
     pub title: String,
     #[serde(default)]
     pub description: String,
-    #[serde(default = "default_language")]
+    #[serde(default = "default_language", deserialize_with = "language_code")]
     pub language: String,
     #[serde(default)]
     pub timezone: Zone,
@@ -39,7 +39,7 @@ pub struct Config {
     pub community: Vec<CommunityConfig>,
     pub analytics: Option<AnalyticsConfig>,
     /// The site's other languages: `[languages.en]`. Content in them is `name.LANG.md`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "language_table")]
     pub languages: BTreeMap<String, LanguageConfig>,
     #[serde(default)]
     pub discussion: DiscussionConfig,
@@ -55,6 +55,48 @@ pub struct Config {
 
 fn default_language() -> String {
     "en".into()
+}
+
+/// The two-letter language codes of ISO 639-1.
+const ISO_639_1: &str = "aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu";
+
+/// Whether `code` is a language as `<html lang>` and hreflang want it: an ISO 639-1 code,
+/// optionally with a region (`nl`, `pt-BR`, `es-419`).
+pub fn is_language_code(code: &str) -> bool {
+    let (language, region) = match code.split_once('-') {
+        Some((l, r)) => (l, Some(r)),
+        None => (code, None),
+    };
+    let region_ok = region.is_none_or(|r| {
+        (r.len() == 2 && r.bytes().all(|b| b.is_ascii_alphabetic()))
+            || (r.len() == 3 && r.bytes().all(|b| b.is_ascii_digit()))
+    });
+    language.len() == 2 && ISO_639_1.split(' ').any(|l| l == language) && region_ok
+}
+
+fn language_error(code: &str) -> String {
+    format!(
+        "`{code}` is not a language code: use a two-letter ISO 639-1 code such as \"nl\" or \"en\", optionally with a region (\"pt-BR\")"
+    )
+}
+
+fn language_code<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let code = String::deserialize(d)?;
+    if is_language_code(&code) {
+        Ok(code)
+    } else {
+        Err(serde::de::Error::custom(language_error(&code)))
+    }
+}
+
+fn language_table<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<BTreeMap<String, LanguageConfig>, D::Error> {
+    let table = BTreeMap::<String, LanguageConfig>::deserialize(d)?;
+    match table.keys().find(|code| !is_language_code(code)) {
+        Some(code) => Err(serde::de::Error::custom(language_error(code))),
+        None => Ok(table),
+    }
 }
 fn default_theme() -> String {
     "kring".into()

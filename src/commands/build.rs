@@ -7,7 +7,7 @@ use crate::model::BuildOptions;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The site folder (with kring.toml)
+    /// The site folder (with kring.toml); the current folder when left out
     pub site: Option<PathBuf>,
     /// Where to write the site (default: public/ in the site)
     #[arg(short, long)]
@@ -36,15 +36,18 @@ pub fn run(args: Args) -> crate::Result<()> {
         eprintln!("warning: {w}");
     }
     let c = report.counts;
+    let n = |count: usize, one: &str, many: &str| {
+        format!("{count} {}", if count == 1 { one } else { many })
+    };
     println!(
-        "Built {} pages, {} sections, {} taxonomy pages, {} feeds, {} calendars, {} email editions and {} static files in {:.2} s → {}",
-        c.pages,
-        c.sections,
-        c.taxonomy_pages,
-        c.feeds,
-        c.calendars,
-        c.emails,
-        report.static_files,
+        "Built {}, {}, {}, {}, {}, {} and {} in {:.2} s → {}",
+        n(c.pages, "page", "pages"),
+        n(c.sections, "section", "sections"),
+        n(c.taxonomy_pages, "taxonomy page", "taxonomy pages"),
+        n(c.feeds, "feed", "feeds"),
+        n(c.calendars, "calendar", "calendars"),
+        n(c.emails, "email edition", "email editions"),
+        n(report.static_files, "static file", "static files"),
         report.elapsed.as_secs_f64(),
         report.output.display()
     );

@@ -7,7 +7,7 @@ use crate::model::BuildOptions;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The site folder (with kring.toml)
+    /// The site folder (with kring.toml); the current folder when left out
     pub site: Option<PathBuf>,
     /// Also check drafts
     #[arg(long)]
@@ -26,9 +26,16 @@ pub fn run(args: Args) -> crate::Result<()> {
         now: None,
     };
     let report = crate::output::links::check_site(&site, &options, args.privacy)?;
+    // Every HTML file counts here — lists, term pages and 404 too — so the number is
+    // larger than the build's count of content pages; the wording says which it is.
     println!(
-        "{} pages and {} links checked: no problems found.",
+        "Checked {} HTML files (content pages, lists and generated pages) and {} internal links: no problems found.",
         report.pages, report.links
     );
+    if args.privacy {
+        println!(
+            "Privacy: no page or stylesheet loads anything from a host that kring.toml does not allow."
+        );
+    }
     Ok(())
 }

@@ -34,7 +34,7 @@ pub struct Args {
     pub what: What,
     /// Its title (for a member: their name)
     pub title: String,
-    /// The site folder (with kring.toml)
+    /// The site folder (with kring.toml); the current folder when left out
     pub site: Option<PathBuf>,
 }
 
@@ -42,7 +42,7 @@ pub fn run(args: Args) -> Result<()> {
     let site = super::site_dir(&args.site);
     let path = new(&site, args.what, &args.title)?;
     println!("Wrote {}", path.display());
-    if matches!(args.what, What::Article) {
+    if !matches!(args.what, What::Member) {
         println!(
             "It is a draft: `kring build --drafts` shows it; remove `draft = true` to publish."
         );
@@ -104,7 +104,7 @@ pub fn new(site_dir: &Path, what: What, title: &str) -> Result<PathBuf> {
             now.date()
         ),
         What::Event => format!(
-            "title = {}\ndescription = \"\"\nstart = {next_week}T19:30:00\nend = {next_week}T21:00:00\ntimezone = {}\nlocation = {{ name = \"\", address = \"\" }}\n# online_url = \"https://…\"\n# registration_url = \"https://…\"\nhosts = []\n",
+            "title = {}\ndescription = \"\"\nstart = {next_week}T19:30:00\nend = {next_week}T21:00:00\ntimezone = {}\ndraft = true\n# location = {{ name = \"…\", address = \"…\" }}\n# online_url = \"https://…\"\n# registration_url = \"https://…\"\nhosts = []\n",
             q(title),
             q(config.timezone.name())
         ),
@@ -113,7 +113,7 @@ pub fn new(site_dir: &Path, what: What, title: &str) -> Result<PathBuf> {
             q(title)
         ),
         What::Masterclass => format!(
-            "title = {}\ndescription = \"\"\nlevel = \"beginner\"\nprice = \"\"\n# signup_url = \"https://…\"\nspeakers = []\ntimezone = {}\n\n[[sessions]]\ntitle = \"Session 1\"\nstart = {next_week}T19:30:00\nend = {next_week}T21:00:00\n# online_url = \"https://…\"\n",
+            "title = {}\ndescription = \"\"\nlevel = \"beginner\"\nprice = \"\"\n# signup_url = \"https://…\"\nspeakers = []\ntimezone = {}\ndraft = true\n\n[[sessions]]\ntitle = \"Session 1\"\nstart = {next_week}T19:30:00\nend = {next_week}T21:00:00\n# online_url = \"https://…\"\n",
             q(title),
             q(config.timezone.name())
         ),

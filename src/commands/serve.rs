@@ -7,7 +7,7 @@ use crate::serve::{DEFAULT_PORT, ServeOptions};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The site folder (with kring.toml)
+    /// The site folder (with kring.toml); the current folder when left out
     pub site: Option<PathBuf>,
     /// Port to listen on (the next free one is used if it is taken)
     #[arg(short, long, default_value_t = DEFAULT_PORT)]

@@ -3,6 +3,7 @@
 
 pub mod page;
 pub mod recurrence;
+pub mod routes;
 pub mod schedule;
 pub mod section;
 pub mod site;

@@ -305,7 +305,42 @@ impl Site {
             warnings,
         };
         site.link()?;
+        site.warnings.extend(site.unknown_people());
         Ok(site)
+    }
+
+    /// `hosts`, `speakers` and `authors` that look like a member's id (`noor`, `jan-de-vries`)
+    /// but name no member: most likely a typo, which would show up as a person of that
+    /// name. Plain names (`Anna de Vries`) are fine; so is any name on a site without members.
+    fn unknown_people(&self) -> Vec<String> {
+        if self.members.is_empty() {
+            return Vec::new();
+        }
+        let id_like = |s: &str| {
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+        };
+        let mut out = Vec::new();
+        for page in &self.pages {
+            let (key, people): (&str, &[String]) = match &page.details {
+                Details::Event(e) => ("hosts", &e.hosts),
+                Details::Masterclass(m) => ("speakers", &m.speakers),
+                _ => ("authors", page.authors()),
+            };
+            for id in people {
+                if id_like(id) && !self.members.contains_key(id) {
+                    let d = page.file.error_at_key(
+                        key,
+                        format!(
+                            "`{id}` is not the id of any member (no members/{id}.md), so it is shown as a plain name"
+                        ),
+                    );
+                    out.push(d.to_string());
+                }
+            }
+        }
+        out
     }
 
     /// Everything derived from the pages as a whole: members by id, each section's pages in
@@ -349,8 +384,19 @@ impl Site {
                 series.entry(name.clone()).or_default().push(i);
             }
         }
+        // Newest first: events by when they happen (their `date` is when they were
+        // announced), masterclasses by their first session, the rest by date.
+        let when = |i: usize| match &pages[i].details {
+            Details::Event(e) => Some(e.start.timestamp()),
+            Details::Masterclass(m) => m
+                .sessions
+                .first()
+                .map(|s| s.start.timestamp())
+                .or_else(|| pages[i].date.as_ref().map(|d| d.timestamp())),
+            _ => pages[i].date.as_ref().map(|d| d.timestamp()),
+        };
         for list in credits.values_mut() {
-            list.sort_by(|&a, &b| pages[b].date.cmp(&pages[a].date));
+            list.sort_by_key(|&i| std::cmp::Reverse(when(i)));
         }
         for list in series.values_mut() {
             list.sort_by(|&a, &b| pages[a].date.cmp(&pages[b].date));
@@ -730,6 +776,18 @@ fn build_page(
                 return Err(errors);
             }
         },
+        Kind::Masterclasses
+            if front
+                .sessions
+                .iter()
+                .any(|s| s.end.is_some() && s.duration.is_some()) =>
+        {
+            errors.push(file.error_at_key(
+                "sessions",
+                "a session takes `end` or `duration`, not both: which one should win is not clear",
+            ));
+            return Err(errors);
+        }
         Kind::Masterclasses => Details::Masterclass(Masterclass {
             level: front.level.clone(),
             price: front.price.clone(),
@@ -853,6 +911,12 @@ fn event(
         )
         .at_offset(&file.text, 0));
     };
+    if front.end.is_some() && front.duration.is_some() {
+        return Err(file.error_at_key(
+            "duration",
+            "an event takes `end` or `duration`, not both: which one should win is not clear",
+        ));
+    }
     let all_day = front.all_day.unwrap_or(start_w.get_ref().is_date_only());
     let start = start_w.get_ref().in_zone(tz);
     let end = match (&front.end, &front.duration) {

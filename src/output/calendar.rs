@@ -13,22 +13,7 @@ use crate::content::frontmatter::EventStatus;
 use crate::model::Site;
 use crate::model::schedule::Happening;
 
-/// Where the site's calendar of everything lives: beside the first events section.
-pub fn calendar_path(site: &Site) -> String {
-    site.sections
-        .iter()
-        .find(|s| s.kind == crate::content::frontmatter::Kind::Events)
-        .map_or_else(
-            || "calendar.ics".to_string(),
-            |s| format!("{}calendar.ics", s.path),
-        )
-}
-
-/// The .ics file of one page (event or masterclass): `events/x/x.ics`.
-pub fn page_ics_path(site: &Site, page: usize) -> String {
-    let p = &site.pages[page];
-    format!("{}{}.ics", p.path, p.slug)
-}
+pub use crate::model::routes::{calendar_path, page_ics_path};
 
 /// A calendar of `items`, named `name`.
 pub fn calendar(site: &Site, name: &str, items: &[&Happening]) -> String {

@@ -15,9 +15,7 @@ use crate::model::{Details, Page, Site};
 use crate::render::templates::{Strings, format_date};
 use crate::time::rfc3339;
 
-pub const RSS: &str = "rss.xml";
-pub const ATOM: &str = "atom.xml";
-pub const JSON: &str = "feed.json";
+pub use crate::model::routes::{ATOM, JSON_FEED as JSON, RSS, section_has_feed};
 
 /// One feed's worth of items and where it lives.
 pub struct FeedSource {
@@ -77,10 +75,6 @@ pub fn links_for(
 
 /// Whether a section writes feeds: its `feed` setting, on by default for articles, events
 /// and masterclasses.
-pub fn section_has_feed(site: &Site, section: usize) -> bool {
-    let s = &site.sections[section];
-    !s.is_home() && s.feed
-}
 
 /// Every feed the site has.
 pub fn sources(site: &Site) -> Vec<FeedSource> {

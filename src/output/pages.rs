@@ -71,12 +71,7 @@ struct SectionPrep {
     rendering: String,
 }
 
-fn pager_count(items: usize, per_page: Option<usize>) -> usize {
-    match per_page {
-        Some(n) if n > 0 && items > 0 => items.div_ceil(n),
-        _ => 1,
-    }
-}
+use crate::model::routes::{pager_count, pager_file};
 
 /// How many files of each kind a render wrote.
 #[derive(Debug, Default, Clone, Copy)]
@@ -702,13 +697,11 @@ pub fn pager<'a>(
         _ => items,
     };
     let index = n + 1;
-    let (permalink_n, file) = if index == 1 {
-        (permalink.to_string(), format!("{path}index.html"))
+    let file = pager_file(path, index);
+    let permalink_n = if index == 1 {
+        permalink.to_string()
     } else {
-        (
-            format!("{permalink}page/{index}/"),
-            format!("{path}page/{index}/index.html"),
-        )
+        format!("{permalink}page/{index}/")
     };
     Pager {
         index,

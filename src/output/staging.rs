@@ -3,16 +3,16 @@
 //! the last good site, and its staging folder does not outlive it: removed on drop and on
 //! Ctrl-C/SIGTERM/SIGHUP (see [`crate::cleanup`]), and by the next build after a hard kill.
 
+use std::collections::HashSet;
 use std::fs::File;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use crate::cleanup;
 use crate::error::{Error, Result};
 
-/// The file kring writes into every output folder it makes. Only a folder that has it (or an
-/// empty one) is ever replaced: anything else may be somebody's web root.
-pub const MARKER: &str = ".kring-build";
+pub use crate::model::routes::OUTPUT_MARKER as MARKER;
 const MARKER_TEXT: &str = "This folder was made by `kring build`, which replaces it whole on the next build.\nDo not keep anything else in it.\n";
 
 /// Marks staging folders: `.public.kring-build-<pid>-<n>`, each beside a `.lock` file that
@@ -24,6 +24,9 @@ pub struct Staging {
     dir: PathBuf,
     target: PathBuf,
     lock: Option<(File, PathBuf)>,
+    /// Every path written so far: a second write to one is a collision the route check
+    /// missed, and an error rather than a race between two outputs.
+    written: Mutex<HashSet<String>>,
 }
 
 impl Staging {
@@ -67,6 +70,7 @@ impl Staging {
             dir,
             target: target.to_path_buf(),
             lock: Some(lock),
+            written: Mutex::new(HashSet::from([MARKER.to_string()])),
         };
         std::fs::write(staging.dir.join(MARKER), MARKER_TEXT)
             .map_err(|e| Error::io(&staging.dir, e))?;
@@ -75,6 +79,19 @@ impl Staging {
 
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// Notes that `rel` is being written; `Err` if something already was.
+    pub fn claim(&self, rel: &str) -> Result<()> {
+        let rel = rel.trim_start_matches('/');
+        let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
+        if written.insert(rel.to_string()) {
+            Ok(())
+        } else {
+            Err(Error::Usage(format!(
+                "two outputs of this build are written to /{rel}: rename or move one of them"
+            )))
+        }
     }
 
     /// Puts the new build in place of the old one in one step, then removes the old one.

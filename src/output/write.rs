@@ -61,11 +61,13 @@ impl Sink for LiveDir {
 impl Sink for Staging {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         let path = inside(self.dir(), rel)?;
+        self.claim(rel)?;
         create_parent(&path)?;
         std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))
     }
     fn copy(&self, from: &Path, rel: &str) -> Result<()> {
         let path = inside(self.dir(), rel)?;
+        self.claim(rel)?;
         create_parent(&path)?;
         std::fs::copy(from, &path)
             .map(|_| ())

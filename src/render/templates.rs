@@ -149,6 +149,40 @@ pub fn load(theme: &Theme, site: &Site, lookup: SharedLookup) -> Result<Template
     Ok(Templates { tera, sources })
 }
 
+/// Sections and pages that name a template the theme does not have: each an error at its
+/// `template` or `page_template` key, instead of a quiet fallback to the default.
+pub fn check_named_templates(site: &Site, templates: &Templates) -> Result<()> {
+    let mut problems = crate::error::Problems::default();
+    fn missing<'a>(name: &'a Option<String>, templates: &Templates) -> Option<&'a str> {
+        name.as_deref().filter(|t| !templates.has(t))
+    }
+    let message = |key: &str, name: &str| {
+        format!(
+            "{key} = \"{name}\" names a template that is neither in templates/ nor in the theme"
+        )
+    };
+    for section in &site.sections {
+        let Some(file) = &section.file else { continue };
+        for (key, name) in [
+            ("template", &section.template),
+            ("page_template", &section.page_template),
+        ] {
+            if let Some(name) = missing(name, templates) {
+                problems.push(file.error_at_key(key, message(key, name)));
+            }
+        }
+    }
+    for page in &site.pages {
+        if let Some(name) = missing(&page.template, templates) {
+            problems.push(
+                page.file
+                    .error_at_key("template", message("template", name)),
+            );
+        }
+    }
+    problems.into_result()
+}
+
 /// Escapes text for HTML content and quoted attributes.
 pub fn escape_html(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + input.len() / 8);

@@ -133,7 +133,7 @@ impl DevServer {
             now: options.now,
         };
         let mut dev = DevSite::new(site_dir.clone(), build_options, out.clone(), true);
-        let shared = Shared::new(out.clone());
+        let shared = Shared::new(out.clone(), addr);
         let first = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| dev.full_build()))
             .unwrap_or_else(|p| Err(Error::Bug(crate::error::panic_message(p.as_ref()))));
         match first {

@@ -2,6 +2,7 @@
 //! `ServeDir` (which refuses `..` and decodes paths safely), the theme's 404 page with status
 //! 404, feed and calendar content types, the live-reload script and its WebSocket.
 
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
@@ -37,16 +38,19 @@ impl Notice {
 #[derive(Clone)]
 pub struct Shared {
     pub out: PathBuf,
+    /// The address the server listens on: requests must name it (or a loopback name).
+    pub addr: SocketAddr,
     pub notices: broadcast::Sender<Notice>,
     /// The error of the last rebuild, while it is not fixed: shown to every tab that connects.
     pub error: Arc<RwLock<Option<String>>>,
 }
 
 impl Shared {
-    pub fn new(out: PathBuf) -> Shared {
+    pub fn new(out: PathBuf, addr: SocketAddr) -> Shared {
         let (notices, _) = broadcast::channel(64);
         Shared {
             out,
+            addr,
             notices,
             error: Arc::new(RwLock::new(None)),
         }
@@ -134,6 +138,9 @@ async fn follow(mut socket: WebSocket, shared: Shared) {
 /// Refuses paths that resolve outside the output folder (a symlink in it pointing out),
 /// sets the content types feeds and calendars need, and tells browsers not to cache.
 async fn guard_and_label(State(shared): State<Shared>, request: Request, next: Next) -> Response {
+    if let Err(refusal) = check_host_and_origin(&shared, request.headers()) {
+        return (StatusCode::FORBIDDEN, refusal).into_response();
+    }
     let path = request.uri().path().to_string();
     if !path.starts_with("/__kring/") && escapes(&shared.out, &path) {
         return (StatusCode::NOT_FOUND, "not found").into_response();
@@ -157,10 +164,73 @@ async fn guard_and_label(State(shared): State<Shared>, request: Request, next: N
             .headers_mut()
             .insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
     }
+    // kring writes UTF-8 only; say so, so a page never shows as Latin-1 mojibake.
+    let text_without_charset = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .filter(|ct| ct.starts_with("text/") && !ct.contains("charset"))
+        .map(|ct| format!("{ct}; charset=utf-8"));
+    if let Some(ct) = text_without_charset.and_then(|ct| HeaderValue::from_str(&ct).ok()) {
+        response.headers_mut().insert(header::CONTENT_TYPE, ct);
+    }
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
+}
+
+/// Only requests for this server, from its own pages. A `Host` that is a domain name (other
+/// than `localhost`) is what DNS rebinding looks like: a page on evil.example whose name now
+/// points at 127.0.0.1, reading the drafts. An `Origin` of another site is a page elsewhere
+/// opening the live-reload socket (which carries error messages that quote the user's
+/// files) or fetching from the server.
+fn check_host_and_origin(
+    shared: &Shared,
+    headers: &axum::http::HeaderMap,
+) -> Result<(), &'static str> {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .ok_or("kring serve answers only requests with a Host header")?;
+    if !is_own_authority(host, shared.addr) {
+        return Err(
+            "kring serve answers only requests for its own address (127.0.0.1 or localhost)",
+        );
+    }
+    if let Some(origin) = headers.get(header::ORIGIN) {
+        let own = origin
+            .to_str()
+            .ok()
+            .and_then(|o| o.strip_prefix("http://"))
+            .is_some_and(|authority| is_own_authority(authority, shared.addr));
+        if !own {
+            return Err("kring serve answers only its own pages");
+        }
+    }
+    Ok(())
+}
+
+/// Whether `authority` (`host:port`) names this server: its port, and as host `localhost`, a
+/// loopback address, or the address it is bound to (any IP address when bound to all).
+fn is_own_authority(authority: &str, addr: SocketAddr) -> bool {
+    let Some((host, port)) = authority.rsplit_once(':') else {
+        return false;
+    };
+    if port.parse::<u16>().ok() != Some(addr.port()) {
+        return false;
+    }
+    if host.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    let ip = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    match ip.parse::<IpAddr>() {
+        Ok(ip) => ip.is_loopback() || ip == addr.ip() || addr.ip().is_unspecified(),
+        Err(_) => false,
+    }
 }
 
 /// Whether the file a URL path names lies outside `root` once symlinks are resolved.

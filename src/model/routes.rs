@@ -1,0 +1,245 @@
+//! Where outputs go. Every file a build writes is claimed here first, with what claims it —
+//! a page and its file, a generated list, a feed, a static file — so two outputs that
+//! would land on one path are an error naming both, not a race whose winner changes
+//! between runs.
+
+use std::collections::HashMap;
+
+use crate::error::{Diagnostic, Problems, Result};
+use crate::model::Site;
+
+/// Feed files, written into the folder of the site, a section or a term.
+pub const RSS: &str = "rss.xml";
+pub const ATOM: &str = "atom.xml";
+pub const JSON_FEED: &str = "feed.json";
+/// The email edition of a newsletter article, beside its page.
+pub const EMAIL_HTML: &str = "email.html";
+pub const EMAIL_TEXT: &str = "email.txt";
+/// The file kring writes into every output folder it makes. Only a folder that has it (or
+/// an empty one) is ever replaced: anything else may be somebody's web root.
+pub const OUTPUT_MARKER: &str = ".kring-build";
+/// Files at the root of every build.
+pub const ROOT_FILES: &[&str] = &["404.html", "sitemap.xml", "robots.txt"];
+
+/// Output path of list page `index` (1-based) of a list at `path`.
+pub fn pager_file(path: &str, index: usize) -> String {
+    if index <= 1 {
+        format!("{path}index.html")
+    } else {
+        format!("{path}page/{index}/index.html")
+    }
+}
+
+/// How many list pages `items` make at `per_page` a page.
+pub fn pager_count(items: usize, per_page: Option<usize>) -> usize {
+    match per_page {
+        Some(n) if n > 0 && items > 0 => items.div_ceil(n),
+        _ => 1,
+    }
+}
+
+/// Where the site's calendar of everything lives: beside the first events section.
+pub fn calendar_path(site: &Site) -> String {
+    site.sections
+        .iter()
+        .find(|s| s.kind == crate::content::frontmatter::Kind::Events)
+        .map_or_else(
+            || "calendar.ics".to_string(),
+            |s| format!("{}calendar.ics", s.path),
+        )
+}
+
+/// The .ics file of one page (event or masterclass): `events/x/x.ics`.
+pub fn page_ics_path(site: &Site, page: usize) -> String {
+    let p = &site.pages[page];
+    format!("{}{}.ics", p.path, p.slug)
+}
+
+/// Whether a section has feeds of its own (the home page's are the site's).
+pub fn section_has_feed(site: &Site, section: usize) -> bool {
+    let s = &site.sections[section];
+    !s.is_home() && s.feed
+}
+
+/// Claims on output paths, each with a description of its source for error messages.
+#[derive(Default)]
+pub struct Claims {
+    by_path: HashMap<String, String>,
+    problems: Problems,
+}
+
+impl Claims {
+    /// Claims `path` for `source`. A second claim is a problem naming both; `file` is the
+    /// user's file to point at, when the second claimant has one.
+    pub fn claim(&mut self, path: String, source: impl Into<String>, file: Option<&str>) {
+        let source = source.into();
+        if let Some(first) = self.by_path.get(&path) {
+            let message = format!(
+                "two outputs would be written to /{path}: {first}, and {source}. Rename or move one of them (a page's `slug`, a static file's name)"
+            );
+            let d = match file {
+                Some(f) => Diagnostic::new(f, message),
+                None => Diagnostic::new("kring.toml", message),
+            };
+            self.problems.push(d);
+            return;
+        }
+        self.by_path.insert(path, source);
+    }
+
+    /// Every output of `site`, its paths under `prefix` (`""`, or `en/` for a language).
+    pub fn claim_site(&mut self, site: &Site, prefix: &str) {
+        for section in &site.sections {
+            let shown = section.file.as_ref().map(|f| f.shown.display().to_string());
+            let source = match &shown {
+                Some(f) => format!("the section {f}"),
+                None => format!("the section /{}", section.path),
+            };
+            let pagers = pager_count(section.pages.len(), section.paginate_by);
+            for n in 1..=pagers {
+                let what = if n == 1 {
+                    source.clone()
+                } else {
+                    format!("list page {n} of {source}")
+                };
+                self.claim(
+                    format!("{prefix}{}", pager_file(&section.path, n)),
+                    what,
+                    shown.as_deref(),
+                );
+            }
+            for asset in &section.assets {
+                let name = asset.file_name().map(|n| n.to_string_lossy().into_owned());
+                let name = name.unwrap_or_default();
+                self.claim(
+                    format!("{prefix}{}{name}", section.path),
+                    format!("the file {name} beside {source}"),
+                    shown.as_deref(),
+                );
+            }
+        }
+        for (i, page) in site.pages.iter().enumerate() {
+            let shown = page.file.shown.display().to_string();
+            self.claim(
+                format!("{prefix}{}index.html", page.path),
+                format!("the page {shown}"),
+                Some(&shown),
+            );
+            for (from, name) in &page.assets {
+                self.claim(
+                    format!("{prefix}{}{name}", page.path),
+                    format!("the file {}", from.display()),
+                    Some(&shown),
+                );
+            }
+            if site.issues.iter().any(|&(_, p)| p == i) {
+                for file in [EMAIL_HTML, EMAIL_TEXT] {
+                    self.claim(
+                        format!("{prefix}{}{file}", page.path),
+                        format!("the email edition of {shown}"),
+                        Some(&shown),
+                    );
+                }
+            }
+        }
+        for taxonomy in &site.taxonomies {
+            self.claim(
+                format!("{prefix}{}index.html", taxonomy.path),
+                format!("the list of {} that kring makes", taxonomy.name),
+                None,
+            );
+            for term in &taxonomy.terms {
+                let what = format!(
+                    "the {} page of “{}” that kring makes",
+                    taxonomy.name, term.name
+                );
+                for n in 1..=pager_count(term.pages.len(), taxonomy.paginate_by) {
+                    self.claim(
+                        format!("{prefix}{}", pager_file(&term.path, n)),
+                        what.clone(),
+                        None,
+                    );
+                }
+                if taxonomy.feed {
+                    self.claim(
+                        format!("{prefix}{}{RSS}", term.path),
+                        format!("the feed of {what}"),
+                        None,
+                    );
+                }
+            }
+        }
+        let mut feed_folders = vec![(String::new(), "the site".to_string())];
+        for (i, s) in site.sections.iter().enumerate() {
+            if section_has_feed(site, i) {
+                feed_folders.push((s.path.clone(), format!("the section /{}", s.path)));
+            }
+        }
+        for (folder, what) in feed_folders {
+            for file in [RSS, ATOM, JSON_FEED] {
+                self.claim(
+                    format!("{prefix}{folder}{file}"),
+                    format!("the {file} feed of {what}"),
+                    None,
+                );
+            }
+        }
+        if !site.schedule.is_empty() {
+            self.claim(
+                format!("{prefix}{}", calendar_path(site)),
+                "the calendar of all events",
+                None,
+            );
+            let mut pages: Vec<usize> = site.schedule.iter().map(|h| h.page).collect();
+            pages.sort_unstable();
+            pages.dedup();
+            for p in pages {
+                let shown = site.pages[p].file.shown.display().to_string();
+                self.claim(
+                    format!("{prefix}{}", page_ics_path(site, p)),
+                    format!("the calendar file of {shown}"),
+                    Some(&shown),
+                );
+            }
+        }
+    }
+
+    /// Files copied from `static/` folders: (output path, the file shown to the user).
+    pub fn claim_static(&mut self, files: &[(String, String)]) {
+        for (rel, shown) in files {
+            self.claim(rel.clone(), format!("the static file {shown}"), Some(shown));
+        }
+    }
+
+    pub fn finish(self) -> Result<()> {
+        self.problems.into_result()
+    }
+}
+
+/// Claims every output of the sites (the default language first, then the others under
+/// `/LANG/`), the files at the root, and the static files; `Err` lists every collision.
+pub fn check(sites: &[&Site], static_files: &[(String, String)]) -> Result<()> {
+    let mut claims = Claims::default();
+    claims.claim(
+        OUTPUT_MARKER.to_string(),
+        "kring's marker of its build folders",
+        None,
+    );
+    for file in ROOT_FILES {
+        claims.claim(
+            (*file).to_string(),
+            format!("the {file} that kring makes"),
+            None,
+        );
+    }
+    for (i, site) in sites.iter().enumerate() {
+        let prefix = if i == 0 {
+            String::new()
+        } else {
+            format!("{}/", site.config.language)
+        };
+        claims.claim_site(site, &prefix);
+    }
+    claims.claim_static(static_files);
+    claims.finish()
+}
