@@ -8,14 +8,23 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 static FOLDERS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Set when a signal ends the process: builds stop writing, so their folders can go.
+static STOPPING: AtomicBool = AtomicBool::new(false);
+
+/// Whether the process is being ended by a signal; writers check it before each file.
+pub fn stopping() -> bool {
+    STOPPING.load(Ordering::Relaxed)
+}
 
 fn folders() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
     FOLDERS.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Remove `path` if the process is ended by a signal before [`forget`] is called.
+/// Remove `path` (a folder, or a file such as a lock) if the process is ended by a signal before [`forget`] is called.
 pub fn remember(path: &Path) {
     folders().push(path.to_path_buf());
 }
@@ -34,10 +43,17 @@ pub fn hold() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
 /// Removes every remembered folder. Holding the lock while removing keeps a build from
 /// registering (or committing) a folder half-way through.
 fn remove_all() {
+    STOPPING.store(true, Ordering::Relaxed);
+    // Let writes under way finish; no new one starts.
+    std::thread::sleep(std::time::Duration::from_millis(30));
     let list = folders();
     for path in list.iter() {
         // A rebuild may still be writing into it: try a few times.
-        for _ in 0..3 {
+        if path.is_file() {
+            let _ = std::fs::remove_file(path);
+            continue;
+        }
+        for _ in 0..10 {
             if std::fs::remove_dir_all(path).is_ok() || !path.exists() {
                 break;
             }

@@ -362,3 +362,162 @@ fn a_template_change_re_renders_what_uses_it() {
         "a page not using it is left alone"
     );
 }
+
+/// A raw request with the given extra header lines (`Host` included, or not).
+fn request(addr: SocketAddr, path: &str, headers: &str) -> Response {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\n{headers}Connection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    Response {
+        status: head
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0),
+        headers: head.to_ascii_lowercase(),
+        body: body.to_string(),
+    }
+}
+
+#[test]
+fn answers_only_its_own_host_and_origin() {
+    let (_tmp, site) = fixture("hub");
+    let server = start(&site);
+    let port = server.addr.port();
+    let ws = "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+    // DNS rebinding: a name that now points at 127.0.0.1.
+    for host in [
+        format!("attacker-rebind.example:{port}"),
+        "attacker-rebind.example".to_string(),
+        format!("127.0.0.1.evil.example:{port}"),
+        format!("127.0.0.1:{}", port.wrapping_add(1)),
+        "127.0.0.1".to_string(),
+        String::new(),
+    ] {
+        let header = if host.is_empty() {
+            String::new()
+        } else {
+            format!("Host: {host}\r\n")
+        };
+        let r = request(server.addr, "/", &header);
+        assert_eq!(r.status, 403, "Host {host:?}: {}", r.status);
+        assert!(
+            !r.body.contains("Fixture Hub"),
+            "Host {host:?} read the site"
+        );
+    }
+    // Other sites' pages: neither the socket (whose errors quote the user's files) nor files.
+    for origin in [
+        "https://evil.example",
+        "null",
+        &format!("http://evil.example:{port}"),
+        &format!("https://127.0.0.1:{port}"),
+    ] {
+        let headers = format!("Host: 127.0.0.1:{port}\r\nOrigin: {origin}\r\n");
+        assert_eq!(
+            request(server.addr, "/", &headers).status,
+            403,
+            "Origin {origin}"
+        );
+        let upgrade = request(server.addr, "/__kring/ws", &format!("{headers}{ws}"));
+        assert_eq!(upgrade.status, 403, "WebSocket from Origin {origin}");
+    }
+    // Its own names are fine, with or without its own Origin.
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        format!("LOCALHOST:{port}"),
+    ] {
+        let r = request(
+            server.addr,
+            "/",
+            &format!("Host: {host}\r\nOrigin: http://{host}\r\n"),
+        );
+        assert_eq!(r.status, 200, "Host {host}");
+        assert!(
+            r.headers.contains("content-type: text/html; charset=utf-8"),
+            "{}",
+            r.headers
+        );
+    }
+    let upgrade = request(
+        server.addr,
+        "/__kring/ws",
+        &format!("Host: 127.0.0.1:{port}\r\nOrigin: http://127.0.0.1:{port}\r\n{ws}"),
+    );
+    assert_eq!(upgrade.status, 101);
+}
+
+#[test]
+fn terms_no_page_uses_any_more_are_gone_after_an_edit() {
+    let (_tmp, site) = fixture("hub");
+    let server = start(&site);
+    let first = read(&site, "content/articles/first.md");
+    write(
+        &site,
+        "content/articles/first.md",
+        first.replacen("+++\n", "+++\ntopics = [\"only-here\"]\n", 1),
+    );
+    eventually(server.addr, "/topics/only-here/", |r| r.status == 200);
+    write(
+        &site,
+        "content/articles/first.md",
+        first.replacen("+++\n", "+++\ntopics = [\"renamed\"]\n", 1),
+    );
+    eventually(server.addr, "/topics/renamed/", |r| r.status == 200);
+    assert_eq!(
+        get(server.addr, "/topics/only-here/").status,
+        404,
+        "the old term page is still served"
+    );
+    assert_eq!(get(server.addr, "/topics/only-here/rss.xml").status, 404);
+}
+
+#[cfg(unix)]
+#[test]
+fn termination_signals_remove_the_temporary_site() {
+    for signal in ["TERM", "HUP", "INT"] {
+        let (tmp, site) = fixture("hub");
+        let temp_root = tmp.path().join("tmp");
+        std::fs::create_dir_all(&temp_root).unwrap();
+        let mut child = kring()
+            .args(["serve", site.to_str().unwrap(), "--port", "0"])
+            .env("TMPDIR", &temp_root)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+        while !line.contains("Serving") {
+            line.clear();
+            assert!(
+                std::io::BufRead::read_line(&mut stdout, &mut line).unwrap() > 0,
+                "serve ended early"
+            );
+        }
+        assert_eq!(
+            std::fs::read_dir(&temp_root).unwrap().count(),
+            1,
+            "the served site is in TMPDIR"
+        );
+        std::process::Command::new("kill")
+            .args([&format!("-{signal}"), &child.id().to_string()])
+            .status()
+            .unwrap();
+        let status = child.wait().unwrap();
+        assert!(status.success(), "SIG{signal}: {status:?}");
+        let left: Vec<_> = std::fs::read_dir(&temp_root).unwrap().collect();
+        assert!(left.is_empty(), "SIG{signal} left {left:?}");
+    }
+}

@@ -197,12 +197,12 @@ impl Content {
 
 /// `welcome.en.md` → (`welcome.md`, `en`) when `en` is one of the site's other languages.
 fn split_language(rel: &str, languages: &[String]) -> (String, Option<String>) {
-    if let Some(stem) = rel.strip_suffix(".md") {
-        if let Some((base, lang)) = stem.rsplit_once('.') {
-            if languages.iter().any(|l| l == lang) && !base.ends_with('/') {
-                return (format!("{base}.md"), Some(lang.to_string()));
-            }
-        }
+    if let Some(stem) = rel.strip_suffix(".md")
+        && let Some((base, lang)) = stem.rsplit_once('.')
+        && languages.iter().any(|l| l == lang)
+        && !base.ends_with('/')
+    {
+        return (format!("{base}.md"), Some(lang.to_string()));
     }
     (rel.to_string(), None)
 }

@@ -55,7 +55,8 @@ pub fn page_ics_path(site: &Site, page: usize) -> String {
     format!("{}{}.ics", p.path, p.slug)
 }
 
-/// Whether a section has feeds of its own (the home page's are the site's).
+/// Whether a section writes feeds: its `feed` setting, on by default for articles, events
+/// and masterclasses (the home page's feeds are the site's).
 pub fn section_has_feed(site: &Site, section: usize) -> bool {
     let s = &site.sections[section];
     !s.is_home() && s.feed
@@ -211,7 +212,22 @@ impl Claims {
         }
     }
 
-    pub fn finish(self) -> Result<()> {
+    /// The problems found; a path claimed as a file and also as a folder of others
+    /// (`rss.xml` and `rss.xml/index.html`) is one too, as both cannot exist on disk.
+    pub fn finish(mut self) -> Result<()> {
+        let mut paths: Vec<(&String, &String)> = self.by_path.iter().collect();
+        paths.sort();
+        for pair in paths.windows(2) {
+            let ((file, first), (inside, second)) = (pair[0], pair[1]);
+            if inside.starts_with(file.as_str()) && inside[file.len()..].starts_with('/') {
+                self.problems.push(Diagnostic::new(
+                    "kring.toml",
+                    format!(
+                        "two outputs would be written to /{file}: {first} writes a file there, and {second} needs a folder of that name. Rename or move one of them"
+                    ),
+                ));
+            }
+        }
         self.problems.into_result()
     }
 }

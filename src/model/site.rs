@@ -442,10 +442,10 @@ impl Site {
                 let feed = settings.map_or(name == "tags", |t| t.feed);
                 let paginate_by = settings.and_then(|t| t.paginate_by);
                 taxonomy::collect(name, pages, &config.base_url, feed, paginate_by, |value| {
-                    if name == "authors" {
-                        if let Some(&m) = members.get(value) {
-                            return pages[m].title.clone();
-                        }
+                    if name == "authors"
+                        && let Some(&m) = members.get(value)
+                    {
+                        return pages[m].title.clone();
                     }
                     value.to_string()
                 })
@@ -675,10 +675,11 @@ fn title_case(s: &str) -> String {
 
 /// `2026-01-05-welcome` → (2026-01-05, `welcome`).
 fn date_prefix(stem: &str) -> Option<(WrittenDate, &str)> {
-    if stem.len() > 11 && stem.as_bytes()[10] == b'-' {
-        if let Ok(d @ WrittenDate::Date(_)) = WrittenDate::parse(&stem[..10]) {
-            return Some((d, &stem[11..]));
-        }
+    if stem.len() > 11
+        && stem.as_bytes()[10] == b'-'
+        && let Ok(d @ WrittenDate::Date(_)) = WrittenDate::parse(&stem[..10])
+    {
+        return Some((d, &stem[11..]));
     }
     None
 }
@@ -859,16 +860,16 @@ fn build_page(
         _ => None,
     };
     let scheduled = matches!(kind, Kind::Events | Kind::Masterclasses);
-    if !scheduled && !options.drafts {
-        if let Some(d) = &date {
-            if d.timestamp() > now.timestamp() {
-                return if errors.is_empty() {
-                    Ok(None)
-                } else {
-                    Err(errors)
-                };
-            }
-        }
+    if !scheduled
+        && !options.drafts
+        && let Some(d) = &date
+        && d.timestamp() > now.timestamp()
+    {
+        return if errors.is_empty() {
+            Ok(None)
+        } else {
+            Err(errors)
+        };
     }
     if !errors.is_empty() {
         return Err(errors);

@@ -73,9 +73,6 @@ pub fn links_for(
     out
 }
 
-/// Whether a section writes feeds: its `feed` setting, on by default for articles, events
-/// and masterclasses.
-
 /// Every feed the site has.
 pub fn sources(site: &Site) -> Vec<FeedSource> {
     let limit = site.config.feeds.limit;

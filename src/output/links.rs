@@ -155,12 +155,16 @@ pub fn check_site(site_dir: &Path, options: &BuildOptions, privacy: bool) -> Res
                 ));
                 continue;
             }
-            if let Some(anchor) = anchor.filter(|a| !a.is_empty()) {
-                if let Some(s) = scans.get(&target) {
-                    if !s.ids.contains(&anchor) {
-                        problems.push(Diagnostic::new(&where_, format!("links to {shown_link}, but that page has no element with id `{anchor}`")));
-                    }
-                }
+            if let Some(anchor) = anchor.filter(|a| !a.is_empty())
+                && let Some(s) = scans.get(&target)
+                && !s.ids.contains(&anchor)
+            {
+                problems.push(Diagnostic::new(
+                    &where_,
+                    format!(
+                        "links to {shown_link}, but that page has no element with id `{anchor}`"
+                    ),
+                ));
             }
         }
     }

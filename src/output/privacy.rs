@@ -153,10 +153,11 @@ impl Scan {
             match name {
                 n if FETCHED.contains(&n) => urls.push(value),
                 "srcset" | "imagesrcset" => urls.extend(srcset_urls(&value)),
-                "href" | "xlink:href" if HREF_LOADS.contains(&element) => {
-                    if element != "link" || link_loads(&attr("rel").unwrap_or_default()) {
-                        urls.push(value);
-                    }
+                "href" | "xlink:href"
+                    if HREF_LOADS.contains(&element)
+                        && (element != "link" || link_loads(&attr("rel").unwrap_or_default())) =>
+                {
+                    urls.push(value);
                 }
                 "style" => {
                     let mut css = self.css.borrow_mut();
@@ -227,7 +228,7 @@ fn mentions_other_host(html: &[u8], site_host: &str) -> bool {
         !rest[..end].eq_ignore_ascii_case(site_host)
     };
     let after_scheme = text.match_indices(':').any(|(at, _)| {
-        let before = text[..at].as_bytes();
+        let before = &text.as_bytes()[..at];
         let scheme = |name: &[u8]| {
             before.len() >= name.len()
                 && before[before.len() - name.len()..].eq_ignore_ascii_case(name)

@@ -49,15 +49,27 @@ impl Staging {
             let n = COUNTER.fetch_add(1, Ordering::Relaxed);
             let dir = parent.join(format!("{prefix}{}-{n}", std::process::id()));
             let lock_path = lock_path_of(&dir);
+            // Known to the signal handler before they exist, so a signal at any moment
+            // finds them.
+            cleanup::remember(&dir);
+            cleanup::remember(&lock_path);
             // The lock comes first, so a folder of a running build always has a held lock.
             let file = match File::create_new(&lock_path) {
                 Ok(f) => f,
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-                Err(e) => return Err(Error::io(&lock_path, e)),
+                Err(e) => {
+                    cleanup::forget(&dir);
+                    cleanup::forget(&lock_path);
+                    if e.kind() == std::io::ErrorKind::AlreadyExists {
+                        continue;
+                    }
+                    return Err(Error::io(&lock_path, e));
+                }
             };
             file.lock().map_err(|e| Error::io(&lock_path, e))?;
             if let Err(e) = std::fs::create_dir(&dir) {
                 let _ = std::fs::remove_file(&lock_path);
+                cleanup::forget(&dir);
+                cleanup::forget(&lock_path);
                 if e.kind() == std::io::ErrorKind::AlreadyExists {
                     continue;
                 }
@@ -65,7 +77,6 @@ impl Staging {
             }
             break (dir, (file, lock_path));
         };
-        cleanup::remember(&dir);
         let staging = Staging {
             dir,
             target: target.to_path_buf(),
@@ -81,8 +92,12 @@ impl Staging {
         &self.dir
     }
 
-    /// Notes that `rel` is being written; `Err` if something already was.
+    /// Notes that `rel` is being written; `Err` if something already was, or if the
+    /// process is being stopped by a signal.
     pub fn claim(&self, rel: &str) -> Result<()> {
+        if cleanup::stopping() {
+            return Err(Error::Usage("the build was interrupted".into()));
+        }
         let rel = rel.trim_start_matches('/');
         let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
         if written.insert(rel.to_string()) {
@@ -112,6 +127,7 @@ impl Staging {
 
     fn release_lock(&mut self) {
         if let Some((file, path)) = self.lock.take() {
+            cleanup::forget(&path);
             let _ = std::fs::remove_file(&path);
             drop(file);
         }

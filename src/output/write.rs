@@ -90,10 +90,10 @@ pub fn check_output_dir(site_dir: &Path, output: &Path) -> Result<PathBuf> {
     if out.parent().is_none() {
         return Err(refuse("it is the root of the file system"));
     }
-    if let Some(home) = std::env::var_os("HOME").map(PathBuf::from) {
-        if home.canonicalize().is_ok_and(|h| h == out) {
-            return Err(refuse("it is your home folder"));
-        }
+    if let Some(home) = std::env::var_os("HOME").map(PathBuf::from)
+        && home.canonicalize().is_ok_and(|h| h == out)
+    {
+        return Err(refuse("it is your home folder"));
     }
     if out == site {
         return Err(refuse(

@@ -213,10 +213,10 @@ pub fn page_summary(site: &Site, index: usize) -> Value {
         base.extend(more);
         base.insert("discuss".into(), discussion);
     }
-    if let (Some(h), Some(Value::Object(event))) = (happenings.first(), v.get_mut("event")) {
-        if let Value::Object(times) = event_times(site, h) {
-            event.extend(times);
-        }
+    if let (Some(h), Some(Value::Object(event))) = (happenings.first(), v.get_mut("event"))
+        && let Value::Object(times) = event_times(site, h)
+    {
+        event.extend(times);
     }
     v
 }
@@ -247,17 +247,17 @@ pub fn page_full(site: &Site, index: usize, summaries: &[Value]) -> Value {
             Value::from(jsonld::embed(&jsonld::article(site, page))),
         );
     }
-    if let Details::Article(a) = &page.details {
-        if let Some(series) = &a.series {
-            let list: Vec<Value> = site
+    if let Details::Article(a) = &page.details
+        && let Some(series) = &a.series
+    {
+        let list: Vec<Value> = site
                 .series
                 .get(series)
                 .map_or(&[][..], Vec::as_slice)
                 .iter()
                 .map(|&i| json!({ "title": site.pages[i].title, "permalink": site.pages[i].permalink, "current": i == index }))
                 .collect();
-            obj.insert("series_pages".into(), Value::from(list));
-        }
+        obj.insert("series_pages".into(), Value::from(list));
     }
     if let Details::Member(m) = &page.details {
         let credited = site.credits.get(&m.id).map_or(&[][..], Vec::as_slice);

@@ -107,14 +107,13 @@ async fn follow(mut socket: WebSocket, shared: Shared) {
         .read()
         .unwrap_or_else(|e| e.into_inner())
         .clone();
-    if let Some(message) = current {
-        if socket
+    if let Some(message) = current
+        && socket
             .send(Message::Text(Notice::Error(message).json().into()))
             .await
             .is_err()
-        {
-            return;
-        }
+    {
+        return;
     }
     loop {
         tokio::select! {
