@@ -217,7 +217,15 @@ fn mentions_other_host(html: &[u8], site_host: &str) -> bool {
     let Ok(text) = std::str::from_utf8(html) else {
         return true;
     };
-    if text.contains(['\\', '\t']) || text.contains("&#") || text.contains("&sol") {
+    // kring writes `'` as `&#39;` everywhere; any other character reference may hide a URL.
+    let hidden_by_reference = text
+        .match_indices("&#")
+        .any(|(at, _)| !text[at + 2..].starts_with("39;"));
+    let named = ["&sol", "&bsol", "&colon", "&Tab", "&NewLine"];
+    if text.contains(['\\', '\t'])
+        || hidden_by_reference
+        || named.iter().any(|n| text.contains(n))
+    {
         return true;
     }
     let other_host_at = |at: usize| {
@@ -438,6 +446,8 @@ mod tests {
             "<img src=\" \n https://evil.example/a.png\">",
             r#"<img src="&#104;ttps://evil.example/a.png">"#,
             r#"<img src="https:&#x2F;&#x2F;evil.example/a.png">"#,
+            r#"<img src="https&colon;&sol;&sol;evil.example/a.png">"#,
+            r#"<p>It&#39;s here</p><img src="&#x2F;&#x2F;evil.example/a.png">"#,
             r#"<video poster="https://EVIL.example/p.png"></video>"#,
             r#"<object data="https://evil.example/x.swf"></object>"#,
             r#"<a href="/x" ping="https://evil.example/track">x</a>"#,
