@@ -18,29 +18,7 @@ struct Response {
 
 /// A raw HTTP/1.1 GET, so the path goes out exactly as written (clients normalize `..`).
 fn get(addr: SocketAddr, path: &str) -> Response {
-    let mut stream = TcpStream::connect(addr).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).unwrap();
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    Response {
-        status,
-        headers: head.to_ascii_lowercase(),
-        body: body.to_string(),
-    }
+    request(addr, path, &format!("Host: {addr}\r\n"))
 }
 
 fn content_type(r: &Response) -> &str {
@@ -363,7 +341,7 @@ fn a_template_change_re_renders_what_uses_it() {
     );
 }
 
-/// A raw request with the given extra header lines (`Host` included, or not).
+/// A raw GET with the given header lines (`Host` included, or not).
 fn request(addr: SocketAddr, path: &str, headers: &str) -> Response {
     let mut stream = TcpStream::connect(addr).unwrap();
     stream

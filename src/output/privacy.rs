@@ -222,9 +222,7 @@ fn mentions_other_host(html: &[u8], site_host: &str) -> bool {
         .match_indices("&#")
         .any(|(at, _)| !text[at + 2..].starts_with("39;"));
     let named = ["&sol", "&bsol", "&colon", "&Tab", "&NewLine"];
-    if text.contains(['\\', '\t'])
-        || hidden_by_reference
-        || named.iter().any(|n| text.contains(n))
+    if text.contains(['\\', '\t']) || hidden_by_reference || named.iter().any(|n| text.contains(n))
     {
         return true;
     }

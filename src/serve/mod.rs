@@ -281,6 +281,18 @@ pub fn open_browser(url: &str) {
 
 /// `kring serve` until Ctrl-C.
 pub fn run(options: &ServeOptions, open: bool) -> Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Usage(e.to_string()))?;
+    // Ctrl-C, SIGTERM (a process manager, `kill`) and SIGHUP (the terminal closed) all stop
+    // the server the same way, which removes its temporary folder. They are caught from
+    // before the temporary folder exists: one that arrives during the first build is kept
+    // and stops the server as soon as it runs.
+    let stop = {
+        let _inside = runtime.enter();
+        stop_signal()
+    };
     let server = DevServer::start(options)?;
     println!(
         "Serving {} at {}  (Ctrl-C to stop)",
@@ -290,38 +302,42 @@ pub fn run(options: &ServeOptions, open: bool) -> Result<()> {
     if open {
         open_browser(&server.url);
     }
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::Usage(e.to_string()))?;
-    // Ctrl-C, SIGTERM (a process manager, `kill`) and SIGHUP (the terminal closed) all stop
-    // the server the same way, which removes its temporary folder.
-    runtime.block_on(stop_signal());
+    runtime.block_on(stop);
     println!("\nStopping.");
     server.stop();
     Ok(())
 }
 
+/// Registers for the stopping signals now; the future ends when one arrives.
 #[cfg(unix)]
-async fn stop_signal() {
+fn stop_signal() -> impl std::future::Future<Output = ()> {
     use tokio::signal::unix::{SignalKind, signal};
-    let (Ok(mut term), Ok(mut hup)) = (
+    let registered = (
+        signal(SignalKind::interrupt()),
         signal(SignalKind::terminate()),
         signal(SignalKind::hangup()),
-    ) else {
-        let _ = tokio::signal::ctrl_c().await;
-        return;
-    };
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = term.recv() => {}
-        _ = hup.recv() => {}
+    );
+    async move {
+        match registered {
+            (Ok(mut int), Ok(mut term), Ok(mut hup)) => {
+                tokio::select! {
+                    _ = int.recv() => {}
+                    _ = term.recv() => {}
+                    _ = hup.recv() => {}
+                }
+            }
+            _ => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
     }
 }
 
 #[cfg(not(unix))]
-async fn stop_signal() {
-    let _ = tokio::signal::ctrl_c().await;
+fn stop_signal() -> impl std::future::Future<Output = ()> {
+    async {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 fn display(p: &Path) -> String {
