@@ -7,7 +7,6 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use common::*;
 use ical::parser::ical::component::{IcalCalendar, IcalEvent};
@@ -633,66 +632,6 @@ fn events_page_offers_the_webcal_subscription() {
 // ---------------------------------------------------------------------------------------
 // A real calendar client: khal (a Python program using the icalendar library and pytz or
 // zoneinfo). It places each event in Europe/Amsterdam local time.
-
-/// A khal setup in a temp folder: (tempdir, config file, calendar folder).
-fn khal_setup() -> Option<(tempfile::TempDir, PathBuf, PathBuf)> {
-    let found = Command::new("khal").arg("--version").output();
-    match found {
-        Ok(o) if o.status.success() => {}
-        _ => {
-            if std::env::var("KRING_SKIP_KHAL").as_deref() == Ok("1") {
-                eprintln!("khal is not installed; skipped because KRING_SKIP_KHAL=1");
-                return None;
-            }
-            panic!(
-                "khal is not installed: `apt-get install khal` (or set KRING_SKIP_KHAL=1 to skip this check)"
-            );
-        }
-    }
-    let tmp = tempfile::tempdir().unwrap();
-    let cal = tmp.path().join("cal");
-    std::fs::create_dir_all(&cal).unwrap();
-    let config = tmp.path().join("khal.conf");
-    std::fs::write(
-        &config,
-        format!(
-            "[calendars]\n[[local]]\npath = {}\ntype = calendar\n[locale]\ntimeformat = %H:%M\ndateformat = %Y-%m-%d\nlongdateformat = %Y-%m-%d\ndatetimeformat = %Y-%m-%d %H:%M\nlongdatetimeformat = %Y-%m-%d %H:%M\nlocal_timezone = Europe/Amsterdam\ndefault_timezone = Europe/Amsterdam\n",
-            cal.display()
-        ),
-    )
-    .unwrap();
-    Some((tmp, config, cal))
-}
-
-/// Runs `khal -c CONFIG ARGS…` with its data and config folders in `home`; returns stdout.
-fn khal(home: &Path, config: &Path, args: &[&str]) -> String {
-    let out = Command::new("khal")
-        .arg("-c")
-        .arg(config)
-        .args(args)
-        .env("HOME", home)
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_CACHE_HOME", home.join("cache"))
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(
-        out.status.success(),
-        "khal {args:?} failed:\n{stdout}\n{stderr}"
-    );
-    let complaints: Vec<&str> = stderr
-        .lines()
-        .filter(|l| {
-            ["error", "critical", "warning"]
-                .iter()
-                .any(|w| l.trim_start().to_lowercase().starts_with(w))
-        })
-        .collect();
-    assert!(complaints.is_empty(), "khal {args:?} complained:\n{stderr}");
-    stdout
-}
 
 /// Lines "START END TITLE" by title.
 fn by_title(output: &str, titles: &[&str]) -> BTreeMap<String, Vec<String>> {

@@ -133,6 +133,32 @@ fn hostile_text_cannot_add_calendar_lines() {
     let (code, stderr) = build_status(&site, tmp.path(), &[]);
     assert_eq!(code, Some(0), "{stderr}");
     let public = site.join("public");
+    // A real calendar client reads the calendar of everything: every event, no complaint
+    // (`khal` fails the test on any error or warning line).
+    if let Some((home, config, _)) = khal_setup() {
+        let calendar = public.join("events/calendar.ics");
+        let printed = khal(
+            home.path(),
+            &config,
+            &[
+                "printics",
+                "--format",
+                "{title}",
+                calendar.to_str().unwrap(),
+            ],
+        );
+        let events = read(&public, "events/calendar.ics")
+            .matches("\r\nBEGIN:VEVENT\r\n")
+            .count();
+        assert!(events >= hostile.len(), "{events}");
+        assert!(
+            printed.contains(&format!("{events} events found")),
+            "{printed}"
+        );
+        // The text comes back as it was written, punctuation and all.
+        assert!(printed.contains("semi;colon,comma\\backslash"), "{printed}");
+        assert!(printed.contains("Summer BEGIN:VEVENT party"), "{printed}");
+    }
     let mut files = vec!["events/calendar.ics".to_string()];
     files.extend((0..hostile.len()).map(|i| format!("events/hostile-{i}/hostile-{i}.ics")));
     for file in files {
