@@ -5,12 +5,12 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::content::frontmatter::HttpUrl;
 use crate::error::{Diagnostic, Error, Result};
 use crate::text::{read_text, toml_diagnostic};
 use crate::time::Zone;
+use crate::vocabulary::HttpUrl;
 
-pub const CONFIG_FILE: &str = "kring.toml";
+pub use crate::vocabulary::CONFIG_FILE;
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -239,6 +239,53 @@ pub struct NewsletterConfig {
     pub archive_path: Option<String>,
 }
 
+impl NewsletterConfig {
+    /// What the provider needs and this table lacks, as the message for it.
+    pub fn check(&self) -> Result<(), String> {
+        let has_action = self.action.is_some();
+        let missing = match self.provider {
+            NewsletterProvider::Buttondown if !has_action && self.account.is_none() => {
+                Some("`account` (your Buttondown username) or `action`")
+            }
+            NewsletterProvider::Kit if !has_action && self.account.is_none() => {
+                Some("`account` (the Kit form id) or `action`")
+            }
+            NewsletterProvider::Mailchimp if !has_action => Some(
+                "`action`: the form URL from Mailchimp's embedded form (…list-manage.com/subscribe/post?u=…&id=…)",
+            ),
+            NewsletterProvider::Listmonk if !has_action => {
+                Some("`action`: https://your-listmonk/subscription/form")
+            }
+            NewsletterProvider::Listmonk if self.list_ids.is_empty() => {
+                Some("`list_ids`: the UUIDs of the lists to subscribe to")
+            }
+            NewsletterProvider::Ghost if !has_action => Some("`action`: your Ghost site's address"),
+            NewsletterProvider::Custom if !has_action => Some("`action`"),
+            _ => None,
+        };
+        match missing {
+            Some(what) => Err(format!(
+                "[newsletter] provider = \"{}\" needs {what}",
+                self.provider.name()
+            )),
+            None => Ok(()),
+        }
+    }
+}
+
+impl NewsletterProvider {
+    pub fn name(self) -> &'static str {
+        match self {
+            NewsletterProvider::Buttondown => "buttondown",
+            NewsletterProvider::Mailchimp => "mailchimp",
+            NewsletterProvider::Kit => "kit",
+            NewsletterProvider::Listmonk => "listmonk",
+            NewsletterProvider::Ghost => "ghost",
+            NewsletterProvider::Custom => "custom",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CommunityConfig {
@@ -293,6 +340,27 @@ pub struct AnalyticsConfig {
     pub code: Option<String>,
 }
 
+impl AnalyticsConfig {
+    /// What the provider needs and this table lacks, as the message for it.
+    pub fn check(&self) -> Result<(), String> {
+        let missing = match self.provider {
+            AnalyticsProvider::Plausible if self.domain.is_none() => Some(("plausible", "domain")),
+            AnalyticsProvider::Umami if self.site_id.is_none() => Some(("umami", "site_id")),
+            AnalyticsProvider::Goatcounter if self.code.is_none() => Some(("goatcounter", "code")),
+            AnalyticsProvider::Custom if self.script_url.is_none() => {
+                Some(("custom", "script_url"))
+            }
+            _ => None,
+        };
+        match missing {
+            Some((provider, key)) => Err(format!(
+                "[analytics] provider = \"{provider}\" needs `{key}`"
+            )),
+            None => Ok(()),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PrivacyConfig {
@@ -330,9 +398,12 @@ impl Config {
             let offset = text.find(&format!("[{table}]")).unwrap_or(0);
             Error::from(Diagnostic::new(shown_as, message).at_offset(text, offset))
         };
-        crate::render::community::newsletter_form(&config)
-            .map_err(|m| at_table("newsletter", m))?;
-        crate::render::community::analytics(&config).map_err(|m| at_table("analytics", m))?;
+        if let Some(n) = &config.newsletter {
+            n.check().map_err(|m| at_table("newsletter", m))?;
+        }
+        if let Some(a) = &config.analytics {
+            a.check().map_err(|m| at_table("analytics", m))?;
+        }
         Ok(config)
     }
 

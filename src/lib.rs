@@ -15,6 +15,7 @@ pub mod render;
 pub mod serve;
 pub mod text;
 pub mod time;
+pub mod vocabulary;
 
 pub use build::{BuildReport, build};
 pub use error::{Diagnostic, Error, Result};

@@ -53,7 +53,7 @@ fn friendlier(message: &str, file: &Path) -> String {
         .map(|c| (strsim::damerau_levenshtein(key, c), *c))
         .filter(|(d, c)| *d <= 2.max(c.len() / 4))
         .min();
-    let docs = if file.ends_with(crate::config::CONFIG_FILE) {
+    let docs = if file.ends_with(crate::vocabulary::CONFIG_FILE) {
         "docs/configuration.md"
     } else {
         "docs/content.md"

@@ -23,7 +23,7 @@ fn example_site_builds_and_checks_clean() {
     ] {
         assert!(out.join(file).is_file(), "{file} missing");
     }
-    kring::output::links::check_site(&site, &options(), false)
+    kring::commands::check::links::check_site(&site, &options(), false)
         .unwrap_or_else(|e| panic!("kring check failed:\n{e}"));
 }
 

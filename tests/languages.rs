@@ -140,7 +140,7 @@ fn a_site_under_a_sub_path_links_only_inside_it() {
             .unwrap_or_else(|e| panic!("{e}"))
             .output;
         // Every internal link and anchor resolves, under /hub/.
-        kring::output::links::check_site(&site, &opts, false)
+        kring::commands::check::links::check_site(&site, &opts, false)
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         let attrs = Selector::parse("[href], [src], [action]").unwrap();
         for (rel, bytes) in tree(&out) {
@@ -290,5 +290,6 @@ fn a_site_in_two_languages() {
         sitemap.contains("hreflang=\"en\" href=\"https://twee.example.org/en/articles/welcome/\"")
     );
     // Every internal link of both languages resolves.
-    kring::output::links::check_site(&site, &options(), false).unwrap_or_else(|e| panic!("{e}"));
+    kring::commands::check::links::check_site(&site, &options(), false)
+        .unwrap_or_else(|e| panic!("{e}"));
 }

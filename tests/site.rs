@@ -147,14 +147,14 @@ fn authors_link_to_members_or_stay_names() {
 #[test]
 fn check_passes_on_the_fixture_and_finds_a_broken_anchor() {
     let (_tmp, site) = fixture("hub");
-    let report = kring::output::links::check_site(&site, &options(), false).unwrap();
+    let report = kring::commands::check::links::check_site(&site, &options(), false).unwrap();
     assert!(report.links > 20);
     write(
         &site,
         "content/about.md",
         "+++\ntitle = \"About\"\n+++\n\nSee [x](@/articles/first.md#no-such-heading).\n",
     );
-    let err = kring::output::links::check_site(&site, &options(), false)
+    let err = kring::commands::check::links::check_site(&site, &options(), false)
         .unwrap_err()
         .to_string();
     assert!(

@@ -4,9 +4,9 @@
 use std::path::{Path, PathBuf};
 
 use crate::config::Config;
-use crate::content::frontmatter::Kind;
 use crate::content::load;
 use crate::error::{Error, Result};
+use crate::vocabulary::Kind;
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum What {

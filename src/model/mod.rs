@@ -1,6 +1,7 @@
 //! The site as kring understands it: sections, pages of each kind, taxonomies. Built once
 //! from the content (`site::Site::assemble`), read by every output.
 
+mod construct;
 pub mod page;
 pub mod recurrence;
 pub mod routes;
@@ -8,6 +9,7 @@ pub mod schedule;
 pub mod section;
 pub mod site;
 pub mod taxonomy;
+pub mod translations;
 
 pub use page::{Article, Details, Event, Masterclass, Member, Page, Session};
 pub use section::Section;

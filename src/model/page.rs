@@ -5,9 +5,10 @@ use std::path::PathBuf;
 
 use jiff::Zoned;
 
-use crate::content::frontmatter::{Discuss, EventStatus, HttpUrl, Kind, Location, ShowcaseItem};
+use crate::content::frontmatter::{Location, ShowcaseItem};
 use crate::content::load::SourceFile;
 use crate::content::markdown::Rendered;
+use crate::vocabulary::{Discuss, EventStatus, HttpUrl, Kind};
 
 #[derive(Debug)]
 pub struct Page {

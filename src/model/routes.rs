@@ -42,7 +42,7 @@ pub fn pager_count(items: usize, per_page: Option<usize>) -> usize {
 pub fn calendar_path(site: &Site) -> String {
     site.sections
         .iter()
-        .find(|s| s.kind == crate::content::frontmatter::Kind::Events)
+        .find(|s| s.kind == crate::vocabulary::Kind::Events)
         .map_or_else(
             || "calendar.ics".to_string(),
             |s| format!("{}calendar.ics", s.path),
@@ -60,6 +60,62 @@ pub fn page_ics_path(site: &Site, page: usize) -> String {
 pub fn section_has_feed(site: &Site, section: usize) -> bool {
     let s = &site.sections[section];
     !s.is_home() && s.feed
+}
+
+/// A feed link for `<link rel="alternate">` and subscribe buttons.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FeedLink {
+    pub title: String,
+    pub url: String,
+    /// MIME type: `application/rss+xml`, `application/atom+xml`, `application/feed+json`.
+    #[serde(rename = "type")]
+    pub mime: &'static str,
+}
+
+pub fn feed_links(
+    config: &crate::config::FeedConfig,
+    base: &str,
+    path: &str,
+    title: &str,
+    all_formats: bool,
+) -> Vec<FeedLink> {
+    let mut out = Vec::new();
+    let url = |file: &str| format!("{base}{path}{file}");
+    if config.rss {
+        out.push(FeedLink {
+            title: format!("{title} (RSS)"),
+            url: url(RSS),
+            mime: "application/rss+xml",
+        });
+    }
+    if all_formats && config.atom {
+        out.push(FeedLink {
+            title: format!("{title} (Atom)"),
+            url: url(ATOM),
+            mime: "application/atom+xml",
+        });
+    }
+    if all_formats && config.json {
+        out.push(FeedLink {
+            title: format!("{title} (JSON Feed)"),
+            url: url(JSON_FEED),
+            mime: "application/feed+json",
+        });
+    }
+    out
+}
+
+/// Where the page of chat platforms lives.
+pub const COMMUNITY_PATH: &str = "community/";
+
+/// Where the newsletter archive lives: `[newsletter] archive_path`, `newsletter/` by default.
+pub fn newsletter_path(config: &crate::config::Config) -> String {
+    let path = config
+        .newsletter
+        .as_ref()
+        .and_then(|n| n.archive_path.as_deref())
+        .unwrap_or("newsletter");
+    format!("{}/", path.trim_matches('/'))
 }
 
 /// Claims on output paths, each with a description of its source for error messages.

@@ -7,7 +7,8 @@ use jiff::{SignedDuration, ToSpan, Zoned};
 use super::page::Details;
 use super::recurrence::Recurrence;
 use super::site::Site;
-use crate::content::frontmatter::{EventStatus, HttpUrl, Location};
+use crate::content::frontmatter::Location;
+use crate::vocabulary::{EventStatus, HttpUrl};
 
 /// One thing on the calendar.
 #[derive(Debug, Clone)]

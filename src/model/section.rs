@@ -2,9 +2,9 @@
 
 use std::path::PathBuf;
 
-use crate::content::frontmatter::{Kind, SortBy};
 use crate::content::load::SourceFile;
 use crate::content::markdown::Rendered;
+use crate::vocabulary::{Kind, SortBy};
 
 #[derive(Debug)]
 pub struct Section {

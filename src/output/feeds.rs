@@ -6,16 +6,17 @@ use lol_html::{RewriteStrSettings, element, rewrite_str};
 use serde_json::json;
 
 use super::write::Sink;
-use crate::config::FeedConfig;
-use crate::content::frontmatter::{EventStatus, Kind};
 use crate::content::markdown::absolute_url;
 use crate::error::Result;
 use crate::model::schedule::upcoming_and_past;
 use crate::model::{Details, Page, Site};
 use crate::render::templates::{Strings, format_date};
 use crate::time::rfc3339;
+use crate::vocabulary::{EventStatus, Kind};
 
-pub use crate::model::routes::{ATOM, JSON_FEED as JSON, RSS, section_has_feed};
+pub use crate::model::routes::{
+    ATOM, FeedLink, JSON_FEED as JSON, RSS, feed_links as links_for, section_has_feed,
+};
 
 /// One feed's worth of items and where it lives.
 pub struct FeedSource {
@@ -28,49 +29,6 @@ pub struct FeedSource {
     pub pages: Vec<usize>,
     /// Atom and JSON Feed too, not only RSS.
     pub all_formats: bool,
-}
-
-/// A feed link for `<link rel="alternate">` and subscribe buttons.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct FeedLink {
-    pub title: String,
-    pub url: String,
-    /// MIME type: `application/rss+xml`, `application/atom+xml`, `application/feed+json`.
-    #[serde(rename = "type")]
-    pub mime: &'static str,
-}
-
-pub fn links_for(
-    config: &FeedConfig,
-    base: &str,
-    path: &str,
-    title: &str,
-    all_formats: bool,
-) -> Vec<FeedLink> {
-    let mut out = Vec::new();
-    let url = |file: &str| format!("{base}{path}{file}");
-    if config.rss {
-        out.push(FeedLink {
-            title: format!("{title} (RSS)"),
-            url: url(RSS),
-            mime: "application/rss+xml",
-        });
-    }
-    if all_formats && config.atom {
-        out.push(FeedLink {
-            title: format!("{title} (Atom)"),
-            url: url(ATOM),
-            mime: "application/atom+xml",
-        });
-    }
-    if all_formats && config.json {
-        out.push(FeedLink {
-            title: format!("{title} (JSON Feed)"),
-            url: url(JSON),
-            mime: "application/feed+json",
-        });
-    }
-    out
 }
 
 /// Every feed the site has.

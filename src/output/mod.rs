@@ -4,7 +4,7 @@ pub mod calendar;
 pub mod email;
 pub mod feeds;
 pub mod ics;
-pub mod links;
+pub mod pager;
 pub mod pages;
 pub mod privacy;
 pub mod sitemap;

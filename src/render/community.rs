@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 
 use crate::config::{AnalyticsProvider, Config, NewsletterProvider};
-use crate::content::frontmatter::{Discuss, HttpUrl};
+use crate::vocabulary::{Discuss, HttpUrl};
 
 /// Platforms the theme has an icon and a name for.
 pub const PLATFORMS: [(&str, &str); 10] = [
@@ -156,21 +156,11 @@ fn mailchimp_ids(action: &str) -> Option<(String, String)> {
 }
 
 /// The signup form as the provider expects it: where it posts, and the field names.
-/// `Err` says what the config is missing.
-pub fn newsletter_form(config: &Config) -> Result<Option<Value>, String> {
-    let Some(n) = &config.newsletter else {
-        return Ok(None);
-    };
+/// `None` without a `[newsletter]`, or (which `NewsletterConfig::check` rules out when the
+/// config loads) without what its provider needs.
+pub fn newsletter_form(config: &Config) -> Option<Value> {
+    let n = config.newsletter.as_ref()?;
     let action = n.action.as_ref().map(|a| a.0.clone());
-    let need = |what: &str| {
-        format!(
-            "[newsletter] provider = \"{}\" needs {what}",
-            serde_json::to_value(n.provider)
-                .ok()
-                .and_then(|v| v.as_str().map(String::from))
-                .unwrap_or_default()
-        )
-    };
     let (action, method, fields, honeypot) = match n.provider {
         NewsletterProvider::Buttondown => {
             let action = match (action, &n.account) {
@@ -178,9 +168,7 @@ pub fn newsletter_form(config: &Config) -> Result<Option<Value>, String> {
                 (None, Some(user)) => {
                     format!("https://buttondown.com/api/emails/embed-subscribe/{user}")
                 }
-                (None, None) => {
-                    return Err(need("`account` (your Buttondown username) or `action`"));
-                }
+                (None, None) => return None,
             };
             (
                 action,
@@ -193,7 +181,7 @@ pub fn newsletter_form(config: &Config) -> Result<Option<Value>, String> {
             )
         }
         NewsletterProvider::Mailchimp => {
-            let action = action.ok_or_else(|| need("`action`: the form URL from Mailchimp's embedded form (…list-manage.com/subscribe/post?u=…&id=…)"))?;
+            let action = action?;
             let ids = mailchimp_ids(&action).or_else(|| match n.list_ids.as_slice() {
                 [u, id] => Some((u.clone(), id.clone())),
                 _ => None,
@@ -221,7 +209,7 @@ pub fn newsletter_form(config: &Config) -> Result<Option<Value>, String> {
             let action = match (action, &n.account) {
                 (Some(a), _) => a,
                 (None, Some(form)) => format!("https://app.kit.com/forms/{form}/subscriptions"),
-                (None, None) => return Err(need("`account` (the Kit form id) or `action`")),
+                (None, None) => return None,
             };
             (
                 action,
@@ -241,11 +229,7 @@ pub fn newsletter_form(config: &Config) -> Result<Option<Value>, String> {
             )
         }
         NewsletterProvider::Listmonk => {
-            let action =
-                action.ok_or_else(|| need("`action`: https://your-listmonk/subscription/form"))?;
-            if n.list_ids.is_empty() {
-                return Err(need("`list_ids`: the UUIDs of the lists to subscribe to"));
-            }
+            let action = action?;
             let mut fields = vec![
                 email("email"),
                 field(
@@ -267,7 +251,7 @@ pub fn newsletter_form(config: &Config) -> Result<Option<Value>, String> {
         }
         NewsletterProvider::Ghost => {
             // Ghost signs people up only through its own Portal page: the form opens it.
-            let site = action.ok_or_else(|| need("`action`: your Ghost site's address"))?;
+            let site = action?;
             (
                 format!("{}/#/portal/signup", site.trim_end_matches('/')),
                 "get",
@@ -276,7 +260,7 @@ pub fn newsletter_form(config: &Config) -> Result<Option<Value>, String> {
             )
         }
         NewsletterProvider::Custom => {
-            let action = action.ok_or_else(|| need("`action`"))?;
+            let action = action?;
             let mut fields = vec![email(n.email_field.as_deref().unwrap_or("email"))];
             if let Some(name) = &n.name_field {
                 fields.push(field(
@@ -291,59 +275,49 @@ pub fn newsletter_form(config: &Config) -> Result<Option<Value>, String> {
             (action, "post", fields, n.honeypot_field.clone())
         }
     };
-    Ok(Some(
-        json!({ "action": action, "method": method, "fields": fields, "honeypot": honeypot }),
-    ))
+    Some(json!({ "action": action, "method": method, "fields": fields, "honeypot": honeypot }))
 }
 
-/// The one `<script>` for configured analytics: `(src, attributes)`.
-pub fn analytics(config: &Config) -> Result<Value, String> {
+/// The one `<script>` for configured analytics: `{src, attributes}`, or null without
+/// `[analytics]` (or without what its provider needs, which `AnalyticsConfig::check` rules
+/// out when the config loads).
+pub fn analytics(config: &Config) -> Value {
     let Some(a) = &config.analytics else {
-        return Ok(Value::Null);
+        return Value::Null;
     };
     let script = a.script_url.as_ref().map(|u| u.0.clone());
-    let (src, attributes): (String, Vec<(&str, String)>) = match a.provider {
-        AnalyticsProvider::Plausible => {
-            let domain = a
-                .domain
-                .clone()
-                .ok_or("[analytics] provider = \"plausible\" needs `domain`")?;
+    let script_or = |default: &str| script.clone().unwrap_or_else(|| default.to_string());
+    let found = match a.provider {
+        AnalyticsProvider::Plausible => a.domain.clone().map(|domain| {
             (
-                script.unwrap_or_else(|| "https://plausible.io/js/script.js".into()),
+                script_or("https://plausible.io/js/script.js"),
                 vec![("data-domain", domain)],
             )
-        }
-        AnalyticsProvider::Umami => {
-            let id = a
-                .site_id
-                .clone()
-                .ok_or("[analytics] provider = \"umami\" needs `site_id`")?;
+        }),
+        AnalyticsProvider::Umami => a.site_id.clone().map(|id| {
             (
-                script.unwrap_or_else(|| "https://cloud.umami.is/script.js".into()),
+                script_or("https://cloud.umami.is/script.js"),
                 vec![("data-website-id", id)],
             )
-        }
-        AnalyticsProvider::Goatcounter => {
-            let code = a
-                .code
-                .clone()
-                .ok_or("[analytics] provider = \"goatcounter\" needs `code`")?;
+        }),
+        AnalyticsProvider::Goatcounter => a.code.clone().map(|code| {
             (
-                script.unwrap_or_else(|| "https://gc.zgo.at/count.js".into()),
+                script_or("https://gc.zgo.at/count.js"),
                 vec![(
                     "data-goatcounter",
                     format!("https://{code}.goatcounter.com/count"),
                 )],
             )
-        }
-        AnalyticsProvider::Custom => (
-            script.ok_or("[analytics] provider = \"custom\" needs `script_url`")?,
-            Vec::new(),
-        ),
+        }),
+        AnalyticsProvider::Custom => script.clone().map(|src| (src, Vec::new())),
     };
-    Ok(
-        json!({ "src": src, "attributes": attributes.into_iter().map(|(n, v)| json!({ "name": n, "value": v })).collect::<Vec<_>>() }),
-    )
+    match found {
+        Some((src, attributes)) => json!({
+            "src": src,
+            "attributes": attributes.into_iter().map(|(n, v)| json!({ "name": n, "value": v })).collect::<Vec<_>>(),
+        }),
+        None => Value::Null,
+    }
 }
 
 /// The host of a URL (`https://plausible.io/js/x.js` → `plausible.io`).

@@ -3,13 +3,15 @@
 
 use serde_json::{Value, json};
 
+use super::calendar_links;
 use super::{community, jsonld};
-use crate::content::frontmatter::{Discuss, EventStatus, Kind, Location};
+use crate::content::frontmatter::Location;
 use crate::model::page::Session;
+use crate::model::routes::{self, calendar_path, page_ics_path};
 use crate::model::schedule::Happening;
 use crate::model::{Details, Page, Section, Site};
-use crate::output::{calendar, feeds};
 use crate::time::rfc3339;
+use crate::vocabulary::{Discuss, EventStatus, Kind};
 
 /// A person credited on a page: a member (with profile link and avatar) or just a name.
 pub fn person(site: &Site, id: &str) -> Value {
@@ -119,7 +121,7 @@ fn event_times(site: &Site, h: &Happening) -> Value {
         "next_start": next.as_ref().map(|(s, _)| rfc3339(s)),
         "next_end": next.as_ref().map(|(_, e)| rfc3339(e)),
         "occurrences": upcoming,
-        "calendar_links": calendar::add_links(site, h),
+        "calendar_links": calendar_links::add_links(site, h),
         "json_ld": jsonld::embed(&jsonld::event(site, h)),
     })
 }
@@ -129,8 +131,7 @@ pub fn page_summary(site: &Site, index: usize) -> Value {
     let page = &site.pages[index];
     let section = &site.sections[page.section];
     let happenings: Vec<&Happening> = match page.kind {
-        crate::content::frontmatter::Kind::Events
-        | crate::content::frontmatter::Kind::Masterclasses => {
+        crate::vocabulary::Kind::Events | crate::vocabulary::Kind::Masterclasses => {
             site.schedule.iter().filter(|h| h.page == index).collect()
         }
         _ => Vec::new(),
@@ -169,12 +170,12 @@ pub fn page_summary(site: &Site, index: usize) -> Value {
             "speakers": m.speakers.iter().map(|s| person(site, s)).collect::<Vec<_>>(),
             "sessions": m.sessions.iter().zip(&happenings).map(|(s, h)| {
                 let mut v = session(s);
-                v["calendar_links"] = calendar::add_links(site, h);
+                v["calendar_links"] = calendar_links::add_links(site, h);
                 v["upcoming"] = Value::from(h.next(&site.now).is_some());
                 v
             }).collect::<Vec<_>>(),
             "discuss": discuss(&m.discuss),
-            "ics": site.config.base_url.join(&calendar::page_ics_path(site, index)),
+            "ics": site.config.base_url.join(&page_ics_path(site, index)),
             "json_ld": jsonld::embed(&Value::from(happenings.iter().map(|h| jsonld::event(site, h)).collect::<Vec<_>>())),
         }}),
         Details::Event(e) => json!({ "event": {
@@ -186,7 +187,7 @@ pub fn page_summary(site: &Site, index: usize) -> Value {
             "hosts": e.hosts.iter().map(|h| person(site, h)).collect::<Vec<_>>(),
             "recurrence": e.recurrence.as_ref().map(|r| r.to_string()), "chat": community::chat(e.chat.as_ref()),
             "upcoming": happenings.first().is_some_and(|h| h.next(&site.now).is_some()),
-            "ics": site.config.base_url.join(&calendar::page_ics_path(site, index)),
+            "ics": site.config.base_url.join(&page_ics_path(site, index)),
         }}),
         Details::Member(m) => json!({ "member": {
             "id": m.id, "name": m.name, "role": m.role, "avatar": m.avatar, "initials": m.initials(),
@@ -346,25 +347,25 @@ pub fn site_view(site: &Site) -> Value {
         "languages": site.languages.iter().map(|l| json!({
             "lang": l.lang, "name": l.name, "permalink": l.permalink, "current": l.lang == site.config.language,
         })).collect::<Vec<_>>(),
-        "feeds": feeds::links_for(&site.config.feeds, site.config.base_url.as_str(), "", &site.config.title, true),
+        "feeds": routes::feed_links(&site.config.feeds, site.config.base_url.as_str(), "", &site.config.title, true),
         "community": community::community(&site.config),
-        "community_url": (!site.config.community.is_empty()).then(|| site.config.base_url.join(crate::output::pages::COMMUNITY_PATH)),
+        "community_url": (!site.config.community.is_empty()).then(|| site.config.base_url.join(routes::COMMUNITY_PATH)),
         "newsletter": newsletter_view(site),
-        "analytics": community::analytics(&site.config).unwrap_or_default(),
+        "analytics": community::analytics(&site.config),
         "calendar": (!site.schedule.is_empty()).then(|| {
-            let url = site.config.base_url.join(&calendar::calendar_path(site));
-            json!({ "url": url, "webcal": calendar::webcal(&url) })
+            let url = site.config.base_url.join(&calendar_path(site));
+            json!({ "url": url, "webcal": calendar_links::webcal(&url) })
         }),
     })
 }
 
 /// The feeds of a section, for autodiscovery and subscribe links (empty when it has none).
-pub fn section_feeds(site: &Site, section: usize) -> Vec<feeds::FeedLink> {
-    if !feeds::section_has_feed(site, section) {
+pub fn section_feeds(site: &Site, section: usize) -> Vec<routes::FeedLink> {
+    if !routes::section_has_feed(site, section) {
         return Vec::new();
     }
     let s = &site.sections[section];
-    feeds::links_for(
+    routes::feed_links(
         &site.config.feeds,
         site.config.base_url.as_str(),
         &s.path,
@@ -382,7 +383,7 @@ fn newsletter_view(site: &Site) -> Value {
         "provider": n.provider,
         "name": n.name.clone().unwrap_or_else(|| site.config.title.clone()),
         "description": n.description,
-        "archive_url": site.config.base_url.join(&crate::output::pages::newsletter_path(&site.config)),
-        "form": community::newsletter_form(&site.config).ok().flatten(),
+        "archive_url": site.config.base_url.join(&routes::newsletter_path(&site.config)),
+        "form": community::newsletter_form(&site.config),
     })
 }

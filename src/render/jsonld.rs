@@ -3,10 +3,10 @@
 
 use serde_json::{Value, json};
 
-use crate::content::frontmatter::EventStatus;
 use crate::model::Site;
 use crate::model::schedule::Happening;
 use crate::time::rfc3339;
+use crate::vocabulary::EventStatus;
 
 /// Serializes for embedding in an HTML `<script>` element. `<`, `>` and `&` are written as
 /// JSON's `\u003c`, `\u003e` and `\u0026`, so no value can close the script (`</script>`)

@@ -1,5 +1,6 @@
 //! Templates: the theme, Tera with kring's functions, and the views templates see.
 
+pub mod calendar_links;
 pub mod community;
 pub mod context;
 pub mod cycles;

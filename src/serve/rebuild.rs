@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::build::{Loaded, Rendering, copy_static, load_site, render_with};
-use crate::content::frontmatter::Kind;
 use crate::content::load::{self, is_ignored};
 use crate::error::{Error, Result};
 use crate::model::{BuildOptions, Details, Site};
@@ -16,6 +15,7 @@ use crate::output::pages::Job;
 use crate::output::write::{LiveDir, Sink, Staging};
 use crate::output::{calendar, feeds, sitemap};
 use crate::render::theme::Theme;
+use crate::vocabulary::Kind;
 
 /// A change to one file, by what it affects.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

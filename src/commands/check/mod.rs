@@ -1,6 +1,8 @@
 //! `kring check`: everything a build validates, plus every internal link and `#anchor` in
 //! the rendered site, without touching the output folder.
 
+pub mod links;
+
 use std::path::PathBuf;
 
 use crate::model::BuildOptions;
@@ -25,7 +27,7 @@ pub fn run(args: Args) -> crate::Result<()> {
         base_url: None,
         now: None,
     };
-    let report = crate::output::links::check_site(&site, &options, args.privacy)?;
+    let report = links::check_site(&site, &options, args.privacy)?;
     // Every HTML file counts here — lists, term pages and 404 too — so the number is
     // larger than the build's count of content pages; the wording says which it is.
     println!(

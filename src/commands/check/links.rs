@@ -8,10 +8,10 @@ use std::path::{Path, PathBuf};
 use lol_html::{HtmlRewriter, Settings, element};
 use rayon::prelude::*;
 
-use super::write::Staging;
 use crate::build::{load_site, render_site};
 use crate::error::{Diagnostic, Error, Problems, Result};
 use crate::model::BuildOptions;
+use crate::output::write::Staging;
 use crate::render::theme::files_under;
 
 #[derive(Debug)]
@@ -242,11 +242,8 @@ fn privacy_problems(
         .iter()
         .map(|h| h.to_ascii_lowercase())
         .collect();
-    if let Some(src) = analytics(&site.config)
-        .ok()
-        .and_then(|a| a.get("src").and_then(|s| s.as_str()).map(String::from))
-    {
-        allowed.extend(host_of(&src));
+    if let Some(src) = analytics(&site.config).get("src").and_then(|s| s.as_str()) {
+        allowed.extend(host_of(src));
     }
     let mut problems = Vec::new();
     for (rel, path) in html_files {
