@@ -21,13 +21,35 @@ pub const OUTPUT_MARKER: &str = ".kring-build";
 /// Files at the root of every build.
 pub const ROOT_FILES: &[&str] = &["404.html", "sitemap.xml", "robots.txt"];
 
+/// The file that serves a folder-style URL path: `articles/x/` → `articles/x/index.html`.
+pub fn index_file(path: &str) -> String {
+    format!("{path}index.html")
+}
+
 /// Output path of list page `index` (1-based) of a list at `path`.
 pub fn pager_file(path: &str, index: usize) -> String {
     if index <= 1 {
-        format!("{path}index.html")
+        index_file(path)
     } else {
         format!("{path}page/{index}/index.html")
     }
+}
+
+/// URL of list page `index` (1-based) of a list whose first page is at `permalink`.
+pub fn pager_url(permalink: &str, index: usize) -> String {
+    if index <= 1 {
+        permalink.to_string()
+    } else {
+        format!("{permalink}page/{index}/")
+    }
+}
+
+/// The two files of a newsletter article's email edition, beside its page at `page_path`.
+pub fn email_files(page_path: &str) -> [String; 2] {
+    [
+        format!("{page_path}{EMAIL_HTML}"),
+        format!("{page_path}{EMAIL_TEXT}"),
+    ]
 }
 
 /// How many list pages `items` make at `per_page` a page.
@@ -178,7 +200,7 @@ impl Claims {
         for (i, page) in site.pages.iter().enumerate() {
             let shown = page.file.shown.display().to_string();
             self.claim(
-                format!("{prefix}{}index.html", page.path),
+                format!("{prefix}{}", index_file(&page.path)),
                 format!("the page {shown}"),
                 Some(&shown),
             );
@@ -190,9 +212,9 @@ impl Claims {
                 );
             }
             if site.issues.iter().any(|&(_, p)| p == i) {
-                for file in [EMAIL_HTML, EMAIL_TEXT] {
+                for file in email_files(&page.path) {
                     self.claim(
-                        format!("{prefix}{}{file}", page.path),
+                        format!("{prefix}{file}"),
                         format!("the email edition of {shown}"),
                         Some(&shown),
                     );
@@ -201,7 +223,7 @@ impl Claims {
         }
         for taxonomy in &site.taxonomies {
             self.claim(
-                format!("{prefix}{}index.html", taxonomy.path),
+                format!("{prefix}{}", index_file(&taxonomy.path)),
                 format!("the list of {} that kring makes", taxonomy.name),
                 None,
             );

@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::model::routes::{pager_count, pager_file};
+use crate::model::routes::{pager_count, pager_file, pager_url};
 
 /// One page of a paginated list.
 pub struct Pager<'a> {
@@ -19,11 +19,7 @@ pub struct Pager<'a> {
 
 impl Pager<'_> {
     fn url_of(&self, i: usize) -> String {
-        if i == 1 {
-            self.base_permalink.clone()
-        } else {
-            format!("{}page/{i}/", self.base_permalink)
-        }
+        pager_url(&self.base_permalink, i)
     }
 
     /// The pager numbers worth linking: the first, the last and two either side of the
@@ -85,11 +81,7 @@ pub fn pager<'a>(
     };
     let index = n + 1;
     let file = pager_file(path, index);
-    let permalink_n = if index == 1 {
-        permalink.to_string()
-    } else {
-        format!("{permalink}page/{index}/")
-    };
+    let permalink_n = pager_url(permalink, index);
     Pager {
         index,
         count,

@@ -60,8 +60,8 @@ struct SectionPrep {
     rendering: String,
 }
 
-use crate::model::routes::pager_count;
 pub use super::pager::{Pager, pager};
+use crate::model::routes::{email_files, index_file, pager_count};
 
 /// How many files of each kind a render wrote.
 #[derive(Debug, Default, Clone, Copy)]
@@ -391,7 +391,7 @@ impl<'a> Renderer<'a> {
             Job::Page(i) => {
                 let page = &self.site.pages[i];
                 let html = self.render_page(i)?;
-                out.write(&format!("{}index.html", page.path), html.as_bytes())?;
+                out.write(&index_file(&page.path), html.as_bytes())?;
                 for (from, name) in &page.assets {
                     out.copy(from, &format!("{}{}", page.path, name))?;
                 }
@@ -407,7 +407,7 @@ impl<'a> Renderer<'a> {
                 let html = self
                     .templates
                     .render("community.html", ctx, "the community page")?;
-                out.write(&format!("{COMMUNITY_PATH}index.html"), html.as_bytes())
+                out.write(&index_file(COMMUNITY_PATH), html.as_bytes())
             }
             Job::Newsletter => {
                 let path = newsletter_path(&self.site.config);
@@ -422,13 +422,14 @@ impl<'a> Renderer<'a> {
                 let html =
                     self.templates
                         .render("newsletter.html", ctx, "the newsletter archive")?;
-                out.write(&format!("{path}index.html"), html.as_bytes())
+                out.write(&index_file(&path), html.as_bytes())
             }
             Job::Email(i) => {
                 let page = &self.site.pages[i];
                 let edition = self.render_email(i)?;
-                out.write(&format!("{}email.html", page.path), edition.html.as_bytes())?;
-                out.write(&format!("{}email.txt", page.path), edition.text.as_bytes())
+                let [html_file, text_file] = email_files(&page.path);
+                out.write(&html_file, edition.html.as_bytes())?;
+                out.write(&text_file, edition.text.as_bytes())
             }
             Job::NotFound => {
                 let ctx = self.context(&self.site.config.base_url.join("404.html"), &[], None);
@@ -543,7 +544,7 @@ impl<'a> Renderer<'a> {
             ctx,
             &format!("the {} list", taxonomy.name),
         )?;
-        out.write(&format!("{}index.html", taxonomy.path), html.as_bytes())
+        out.write(&index_file(&taxonomy.path), html.as_bytes())
     }
 
     fn write_term_pager(

@@ -217,6 +217,7 @@ fn mentions_other_host(html: &[u8], site_host: &str) -> bool {
     let Ok(text) = std::str::from_utf8(html) else {
         return true;
     };
+    let text = &without_json_ld(text);
     // kring writes `'` as `&#39;` everywhere; any other character reference may hide a URL.
     let hidden_by_reference = text
         .match_indices("&#")
@@ -246,6 +247,31 @@ fn mentions_other_host(html: &[u8], site_host: &str) -> bool {
         || text
             .match_indices("//")
             .any(|(at, _)| other_host_at(at + 2))
+}
+
+/// `text` without the content of its `<script type="application/ld+json">` blocks, which a
+/// browser never fetches from (every JSON-LD names `https://schema.org`, which would send
+/// every page to the full scan). A block is cut at the first `</script` in any case: the
+/// earliest point the HTML tokenizer can end it, so nothing after the real end is skipped.
+fn without_json_ld(text: &str) -> std::borrow::Cow<'_, str> {
+    const OPEN: &str = "<script type=\"application/ld+json\">";
+    if !text.contains(OPEN) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(OPEN) {
+        out.push_str(&rest[..at + OPEN.len()]);
+        let inside = &rest[at + OPEN.len()..];
+        let end = inside
+            .as_bytes()
+            .windows(8)
+            .position(|w| w.eq_ignore_ascii_case(b"</script"))
+            .unwrap_or(inside.len());
+        rest = &inside[end..];
+    }
+    out.push_str(rest);
+    out.into()
 }
 
 /// URLs in CSS that load: `url(…)`, `@import "…"`, and the strings of `image-set(…)` and
@@ -455,6 +481,20 @@ mod tests {
             r#"<style>@font-face { src: url(//evil.example/f.woff2) }</style>"#,
         ];
         for html in cases {
+            let hosts: Vec<String> = external_loads(html.as_bytes(), "site.example")
+                .into_iter()
+                .map(|(h, _)| h)
+                .collect();
+            assert_eq!(hosts, ["evil.example"], "{html}");
+        }
+        // JSON-LD is never fetched from, but what follows its end is read.
+        let ld = r#"<script type="application/ld+json">{"@context":"https://schema.org"}</script>"#;
+        assert!(!mentions_other_host(ld.as_bytes(), "site.example"));
+        for after in [
+            "</script><img src=//evil.example/a.png>",
+            "</SCRIPT ><img src=//evil.example/a.png>",
+        ] {
+            let html = format!("<script type=\"application/ld+json\">{{}}{after}");
             let hosts: Vec<String> = external_loads(html.as_bytes(), "site.example")
                 .into_iter()
                 .map(|(h, _)| h)

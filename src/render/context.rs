@@ -162,7 +162,7 @@ pub fn page_summary(site: &Site, index: usize) -> Value {
         Details::Article(a) => json!({ "article": {
             "series": a.series, "discuss": discuss(&a.discuss), "newsletter": a.newsletter,
             "issue": site.issues.iter().find(|(_, i)| *i == index).map(|(n, _)| *n),
-            "email": a.newsletter.then(|| site.config.base_url.join(&format!("{}email.html", page.path))),
+            "email": a.newsletter.then(|| site.config.base_url.join(&routes::email_files(&page.path)[0])),
         }}),
         Details::Plain { discuss: d, .. } => json!({ "plain": { "discuss": discuss(d) } }),
         Details::Masterclass(m) => json!({ "masterclass": {

@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use crate::build::{load_site, render_site};
 use crate::error::{Diagnostic, Error, Problems, Result};
 use crate::model::BuildOptions;
+use crate::model::routes::index_file;
 use crate::output::write::Staging;
 use crate::render::theme::files_under;
 
@@ -81,11 +82,11 @@ pub fn check_site(site_dir: &Path, options: &BuildOptions, privacy: bool) -> Res
     // Which source file each output page came from, for messages.
     let mut source_of: HashMap<String, PathBuf> = HashMap::new();
     for p in &site.pages {
-        source_of.insert(format!("{}index.html", p.path), p.file.shown.clone());
+        source_of.insert(index_file(&p.path), p.file.shown.clone());
     }
     for s in &site.sections {
         if let Some(f) = &s.file {
-            source_of.insert(format!("{}index.html", s.path), f.shown.clone());
+            source_of.insert(index_file(&s.path), f.shown.clone());
         }
     }
 
@@ -109,7 +110,7 @@ pub fn check_site(site_dir: &Path, options: &BuildOptions, privacy: bool) -> Res
                     format!("link to @/{}#{anchor}: that page has no heading or element with id `{anchor}`", link.target),
                 ));
                 reported.insert((
-                    format!("{}index.html", page.path),
+                    index_file(&page.path),
                     format!("{target}#{anchor}"),
                 ));
             }
