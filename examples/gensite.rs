@@ -1,5 +1,7 @@
 //! Generates a synthetic site for benchmarks:
-//! `cargo run --release --example gensite -- DIR N [--minimal-templates]`.
+//! `cargo run --release --example gensite -- DIR N [--minimal-templates | --hugo]`.
+//! With `--hugo` it writes the same corpus as a Hugo site with minimal layouts
+//! (`examples/bench-hugo/`), so `scripts/bench.sh` can time Hugo beside kring.
 //! With `--minimal-templates` the site overrides the default theme with the small
 //! templates in `examples/bench-templates/`, the kind of corpus Hugo and Zola are usually
 //! compared on; without it the site renders with kring's full default theme.
@@ -70,7 +72,7 @@ fn sentence(rng: &mut Rng, words: usize) -> String {
     s
 }
 
-fn body(rng: &mut Rng, n_articles: usize) -> String {
+fn body(rng: &mut Rng, n_articles: usize, link: &dyn Fn(usize) -> String) -> String {
     let mut b = String::new();
     for section in 0..4 {
         let _ = writeln!(b, "## Part {section}: {}\n", sentence(rng, 4));
@@ -85,10 +87,10 @@ fn body(rng: &mut Rng, n_articles: usize) -> String {
         }
         let _ = writeln!(
             b,
-            "- {}\n- {}\n- see [another article](@/articles/a{}.md)\n",
+            "- {}\n- {}\n- see [another article]({})\n",
             sentence(rng, 6),
             sentence(rng, 7),
-            rng.below(n_articles.max(1))
+            link(rng.below(n_articles.max(1)))
         );
     }
     b.push_str("| what | how |\n|---|---|\n| rules | written |\n| moderators | three |\n");
@@ -98,6 +100,7 @@ fn body(rng: &mut Rng, n_articles: usize) -> String {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let minimal = args.iter().any(|a| a == "--minimal-templates");
+    let hugo = args.iter().any(|a| a == "--hugo");
     let positional: Vec<&String> = args
         .iter()
         .skip(1)
@@ -109,7 +112,7 @@ fn main() {
             n.parse::<usize>().expect("N is a number"),
         ),
         _ => {
-            eprintln!("usage: gensite DIR N [--minimal-templates]");
+            eprintln!("usage: gensite DIR N [--minimal-templates | --hugo]");
             std::process::exit(2);
         }
     };
@@ -117,6 +120,13 @@ fn main() {
     let content = dir.join("content");
     for s in ["articles", "events", "members"] {
         std::fs::create_dir_all(content.join(s)).unwrap();
+    }
+    if hugo {
+        std::fs::write(
+            dir.join("hugo.toml"),
+            "baseURL = \"https://bench.example.org/\"\ntitle = \"Bench\"\ntimeZone = \"Europe/Amsterdam\"\ndisableKinds = [\"RSS\"]\n[pagination]\npagerSize = 10\n[taxonomies]\ntag = \"tags\"\n",
+        )
+        .unwrap();
     }
     std::fs::write(
         dir.join("kring.toml"),
@@ -144,6 +154,15 @@ fn main() {
     )
     .unwrap();
 
+    // Hugo has no `@/file.md` links, members by id or event times: the same words and
+    // structure, in front matter Hugo reads.
+    let link = |i: usize| {
+        if hugo {
+            format!("/articles/a{i}/")
+        } else {
+            format!("@/articles/a{i}.md")
+        }
+    };
     let mut rng = Rng(0x9e3779b97f4a7c15);
     let n_articles = n * 8 / 10;
     let n_events = n / 10;
@@ -164,7 +183,7 @@ fn main() {
             sentence(&mut rng, 4).trim_end_matches('.'),
             sentence(&mut rng, 12),
             tags.join(", "),
-            body(&mut rng, n_articles)
+            body(&mut rng, n_articles, &link)
         );
         std::fs::write(content.join(format!("articles/a{i}.md")), text).unwrap();
     }
@@ -172,18 +191,43 @@ fn main() {
         let day = 1 + rng.below(28);
         let month = 1 + rng.below(12);
         let text = format!(
-            "+++\ntitle = \"Event {i}\"\nstart = 2026-{month:02}-{day:02}T19:30:00\nduration = \"2h\"\nlocation = {{ name = \"Library\", address = \"Main street {i}\" }}\n+++\n\n{}\n",
+            "+++\ntitle = \"Event {i}\"\n{}\n+++\n\n{}\n",
+            if hugo {
+                format!("date = 2026-{month:02}-{day:02}T19:30:00")
+            } else {
+                format!(
+                    "start = 2026-{month:02}-{day:02}T19:30:00\nduration = \"2h\"\nlocation = {{ name = \"Library\", address = \"Main street {i}\" }}"
+                )
+            },
             sentence(&mut rng, 40)
         );
         std::fs::write(content.join(format!("events/e{i}.md")), text).unwrap();
     }
     for i in 0..n_members {
         let text = format!(
-            "+++\nname = \"Member {i}\"\nrole = \"Member\"\nskills = [\"skill{}\"]\n+++\n\n{}\n",
-            rng.below(30),
+            "+++\n{} = \"Member {i}\"\n{}\n+++\n\n{}\n",
+            if hugo { "title" } else { "name" },
+            if hugo {
+                format!("skills = [\"skill{}\"]", rng.below(30))
+            } else {
+                format!("role = \"Member\"\nskills = [\"skill{}\"]", rng.below(30))
+            },
             sentence(&mut rng, 60)
         );
         std::fs::write(content.join(format!("members/m{i}.md")), text).unwrap();
+    }
+    if hugo {
+        let _ = std::fs::remove_file(dir.join("kring.toml"));
+        let layouts = dir.join("layouts");
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/bench-hugo");
+        for entry in walk(&from) {
+            let rel = entry.strip_prefix(&from).unwrap();
+            std::fs::create_dir_all(layouts.join(rel).parent().unwrap()).unwrap();
+            std::fs::copy(&entry, layouts.join(rel)).unwrap();
+        }
+        let css = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/kring/static/kring.css");
+        std::fs::create_dir_all(dir.join("static")).unwrap();
+        std::fs::copy(css, dir.join("static/kring.css")).unwrap();
     }
     if minimal {
         let templates = dir.join("templates");
@@ -195,4 +239,17 @@ fn main() {
         }
     }
     println!("generated {n} pages in {}", dir.display());
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
 }

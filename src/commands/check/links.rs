@@ -109,10 +109,7 @@ pub fn check_site(site_dir: &Path, options: &BuildOptions, privacy: bool) -> Res
                     link.offset,
                     format!("link to @/{}#{anchor}: that page has no heading or element with id `{anchor}`", link.target),
                 ));
-                reported.insert((
-                    index_file(&page.path),
-                    format!("{target}#{anchor}"),
-                ));
+                reported.insert((index_file(&page.path), format!("{target}#{anchor}")));
             }
         }
     }
