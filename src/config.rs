@@ -28,6 +28,10 @@ pub struct Config {
     pub author: Option<String>,
     #[serde(default = "default_output_dir")]
     pub output_dir: PathBuf,
+    /// Links and assets inside pages relative to the page, so the output works wherever
+    /// it is served; `false` writes them absolute to `base_url`.
+    #[serde(default = "yes")]
+    pub relative_urls: bool,
     #[serde(default)]
     pub taxonomies: BTreeMap<String, TaxonomyConfig>,
     #[serde(default)]
@@ -51,6 +55,10 @@ pub struct Config {
     /// and root-relative URLs (`/images/x.png`) live.
     #[serde(skip)]
     pub site_root: Option<BaseUrl>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn default_language() -> String {

@@ -105,3 +105,50 @@ fn theme_is_accessible_and_loads_nothing_external_in_chromium() {
         }
     }
 }
+
+#[test]
+fn a_build_works_at_another_origin_under_a_sub_path_in_chromium() {
+    if !browser_ready() {
+        return;
+    }
+    // Built for its own base_url (destoep.nl), served from 127.0.0.1 under /preview/deploy-7/.
+    let (tmp, site) = fixture("example-site");
+    let www = tmp.path().join("www");
+    let out = www.join("preview/deploy-7");
+    if let Err(e) = kring::build(&site, &options(), Some(&out)) {
+        panic!("build failed:\n{e}");
+    }
+    let production = kring::config::Config::load(&site).unwrap().base_url;
+    let host = production
+        .as_str()
+        .split("://")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .unwrap()
+        .to_string();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let (ok, output) = node(
+        "portable.mjs",
+        &[
+            www.to_str().unwrap(),
+            "preview/deploy-7",
+            &port.to_string(),
+            &host,
+        ],
+    );
+    assert!(ok, "portable output check failed:\n{output}");
+    let pages: usize = output
+        .split("ok: ")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    assert!(
+        pages > 50,
+        "the crawl reached only {pages} pages:\n{output}"
+    );
+}

@@ -7,6 +7,7 @@ pub mod ics;
 pub mod pager;
 pub mod pages;
 pub mod privacy;
+pub mod relative;
 pub mod sitemap;
 pub mod staging;
 pub mod write;

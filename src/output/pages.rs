@@ -8,6 +8,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 
+use super::relative::Relative;
 use super::write::Sink;
 use crate::error::{Diagnostic, Error, MAX_REPORTED, Result};
 use crate::model::schedule::{Happening, upcoming_and_past};
@@ -300,6 +301,11 @@ impl<'a> Renderer<'a> {
 
     /// Renders and writes `jobs` in parallel; every failure is reported, not just the first.
     pub fn run(&self, jobs: &[Job], out: &dyn Sink) -> Result<Counts> {
+        let config = &self.site.config;
+        let root = config.root_url().as_str();
+        let prefix = config.base_url.as_str().strip_prefix(root).unwrap_or("");
+        let relative = Relative::new(out, root, prefix);
+        let out: &dyn Sink = if config.relative_urls { &relative } else { out };
         // A section or term with many list pages is split so its pagers render in parallel.
         let mut units: Vec<(Job, usize)> = Vec::with_capacity(jobs.len());
         let mut sections: HashMap<usize, SectionPrep> = HashMap::new();

@@ -6,11 +6,11 @@
 // Usage: node theme-check.mjs OUTPUT_DIR SCREENSHOT_DIR PORT
 //   OUTPUT_DIR  a built site whose base_url is http://127.0.0.1:PORT/
 //   PORT        the port this script serves OUTPUT_DIR on (127.0.0.1 only)
-import { createServer } from "node:http";
-import { createReadStream, mkdirSync, statSync } from "node:fs";
-import { extname, join, resolve, sep } from "node:path";
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { launch } from "./chromium.mjs";
+import { serveDir } from "./serve-dir.mjs";
 
 const [outputDir, screenshotDir, portArg] = process.argv.slice(2);
 const port = Number(portArg);
@@ -31,75 +31,7 @@ const PAGES = [
 ];
 const WIDTHS = [390, 1280];
 
-// ---- a tiny static server for OUTPUT_DIR ----------------------------------------------
-
-const TYPES = {
-  ".html": "text/html; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".svg": "image/svg+xml",
-  ".xml": "application/xml; charset=utf-8",
-  ".json": "application/json; charset=utf-8",
-  ".ics": "text/calendar; charset=utf-8",
-  ".png": "image/png",
-  ".jpg": "image/jpeg",
-  ".jpeg": "image/jpeg",
-  ".webp": "image/webp",
-  ".gif": "image/gif",
-  ".ico": "image/x-icon",
-  ".txt": "text/plain; charset=utf-8",
-  ".woff2": "font/woff2",
-};
-
-function isFile(path) {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function send(res, status, file) {
-  res.writeHead(status, { "content-type": TYPES[extname(file).toLowerCase()] || "application/octet-stream" });
-  createReadStream(file).pipe(res);
-}
-
-function notFound(res) {
-  const page = join(root, "404.html");
-  if (isFile(page)) return send(res, 404, page);
-  res.writeHead(404, { "content-type": "text/plain; charset=utf-8" });
-  res.end("not found\n");
-}
-
-const server = createServer((req, res) => {
-  let path;
-  try {
-    path = decodeURIComponent(new URL(req.url, base).pathname);
-  } catch {
-    return notFound(res);
-  }
-  const file = resolve(root, "." + path);
-  if (file !== root && !file.startsWith(root + sep)) return notFound(res);
-  let stat;
-  try {
-    stat = statSync(file);
-  } catch {
-    return notFound(res);
-  }
-  if (stat.isDirectory()) {
-    if (!path.endsWith("/")) {
-      res.writeHead(301, { location: path + "/" });
-      return res.end();
-    }
-    const index = join(file, "index.html");
-    return isFile(index) ? send(res, 200, index) : notFound(res);
-  }
-  return send(res, 200, file);
-});
-await new Promise((ok, fail) => {
-  server.once("error", fail);
-  server.listen(port, "127.0.0.1", ok);
-});
+await serveDir(root, port);
 
 // ---- the checks ----------------------------------------------------------------------
 
