@@ -31,7 +31,7 @@ const PAGES = [
 ];
 const WIDTHS = [390, 1280];
 
-await serveDir(root, port);
+const server = await serveDir(root, port);
 
 // ---- the checks ----------------------------------------------------------------------
 
