@@ -1,9 +1,10 @@
 //! Measures the dev server's edit-to-served latency: the time from writing an article to
 //! the updated page being served over HTTP (watcher debounce, rebuild and write included).
 //!
-//! `cargo run --release --example serve_latency -- SITE_DIR [ARTICLE] [ROUNDS]`
+//! `cargo run --release --example serve_latency -- SITE_DIR [ARTICLE] [ROUNDS] [URL_PATH]`
 //! ARTICLE is a path under content/ (default: the first article found); the file is edited
-//! and put back.
+//! and put back. URL_PATH is where its page is served, when not at its file name (a `slug`,
+//! a language: `/en/articles/x/`).
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -63,16 +64,17 @@ fn main() {
     let original = std::fs::read_to_string(&article).unwrap();
     let stem = rel.trim_end_matches("/index.md").trim_end_matches(".md");
     let slug = stem.rsplit('/').next().unwrap();
-    let slug = if slug.len() > 11 && slug.as_bytes()[10] == b'-' {
-        &slug[11..]
-    } else {
-        slug
-    };
-    let url = format!(
-        "/{}/{}/",
-        stem.rsplit_once('/').map_or("", |(d, _)| d),
-        slug
-    );
+    let dated = slug.len() > 11
+        && slug.as_bytes()[10] == b'-'
+        && slug.as_bytes()[..4].iter().all(u8::is_ascii_digit);
+    let slug = if dated { &slug[11..] } else { slug };
+    let url = args.get(4).cloned().unwrap_or_else(|| {
+        format!(
+            "/{}/{}/",
+            stem.rsplit_once('/').map_or("", |(d, _)| d),
+            slug
+        )
+    });
     assert!(
         get(server.addr, &url).contains("200 OK"),
         "{url} is not served"

@@ -41,6 +41,37 @@ pub struct Loaded {
     pub others: Vec<Site>,
 }
 
+impl Loaded {
+    /// Every language's site: the default language first, then the others in order.
+    pub fn sites(&self) -> Vec<&Site> {
+        std::iter::once(&self.site).chain(&self.others).collect()
+    }
+
+    /// Language `lang` (0 for the default) of [`sites`](Self::sites).
+    pub fn site_mut(&mut self, lang: usize) -> &mut Site {
+        match lang {
+            0 => &mut self.site,
+            n => &mut self.others[n - 1],
+        }
+    }
+
+    /// Where language `lang` writes inside the output: `""`, or `en/`.
+    pub fn prefix(&self, lang: usize) -> String {
+        match lang {
+            0 => String::new(),
+            n => format!("{}/", self.others[n - 1].config.language),
+        }
+    }
+
+    /// Rendering state for every language, in the order of [`sites`](Self::sites).
+    pub fn renderings(&self) -> Result<Vec<Rendering>> {
+        self.sites()
+            .into_iter()
+            .map(|site| Rendering::for_site(site, &self.theme))
+            .collect()
+    }
+}
+
 /// Progress through the phases of a build. With `KRING_TIMINGS=1` in the environment each
 /// phase prints how long it took (for benchmarks and for finding what is slow); otherwise,
 /// on a terminal, a build that has run for more than half a second says which phase it
@@ -218,18 +249,19 @@ impl Rendering {
 
 /// Renders the whole site into `out`.
 pub fn render_site(loaded: &Loaded, out: &dyn Sink) -> Result<(Counts, usize)> {
-    let rendering = Rendering::new(loaded)?;
-    render_with(loaded, &rendering, out)
+    render_with(loaded, &loaded.renderings()?, out)
 }
 
-/// Renders the whole site into `out` with rendering state made earlier.
+/// Renders the whole site into `out` with the rendering state of every language, made
+/// earlier (see [`Loaded::renderings`]).
 pub fn render_with(
     loaded: &Loaded,
-    rendering: &Rendering,
+    renderings: &[Rendering],
     out: &dyn Sink,
 ) -> Result<(Counts, usize)> {
     let mut phases = Phases::start();
     let site = &loaded.site;
+    let rendering = &renderings[0];
     let renderer = rendering.renderer(site);
     let mut counts = renderer.run(&renderer.all_jobs(), out)?;
     phases.done("HTML rendered and written");
@@ -238,12 +270,12 @@ pub fn render_with(
     counts.calendars = calendar::write_calendars(site, out)?;
     phases.done("calendars");
     // The other languages, each under /LANG/ with its own UI strings and lists.
-    for other in &loaded.others {
+    for (i, other) in loaded.others.iter().enumerate() {
         let prefixed = Prefixed {
-            prefix: format!("{}/", other.config.language),
+            prefix: loaded.prefix(i + 1),
             inner: out,
         };
-        let rendering = Rendering::for_site(other, &loaded.theme)?;
+        let rendering = &renderings[i + 1];
         let renderer = rendering.renderer(other);
         let jobs: Vec<Job> = renderer
             .all_jobs()
@@ -270,9 +302,9 @@ pub fn render_with(
 }
 
 /// Writes into a sub-folder of another sink: a language's part of the site.
-struct Prefixed<'a> {
-    prefix: String,
-    inner: &'a dyn Sink,
+pub struct Prefixed<'a> {
+    pub prefix: String,
+    pub inner: &'a dyn Sink,
 }
 
 impl Sink for Prefixed<'_> {

@@ -302,6 +302,77 @@ fn incremental_rebuild_matches_a_full_build() {
     }
 }
 
+/// On a site in two languages, an edit in either language is incremental too, and the
+/// result is byte for byte what a full build writes. A retitled page (whose title the other
+/// language shows) may rebuild everything, and must match all the same.
+#[test]
+fn incremental_rebuild_matches_a_full_build_in_two_languages() {
+    use kring::serve::rebuild::DevSite;
+    let (tmp, site) = fixture("example-site");
+    let mut opts = options();
+    opts.base_url = Some("http://127.0.0.1:1/".into());
+    let live = tmp.path().join("live");
+    let mut dev = DevSite::new(site.clone(), opts.clone(), live.clone(), false);
+    let full = dev.full_build().unwrap();
+
+    type Edit<'a> = (&'a str, &'a dyn Fn(&str) -> String, bool);
+    let edits: [Edit; 4] = [
+        (
+            "content/articles/starting-a-community.md",
+            &|t| format!("{t}\nEen nieuwe alinea.\n"),
+            true,
+        ),
+        (
+            "content/articles/starting-a-community.en.md",
+            &|t| format!("{t}\nA new paragraph.\n"),
+            true,
+        ),
+        (
+            "content/events/utrecht-meetup-december.en.md",
+            &|t| {
+                t.replace("19:00:00", "19:15:00")
+                    .replace("and soup", "and pea soup")
+            },
+            true,
+        ),
+        (
+            "content/articles/starting-a-community.en.md",
+            &|t| t.replace("Starting a community, step by step", "Starting a community"),
+            false,
+        ),
+    ];
+    for (file, edit, incremental) in edits {
+        let path = site.join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let edited = edit(&text);
+        assert_ne!(edited, text, "{file}: the edit changed nothing");
+        std::fs::write(&path, edited).unwrap();
+        let outcome = dev.apply(std::slice::from_ref(&path)).unwrap();
+        if incremental {
+            assert!(!outcome.full, "{file}: fell back to a full rebuild");
+            assert!(
+                outcome.written < full.written / 4,
+                "{file}: wrote {} of {} files",
+                outcome.written,
+                full.written
+            );
+        }
+        let expected = tmp.path().join("expected");
+        let _ = std::fs::remove_dir_all(&expected);
+        kring::build(&site, &opts, Some(&expected)).unwrap();
+        let (got, want) = (tree(&live), tree(&expected));
+        let differing: Vec<&String> = want
+            .keys()
+            .filter(|k| got.get(*k) != want.get(*k))
+            .collect();
+        assert!(
+            differing.is_empty(),
+            "{file}: incremental output differs from a full build in {differing:?}"
+        );
+        assert_eq!(got.len(), want.len(), "{file}: different sets of files");
+    }
+}
+
 /// A template change re-renders the pages that use it, and only those.
 #[test]
 fn a_template_change_re_renders_what_uses_it() {

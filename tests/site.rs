@@ -71,8 +71,12 @@ fn sections_paginate() {
     );
     assert!(!out.join("articles/page/3").exists());
     assert!(
-        first.contains("https://hub.example.org/articles/page/2/"),
-        "page 1 links to page 2"
+        first.contains("href=\"page/2/\""),
+        "page 1 links to page 2 (relative: portable output)"
+    );
+    assert!(
+        second.contains("href=\"../../\""),
+        "page 2 links back to page 1"
     );
 }
 
@@ -82,11 +86,31 @@ fn internal_links_and_relative_urls_become_permalinks() {
     let out = build_ok(&site);
     let about = read(&out, "about/index.html");
     assert!(
+        about.contains("href=\"../articles/first/#second-heading\""),
+        "{about}"
+    );
+    let bundle = read(&out, "articles/bundle-post/index.html");
+    assert!(bundle.contains("src=\"pic.svg\""), "{bundle}");
+}
+
+#[test]
+fn links_are_absolute_when_relative_urls_is_off() {
+    let (_tmp, site) = fixture("hub");
+    let config = read(&site, "kring.toml");
+    write(
+        &site,
+        "kring.toml",
+        format!("relative_urls = false\n{config}"),
+    );
+    let out = build_ok(&site);
+    let about = read(&out, "about/index.html");
+    assert!(
         about.contains("href=\"https://hub.example.org/articles/first/#second-heading\""),
         "{about}"
     );
     let bundle = read(&out, "articles/bundle-post/index.html");
     assert!(bundle.contains("src=\"https://hub.example.org/articles/bundle-post/pic.svg\""));
+    assert!(read(&out, "articles/index.html").contains("https://hub.example.org/articles/page/2/"));
 }
 
 #[test]
@@ -96,7 +120,11 @@ fn base_url_override_and_sub_path() {
     opts.base_url = Some("https://example.org/hub".into());
     let out = kring::build(&site, &opts, None).unwrap().output;
     let about = read(&out, "about/index.html");
-    assert!(about.contains("https://example.org/hub/articles/first/#second-heading"));
+    assert!(about.contains("href=\"../articles/first/#second-heading\""));
+    assert!(
+        about.contains("<link rel=\"canonical\" href=\"https://example.org/hub/about/\""),
+        "{about}"
+    );
     assert!(read(&out, "sitemap.xml").contains("<loc>https://example.org/hub/about/</loc>"));
     assert!(read(&out, "robots.txt").contains("Sitemap: https://example.org/hub/sitemap.xml"));
 }
@@ -186,11 +214,11 @@ fn theme_options_logo_hero_image_and_home_blocks() {
     let out = build_ok(&site);
     let home = read(&out, "index.html");
     assert!(
-        home.contains("class=\"brand__logo\" src=\"https://hub.example.org/logo.svg\""),
+        home.contains("class=\"brand__logo\" src=\"logo.svg\""),
         "the logo in the header"
     );
     assert!(
-        home.contains("class=\"hero__image\" src=\"https://hub.example.org/logo.svg\""),
+        home.contains("class=\"hero__image\" src=\"logo.svg\""),
         "the hero image"
     );
     assert!(

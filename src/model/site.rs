@@ -54,6 +54,9 @@ pub struct Site {
     /// Events and masterclass sessions, by start.
     pub schedule: Vec<super::schedule::Happening>,
     pub warnings: Vec<String>,
+    /// For a language other than the default: the default language's content permalinks,
+    /// which `@/` links to untranslated files fall back to.
+    pub fallback_links: std::sync::Arc<HashMap<String, String>>,
 }
 
 /// Content path → permalink, for `@/` links and `get_url`.
@@ -169,7 +172,8 @@ impl Site {
 
         // Markdown, with every content file's permalink known (another language's, where
         // this one has no translation).
-        let mut links = fallback_links;
+        let fallback_links = std::sync::Arc::new(fallback_links);
+        let mut links = (*fallback_links).clone();
         for s in &sections {
             links.insert(s.index_file(), s.permalink.clone());
         }
@@ -230,6 +234,7 @@ impl Site {
             now,
             schedule: Vec::new(),
             warnings,
+            fallback_links,
         };
         site.link()?;
         site.warnings.extend(site.unknown_people());
@@ -398,7 +403,7 @@ impl Site {
 
     /// Content path → permalink of every section and page, for `@/` links.
     fn permalinks(&self) -> Permalinks {
-        let mut links = HashMap::new();
+        let mut links = (*self.fallback_links).clone();
         for s in &self.sections {
             links.insert(s.index_file(), s.permalink.clone());
         }

@@ -2,7 +2,8 @@
 //! build works wherever its folder is served — a deploy preview, a staging host, a laptop's
 //! `python -m http.server`, under any sub-path — without rebuilding (Hugo's
 //! `relativeURLs`). What must name the real address stays absolute: `<link rel=canonical>`,
-//! `hreflang` alternates, `<meta>` (og:url, og:image), JSON-LD, feeds, the sitemap,
+//! `<link rel=alternate>` (feeds to subscribe to, `hreflang` versions), `<meta>` (og:url,
+//! og:image), JSON-LD, feeds, the sitemap,
 //! calendars, email editions, and the 404 page (served at any address, where a relative
 //! URL would resolve against the missing page's).
 
@@ -73,8 +74,9 @@ pub fn relativize(html: &str, dir: &str, root: &str) -> String {
             let rel_attr = el.get_attribute("rel").unwrap_or_default();
             let keep_absolute = tag == "meta"
                 || (tag == "link"
-                    && (rel_attr.split_ascii_whitespace().any(|r| r == "canonical")
-                        || el.has_attribute("hreflang")));
+                    && rel_attr.split_ascii_whitespace().any(|r| {
+                        r.eq_ignore_ascii_case("canonical") || r.eq_ignore_ascii_case("alternate")
+                    }));
             if keep_absolute {
                 return Ok(());
             }
@@ -168,10 +170,14 @@ mod tests {
     #[test]
     fn pages_get_relative_links_but_keep_canonical_and_meta() {
         let root = "https://ex.org/hub/";
-        let html = r#"<html><head><link rel="canonical" href="https://ex.org/hub/a/"><link rel="alternate" hreflang="en" href="https://ex.org/hub/en/a/"><meta property="og:url" content="https://ex.org/hub/a/"><link rel="stylesheet" href="https://ex.org/hub/kring.css"></head><body><a href="https://ex.org/hub/b/#x">b</a><a href="https://elsewhere.org/">e</a><img src="https://ex.org/hub/a/p.png" srcset="https://ex.org/hub/a/p.png 1x, https://ex.org/hub/a/p2.png 2x"><a href="https://ex.org/other/">outside the hub</a></body></html>"#;
+        let html = r#"<html><head><link rel="canonical" href="https://ex.org/hub/a/"><link rel="alternate" hreflang="en" href="https://ex.org/hub/en/a/"><link rel="alternate" type="application/rss+xml" href="https://ex.org/hub/rss.xml"><meta property="og:url" content="https://ex.org/hub/a/"><link rel="stylesheet" href="https://ex.org/hub/kring.css"></head><body><a href="https://ex.org/hub/b/#x">b</a><a href="https://elsewhere.org/">e</a><img src="https://ex.org/hub/a/p.png" srcset="https://ex.org/hub/a/p.png 1x, https://ex.org/hub/a/p2.png 2x"><a href="https://ex.org/other/">outside the hub</a></body></html>"#;
         let out = relativize(html, "a/", root);
         assert!(out.contains(r#"<link rel="canonical" href="https://ex.org/hub/a/">"#));
         assert!(out.contains(r#"hreflang="en" href="https://ex.org/hub/en/a/""#));
+        assert!(
+            out.contains(r#"href="https://ex.org/hub/rss.xml""#),
+            "{out}"
+        );
         assert!(out.contains(r#"content="https://ex.org/hub/a/""#));
         assert!(out.contains(r#"href="../kring.css""#), "{out}");
         assert!(out.contains(r#"href="../b/#x""#));

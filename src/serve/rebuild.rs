@@ -1,13 +1,14 @@
 //! What the dev server does when files change: each change is classified, and only what it
 //! affects is redone. Editing one article re-renders that page, its neighbours, the lists,
-//! term pages and feeds that show it — not the whole site. Anything structural (a new or
-//! deleted page, a section's `_index.md`, the config) rebuilds everything.
+//! term pages and feeds that show it — not the whole site — in whichever language the file
+//! is. Anything structural (a new or deleted page, a section's `_index.md`, the config, a
+//! title that other languages show) rebuilds everything.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::build::{Loaded, Rendering, copy_static, load_site, render_with};
+use crate::build::{Loaded, Prefixed, Rendering, copy_static, load_site, render_with};
 use crate::content::load::{self, is_ignored};
 use crate::error::{Error, Result};
 use crate::model::{BuildOptions, Details, Site};
@@ -86,7 +87,8 @@ pub struct DevSite {
     pub out: PathBuf,
     /// Injects the live-reload script into every HTML file written.
     pub live_reload: bool,
-    state: Option<(Loaded, Rendering)>,
+    /// The model, and the rendering state of each language (default first).
+    state: Option<(Loaded, Vec<Rendering>)>,
 }
 
 /// A sink that adds the live-reload script to HTML.
@@ -140,15 +142,15 @@ impl DevSite {
     pub fn full_build(&mut self) -> Result<Outcome> {
         let started = Instant::now();
         let loaded = load_site(&self.site_dir, &self.options)?;
-        let rendering = Rendering::new(&loaded)?;
+        let renderings = loaded.renderings()?;
         let staging = Staging::new(&self.out)?;
         let (counts, statics) = if self.live_reload {
-            render_with(&loaded, &rendering, &WithReload(&staging))?
+            render_with(&loaded, &renderings, &WithReload(&staging))?
         } else {
-            render_with(&loaded, &rendering, &staging)?
+            render_with(&loaded, &renderings, &staging)?
         };
         staging.commit()?;
-        self.state = Some((loaded, rendering));
+        self.state = Some((loaded, renderings));
         Ok(Outcome {
             css_only: false,
             written: counts.pages
@@ -189,14 +191,7 @@ impl DevSite {
                 elapsed: started.elapsed(),
             });
         }
-        // A site in several languages is rebuilt whole: an edit can change what the other
-        // languages show (switchers, fallback links, the sitemap).
-        let multilingual = self
-            .state
-            .as_ref()
-            .is_some_and(|(l, _)| !l.others.is_empty());
         if self.state.is_none()
-            || multilingual
             || changes
                 .iter()
                 .any(|c| matches!(c, Change::Config | Change::Strings | Change::ContentAsset))
@@ -205,9 +200,10 @@ impl DevSite {
         }
         let mut written = 0;
         let mut css_only = true;
-        let mut jobs: BTreeSet<Job> = BTreeSet::new();
-        let mut feed_paths: BTreeSet<String> = BTreeSet::new();
-        let mut calendars = false;
+        // What to redo, by language (0 is the default language).
+        let mut jobs: BTreeMap<usize, BTreeSet<Job>> = BTreeMap::new();
+        let mut feed_paths: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
+        let mut calendars: BTreeSet<usize> = BTreeSet::new();
         let mut templates_changed = Vec::new();
         for change in &changes {
             match change {
@@ -222,10 +218,12 @@ impl DevSite {
                 Change::Content(rel) => {
                     css_only = false;
                     match self.update_content(rel)? {
-                        Some(affected) => {
-                            jobs.extend(affected.jobs);
-                            feed_paths.extend(affected.feeds);
-                            calendars |= affected.calendars;
+                        Some((lang, affected)) => {
+                            jobs.entry(lang).or_default().extend(affected.jobs);
+                            feed_paths.entry(lang).or_default().extend(affected.feeds);
+                            if affected.calendars {
+                                calendars.insert(lang);
+                            }
                         }
                         None => return self.full_build(),
                     }
@@ -236,13 +234,62 @@ impl DevSite {
             }
         }
         if !templates_changed.is_empty() {
-            jobs.extend(self.reload_templates(&templates_changed)?);
+            for (lang, job) in self.reload_templates(&templates_changed)? {
+                jobs.entry(lang).or_default().insert(job);
+            }
         }
-        let (loaded, rendering) = self.state.as_ref().expect("state is loaded");
-        let site = &loaded.site;
+        let (loaded, renderings) = self.state.as_ref().expect("state is loaded");
         let live = LiveDir(self.out.clone());
         let reload = WithReload(&live);
-        let sink: &dyn Sink = if self.live_reload { &reload } else { &live };
+        let root_sink: &dyn Sink = if self.live_reload { &reload } else { &live };
+        let languages: BTreeSet<usize> = jobs
+            .keys()
+            .chain(feed_paths.keys())
+            .chain(&calendars)
+            .copied()
+            .collect();
+        let sites = loaded.sites();
+        for lang in languages {
+            let site = sites[lang];
+            let rendering = &renderings[lang];
+            let prefixed = Prefixed {
+                prefix: loaded.prefix(lang),
+                inner: root_sink,
+            };
+            let sink: &dyn Sink = &prefixed;
+            written += self.redo(
+                site,
+                rendering,
+                jobs.remove(&lang).unwrap_or_default(),
+                feed_paths.get(&lang),
+                calendars.contains(&lang),
+                sink,
+            )?;
+        }
+        if !feed_paths.is_empty() {
+            root_sink.write("sitemap.xml", sitemap::sitemap(&sites).as_bytes())?;
+            written += 1;
+        }
+        Ok(Outcome {
+            css_only: css_only && written > 0,
+            written,
+            full: false,
+            elapsed: started.elapsed(),
+        })
+    }
+
+    /// Re-renders `jobs`, the feeds at `feed_paths` and (if `calendars`) the calendars of
+    /// one language's `site` into `sink`; returns how many files were written.
+    fn redo(
+        &self,
+        site: &Site,
+        rendering: &Rendering,
+        jobs: BTreeSet<Job>,
+        feed_paths: Option<&BTreeSet<String>>,
+        calendars: bool,
+        sink: &dyn Sink,
+    ) -> Result<usize> {
+        let mut written = 0;
         if !jobs.is_empty() {
             let renderer = rendering.renderer(site);
             // Generated pages (archive, community, emails) only where a full build makes them.
@@ -251,32 +298,27 @@ impl DevSite {
                 .into_iter()
                 .filter(|j| matches!(j, Job::Newsletter | Job::Community | Job::Email(_)))
                 .collect();
+            // The 404 page is the default language's only.
+            let other_language = site.config.site_root.is_some();
             let jobs: Vec<Job> = jobs
                 .into_iter()
                 .filter(|j| {
                     !matches!(j, Job::Newsletter | Job::Community | Job::Email(_))
                         || generated.contains(j)
                 })
+                .filter(|j| !(other_language && *j == Job::NotFound))
                 .collect();
             let counts = renderer.run(&jobs, sink)?;
             written += counts.pages + counts.sections + counts.taxonomy_pages + counts.emails;
         }
-        if !feed_paths.is_empty() {
-            written += feeds::write_feeds(site, &rendering.strings, sink, |s| {
-                feed_paths.contains(&s.path)
-            })?;
-            sink.write("sitemap.xml", sitemap::sitemap(&[site]).as_bytes())?;
-            written += 1;
+        if let Some(paths) = feed_paths.filter(|p| !p.is_empty()) {
+            written +=
+                feeds::write_feeds(site, &rendering.strings, sink, |s| paths.contains(&s.path))?;
         }
         if calendars {
             written += calendar::write_calendars(site, sink)?;
         }
-        Ok(Outcome {
-            css_only: css_only && written > 0,
-            written,
-            full: false,
-            elapsed: started.elapsed(),
-        })
+        Ok(written)
     }
 
     fn copy_static_file(&self, rel: &str) -> Result<usize> {
@@ -301,40 +343,72 @@ impl DevSite {
         }
     }
 
-    /// Reloads the theme and returns the jobs whose templates use one of `names`.
-    fn reload_templates(&mut self, names: &[String]) -> Result<Vec<Job>> {
-        let (loaded, rendering) = self.state.as_mut().expect("state is loaded");
+    /// Reloads the theme and returns, by language, the jobs whose templates use one of
+    /// `names`.
+    fn reload_templates(&mut self, names: &[String]) -> Result<Vec<(usize, Job)>> {
+        let (loaded, renderings) = self.state.as_mut().expect("state is loaded");
         loaded.theme = Theme::load(&self.site_dir, &loaded.site.config.theme)?;
-        *rendering = Rendering::new(loaded)?;
+        *renderings = loaded.renderings()?;
         let affected = templates_using(&loaded.theme, names);
-        let renderer = rendering.renderer(&loaded.site);
-        Ok(renderer
-            .all_jobs()
-            .into_iter()
-            .filter(|job| {
+        let mut jobs = Vec::new();
+        for (lang, site) in loaded.sites().into_iter().enumerate() {
+            let renderer = renderings[lang].renderer(site);
+            jobs.extend(
                 renderer
-                    .template_of(*job)
-                    .is_none_or(|t| affected.contains(&t))
-            })
-            .collect())
+                    .all_jobs()
+                    .into_iter()
+                    .filter(|job| {
+                        renderer
+                            .template_of(*job)
+                            .is_none_or(|t| affected.contains(&t))
+                    })
+                    .map(|job| (lang, job)),
+            );
+        }
+        Ok(jobs)
     }
 
-    /// Re-reads one Markdown file. `None` when the change needs a full rebuild.
-    fn update_content(&mut self, rel: &str) -> Result<Option<Affected>> {
-        let (loaded, rendering) = self.state.as_mut().expect("state is loaded");
-        let site = &mut loaded.site;
+    /// Re-reads one Markdown file; returns its language and what it affects there. `None`
+    /// when the change needs a full rebuild.
+    fn update_content(&mut self, rel: &str) -> Result<Option<(usize, Affected)>> {
+        let (loaded, renderings) = self.state.as_mut().expect("state is loaded");
+        let multilingual = !loaded.others.is_empty();
+        // By the file itself: translations share `rel`, the name links use.
         let path = self.site_dir.join("content").join(rel);
-        let Some(index) = site.pages.iter().position(|p| p.file.rel == rel) else {
+        let found = loaded
+            .sites()
+            .into_iter()
+            .enumerate()
+            .find_map(|(lang, site)| {
+                site.pages
+                    .iter()
+                    .position(|p| p.file.path == path)
+                    .map(|index| (lang, index))
+            });
+        let Some((lang, index)) = found else {
             return Ok(None); // a section, a new page or a deleted one
         };
+        let site = loaded.site_mut(lang);
+        let rendering = &mut renderings[lang];
         if !path.is_file() {
             return Ok(None);
         }
         let before = Footprint::of(site, index);
         let section_dir = site.sections[site.pages[index].section].dir.clone();
-        let source = load::read_page(&path, rel.to_string(), section_dir).map_err(Error::from)?;
+        let mut source =
+            load::read_page(&path, rel.to_string(), section_dir).map_err(Error::from)?;
+        // Named as the loader names it: without its language, or by the page it translates
+        // (a changed `translation_of` makes `update_page` ask for a full rebuild).
+        let old = &site.pages[index].file;
+        source.file.own_rel = old.own_rel.clone();
+        source.file.rel = match &source.front.translation_of {
+            Some(of) if lang > 0 => of
+                .trim_start_matches("@/")
+                .trim_start_matches('/')
+                .to_string(),
+            _ => old.own_rel.clone(),
+        };
         let assets = std::mem::take(&mut site.pages[index].assets);
-        let mut source = source;
         source.assets = assets.clone();
         if !site.update_page(index, source, &self.options)? {
             site.pages[index].assets = assets;
@@ -348,20 +422,27 @@ impl DevSite {
         if before.issue != after.issue {
             return Ok(None);
         }
+        // The other languages show a page's title (its translations) and its members.
         let is_member = site.pages[index].as_member().is_some();
+        if multilingual && (before.title != after.title || is_member) {
+            return Ok(None);
+        }
         if is_member {
             // Other pages show this member's name and avatar.
             rendering.refresh(site, None);
             let renderer = rendering.renderer(site);
             let feeds = feeds::sources(site).into_iter().map(|s| s.path).collect();
-            return Ok(Some(Affected {
-                jobs: renderer.all_jobs(),
-                feeds,
-                calendars: true,
-            }));
+            return Ok(Some((
+                lang,
+                Affected {
+                    jobs: renderer.all_jobs(),
+                    feeds,
+                    calendars: true,
+                },
+            )));
         }
         rendering.refresh(site, Some(&[index]));
-        Ok(Some(before.affected(&after, site, index)))
+        Ok(Some((lang, before.affected(&after, site, index))))
     }
 }
 
@@ -374,6 +455,8 @@ struct Affected {
 
 /// Where a page appears, taken before and after an edit.
 struct Footprint {
+    /// Its title, which other languages show among its translations.
+    title: String,
     /// Where the page is in its section's order.
     position: Option<usize>,
     /// Its newsletter issue number, if it is one.
@@ -425,6 +508,7 @@ impl Footprint {
             .filter_map(|id| site.members.get(id).copied())
             .collect();
         Footprint {
+            title: page.title.clone(),
             position,
             issue: site
                 .issues
