@@ -312,11 +312,16 @@ fn register(tera: &mut Tera, lookup: SharedLookup, strings: Strings, site_tz: Ti
                 "get_section: no section `{path}` (e.g. articles/_index.md)"
             ))
         })?;
+        // `featured=true`: only pages whose `[extra] featured` is true. Filtering here, not
+        // in the template, copies only what is shown instead of the whole section.
+        let featured = args.get("featured").and_then(Value::as_bool) == Some(true);
         let mut view = view.clone();
         let list: Vec<Value> = pages
             .iter()
+            .map(|&i| &l.summaries[i])
+            .filter(|summary| !featured || summary["extra"]["featured"] == Value::Bool(true))
             .take(limit.unwrap_or(usize::MAX))
-            .map(|&i| l.summaries[i].clone())
+            .cloned()
             .collect();
         view.as_object_mut()
             .expect("section views are objects")

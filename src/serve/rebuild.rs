@@ -267,8 +267,10 @@ impl DevSite {
             )?;
         }
         if !feed_paths.is_empty() {
+            let mut phases = crate::build::Phases::start();
             root_sink.write("sitemap.xml", sitemap::sitemap(&sites).as_bytes())?;
             written += 1;
+            phases.done("sitemap");
         }
         Ok(Outcome {
             css_only: css_only && written > 0,
@@ -290,6 +292,7 @@ impl DevSite {
         sink: &dyn Sink,
     ) -> Result<usize> {
         let mut written = 0;
+        let mut phases = crate::build::Phases::start();
         if !jobs.is_empty() {
             let renderer = rendering.renderer(site);
             // Generated pages (archive, community, emails) only where a full build makes them.
@@ -310,10 +313,12 @@ impl DevSite {
                 .collect();
             let counts = renderer.run(&jobs, sink)?;
             written += counts.pages + counts.sections + counts.taxonomy_pages + counts.emails;
+            phases.done(&format!("{} pages rendered", jobs.len()));
         }
         if let Some(paths) = feed_paths.filter(|p| !p.is_empty()) {
             written +=
                 feeds::write_feeds(site, &rendering.strings, sink, |s| paths.contains(&s.path))?;
+            phases.done("feeds");
         }
         if calendars {
             written += calendar::write_calendars(site, sink)?;
@@ -393,6 +398,7 @@ impl DevSite {
         if !path.is_file() {
             return Ok(None);
         }
+        let mut phases = crate::build::Phases::start();
         let before = Footprint::of(site, index);
         let section_dir = site.sections[site.pages[index].section].dir.clone();
         let mut source =
@@ -414,6 +420,7 @@ impl DevSite {
             site.pages[index].assets = assets;
             return Ok(None);
         }
+        phases.done("page re-read and the model re-linked");
         let after = Footprint::of(site, index);
         if before.terms != after.terms && before.all_terms != Footprint::all_terms(site) {
             return Ok(None);
@@ -442,6 +449,7 @@ impl DevSite {
             )));
         }
         rendering.refresh(site, Some(&[index]));
+        phases.done("list views and lookups refreshed");
         Ok(Some((lang, before.affected(&after, site, index))))
     }
 }
