@@ -7,8 +7,6 @@
 //! calendars, email editions, and the 404 page (served at any address, where a relative
 //! URL would resolve against the missing page's).
 
-use lol_html::{RewriteStrSettings, element, rewrite_str};
-
 use super::write::Sink;
 use crate::error::Result;
 use crate::model::routes::EMAIL_HTML;
@@ -60,51 +58,129 @@ impl Sink for Relative<'_> {
     }
 }
 
+/// Attributes whose URL is made relative.
+const URL_ATTRIBUTES: &[&str] = &[
+    "href",
+    "src",
+    "srcset",
+    "imagesrcset",
+    "poster",
+    "action",
+    "data",
+];
+
 /// `html` of a page in folder `dir` (relative to the output, `""` or `articles/x/`) with
-/// every URL under `root` made relative to that folder.
+/// every URL under `root` in a URL attribute made relative to that folder.
+///
+/// A scan for `root` rather than an HTML rewriter: a page has a few dozen such URLs, and
+/// rewriting every element of every page cost a build a quarter of its time. Each hit is
+/// checked to be the start of an attribute value (`name="…` right before it), of an
+/// attribute in [`URL_ATTRIBUTES`], on an element that is not `<meta>` or a canonical or
+/// alternate `<link>`; text, JSON-LD and other attributes are left alone. kring escapes `<`
+/// and `"` in attribute values and text, so the nearest `<` before a hit opens its tag.
 pub fn relativize(html: &str, dir: &str, root: &str) -> String {
-    let fix = |url: &str| -> Option<String> {
-        let target = url.strip_prefix(root)?;
-        Some(relative_to(dir, target))
-    };
-    let settings = RewriteStrSettings::new().append_element_content_handler(element!(
-        "[href], [src], [srcset], [poster], [action], [data]",
-        |el| {
-            let tag = el.tag_name();
-            let rel_attr = el.get_attribute("rel").unwrap_or_default();
-            let keep_absolute = tag == "meta"
-                || (tag == "link"
-                    && rel_attr.split_ascii_whitespace().any(|r| {
-                        r.eq_ignore_ascii_case("canonical") || r.eq_ignore_ascii_case("alternate")
-                    }));
-            if keep_absolute {
-                return Ok(());
-            }
-            for name in ["href", "src", "poster", "action", "data"] {
-                if let Some(new) = el.get_attribute(name).as_deref().and_then(fix) {
-                    el.set_attribute(name, &new)?;
-                }
-            }
-            if let Some(set) = el.get_attribute("srcset") {
-                let fixed: Vec<String> = set
-                    .split(',')
-                    .map(|candidate| {
-                        let candidate = candidate.trim();
-                        let (url, size) = candidate.split_once(' ').unwrap_or((candidate, ""));
-                        let url = fix(url).unwrap_or_else(|| url.to_string());
-                        if size.is_empty() {
-                            url
-                        } else {
-                            format!("{url} {size}")
-                        }
-                    })
-                    .collect();
-                el.set_attribute("srcset", &fixed.join(", "))?;
-            }
-            Ok(())
+    if root.is_empty() || !html.contains(root) {
+        return html.to_string();
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut copied = 0;
+    let mut from = 0;
+    while let Some(found) = html[from..].find(root) {
+        let at = from + found;
+        from = at + root.len();
+        let Some((name, quote)) = attribute_before(html, at) else {
+            continue;
+        };
+        if !URL_ATTRIBUTES.contains(&name.as_str()) || !tag_allows(html, at) {
+            continue;
         }
-    ));
-    rewrite_str(html, settings).unwrap_or_else(|_| html.to_string())
+        let end = html[at..].find(quote).map_or(html.len(), |e| at + e);
+        let value = &html[at..end];
+        let rewritten = if name.ends_with("srcset") {
+            value
+                .split(',')
+                .map(|candidate| {
+                    let candidate = candidate.trim();
+                    let (url, size) = candidate.split_once(' ').unwrap_or((candidate, ""));
+                    let url = url
+                        .strip_prefix(root)
+                        .map_or_else(|| url.to_string(), |t| relative_to(dir, t));
+                    if size.is_empty() {
+                        url
+                    } else {
+                        format!("{url} {size}")
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        } else {
+            relative_to(dir, &value[root.len()..])
+        };
+        out.push_str(&html[copied..at]);
+        out.push_str(&rewritten);
+        copied = end;
+        from = end;
+    }
+    out.push_str(&html[copied..]);
+    out
+}
+
+/// The attribute whose value starts at `at` (`name="` or `name='` right before it), in
+/// lower case, with its quote.
+fn attribute_before(html: &str, at: usize) -> Option<(String, char)> {
+    let before = &html.as_bytes()[..at];
+    let (&quote, rest) = before.split_last()?;
+    if quote != b'"' && quote != b'\'' {
+        return None;
+    }
+    let (&eq, rest) = rest.split_last()?;
+    if eq != b'=' {
+        return None;
+    }
+    let start = rest
+        .iter()
+        .rposition(|b| !(b.is_ascii_alphanumeric() || *b == b'-' || *b == b':' || *b == b'_'))
+        .map_or(0, |p| p + 1);
+    if start == rest.len()
+        || !rest
+            .get(start.wrapping_sub(1))
+            .is_some_and(u8::is_ascii_whitespace)
+    {
+        return None;
+    }
+    let name = std::str::from_utf8(&rest[start..])
+        .ok()?
+        .to_ascii_lowercase();
+    Some((name, quote as char))
+}
+
+/// Whether the tag around `at` may have relative URLs: not `<meta>`, not a `<link>` whose
+/// `rel` is canonical or alternate.
+fn tag_allows(html: &str, at: usize) -> bool {
+    let Some(open) = html[..at].rfind('<') else {
+        return false;
+    };
+    let close = html[at..].find('>').map_or(html.len(), |c| at + c);
+    let tag = &html[open..close];
+    let name: String = tag[1..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    match name.as_str() {
+        "meta" => false,
+        "link" => {
+            let lower = tag.to_ascii_lowercase();
+            let rel = lower
+                .split_once("rel=")
+                .map(|(_, r)| r.trim_start_matches(['"', '\'']))
+                .map(|r| r.split(['"', '\'']).next().unwrap_or(""))
+                .unwrap_or("");
+            !rel.split_ascii_whitespace()
+                .any(|r| r == "canonical" || r == "alternate")
+        }
+        _ => true,
+    }
 }
 
 /// The relative URL from a page in folder `from` to `to` (both inside the output, `to` as
@@ -187,5 +263,18 @@ mod tests {
             "{out}"
         );
         assert!(out.contains(r#"href="https://ex.org/other/""#));
+        // Text, JSON-LD and attributes that are not URLs keep the address as written.
+        let html = r#"<p title="https://ex.org/hub/x/">See https://ex.org/hub/x/ and <code>href="https://ex.org/hub/"</code></p><script type="application/ld+json">{"url":"https://ex.org/hub/x/"}</script><a data-x="https://ex.org/hub/x/" HREF='https://ex.org/hub/y/'>y</a><link href="https://ex.org/hub/rss.xml" rel="alternate"><form action="https://ex.org/hub/s/"></form>"#;
+        let out = relativize(html, "x/", root);
+        assert!(out.contains(r#"title="https://ex.org/hub/x/""#), "{out}");
+        assert!(out.contains("See https://ex.org/hub/x/ and"), "{out}");
+        assert!(out.contains(r#"{"url":"https://ex.org/hub/x/"}"#), "{out}");
+        assert!(out.contains(r#"data-x="https://ex.org/hub/x/""#), "{out}");
+        assert!(out.contains("HREF='../y/'"), "{out}");
+        assert!(
+            out.contains(r#"<link href="https://ex.org/hub/rss.xml" rel="alternate">"#),
+            "{out}"
+        );
+        assert!(out.contains(r#"action="../s/""#), "{out}");
     }
 }
