@@ -11,21 +11,13 @@ use serde_json::{Map, Value, json};
 use super::relative::Relative;
 use super::write::Sink;
 use crate::error::{Diagnostic, Error, MAX_REPORTED, Result};
+use crate::model::Site;
 use crate::model::schedule::{Happening, upcoming_and_past};
-use crate::model::{Site, Taxonomy};
 use crate::output::feeds::{self, FeedLink};
 use crate::render::context::{happening_view, page_full, section_feeds, section_view, site_view};
 use crate::render::templates::Templates;
+use crate::render::views::{TaxonomyView, TermPageView, TermView};
 use crate::vocabulary::Kind;
-
-fn taxonomy_value(taxonomy: &Taxonomy) -> Value {
-    let terms: Vec<Value> = taxonomy
-        .terms
-        .iter()
-        .map(|t| json!({ "name": t.name, "slug": t.slug, "permalink": t.permalink, "page_count": t.pages.len() }))
-        .collect();
-    json!({ "name": taxonomy.name, "permalink": taxonomy.permalink, "terms": terms, "feed": taxonomy.feed })
-}
 
 /// One unit of HTML output. A full build runs them all; the dev server runs the few an
 /// edit affects.
@@ -97,7 +89,11 @@ impl<'a> Renderer<'a> {
         base.insert("site".into(), site_view(site));
         base.insert("lang".into(), Value::from(site.config.language.as_str()));
         base.insert("now".into(), Value::from(crate::time::rfc3339(&site.now)));
-        let taxonomy_values = site.taxonomies.iter().map(taxonomy_value).collect();
+        let taxonomy_values = site
+            .taxonomies
+            .iter()
+            .map(|t| TaxonomyView::of(t).value())
+            .collect();
         let section_views = (0..site.sections.len())
             .map(|i| {
                 (
@@ -585,7 +581,14 @@ impl<'a> Renderer<'a> {
         // Without its terms: a list of every term on every term page grows with the square
         // of the number of terms (an `authors` taxonomy has one per author).
         ctx.insert("taxonomy".into(), json!({ "name": taxonomy.name, "permalink": taxonomy.permalink, "feed": taxonomy.feed, "term_count": taxonomy.terms.len() }));
-        ctx.insert("term".into(), json!({ "name": term.name, "slug": term.slug, "permalink": term.permalink, "page_count": term.pages.len(), "feeds": term_feeds }));
+        let view = TermPageView {
+            term: TermView::of(term),
+            feeds: term_feeds,
+        };
+        ctx.insert(
+            "term".into(),
+            serde_json::to_value(&view).unwrap_or_default(),
+        );
         ctx.insert("paginator".into(), pager.value(list));
         let html = self.templates.render(
             "taxonomy_term.html",

@@ -7,3 +7,4 @@ pub mod cycles;
 pub mod jsonld;
 pub mod templates;
 pub mod theme;
+pub mod views;

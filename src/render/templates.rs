@@ -469,14 +469,7 @@ pub fn lookup(site: &Site, summaries: Arc<Vec<Value>>) -> Lookup {
     let taxonomies = site
         .taxonomies
         .iter()
-        .map(|t| {
-            let terms: Vec<Value> = t
-                .terms
-                .iter()
-                .map(|term| json!({ "name": term.name, "slug": term.slug, "permalink": term.permalink, "page_count": term.pages.len() }))
-                .collect();
-            (t.name.clone(), json!({ "name": t.name, "permalink": t.permalink, "terms": terms }))
-        })
+        .map(|t| (t.name.clone(), super::views::TaxonomyView::of(t).value()))
         .collect();
     let (upcoming, _) = crate::model::schedule::upcoming_and_past(&site.schedule, &site.now);
     let upcoming = upcoming
