@@ -1,6 +1,7 @@
 //! Pagination: one list page of a section or term, and the links between list pages.
 
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
 
 use crate::model::routes::{pager_count, pager_file, pager_url};
 
@@ -44,23 +45,58 @@ impl Pager<'_> {
             .collect()
     }
 
+    /// The `paginator` of a list page, with its `pages` (list views).
     pub fn value(&self, pages: Vec<Value>) -> Value {
         let i = self.index;
-        // `json!` would copy the list by serializing it again; it is moved in instead.
-        let mut value = json!({
-            "current_index": i,
-            "number_pagers": self.count,
-            "total_pages": self.total,
-            "paginate_by": self.per_page,
-            "first": self.url_of(1),
-            "last": self.url_of(self.count),
-            "previous": (i > 1).then(|| self.url_of(i - 1)),
-            "next": (i < self.count).then(|| self.url_of(i + 1)),
-            "pagers": self.window().into_iter().map(|(n, gap)| json!({ "index": n, "permalink": self.url_of(n), "gap_before": gap })).collect::<Vec<_>>(),
-        });
+        let view = PaginatorView {
+            current_index: i,
+            number_pagers: self.count,
+            total_pages: self.total,
+            paginate_by: self.per_page,
+            first: self.url_of(1),
+            last: self.url_of(self.count),
+            previous: (i > 1).then(|| self.url_of(i - 1)),
+            next: (i < self.count).then(|| self.url_of(i + 1)),
+            pagers: self
+                .window()
+                .into_iter()
+                .map(|(n, gap)| PagerLink {
+                    index: n,
+                    permalink: self.url_of(n),
+                    gap_before: gap,
+                })
+                .collect(),
+        };
+        // The list is moved in afterwards: serializing it with the rest would copy it.
+        let mut value = serde_json::to_value(view).unwrap_or_default();
         value["pages"] = Value::Array(pages);
         value
     }
+}
+
+/// `paginator` in list templates (its `pages` are added beside these).
+#[derive(Debug, Serialize)]
+pub struct PaginatorView {
+    /// 1-based.
+    pub current_index: usize,
+    pub number_pagers: usize,
+    /// How many items the whole list has.
+    pub total_pages: usize,
+    pub paginate_by: Option<usize>,
+    pub first: String,
+    pub last: String,
+    pub previous: Option<String>,
+    pub next: Option<String>,
+    /// The pagers worth linking: the first, the last, and two either side of this one.
+    pub pagers: Vec<PagerLink>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PagerLink {
+    pub index: usize,
+    pub permalink: String,
+    /// Numbers were skipped before this one (show "…").
+    pub gap_before: bool,
 }
 
 /// List page `n` (0-based) of `items` cut into pages of `per_page` (one page when `None`).
