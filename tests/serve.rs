@@ -286,19 +286,7 @@ fn incremental_rebuild_matches_a_full_build() {
             "{file}: an unrelated page was rewritten"
         );
 
-        let expected = tmp.path().join("expected");
-        let _ = std::fs::remove_dir_all(&expected);
-        kring::build(&site, &opts, Some(&expected)).unwrap();
-        let (got, want) = (tree(&live), tree(&expected));
-        let differing: Vec<&String> = want
-            .keys()
-            .filter(|k| got.get(*k) != want.get(*k))
-            .collect();
-        assert!(
-            differing.is_empty(),
-            "{file}: incremental output differs from a full build in {differing:?}"
-        );
-        assert_eq!(got.len(), want.len(), "{file}: different sets of files");
+        same_as_full_build(&site, &opts, &live, &tmp.path().join("expected"), file);
     }
 }
 
@@ -357,20 +345,31 @@ fn incremental_rebuild_matches_a_full_build_in_two_languages() {
                 full.written
             );
         }
-        let expected = tmp.path().join("expected");
-        let _ = std::fs::remove_dir_all(&expected);
-        kring::build(&site, &opts, Some(&expected)).unwrap();
-        let (got, want) = (tree(&live), tree(&expected));
-        let differing: Vec<&String> = want
-            .keys()
-            .filter(|k| got.get(*k) != want.get(*k))
-            .collect();
-        assert!(
-            differing.is_empty(),
-            "{file}: incremental output differs from a full build in {differing:?}"
-        );
-        assert_eq!(got.len(), want.len(), "{file}: different sets of files");
+        same_as_full_build(&site, &opts, &live, &tmp.path().join("expected"), file);
     }
+}
+
+/// Builds `site` whole into `expected` and asserts the dev server's `live` folder holds
+/// exactly the same files, byte for byte.
+fn same_as_full_build(
+    site: &std::path::Path,
+    opts: &kring::BuildOptions,
+    live: &std::path::Path,
+    expected: &std::path::Path,
+    edited: &str,
+) {
+    let _ = std::fs::remove_dir_all(expected);
+    kring::build(site, opts, Some(expected)).unwrap();
+    let (got, want) = (tree(live), tree(expected));
+    let differing: Vec<&String> = want
+        .keys()
+        .filter(|k| got.get(*k) != want.get(*k))
+        .collect();
+    assert!(
+        differing.is_empty(),
+        "{edited}: incremental output differs from a full build in {differing:?}"
+    );
+    assert_eq!(got.len(), want.len(), "{edited}: different sets of files");
 }
 
 /// A template change re-renders the pages that use it, and only those.
