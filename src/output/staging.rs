@@ -65,8 +65,8 @@ impl Staging {
                     return Err(Error::io(&lock_path, e));
                 }
             };
-            file.lock().map_err(|e| Error::io(&lock_path, e))?;
-            if let Err(e) = std::fs::create_dir(&dir) {
+            let made = file.lock().and_then(|()| std::fs::create_dir(&dir));
+            if let Err(e) = made {
                 let _ = std::fs::remove_file(&lock_path);
                 cleanup::forget(&dir);
                 cleanup::forget(&lock_path);
