@@ -53,6 +53,9 @@ pub struct Site {
     pub now: Zoned,
     /// Events and masterclass sessions, by start.
     pub schedule: Vec<super::schedule::Happening>,
+    /// For each page with happenings, their indexes in `schedule`, in order: a page's view
+    /// asks for its own without scanning the whole schedule.
+    happenings_by_page: HashMap<usize, Vec<usize>>,
     pub warnings: Vec<String>,
     /// For a language other than the default: the default language's content permalinks,
     /// which `@/` links to untranslated files fall back to.
@@ -233,6 +236,7 @@ impl Site {
             languages: Vec::new(),
             now,
             schedule: Vec::new(),
+            happenings_by_page: HashMap::new(),
             warnings,
             fallback_links,
         };
@@ -385,6 +389,11 @@ impl Site {
             .filter(|t| !t.terms.is_empty())
             .collect();
         self.schedule = super::schedule::schedule(self);
+        let mut by_page: HashMap<usize, Vec<usize>> = HashMap::new();
+        for (i, h) in self.schedule.iter().enumerate() {
+            by_page.entry(h.page).or_default().push(i);
+        }
+        self.happenings_by_page = by_page;
         let mut issues = newsletter_issues(self);
         issues.sort_by(|a, b| {
             self.pages[b.1]
@@ -462,6 +471,16 @@ impl Site {
         self.pages[index] = page;
         self.link()?;
         Ok(true)
+    }
+
+    /// The happenings of page `index` (an event's occurrences, a masterclass's sessions),
+    /// in schedule order.
+    pub fn happenings_of(&self, index: usize) -> impl Iterator<Item = &super::schedule::Happening> {
+        self.happenings_by_page
+            .get(&index)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.schedule[i])
     }
 
     pub fn home(&self) -> &Section {

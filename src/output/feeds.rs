@@ -146,7 +146,7 @@ fn item_html(site: &Site, index: usize, strings: &Strings) -> String {
     };
     let mut intro = String::new();
     let label = |key: &str, fallback: &str| strings.text(key).unwrap_or(fallback).to_string();
-    for h in site.schedule.iter().filter(|h| h.page == index) {
+    for h in site.happenings_of(index) {
         let (start, end) = h.next(&site.now).unwrap_or_else(|| h.last());
         let status = match h.status {
             EventStatus::Cancelled => Some(label("status_cancelled", "Cancelled")),

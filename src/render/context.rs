@@ -132,7 +132,7 @@ pub fn page_summary(site: &Site, index: usize) -> Value {
     let section = &site.sections[page.section];
     let happenings: Vec<&Happening> = match page.kind {
         crate::vocabulary::Kind::Events | crate::vocabulary::Kind::Masterclasses => {
-            site.schedule.iter().filter(|h| h.page == index).collect()
+            site.happenings_of(index).collect()
         }
         _ => Vec::new(),
     };
