@@ -79,3 +79,29 @@ fn every_page_is_valid_html5_and_loads_nothing_from_elsewhere() {
         }
     }
 }
+
+/// Each kind of page carries its own schema.org JSON-LD once, from `page.json_ld`, and it
+/// parses: BlogPosting, Event, a list of Events (one per session), Person.
+#[test]
+fn each_kind_of_page_has_its_json_ld() {
+    let (_tmp, site) = fixture("example-site");
+    let out = build_ok(&site);
+    let ld = Selector::parse(r#"script[type="application/ld+json"]"#).unwrap();
+    for (page, expected) in [
+        ("articles/starting-a-community/index.html", "BlogPosting"),
+        ("events/utrecht-meetup-december/index.html", "Event"),
+        (
+            "masterclasses/moderation-without-burnout/index.html",
+            "Event",
+        ),
+        ("members/noor/index.html", "Person"),
+        ("en/members/noor/index.html", "Person"),
+    ] {
+        let doc = Html::parse_document(&read(&out, page));
+        let blocks: Vec<String> = doc.select(&ld).map(|s| s.inner_html()).collect();
+        assert_eq!(blocks.len(), 1, "{page}: {blocks:?}");
+        let json: serde_json::Value = serde_json::from_str(&blocks[0]).unwrap();
+        let first = json.as_array().map_or(&json, |a| &a[0]);
+        assert_eq!(first["@type"], expected, "{page}: {json}");
+    }
+}

@@ -122,7 +122,6 @@ fn event_times(site: &Site, h: &Happening) -> Value {
         "next_end": next.as_ref().map(|(_, e)| rfc3339(e)),
         "occurrences": upcoming,
         "calendar_links": calendar_links::add_links(site, h),
-        "json_ld": jsonld::embed(&jsonld::event(site, h)),
     })
 }
 
@@ -176,7 +175,6 @@ pub fn page_summary(site: &Site, index: usize) -> Value {
             }).collect::<Vec<_>>(),
             "discuss": discuss(&m.discuss),
             "ics": site.config.base_url.join(&page_ics_path(site, index)),
-            "json_ld": jsonld::embed(&Value::from(happenings.iter().map(|h| jsonld::event(site, h)).collect::<Vec<_>>())),
         }}),
         Details::Event(e) => json!({ "event": {
             "start": rfc3339(&e.start), "end": rfc3339(&e.end),
@@ -199,7 +197,6 @@ pub fn page_summary(site: &Site, index: usize) -> Value {
                 "image": s.image.as_ref().map(|img| crate::content::markdown::absolute_url(img, &page.permalink, site.config.root_url().as_str()).unwrap_or_else(|| img.clone())),
             })).collect::<Vec<_>>(),
             "listed": m.listed,
-            "json_ld": jsonld::embed(&jsonld::person(site, page, m)),
         }}),
     };
     // Where the conversation about the page is (the page's own link or the site's default).
@@ -242,11 +239,21 @@ pub fn page_full(site: &Site, index: usize, summaries: &[Value]) -> Value {
         );
         obj.insert("next".into(), neighbour(siblings.get(pos + 1)));
     }
-    if matches!(page.details, Details::Article(_)) {
-        obj.insert(
-            "json_ld".into(),
-            Value::from(jsonld::embed(&jsonld::article(site, page))),
-        );
+    // One `json_ld` per page, on its own page only: lists do not carry it.
+    let mut happenings = site.happenings_of(index);
+    let json_ld = match &page.details {
+        Details::Article(_) => Some(jsonld::article(site, page)),
+        Details::Event(_) => happenings.next().map(|h| jsonld::event(site, h)),
+        Details::Masterclass(_) => Some(Value::from(
+            happenings
+                .map(|h| jsonld::event(site, h))
+                .collect::<Vec<_>>(),
+        )),
+        Details::Member(m) => Some(jsonld::person(site, page, m)),
+        Details::Plain { .. } => None,
+    };
+    if let Some(json_ld) = json_ld {
+        obj.insert("json_ld".into(), Value::from(jsonld::embed(&json_ld)));
     }
     if let Details::Article(a) = &page.details
         && let Some(series) = &a.series
