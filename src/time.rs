@@ -186,6 +186,11 @@ impl<'de> Deserialize<'de> for WrittenDuration {
     }
 }
 
+/// An instant in UTC as iCalendar and calendar links write it: `20261203T180000Z`.
+pub fn compact_utc(ts: &Timestamp) -> String {
+    ts.strftime("%Y%m%dT%H%M%SZ").to_string()
+}
+
 /// RFC 3339 with the offset, e.g. `2026-03-14T19:30:00+01:00`: what feeds, sitemaps and
 /// `<time datetime>` want, and what templates get for every date.
 pub fn rfc3339(z: &Zoned) -> String {

@@ -11,6 +11,7 @@ use jiff::{Timestamp, ToSpan, Zoned};
 use super::ics::Ics;
 use crate::model::Site;
 use crate::model::schedule::Happening;
+use crate::time::compact_utc;
 use crate::vocabulary::EventStatus;
 
 pub use crate::model::routes::{calendar_path, page_ics_path};
@@ -46,7 +47,7 @@ pub fn calendar(site: &Site, name: &str, items: &[&Happening]) -> String {
     for (name, (tz, from, to)) in &zones {
         vtimezone(&mut ics, name, tz, *from, *to);
     }
-    let stamp = utc(&site.now.timestamp());
+    let stamp = compact_utc(&site.now.timestamp());
     for h in items {
         vevent(&mut ics, site, h, &stamp);
     }
@@ -58,10 +59,6 @@ fn zone_name(z: &Zoned) -> Option<&str> {
     z.time_zone()
         .iana_name()
         .filter(|n| *n != "UTC" && *n != "Etc/UTC")
-}
-
-fn utc(ts: &Timestamp) -> String {
-    ts.strftime("%Y%m%dT%H%M%SZ").to_string()
 }
 
 fn local(z: &Zoned) -> String {
@@ -81,7 +78,7 @@ fn date_property(ics: &mut Ics, key: &str, z: &Zoned, all_day: bool) {
     }
     match zone_name(z) {
         Some(name) => ics.value(key, &[("TZID", name)], &local(z)),
-        None => ics.value(key, &[], &utc(&z.timestamp())),
+        None => ics.value(key, &[], &compact_utc(&z.timestamp())),
     }
 }
 

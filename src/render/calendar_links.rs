@@ -6,10 +6,7 @@ use jiff::Zoned;
 use crate::model::Site;
 use crate::model::routes::page_ics_path;
 use crate::model::schedule::Happening;
-
-fn utc(ts: &jiff::Timestamp) -> String {
-    ts.strftime("%Y%m%dT%H%M%SZ").to_string()
-}
+use crate::time::compact_utc;
 
 /// "Add to calendar" links for one happening: Google Calendar, Outlook.com, Office 365.
 pub fn add_links(site: &Site, h: &Happening) -> serde_json::Value {
@@ -57,7 +54,11 @@ pub fn add_links(site: &Site, h: &Happening) -> serde_json::Value {
     } else {
         let iso = |z: &Zoned| z.timestamp().strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
         (
-            format!("{}/{}", utc(&start.timestamp()), utc(&end.timestamp())),
+            format!(
+                "{}/{}",
+                compact_utc(&start.timestamp()),
+                compact_utc(&end.timestamp())
+            ),
             iso(&start),
             iso(&end),
         )
