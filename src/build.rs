@@ -293,7 +293,7 @@ pub fn render_with(
     if !loaded.others.is_empty() {
         phases.done("the other languages");
     }
-    let all: Vec<&Site> = std::iter::once(site).chain(&loaded.others).collect();
+    let all = loaded.sites();
     out.write("sitemap.xml", sitemap::sitemap(&all).as_bytes())?;
     out.write("robots.txt", sitemap::robots(site).as_bytes())?;
     let static_files = copy_static(site, &loaded.theme, out)?;
