@@ -446,9 +446,19 @@ impl Config {
             }
         }
         config.site_root = Some(self.base_url.clone());
-        config.base_url = BaseUrl(self.base_url.join(&format!("{lang}/")));
         config.language = lang.to_string();
+        config.base_url = BaseUrl(self.base_url.join(&config.language_prefix()));
         config
+    }
+
+    /// The one rule for where a language lives: `""` for the default language, `en/` for
+    /// another. It is both the folder its files are written to inside the output and the
+    /// path of its URLs under the site's root (see [`for_language`](Self::for_language)).
+    pub fn language_prefix(&self) -> String {
+        match self.site_root {
+            Some(_) => format!("{}/", self.language),
+            None => String::new(),
+        }
     }
 
     /// The author named in feeds when a page has none.

@@ -47,7 +47,7 @@ pub fn run(args: Args) -> crate::Result<()> {
         n(c.feeds, "feed", "feeds"),
         n(c.calendars, "calendar", "calendars"),
         n(c.emails, "email edition", "email editions"),
-        n(report.static_files, "static file", "static files"),
+        n(report.counts.statics, "static file", "static files"),
         report.elapsed.as_secs_f64(),
         report.output.display()
     );

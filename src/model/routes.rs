@@ -326,13 +326,8 @@ pub fn check(sites: &[&Site], static_files: &[(String, String)]) -> Result<()> {
             None,
         );
     }
-    for (i, site) in sites.iter().enumerate() {
-        let prefix = if i == 0 {
-            String::new()
-        } else {
-            format!("{}/", site.config.language)
-        };
-        claims.claim_site(site, &prefix);
+    for site in sites {
+        claims.claim_site(site, &site.config.language_prefix());
     }
     claims.claim_static(static_files);
     claims.finish()

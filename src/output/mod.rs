@@ -1,11 +1,13 @@
 //! Everything a build writes: pages, sitemap, static files; the atomic output folder.
 
 pub mod calendar;
+pub mod depends;
 pub mod email;
 pub mod feeds;
 pub mod ics;
 pub mod pager;
 pub mod pages;
+pub mod plan;
 pub mod privacy;
 pub mod relative;
 pub mod sitemap;

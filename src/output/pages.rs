@@ -54,18 +54,8 @@ struct SectionPrep {
 }
 
 pub use super::pager::{Pager, pager};
+pub use super::plan::Counts;
 use crate::model::routes::{email_files, index_file, pager_count};
-
-/// How many files of each kind a render wrote.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct Counts {
-    pub pages: usize,
-    pub sections: usize,
-    pub taxonomy_pages: usize,
-    pub feeds: usize,
-    pub calendars: usize,
-    pub emails: usize,
-}
 
 pub struct Renderer<'a> {
     pub site: &'a Site,
@@ -270,7 +260,10 @@ impl<'a> Renderer<'a> {
             jobs.push(Job::TaxonomyList(t));
             jobs.extend((0..taxonomy.terms.len()).map(|term| Job::Term(t, term)));
         }
-        jobs.push(Job::NotFound);
+        // One 404 page for the whole site, in its default language.
+        if self.site.config.site_root.is_none() {
+            jobs.push(Job::NotFound);
+        }
         // Generated pages give way to content at the same URL.
         let taken = |path: &str| {
             self.site.pages.iter().any(|p| p.path == path)
@@ -299,8 +292,8 @@ impl<'a> Renderer<'a> {
     pub fn run(&self, jobs: &[Job], out: &dyn Sink) -> Result<Counts> {
         let config = &self.site.config;
         let root = config.root_url().as_str();
-        let prefix = config.base_url.as_str().strip_prefix(root).unwrap_or("");
-        let relative = Relative::new(out, root, prefix);
+        let prefix = config.language_prefix();
+        let relative = Relative::new(out, root, &prefix);
         let out: &dyn Sink = if config.relative_urls { &relative } else { out };
         // A section or term with many list pages is split so its pagers render in parallel.
         let mut units: Vec<(Job, usize)> = Vec::with_capacity(jobs.len());

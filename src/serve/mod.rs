@@ -2,7 +2,6 @@
 //! site's `public/`), serves it on 127.0.0.1, rebuilds what a change affects, and tells open
 //! tabs to reload — or shows the error over the page until it is fixed.
 
-mod footprint;
 pub mod rebuild;
 pub mod server;
 pub mod watch;

@@ -4,18 +4,17 @@
 //! is. Anything structural (a new or deleted page, a section's `_index.md`, the config, a
 //! title that other languages show) rebuilds everything.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use super::footprint::{Affected, Footprint};
-use crate::build::{Loaded, Prefixed, Rendering, copy_static, load_site, render_with};
+use crate::build::{Loaded, Rendering, load_site, run, static_files};
 use crate::content::load::{self, is_ignored};
 use crate::error::{Error, Result};
 use crate::model::{BuildOptions, Site};
-use crate::output::pages::Job;
+use crate::output::depends::{Footprint, everything_of};
+use crate::output::plan::{Output, Plan};
 use crate::output::write::{LiveDir, Sink, Staging};
-use crate::output::{calendar, feeds, sitemap};
 use crate::render::theme::Theme;
 
 /// A change to one file, by what it affects.
@@ -87,8 +86,15 @@ pub struct DevSite {
     pub out: PathBuf,
     /// Injects the live-reload script into every HTML file written.
     pub live_reload: bool,
-    /// The model, and the rendering state of each language (default first).
-    state: Option<(Loaded, Vec<Rendering>)>,
+    /// The model, the rendering state of each language (default first), and the plan of a
+    /// whole build, which every rebuild's plan is restricted to.
+    state: Option<State>,
+}
+
+struct State {
+    loaded: Loaded,
+    renderings: Vec<Rendering>,
+    full: Plan,
 }
 
 /// A sink that adds the live-reload script to HTML.
@@ -130,7 +136,7 @@ impl DevSite {
     }
 
     pub fn site(&self) -> Option<&Site> {
-        self.state.as_ref().map(|(l, _)| &l.site)
+        self.state.as_ref().map(|s| &s.loaded.site)
     }
 
     pub fn theme_name(&self) -> String {
@@ -143,22 +149,22 @@ impl DevSite {
         let started = Instant::now();
         let loaded = load_site(&self.site_dir, &self.options)?;
         let renderings = loaded.renderings()?;
+        let full = loaded.full_plan(&renderings);
         let staging = Staging::new(&self.out)?;
-        let (counts, statics) = if self.live_reload {
-            render_with(&loaded, &renderings, &WithReload(&staging))?
+        let counts = if self.live_reload {
+            run(&loaded, &renderings, &full, &WithReload(&staging))?
         } else {
-            render_with(&loaded, &renderings, &staging)?
+            run(&loaded, &renderings, &full, &staging)?
         };
         staging.commit()?;
-        self.state = Some((loaded, renderings));
+        self.state = Some(State {
+            loaded,
+            renderings,
+            full,
+        });
         Ok(Outcome {
             css_only: false,
-            written: counts.pages
-                + counts.sections
-                + counts.taxonomy_pages
-                + counts.feeds
-                + counts.calendars
-                + statics,
+            written: counts.files(),
             full: true,
             elapsed: started.elapsed(),
         })
@@ -198,17 +204,14 @@ impl DevSite {
         {
             return self.full_build();
         }
-        let mut written = 0;
         let mut css_only = true;
-        // What to redo, by language (0 is the default language).
-        let mut jobs: BTreeMap<usize, BTreeSet<Job>> = BTreeMap::new();
-        let mut feed_paths: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
-        let mut calendars: BTreeSet<usize> = BTreeSet::new();
+        let mut plan = Plan::default();
         let mut templates_changed = Vec::new();
         for change in &changes {
             match change {
                 Change::Static(rel) => {
-                    written += self.copy_static_file(rel)?;
+                    self.static_changed(rel)?;
+                    plan.add(0, Output::Static(rel.clone()));
                     css_only &= rel.ends_with(".css");
                 }
                 Change::Template(name) => {
@@ -218,13 +221,7 @@ impl DevSite {
                 Change::Content(rel) => {
                     css_only = false;
                     match self.update_content(rel)? {
-                        Some((lang, affected)) => {
-                            jobs.entry(lang).or_default().extend(affected.jobs);
-                            feed_paths.entry(lang).or_default().extend(affected.feeds);
-                            if affected.calendars {
-                                calendars.insert(lang);
-                            }
-                        }
+                        Some(affected) => plan.merge(affected),
                         None => return self.full_build(),
                     }
                 }
@@ -234,44 +231,17 @@ impl DevSite {
             }
         }
         if !templates_changed.is_empty() {
-            for (lang, job) in self.reload_templates(&templates_changed)? {
-                jobs.entry(lang).or_default().insert(job);
-            }
+            plan.merge(self.reload_templates(&templates_changed)?);
         }
-        let (loaded, renderings) = self.state.as_ref().expect("state is loaded");
+        let state = self.state.as_ref().expect("state is loaded");
+        let plan = plan.within(&state.full);
         let live = LiveDir(self.out.clone());
-        let reload = WithReload(&live);
-        let root_sink: &dyn Sink = if self.live_reload { &reload } else { &live };
-        let languages: BTreeSet<usize> = jobs
-            .keys()
-            .chain(feed_paths.keys())
-            .chain(&calendars)
-            .copied()
-            .collect();
-        let sites = loaded.sites();
-        for lang in languages {
-            let site = sites[lang];
-            let rendering = &renderings[lang];
-            let prefixed = Prefixed {
-                prefix: loaded.prefix(lang),
-                inner: root_sink,
-            };
-            let sink: &dyn Sink = &prefixed;
-            written += self.redo(
-                site,
-                rendering,
-                jobs.remove(&lang).unwrap_or_default(),
-                feed_paths.get(&lang),
-                calendars.contains(&lang),
-                sink,
-            )?;
-        }
-        if !feed_paths.is_empty() {
-            let mut phases = crate::build::Phases::start();
-            root_sink.write("sitemap.xml", sitemap::sitemap(&sites).as_bytes())?;
-            written += 1;
-            phases.done("sitemap");
-        }
+        let counts = if self.live_reload {
+            run(&state.loaded, &state.renderings, &plan, &WithReload(&live))?
+        } else {
+            run(&state.loaded, &state.renderings, &plan, &live)?
+        };
+        let written = counts.files();
         Ok(Outcome {
             css_only: css_only && written > 0,
             written,
@@ -280,103 +250,52 @@ impl DevSite {
         })
     }
 
-    /// Re-renders `jobs`, the feeds at `feed_paths` and (if `calendars`) the calendars of
-    /// one language's `site` into `sink`; returns how many files were written.
-    fn redo(
-        &self,
-        site: &Site,
-        rendering: &Rendering,
-        jobs: BTreeSet<Job>,
-        feed_paths: Option<&BTreeSet<String>>,
-        calendars: bool,
-        sink: &dyn Sink,
-    ) -> Result<usize> {
-        let mut written = 0;
-        let mut phases = crate::build::Phases::start();
-        if !jobs.is_empty() {
-            let renderer = rendering.renderer(site);
-            // Generated pages (archive, community, emails) only where a full build makes them.
-            let generated: BTreeSet<Job> = renderer
-                .all_jobs()
-                .into_iter()
-                .filter(|j| matches!(j, Job::Newsletter | Job::Community | Job::Email(_)))
-                .collect();
-            // The 404 page is the default language's only.
-            let other_language = site.config.site_root.is_some();
-            let jobs: Vec<Job> = jobs
-                .into_iter()
-                .filter(|j| {
-                    !matches!(j, Job::Newsletter | Job::Community | Job::Email(_))
-                        || generated.contains(j)
-                })
-                .filter(|j| !(other_language && *j == Job::NotFound))
-                .collect();
-            let counts = renderer.run(&jobs, sink)?;
-            written += counts.pages + counts.sections + counts.taxonomy_pages + counts.emails;
-            phases.done(&format!("{} pages rendered", jobs.len()));
+    /// A file of a `static/` folder was written or deleted: the static files are found again
+    /// (the theme's may take the place of a deleted one of the site), and a file that is
+    /// gone from both is removed from the output.
+    fn static_changed(&mut self, rel: &str) -> Result<()> {
+        let state = self.state.as_mut().expect("state is loaded");
+        let loaded = &mut state.loaded;
+        // The theme too: a file may have appeared in its `static/`.
+        loaded.theme = Theme::load(&self.site_dir, &loaded.site.config.theme)?;
+        loaded.statics = static_files(&loaded.site, &loaded.theme);
+        state
+            .full
+            .replace_statics(loaded.statics.iter().map(|(rel, _)| rel.clone()));
+        if !loaded.statics.iter().any(|(r, _)| r == rel) {
+            let _ = std::fs::remove_file(self.out.join(rel));
         }
-        if let Some(paths) = feed_paths.filter(|p| !p.is_empty()) {
-            written +=
-                feeds::write_feeds(site, &rendering.strings, sink, |s| paths.contains(&s.path))?;
-            phases.done("feeds");
-        }
-        if calendars {
-            written += calendar::write_calendars(site, sink)?;
-        }
-        Ok(written)
-    }
-
-    fn copy_static_file(&self, rel: &str) -> Result<usize> {
-        let (loaded, _) = self.state.as_ref().expect("state is loaded");
-        let target = self.out.join(rel);
-        // The site's static/ wins over the theme's.
-        let site_file = self.site_dir.join("static").join(rel);
-        let theme_file = self
-            .site_dir
-            .join("themes")
-            .join(&loaded.site.config.theme)
-            .join("static")
-            .join(rel);
-        let source = [site_file, theme_file].into_iter().find(|p| p.is_file());
-        match source {
-            Some(from) => LiveDir(self.out.clone()).copy(&from, rel).map(|_| 1),
-            None => {
-                // Deleted: the theme's built-in file may take its place again.
-                let _ = std::fs::remove_file(&target);
-                copy_static(&loaded.site, &loaded.theme, &LiveDir(self.out.clone()))
-            }
-        }
+        Ok(())
     }
 
     /// Reloads the theme and returns, by language, the jobs whose templates use one of
     /// `names`.
-    fn reload_templates(&mut self, names: &[String]) -> Result<Vec<(usize, Job)>> {
-        let (loaded, renderings) = self.state.as_mut().expect("state is loaded");
+    fn reload_templates(&mut self, names: &[String]) -> Result<Plan> {
+        let state = self.state.as_mut().expect("state is loaded");
+        let loaded = &mut state.loaded;
         loaded.theme = Theme::load(&self.site_dir, &loaded.site.config.theme)?;
-        *renderings = loaded.renderings()?;
+        state.renderings = loaded.renderings()?;
+        // A template that appeared or vanished adds or removes generated pages.
+        state.full = loaded.full_plan(&state.renderings);
         let affected = templates_using(&loaded.theme, names);
-        let mut jobs = Vec::new();
+        let mut plan = Plan::default();
         for (lang, site) in loaded.sites().into_iter().enumerate() {
-            let renderer = renderings[lang].renderer(site);
-            jobs.extend(
+            let renderer = state.renderings[lang].renderer(site);
+            let jobs = renderer.all_jobs().into_iter().filter(|job| {
                 renderer
-                    .all_jobs()
-                    .into_iter()
-                    .filter(|job| {
-                        renderer
-                            .template_of(*job)
-                            .is_none_or(|t| affected.contains(&t))
-                    })
-                    .map(|job| (lang, job)),
-            );
+                    .template_of(*job)
+                    .is_none_or(|t| affected.contains(&t))
+            });
+            plan.extend(lang, jobs.map(Output::Html));
         }
-        Ok(jobs)
+        Ok(plan)
     }
 
     /// Re-reads one Markdown file; returns its language and what it affects there. `None`
     /// when the change needs a full rebuild.
-    fn update_content(&mut self, rel: &str) -> Result<Option<(usize, Affected)>> {
-        let (loaded, renderings) = self.state.as_mut().expect("state is loaded");
+    fn update_content(&mut self, rel: &str) -> Result<Option<Plan>> {
+        let state = self.state.as_mut().expect("state is loaded");
+        let (loaded, renderings) = (&mut state.loaded, &mut state.renderings);
         let multilingual = !loaded.others.is_empty();
         // By the file itself: translations share `rel`, the name links use.
         let path = self.site_dir.join("content").join(rel);
@@ -400,6 +319,7 @@ impl DevSite {
         }
         let mut phases = crate::build::Phases::start();
         let before = Footprint::of(site, index);
+        let had_schedule = !site.schedule.is_empty();
         let section_dir = site.sections[site.pages[index].section].dir.clone();
         let mut source =
             load::read_page(&path, rel.to_string(), section_dir).map_err(Error::from)?;
@@ -425,8 +345,9 @@ impl DevSite {
         if before.terms != after.terms && before.all_terms != Footprint::all_terms(site) {
             return Ok(None);
         }
-        // Becoming (or ceasing to be) a newsletter issue adds or removes an email edition.
-        if before.issue != after.issue {
+        // Becoming (or ceasing to be) a newsletter issue adds or removes an email edition;
+        // the first dated event adds the calendars, the last one removes them.
+        if before.issue != after.issue || had_schedule == site.schedule.is_empty() {
             return Ok(None);
         }
         // The other languages show a page's title (its translations) and its members.
@@ -437,20 +358,11 @@ impl DevSite {
         if is_member {
             // Other pages show this member's name and avatar.
             rendering.refresh(site, None);
-            let renderer = rendering.renderer(site);
-            let feeds = feeds::sources(site).into_iter().map(|s| s.path).collect();
-            return Ok(Some((
-                lang,
-                Affected {
-                    jobs: renderer.all_jobs(),
-                    feeds,
-                    calendars: true,
-                },
-            )));
+            return Ok(Some(everything_of(&rendering.renderer(site), lang)));
         }
         rendering.refresh(site, Some(&[index]));
         phases.done("list views and lookups refreshed");
-        Ok(Some((lang, before.affected(&after, site, index))))
+        Ok(Some(before.affected(&after, site, lang, index)))
     }
 }
 

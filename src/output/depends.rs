@@ -1,34 +1,29 @@
-//! What an edited page touches: where it appears before and after the edit (its place in
-//! its section, its neighbours, terms, series and people), and from that the jobs, feeds
-//! and calendars to redo.
+//! What depends on what: where a page appears before and after an edit (its place in its
+//! section, its neighbours, terms, series and people), and from that the outputs of the
+//! [`Plan`] to redo. This sits beside the outputs so that a new output says here what it
+//! shows; the dev server only asks.
 
 use std::collections::BTreeSet;
 
+use super::pages::Job;
+use super::plan::{Output, Plan, feed_folders};
 use crate::model::{Details, Site};
-use crate::output::pages::Job;
 use crate::vocabulary::Kind;
-
-/// The jobs, feeds and calendars an edited page touches.
-pub struct Affected {
-    pub jobs: Vec<Job>,
-    pub feeds: BTreeSet<String>,
-    pub calendars: bool,
-}
 
 /// Where a page appears, taken before and after an edit.
 pub struct Footprint {
     /// Its title, which other languages show among its translations.
-    pub(super) title: String,
+    pub title: String,
     /// Where the page is in its section's order.
-    pub(super) position: Option<usize>,
+    pub position: Option<usize>,
     /// Its newsletter issue number, if it is one.
-    pub(super) issue: Option<u32>,
-    pub(super) neighbours: Vec<usize>,
-    pub(super) terms: BTreeSet<String>,
-    pub(super) series: Vec<usize>,
-    pub(super) people: Vec<usize>,
+    pub issue: Option<u32>,
+    pub neighbours: Vec<usize>,
+    pub terms: BTreeSet<String>,
+    pub series: Vec<usize>,
+    pub people: Vec<usize>,
     /// Every term of every taxonomy: a term that appears or vanishes adds or removes pages.
-    pub(super) all_terms: BTreeSet<String>,
+    pub all_terms: BTreeSet<String>,
 }
 
 impl Footprint {
@@ -92,7 +87,9 @@ impl Footprint {
             .collect()
     }
 
-    pub fn affected(&self, after: &Footprint, site: &Site, index: usize) -> Affected {
+    /// The outputs of language `lang` that show page `index`, which had footprint `self`
+    /// before an edit and has `after` now; the sitemap (its `lastmod`) too.
+    pub fn affected(&self, after: &Footprint, site: &Site, lang: usize, index: usize) -> Plan {
         let page = &site.pages[index];
         let mut jobs = vec![Job::Page(index), Job::Section(0)];
         // Only the list pages between where the page was and where it is now.
@@ -145,10 +142,25 @@ impl Footprint {
                 }
             }
         }
-        Affected {
-            jobs,
-            feeds,
-            calendars: scheduled,
+        let mut plan = Plan::default();
+        plan.extend(lang, jobs.into_iter().map(Output::Html));
+        plan.extend(lang, feeds.into_iter().map(Output::Feed));
+        if scheduled {
+            plan.add(lang, Output::Calendars);
         }
+        plan.add(0, Output::Sitemap);
+        plan
     }
+}
+
+/// Every output of language `lang` that shows something of every page: what a change to a
+/// member (whose name and avatar other pages show) redoes.
+pub fn everything_of(renderer: &super::pages::Renderer, lang: usize) -> Plan {
+    let site = renderer.site;
+    let mut plan = Plan::default();
+    plan.extend(lang, renderer.all_jobs().into_iter().map(Output::Html));
+    plan.extend(lang, feed_folders(site).into_iter().map(Output::Feed));
+    plan.add(lang, Output::Calendars);
+    plan.add(0, Output::Sitemap);
+    plan
 }

@@ -1,0 +1,176 @@
+//! Reading a site: config, theme, content, and the model of every language, checked; and
+//! how the build reports its progress.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use super::run::Rendering;
+use crate::config::Config;
+use crate::content::load;
+use crate::error::Result;
+use crate::model::{BuildOptions, Site};
+use crate::output::plan::Plan;
+use crate::render::theme::{StaticSource, Theme, files_under};
+
+/// A site read and understood, ready to render.
+pub struct Loaded {
+    /// The site in its default language.
+    pub site: Site,
+    pub theme: Theme,
+    /// The same site in each of its other languages (`[languages]`), under `/LANG/`.
+    pub others: Vec<Site>,
+    /// The static files by output path (see [`static_files`]), found once for the check of
+    /// output paths and the copy.
+    pub statics: Vec<(String, StaticSource)>,
+}
+
+impl Loaded {
+    /// Every language's site: the default language first, then the others in order.
+    pub fn sites(&self) -> Vec<&Site> {
+        std::iter::once(&self.site).chain(&self.others).collect()
+    }
+
+    /// Language `lang` (0 for the default) of [`sites`](Self::sites).
+    pub fn site_mut(&mut self, lang: usize) -> &mut Site {
+        match lang {
+            0 => &mut self.site,
+            n => &mut self.others[n - 1],
+        }
+    }
+
+    /// The plan of a whole build: every output of every language.
+    pub fn full_plan(&self, renderings: &[Rendering]) -> Plan {
+        let renderers: Vec<_> = self
+            .sites()
+            .into_iter()
+            .zip(renderings)
+            .map(|(site, r)| r.renderer(site))
+            .collect();
+        Plan::full(&renderers, self.statics.iter().map(|(rel, _)| rel.clone()))
+    }
+
+    /// Rendering state for every language, in the order of [`sites`](Self::sites).
+    pub fn renderings(&self) -> Result<Vec<Rendering>> {
+        self.sites()
+            .into_iter()
+            .map(|site| Rendering::for_site(site, &self.theme))
+            .collect()
+    }
+}
+
+/// Progress through the phases of a build. With `KRING_TIMINGS=1` in the environment each
+/// phase prints how long it took (for benchmarks and for finding what is slow); otherwise,
+/// on a terminal, a build that has run for more than half a second says which phase it
+/// finished, so a large site does not sit silent.
+pub struct Phases {
+    last: Instant,
+    started: Instant,
+    timings: bool,
+    progress: bool,
+}
+
+impl Phases {
+    pub fn start() -> Phases {
+        use std::io::IsTerminal;
+        let now = Instant::now();
+        Phases {
+            last: now,
+            started: now,
+            timings: std::env::var_os("KRING_TIMINGS").is_some(),
+            progress: std::io::stderr().is_terminal(),
+        }
+    }
+    pub fn done(&mut self, what: &str) {
+        if self.timings {
+            eprintln!(
+                "{:>8.1} ms  {what}",
+                self.last.elapsed().as_secs_f64() * 1000.0
+            );
+        } else if self.progress && self.started.elapsed() > Duration::from_millis(500) {
+            eprintln!("  … {what}");
+        }
+        self.last = Instant::now();
+    }
+}
+
+/// Reads and checks everything; writes nothing.
+pub fn load_site(site_dir: &Path, options: &BuildOptions) -> Result<Loaded> {
+    let mut phases = Phases::start();
+    let mut config = Config::load(site_dir)?;
+    // `--base-url` replaces the config's before each language adds its `/LANG/`.
+    let mut options = options.clone();
+    if let Some(url) = options.base_url.take() {
+        config.base_url = crate::config::BaseUrl::parse(&url)
+            .map_err(|m| crate::error::Diagnostic::new("--base-url", m))?;
+    }
+    let theme = Theme::load(site_dir, &config.theme)?;
+    phases.done("config and theme");
+    let languages = config.other_languages();
+    let content = load::load(site_dir, &languages, &config.language)?;
+    phases.done("content read");
+    let mut parts = content.by_language(&languages).into_iter();
+    let (_, default_content) = parts.next().expect("the default language comes first");
+    let site = Site::assemble(site_dir, config.clone(), default_content, &options);
+    let mut others = Vec::new();
+    let mut problems = Vec::new();
+    let fallback = site
+        .as_ref()
+        .map(|s| s.content_permalinks())
+        .unwrap_or_default();
+    for (lang, mut content) in parts {
+        let lang = lang.expect("other languages are named");
+        content.fallback_links = fallback.clone();
+        match Site::assemble(site_dir, config.for_language(&lang), content, &options) {
+            Ok(s) => others.push(s),
+            Err(e) => problems.extend(e.diagnostics()),
+        }
+    }
+    let mut site = match site {
+        Ok(s) => s,
+        Err(e) => {
+            problems.splice(0..0, e.diagnostics());
+            return Err(crate::error::Error::Input(problems));
+        }
+    };
+    if !problems.is_empty() {
+        return Err(crate::error::Error::Input(problems));
+    }
+    if !others.is_empty() {
+        crate::model::site::link_translations(&mut site, &mut others);
+    }
+    let statics = static_files(&site, &theme);
+    let shown: Vec<(String, String)> = statics
+        .iter()
+        .map(|(rel, source)| {
+            let shown = match source {
+                StaticSource::Disk(path) => path
+                    .strip_prefix(site_dir)
+                    .unwrap_or(path)
+                    .display()
+                    .to_string(),
+                StaticSource::Embedded(_) => format!("{rel} of the built-in theme"),
+            };
+            (rel.clone(), shown)
+        })
+        .collect();
+    let sites: Vec<&Site> = std::iter::once(&site).chain(&others).collect();
+    crate::model::routes::check(&sites, &shown)?;
+    phases.done("model assembled (Markdown, taxonomies, schedule)");
+    Ok(Loaded {
+        site,
+        theme,
+        others,
+        statics,
+    })
+}
+
+/// The static files of a build by output path: the theme's, with the site's `static/`
+/// taking the place of a theme file of the same name.
+pub fn static_files(site: &Site, theme: &Theme) -> Vec<(String, StaticSource)> {
+    let mut files: std::collections::BTreeMap<String, StaticSource> =
+        theme.static_files.iter().cloned().collect();
+    for (rel, path) in files_under(&site.root.join("static")) {
+        files.insert(rel, StaticSource::Disk(path));
+    }
+    files.into_iter().collect()
+}

@@ -1,0 +1,191 @@
+//! Running a plan: every output it names, language by language, into a sink. A build runs
+//! the whole plan; the dev server the part a change affects.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::sync::{Arc, RwLock};
+
+use rayon::prelude::*;
+
+use super::load::{Loaded, Phases};
+use crate::error::Result;
+use crate::model::Site;
+use crate::output::pages::{Counts, Job, Renderer};
+use crate::output::plan::{Output, Plan};
+use crate::output::write::Sink;
+use crate::output::{calendar, feeds, sitemap};
+use crate::render::context::page_summary;
+use crate::render::templates::{self, SharedLookup, Strings, Templates};
+use crate::render::theme::{StaticSource, Theme};
+
+/// What rendering needs beyond the model: every page's list view, the lookup tables of the
+/// template functions, and Tera. Made once per build; the dev server keeps it between edits.
+pub struct Rendering {
+    pub summaries: Arc<Vec<serde_json::Value>>,
+    pub lookup: SharedLookup,
+    pub templates: Templates,
+    pub strings: Strings,
+}
+
+impl Rendering {
+    pub fn new(loaded: &Loaded) -> Result<Rendering> {
+        Rendering::for_site(&loaded.site, &loaded.theme)
+    }
+
+    /// Rendering state for one language's site.
+    pub fn for_site(site: &Site, theme: &Theme) -> Result<Rendering> {
+        let mut phases = Phases::start();
+        let summaries: Arc<Vec<serde_json::Value>> = Arc::new(
+            (0..site.pages.len())
+                .into_par_iter()
+                .map(|i| page_summary(site, i))
+                .collect(),
+        );
+        let lookup: SharedLookup = Arc::new(RwLock::new(Arc::new(templates::lookup(
+            site,
+            summaries.clone(),
+        ))));
+        let templates = templates::load(theme, site, lookup.clone())?;
+        templates::check_named_templates(site, &templates)?;
+        let strings = Strings::new(theme, &site.config.language);
+        phases.done("list views, lookups and templates");
+        Ok(Rendering {
+            summaries,
+            lookup,
+            templates,
+            strings,
+        })
+    }
+
+    /// After the model changed: list views of `pages` (all when `None`) and the lookup tables.
+    pub fn refresh(&mut self, site: &Site, pages: Option<&[usize]>) {
+        // Let go of the lookup's share of the list views first, so they can be updated in
+        // place instead of copied (ten thousand of them, for one edited page).
+        *self.lookup.write().unwrap_or_else(|e| e.into_inner()) =
+            Arc::new(templates::Lookup::default());
+        match pages {
+            None => {
+                self.summaries = Arc::new(
+                    (0..site.pages.len())
+                        .into_par_iter()
+                        .map(|i| page_summary(site, i))
+                        .collect(),
+                );
+            }
+            Some(changed) => {
+                let all = Arc::make_mut(&mut self.summaries);
+                all.resize(site.pages.len(), serde_json::Value::Null);
+                for &i in changed {
+                    all[i] = page_summary(site, i);
+                }
+            }
+        }
+        let fresh = Arc::new(templates::lookup(site, self.summaries.clone()));
+        *self.lookup.write().unwrap_or_else(|e| e.into_inner()) = fresh;
+    }
+
+    pub fn renderer<'a>(&'a self, site: &'a Site) -> Renderer<'a> {
+        Renderer::new(site, &self.templates, self.summaries.clone())
+    }
+}
+
+/// Writes every output of `plan` into `out`; `renderings` are the languages' (see
+/// [`Loaded::renderings`]). Each language writes under its own prefix (`en/`).
+pub fn run(
+    loaded: &Loaded,
+    renderings: &[Rendering],
+    plan: &Plan,
+    out: &dyn Sink,
+) -> Result<Counts> {
+    let mut phases = Phases::start();
+    let sites = loaded.sites();
+    let mut counts = Counts::default();
+    for (lang, outputs) in plan.languages() {
+        let site = sites[lang];
+        let rendering = &renderings[lang];
+        let prefixed = Prefixed {
+            prefix: site.config.language_prefix(),
+            inner: out,
+        };
+        let jobs: Vec<Job> = outputs
+            .iter()
+            .filter_map(|o| match o {
+                Output::Html(job) => Some(*job),
+                _ => None,
+            })
+            .collect();
+        if !jobs.is_empty() {
+            counts.add(rendering.renderer(site).run(&jobs, &prefixed)?);
+            phases.done(&format!("{} HTML jobs of /{}", jobs.len(), prefixed.prefix));
+        }
+        let feed_folders: BTreeSet<&str> = outputs
+            .iter()
+            .filter_map(|o| match o {
+                Output::Feed(folder) => Some(folder.as_str()),
+                _ => None,
+            })
+            .collect();
+        if !feed_folders.is_empty() {
+            counts.feeds += feeds::write_feeds(site, &rendering.strings, &prefixed, |s| {
+                feed_folders.contains(s.path.as_str())
+            })?;
+            phases.done("feeds");
+        }
+        if outputs.contains(&Output::Calendars) {
+            counts.calendars += calendar::write_calendars(site, &prefixed)?;
+            phases.done("calendars");
+        }
+        // Site-wide files, at the root whichever language plans them.
+        if outputs.contains(&Output::Sitemap) {
+            out.write("sitemap.xml", sitemap::sitemap(&sites).as_bytes())?;
+        }
+        if outputs.contains(&Output::Robots) {
+            out.write("robots.txt", sitemap::robots(site).as_bytes())?;
+        }
+        let statics: Vec<&str> = outputs
+            .iter()
+            .filter_map(|o| match o {
+                Output::Static(rel) => Some(rel.as_str()),
+                _ => None,
+            })
+            .collect();
+        if !statics.is_empty() {
+            counts.statics += copy_static(&loaded.statics, &statics, out)?;
+            phases.done("static files");
+        }
+    }
+    Ok(counts)
+}
+
+/// Writes into a sub-folder of another sink: a language's part of the site.
+struct Prefixed<'a> {
+    prefix: String,
+    inner: &'a dyn Sink,
+}
+
+impl Sink for Prefixed<'_> {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        self.inner.write(&format!("{}{rel}", self.prefix), bytes)
+    }
+    fn copy(&self, from: &Path, rel: &str) -> Result<()> {
+        self.inner.copy(from, &format!("{}{rel}", self.prefix))
+    }
+}
+
+/// Copies the static files `wanted` (output paths) of `all`; returns how many.
+fn copy_static(all: &[(String, StaticSource)], wanted: &[&str], out: &dyn Sink) -> Result<usize> {
+    let sources: BTreeMap<&str, &StaticSource> =
+        all.iter().map(|(rel, s)| (rel.as_str(), s)).collect();
+    let results: Vec<Result<usize>> = wanted
+        .par_iter()
+        .filter_map(|rel| sources.get(rel).map(|source| (rel, source)))
+        .map(|(rel, source)| {
+            match source {
+                StaticSource::Disk(path) => out.copy(path, rel)?,
+                StaticSource::Embedded(bytes) => out.write(rel, bytes)?,
+            }
+            Ok(1)
+        })
+        .collect();
+    results.into_iter().sum()
+}

@@ -1,0 +1,181 @@
+//! The plan of a build: every output as a job, with its language. `kring build` runs the
+//! whole plan; the dev server runs the part of it that a change affects (see
+//! [`depends`](super::depends)), on the same code path.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::feeds;
+use super::pages::{Job, Renderer};
+use crate::model::Site;
+
+/// One output (or group of files written together) of one language.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Output {
+    /// An HTML page, list or email edition.
+    Html(Job),
+    /// Every format of the feed in a folder: the site's (`""`), a section's, a term's.
+    Feed(String),
+    /// Every `.ics` file of the language: its calendar of everything and one per page.
+    Calendars,
+    /// The sitemap of every language (planned in the default language).
+    Sitemap,
+    Robots,
+    /// A file of the theme's or the site's `static/`, by output path.
+    Static(String),
+}
+
+/// Outputs by language (0 is the default language, then the others in config order).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Plan {
+    by_language: BTreeMap<usize, BTreeSet<Output>>,
+}
+
+impl Plan {
+    /// Everything a full build writes. `renderers` are the languages' in the order of
+    /// `sites`; `statics` the output paths of the static files.
+    pub fn full(renderers: &[Renderer], statics: impl IntoIterator<Item = String>) -> Plan {
+        let mut plan = Plan::default();
+        for (lang, renderer) in renderers.iter().enumerate() {
+            let site = renderer.site;
+            plan.extend(lang, renderer.all_jobs().into_iter().map(Output::Html));
+            plan.extend(lang, feed_folders(site).into_iter().map(Output::Feed));
+            if !site.schedule.is_empty() {
+                plan.add(lang, Output::Calendars);
+            }
+        }
+        plan.add(0, Output::Sitemap);
+        plan.add(0, Output::Robots);
+        plan.extend(0, statics.into_iter().map(Output::Static));
+        plan
+    }
+
+    pub fn add(&mut self, lang: usize, output: Output) {
+        self.by_language.entry(lang).or_default().insert(output);
+    }
+
+    pub fn extend(&mut self, lang: usize, outputs: impl IntoIterator<Item = Output>) {
+        self.by_language.entry(lang).or_default().extend(outputs);
+    }
+
+    /// Adds every output of `other`.
+    pub fn merge(&mut self, other: Plan) {
+        for (lang, outputs) in other.by_language {
+            self.extend(lang, outputs);
+        }
+    }
+
+    /// Plans `statics` (output paths) as the static files, instead of those planned before.
+    pub fn replace_statics(&mut self, statics: impl IntoIterator<Item = String>) {
+        let default = self.by_language.entry(0).or_default();
+        default.retain(|o| !matches!(o, Output::Static(_)));
+        default.extend(statics.into_iter().map(Output::Static));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_language.values().all(BTreeSet::is_empty)
+    }
+
+    /// How many outputs are planned.
+    pub fn len(&self) -> usize {
+        self.by_language.values().map(BTreeSet::len).sum()
+    }
+
+    /// The languages with something to do, and what.
+    pub fn languages(&self) -> impl Iterator<Item = (usize, &BTreeSet<Output>)> {
+        self.by_language
+            .iter()
+            .filter(|(_, o)| !o.is_empty())
+            .map(|(l, o)| (*l, o))
+    }
+
+    /// The outputs of `self` that `full` (the plan of a whole build) has: what a change
+    /// affects is only redone where a build would make it. One list page of a section
+    /// counts as part of the section.
+    pub fn within(&self, full: &Plan) -> Plan {
+        let mut kept = Plan::default();
+        for (&lang, outputs) in &self.by_language {
+            let Some(all) = full.by_language.get(&lang) else {
+                continue;
+            };
+            for output in outputs {
+                let present = match output {
+                    Output::Html(Job::SectionPage(s, _)) => {
+                        all.contains(&Output::Html(Job::Section(*s)))
+                    }
+                    other => all.contains(other),
+                };
+                if present {
+                    kept.add(lang, output.clone());
+                }
+            }
+        }
+        kept
+    }
+}
+
+/// How many files of each kind a render wrote.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Counts {
+    pub pages: usize,
+    pub sections: usize,
+    pub taxonomy_pages: usize,
+    pub feeds: usize,
+    pub calendars: usize,
+    pub emails: usize,
+    pub statics: usize,
+}
+
+impl Counts {
+    /// Every file counted.
+    pub fn files(&self) -> usize {
+        self.pages
+            + self.sections
+            + self.taxonomy_pages
+            + self.feeds
+            + self.calendars
+            + self.emails
+            + self.statics
+    }
+
+    pub fn add(&mut self, other: Counts) {
+        self.pages += other.pages;
+        self.sections += other.sections;
+        self.taxonomy_pages += other.taxonomy_pages;
+        self.feeds += other.feeds;
+        self.calendars += other.calendars;
+        self.emails += other.emails;
+        self.statics += other.statics;
+    }
+}
+
+/// The folders with feeds: the site's, then each section's and term's that has one.
+pub fn feed_folders(site: &Site) -> Vec<String> {
+    feeds::sources(site).into_iter().map(|s| s.path).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_change_is_redone_only_where_a_build_writes() {
+        let mut full = Plan::default();
+        full.add(0, Output::Html(Job::Section(2)));
+        full.add(0, Output::Html(Job::Page(1)));
+        full.add(1, Output::Feed("articles/".into()));
+        let mut change = Plan::default();
+        change.add(0, Output::Html(Job::SectionPage(2, 3)));
+        change.add(0, Output::Html(Job::Page(1)));
+        change.add(0, Output::Html(Job::Newsletter)); // no archive in this build
+        change.add(0, Output::Feed("articles/".into())); // a feed of the other language
+        change.add(1, Output::Feed("articles/".into()));
+        change.add(2, Output::Calendars); // no such language
+        let kept = change.within(&full);
+        let mut expected = Plan::default();
+        expected.add(0, Output::Html(Job::SectionPage(2, 3)));
+        expected.add(0, Output::Html(Job::Page(1)));
+        expected.add(1, Output::Feed("articles/".into()));
+        assert_eq!(kept, expected);
+        assert_eq!(kept.len(), 3);
+    }
+}
