@@ -14,9 +14,9 @@ use crate::output::pages::{Counts, Job, Renderer};
 use crate::output::plan::{Output, Plan};
 use crate::output::write::Sink;
 use crate::output::{calendar, feeds, sitemap};
-use crate::render::context::page_summary;
 use crate::render::templates::{self, SharedLookup, Strings, Templates};
 use crate::render::theme::{StaticSource, Theme};
+use crate::render::views::page_summary;
 
 /// What rendering needs beyond the model: every page's list view, the lookup tables of the
 /// template functions, and Tera. Made once per build; the dev server keeps it between edits.

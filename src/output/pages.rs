@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use super::relative::Relative;
 use super::write::Sink;
@@ -14,9 +14,11 @@ use crate::error::{Diagnostic, Error, MAX_REPORTED, Result};
 use crate::model::Site;
 use crate::model::schedule::{Happening, upcoming_and_past};
 use crate::output::feeds::{self, FeedLink};
-use crate::render::context::{happening_view, page_full, section_feeds, section_view, site_view};
 use crate::render::templates::Templates;
-use crate::render::views::{TaxonomyView, TermPageView, TermView};
+use crate::render::views::{
+    self, EmailView, IssueView, TaxonomyHeader, TaxonomyView, TermPageView, TermView,
+};
+use crate::render::views::{happening_view, page_full, section_feeds, section_view, site_view};
 use crate::vocabulary::Kind;
 
 /// One unit of HTML output. A full build runs them all; the dev server runs the few an
@@ -119,7 +121,10 @@ impl<'a> Renderer<'a> {
         key: Option<&str>,
     ) -> Map<String, Value> {
         let mut ctx = self.base.clone();
-        ctx.insert("language_links".into(), self.language_links(key));
+        ctx.insert(
+            "language_links".into(),
+            views::value(views::language_links(self.site, key)),
+        );
         // Autodiscovery: the site's feeds, then those of what is being rendered.
         let mut all: Vec<FeedLink> = self.site_feeds.clone();
         all.extend(feeds.iter().cloned());
@@ -133,28 +138,6 @@ impl<'a> Renderer<'a> {
             .unwrap_or("/");
         ctx.insert("current_path".into(), Value::from(path));
         ctx
-    }
-
-    /// For a site in several languages: each other language, linked to this page's version in
-    /// it when there is one, else to that language's home page. Empty otherwise.
-    fn language_links(&self, key: Option<&str>) -> Value {
-        let site = self.site;
-        let versions = key.and_then(|k| site.translations.get(k));
-        Value::from(
-            site.languages
-                .iter()
-                .filter(|l| l.lang != site.config.language)
-                .map(|l| {
-                    let version = versions.and_then(|v| v.iter().find(|t| t.lang == l.lang));
-                    json!({
-                        "lang": l.lang,
-                        "name": l.name,
-                        "permalink": version.map_or(&l.permalink, |t| &t.permalink),
-                        "translated": version.is_some(),
-                    })
-                })
-                .collect::<Vec<_>>(),
-        )
     }
 
     /// The template to use: `wanted` if the theme or site has it, else `fallback`.
@@ -238,7 +221,10 @@ impl<'a> Renderer<'a> {
         ctx.insert("page".into(), full);
         ctx.insert(
             "email".into(),
-            json!({ "preheader": preheader, "web_url": page.permalink }),
+            views::value(EmailView {
+                preheader,
+                web_url: &page.permalink,
+            }),
         );
         let shown = page.file.shown.display().to_string();
         let html =
@@ -411,7 +397,12 @@ impl<'a> Renderer<'a> {
                     .site
                     .issues
                     .iter()
-                    .map(|&(n, i)| json!({ "number": n, "page": self.summaries[i] }))
+                    .map(|&(number, i)| {
+                        views::value(IssueView {
+                            number,
+                            page: &self.summaries[i],
+                        })
+                    })
                     .collect();
                 ctx.insert("issues".into(), Value::from(issues));
                 let html =
@@ -573,7 +564,10 @@ impl<'a> Renderer<'a> {
         let list = self.list(pager.items);
         // Without its terms: a list of every term on every term page grows with the square
         // of the number of terms (an `authors` taxonomy has one per author).
-        ctx.insert("taxonomy".into(), json!({ "name": taxonomy.name, "permalink": taxonomy.permalink, "feed": taxonomy.feed, "term_count": taxonomy.terms.len() }));
+        ctx.insert(
+            "taxonomy".into(),
+            views::value(TaxonomyHeader::of(taxonomy)),
+        );
         let view = TermPageView {
             term: TermView::of(term),
             feeds: term_feeds,

@@ -9,7 +9,7 @@ use crate::model::schedule::Happening;
 use crate::time::compact_utc;
 
 /// "Add to calendar" links for one happening: Google Calendar, Outlook.com, Office 365.
-pub fn add_links(site: &Site, h: &Happening) -> serde_json::Value {
+pub fn add_links(site: &Site, h: &Happening) -> CalendarLinks {
     use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
     let enc = |s: &str| utf8_percent_encode(s, NON_ALPHANUMERIC).to_string();
     let page = &site.pages[h.page];
@@ -84,13 +84,24 @@ pub fn add_links(site: &Site, h: &Happening) -> serde_json::Value {
         )
     };
     let ics = site.config.base_url.join(&page_ics_path(site, h.page));
-    serde_json::json!({
-        "google": google,
-        "outlook": outlook("outlook.live.com"),
-        "office365": outlook("outlook.office.com"),
-        "ics": ics,
-        "webcal": webcal(&ics),
-    })
+    CalendarLinks {
+        google,
+        outlook: outlook("outlook.live.com"),
+        office365: outlook("outlook.office.com"),
+        webcal: webcal(&ics),
+        ics,
+    }
+}
+
+/// Where to add an event to a calendar: `calendar_links` of events and sessions.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CalendarLinks {
+    pub google: String,
+    pub outlook: String,
+    pub office365: String,
+    /// The event's own `.ics` file.
+    pub ics: String,
+    pub webcal: String,
 }
 
 /// The `webcal://` form of an .ics URL, which calendar apps open as a subscription.

@@ -2,7 +2,7 @@
 //! URLs, "discuss this" links, the newsletter signup form each provider expects, and the
 //! analytics snippet — the only third-party request kring ever adds, and only when asked.
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::config::{AnalyticsProvider, Config, NewsletterProvider};
 use crate::vocabulary::{Discuss, HttpUrl};
@@ -86,9 +86,22 @@ pub fn platform_of(url: &str) -> &'static str {
     }
 }
 
+/// A link to a conversation: where it is, and on which platform.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ChatLink<'a> {
+    pub url: &'a str,
+    pub platform: &'static str,
+    pub platform_name: &'static str,
+}
+
 fn link(url: &HttpUrl) -> Value {
     let platform = platform_of(&url.0);
-    json!({ "url": url.0, "platform": platform, "platform_name": platform_name(platform) })
+    serde_json::to_value(ChatLink {
+        url: &url.0,
+        platform,
+        platform_name: platform_name(platform),
+    })
+    .unwrap_or_default()
 }
 
 /// Where a page's conversation is: its own `discuss`, else the site's default.
@@ -105,6 +118,17 @@ pub fn chat(url: Option<&HttpUrl>) -> Value {
     url.map_or(Value::Null, link)
 }
 
+/// A chat platform of `[[community]]`, as `site.community` lists it.
+#[derive(Debug, serde::Serialize)]
+pub struct CommunityView<'a> {
+    pub platform: &'static str,
+    pub platform_name: &'a str,
+    pub name: &'a str,
+    pub url: &'a HttpUrl,
+    pub description: Option<&'a str>,
+    pub members_only: bool,
+}
+
 pub fn community(config: &Config) -> Value {
     Value::from(
         config
@@ -112,11 +136,19 @@ pub fn community(config: &Config) -> Value {
             .iter()
             .map(|c| {
                 let platform = normalize(&c.platform);
-                json!({
-                    "platform": platform,
-                    "platform_name": if platform == "other" { c.platform.clone() } else { platform_name(platform).to_string() },
-                    "name": c.name, "url": c.url, "description": c.description, "members_only": c.members_only,
-                })
+                let view = CommunityView {
+                    platform,
+                    platform_name: if platform == "other" {
+                        &c.platform
+                    } else {
+                        platform_name(platform)
+                    },
+                    name: &c.name,
+                    url: &c.url,
+                    description: c.description.as_deref(),
+                    members_only: c.members_only,
+                };
+                serde_json::to_value(view).unwrap_or_default()
             })
             .collect::<Vec<_>>(),
     )
@@ -129,11 +161,41 @@ fn field(
     required: bool,
     autocomplete: Option<&str>,
     value: Option<&str>,
-) -> Value {
-    json!({ "name": name, "type": kind, "label": label, "required": required, "autocomplete": autocomplete, "value": value })
+) -> FormField {
+    FormField {
+        name: name.to_string(),
+        kind: kind.to_string(),
+        label: label.map(str::to_string),
+        required,
+        autocomplete: autocomplete.map(str::to_string),
+        value: value.map(str::to_string),
+    }
 }
 
-fn email(name: &str) -> Value {
+/// One field of the newsletter signup form.
+#[derive(Debug, serde::Serialize)]
+pub struct FormField {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The key of its label in the UI strings.
+    pub label: Option<String>,
+    pub required: bool,
+    pub autocomplete: Option<String>,
+    pub value: Option<String>,
+}
+
+/// The signup form as the provider expects it (`site.newsletter.form`).
+#[derive(Debug, serde::Serialize)]
+pub struct NewsletterForm {
+    pub action: String,
+    pub method: &'static str,
+    pub fields: Vec<FormField>,
+    /// A field bots fill in and people do not see.
+    pub honeypot: Option<String>,
+}
+
+fn email(name: &str) -> FormField {
     field(
         name,
         "email",
@@ -158,7 +220,7 @@ fn mailchimp_ids(action: &str) -> Option<(String, String)> {
 /// The signup form as the provider expects it: where it posts, and the field names.
 /// `None` without a `[newsletter]`, or (which `NewsletterConfig::check` rules out when the
 /// config loads) without what its provider needs.
-pub fn newsletter_form(config: &Config) -> Option<Value> {
+pub fn newsletter_form(config: &Config) -> Option<NewsletterForm> {
     let n = config.newsletter.as_ref()?;
     let action = n.action.as_ref().map(|a| a.0.clone());
     let (action, method, fields, honeypot) = match n.provider {
@@ -275,16 +337,19 @@ pub fn newsletter_form(config: &Config) -> Option<Value> {
             (action, "post", fields, n.honeypot_field.clone())
         }
     };
-    Some(json!({ "action": action, "method": method, "fields": fields, "honeypot": honeypot }))
+    Some(NewsletterForm {
+        action,
+        method,
+        fields,
+        honeypot,
+    })
 }
 
 /// The one `<script>` for configured analytics: `{src, attributes}`, or null without
 /// `[analytics]` (or without what its provider needs, which `AnalyticsConfig::check` rules
 /// out when the config loads).
-pub fn analytics(config: &Config) -> Value {
-    let Some(a) = &config.analytics else {
-        return Value::Null;
-    };
+pub fn analytics(config: &Config) -> Option<AnalyticsScript> {
+    let a = config.analytics.as_ref()?;
     let script = a.script_url.as_ref().map(|u| u.0.clone());
     let script_or = |default: &str| script.clone().unwrap_or_else(|| default.to_string());
     let found = match a.provider {
@@ -311,13 +376,26 @@ pub fn analytics(config: &Config) -> Value {
         }),
         AnalyticsProvider::Custom => script.clone().map(|src| (src, Vec::new())),
     };
-    match found {
-        Some((src, attributes)) => json!({
-            "src": src,
-            "attributes": attributes.into_iter().map(|(n, v)| json!({ "name": n, "value": v })).collect::<Vec<_>>(),
-        }),
-        None => Value::Null,
-    }
+    found.map(|(src, attributes)| AnalyticsScript {
+        src,
+        attributes: attributes
+            .into_iter()
+            .map(|(name, value)| ScriptAttribute { name, value })
+            .collect(),
+    })
+}
+
+/// The analytics `<script>`: where it loads from and its `data-` attributes.
+#[derive(Debug, serde::Serialize)]
+pub struct AnalyticsScript {
+    pub src: String,
+    pub attributes: Vec<ScriptAttribute>,
+}
+
+#[derive(Debug, serde::Serialize)]
+pub struct ScriptAttribute {
+    pub name: &'static str,
+    pub value: String,
 }
 
 /// The host of a URL (`https://plausible.io/js/x.js` → `plausible.io`).

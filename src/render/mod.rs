@@ -2,7 +2,6 @@
 
 pub mod calendar_links;
 pub mod community;
-pub mod context;
 pub mod cycles;
 pub mod jsonld;
 pub mod templates;

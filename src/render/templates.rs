@@ -12,8 +12,8 @@ use jiff::tz::TimeZone;
 use serde_json::{Value, json};
 use tera::Tera;
 
-use super::context;
 use super::theme::Theme;
+use super::views;
 use crate::error::{Diagnostic, Error, Result};
 use crate::model::Site;
 
@@ -459,7 +459,7 @@ pub fn lookup(site: &Site, summaries: Arc<Vec<Value>>) -> Lookup {
         permalinks.insert(s.index_file(), s.permalink.clone());
         sections.insert(
             s.index_file(),
-            (context::section_view(site, s), s.pages.clone()),
+            (views::section_view(site, s), s.pages.clone()),
         );
     }
     for (i, p) in site.pages.iter().enumerate() {
@@ -474,7 +474,7 @@ pub fn lookup(site: &Site, summaries: Arc<Vec<Value>>) -> Lookup {
     let (upcoming, _) = crate::model::schedule::upcoming_and_past(&site.schedule, &site.now);
     let upcoming = upcoming
         .into_iter()
-        .map(|h| context::happening_view(site, h, &summaries))
+        .map(|h| views::happening_view(site, h, &summaries))
         .collect();
     Lookup {
         upcoming,

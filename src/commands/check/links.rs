@@ -240,8 +240,8 @@ fn privacy_problems(
         .iter()
         .map(|h| h.to_ascii_lowercase())
         .collect();
-    if let Some(src) = analytics(&site.config).get("src").and_then(|s| s.as_str()) {
-        allowed.extend(host_of(src));
+    if let Some(script) = analytics(&site.config) {
+        allowed.extend(host_of(&script.src));
     }
     let mut problems = Vec::new();
     for (rel, path) in html_files {

@@ -1,6 +1,4 @@
-//! Typed views: what templates see of the model, as Rust types whose fields are the keys
-//! (docs/templates.md is their contract). Each view is made in one place, whichever page or
-//! template function shows it.
+//! Views of taxonomies and their terms.
 
 use serde::Serialize;
 
@@ -58,5 +56,26 @@ impl<'a> TaxonomyView<'a> {
     /// As a template value.
     pub fn value(&self) -> serde_json::Value {
         serde_json::to_value(self).unwrap_or_default()
+    }
+}
+
+/// A taxonomy on one of its term pages: without its terms, as a list of every term on
+/// every term page would grow with the square of the number of terms.
+#[derive(Debug, Clone, Serialize)]
+pub struct TaxonomyHeader<'a> {
+    pub name: &'a str,
+    pub permalink: &'a str,
+    pub feed: bool,
+    pub term_count: usize,
+}
+
+impl<'a> TaxonomyHeader<'a> {
+    pub fn of(taxonomy: &'a Taxonomy) -> TaxonomyHeader<'a> {
+        TaxonomyHeader {
+            name: &taxonomy.name,
+            permalink: &taxonomy.permalink,
+            feed: taxonomy.feed,
+            term_count: taxonomy.terms.len(),
+        }
     }
 }

@@ -1,0 +1,488 @@
+//! Pages as templates see them: [`PageView`] in lists (everything but the content), and
+//! the full view on a page's own template (content, table of contents, neighbours, JSON-LD).
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::event::{EventTimes, LocationView, SessionView, status_name};
+use crate::content::markdown::Heading;
+use crate::model::routes::{self, page_ics_path};
+use crate::model::schedule::Happening;
+use crate::model::{Details, Site};
+use crate::render::{community, jsonld};
+use crate::time::rfc3339;
+use crate::vocabulary::{Discuss, HttpUrl, Kind};
+
+/// A person credited on a page: a member (with profile link and avatar) or just a name.
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonView<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub permalink: Option<&'a str>,
+    pub role: Option<&'a str>,
+    pub avatar: Option<&'a str>,
+    pub initials: String,
+    pub is_member: bool,
+}
+
+impl<'a> PersonView<'a> {
+    pub fn of(site: &'a Site, id: &'a str) -> PersonView<'a> {
+        if let Some(&i) = site.members.get(id) {
+            let page = &site.pages[i];
+            let m = page.as_member().expect("members map holds members");
+            return PersonView {
+                id,
+                name: &m.name,
+                permalink: Some(&page.permalink),
+                role: m.role.as_deref(),
+                avatar: m.avatar.as_deref(),
+                initials: m.initials(),
+                is_member: true,
+            };
+        }
+        // Not a member: the page of their name in `authors`, if the site has that taxonomy.
+        let term = site
+            .taxonomies
+            .iter()
+            .find(|t| t.name == "authors")
+            .and_then(|t| t.terms.iter().find(|term| term.slug == slug::slugify(id)));
+        PersonView {
+            id,
+            name: id,
+            permalink: term.map(|t| t.permalink.as_str()),
+            role: None,
+            avatar: None,
+            initials: crate::model::page::initials(id),
+            is_member: false,
+        }
+    }
+}
+
+/// [`PersonView`] as a template value.
+pub fn person(site: &Site, id: &str) -> Value {
+    serde_json::to_value(PersonView::of(site, id)).unwrap_or_default()
+}
+
+fn people<'a>(site: &'a Site, ids: &'a [String]) -> Vec<PersonView<'a>> {
+    ids.iter().map(|id| PersonView::of(site, id)).collect()
+}
+
+/// A term a page carries, linked to its page.
+#[derive(Debug, Clone, Serialize)]
+pub struct TermLink<'a> {
+    pub name: &'a str,
+    pub slug: String,
+    pub permalink: String,
+}
+
+fn term_links<'a>(site: &Site, taxonomy: &str, values: &'a [String]) -> Vec<TermLink<'a>> {
+    values
+        .iter()
+        .map(|v| {
+            let slug = slug::slugify(v);
+            let permalink = site.config.base_url.join(&format!("{taxonomy}/{slug}/"));
+            TermLink {
+                name: v,
+                slug,
+                permalink,
+            }
+        })
+        .collect()
+}
+
+/// A page's `discuss` as written: a link, `false` (off), or absent.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum DiscussSetting<'a> {
+    At(&'a str),
+    Off(bool),
+}
+
+fn discuss_setting(d: Option<&Discuss>) -> Option<DiscussSetting<'_>> {
+    d.map(|d| match d {
+        Discuss::At(url) => DiscussSetting::At(&url.0),
+        Discuss::Off => DiscussSetting::Off(false),
+    })
+}
+
+/// A section as a page's list view names it.
+#[derive(Debug, Serialize)]
+pub struct SectionLink<'a> {
+    pub title: &'a str,
+    pub permalink: &'a str,
+    pub kind: &'static str,
+}
+
+/// Another language's version of a page or section.
+#[derive(Debug, Serialize)]
+pub struct TranslationView<'a> {
+    pub lang: &'a str,
+    pub name: &'a str,
+    pub permalink: &'a str,
+    pub title: &'a str,
+}
+
+/// The other languages' versions of a content file (empty on a one-language site).
+pub fn translations<'a>(site: &'a Site, key: &str) -> Vec<TranslationView<'a>> {
+    let list = site.translations.get(key).map_or(&[][..], Vec::as_slice);
+    list.iter()
+        .filter(|t| t.lang != site.config.language)
+        .map(|t| TranslationView {
+            lang: &t.lang,
+            name: &t.name,
+            permalink: &t.permalink,
+            title: &t.title,
+        })
+        .collect()
+}
+
+/// The view of a page in a list: everything but the full content. Exactly one of
+/// `article`, `plain`, `event`, `masterclass` and `member` is present, by the page's kind.
+#[derive(Debug, Serialize)]
+pub struct PageView<'a> {
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    pub permalink: &'a str,
+    pub path: String,
+    pub slug: &'a str,
+    pub kind: &'static str,
+    pub date: Option<String>,
+    pub updated: Option<String>,
+    pub draft: bool,
+    pub tags: Vec<TermLink<'a>>,
+    pub taxonomies: std::collections::BTreeMap<&'a str, Vec<TermLink<'a>>>,
+    pub image: Option<&'a str>,
+    pub summary: Option<&'a str>,
+    pub word_count: usize,
+    pub reading_time: usize,
+    pub extra: &'a toml::Table,
+    pub section: SectionLink<'a>,
+    pub authors: Vec<PersonView<'a>>,
+    pub lang: &'a str,
+    pub translations: Vec<TranslationView<'a>>,
+    /// Where the conversation about the page is: its own link or the site's default.
+    pub discuss: Value,
+    #[serde(flatten)]
+    pub details: DetailsView<'a>,
+}
+
+/// What only one kind of page has, under the kind's name.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DetailsView<'a> {
+    Article(ArticleView<'a>),
+    Plain { discuss: Option<DiscussSetting<'a>> },
+    Masterclass(Box<MasterclassView<'a>>),
+    Event(Box<EventView<'a>>),
+    Member(MemberView<'a>),
+}
+
+#[derive(Debug, Serialize)]
+pub struct ArticleView<'a> {
+    pub series: Option<&'a str>,
+    pub discuss: Option<DiscussSetting<'a>>,
+    pub newsletter: bool,
+    pub issue: Option<u32>,
+    /// The web address of its email edition, for a newsletter issue.
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MasterclassView<'a> {
+    pub level: Option<&'a str>,
+    pub price: Option<&'a str>,
+    pub signup_url: Option<&'a HttpUrl>,
+    pub speakers: Vec<PersonView<'a>>,
+    pub sessions: Vec<SessionView<'a>>,
+    pub discuss: Option<DiscussSetting<'a>>,
+    pub ics: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EventView<'a> {
+    pub start: String,
+    pub end: String,
+    pub timezone: Option<&'a str>,
+    pub all_day: bool,
+    pub status: &'static str,
+    pub location: Option<LocationView<'a>>,
+    pub online_url: Option<&'a HttpUrl>,
+    pub registration_url: Option<&'a HttpUrl>,
+    pub price: Option<&'a str>,
+    pub hosts: Vec<PersonView<'a>>,
+    pub recurrence: Option<String>,
+    pub chat: Value,
+    pub upcoming: bool,
+    pub ics: String,
+    #[serde(flatten)]
+    pub times: Option<EventTimes>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MemberView<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub role: Option<&'a str>,
+    pub avatar: Option<&'a str>,
+    pub initials: String,
+    pub location: Option<&'a str>,
+    pub pronouns: Option<&'a str>,
+    pub links: Vec<MemberLink<'a>>,
+    pub skills: Vec<TermLink<'a>>,
+    pub showcase: Vec<ShowcaseView<'a>>,
+    pub listed: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MemberLink<'a> {
+    pub kind: &'a str,
+    pub url: &'a HttpUrl,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ShowcaseView<'a> {
+    pub title: &'a str,
+    pub url: Option<&'a HttpUrl>,
+    pub description: Option<&'a str>,
+    /// Absolute, as it may be shown on other pages than the member's.
+    pub image: Option<String>,
+}
+
+impl<'a> PageView<'a> {
+    pub fn of(site: &'a Site, index: usize) -> PageView<'a> {
+        let page = &site.pages[index];
+        let section = &site.sections[page.section];
+        let happenings: Vec<&Happening> = match page.kind {
+            Kind::Events | Kind::Masterclasses => site.happenings_of(index).collect(),
+            _ => Vec::new(),
+        };
+        let ics = || site.config.base_url.join(&page_ics_path(site, index));
+        let details = match &page.details {
+            Details::Article(a) => DetailsView::Article(ArticleView {
+                series: a.series.as_deref(),
+                discuss: discuss_setting(a.discuss.as_ref()),
+                newsletter: a.newsletter,
+                issue: site
+                    .issues
+                    .iter()
+                    .find(|(_, i)| *i == index)
+                    .map(|(n, _)| *n),
+                email: a.newsletter.then(|| {
+                    site.config
+                        .base_url
+                        .join(&routes::email_files(&page.path)[0])
+                }),
+            }),
+            Details::Plain { discuss, .. } => DetailsView::Plain {
+                discuss: discuss_setting(discuss.as_ref()),
+            },
+            Details::Masterclass(m) => DetailsView::Masterclass(Box::new(MasterclassView {
+                level: m.level.as_deref(),
+                price: m.price.as_deref(),
+                signup_url: m.signup_url.as_ref(),
+                speakers: people(site, &m.speakers),
+                sessions: m
+                    .sessions
+                    .iter()
+                    .zip(&happenings)
+                    .map(|(s, h)| SessionView::of(site, s, h))
+                    .collect(),
+                discuss: discuss_setting(m.discuss.as_ref()),
+                ics: ics(),
+            })),
+            Details::Event(e) => DetailsView::Event(Box::new(EventView {
+                start: rfc3339(&e.start),
+                end: rfc3339(&e.end),
+                timezone: e.start.time_zone().iana_name(),
+                all_day: e.all_day,
+                status: status_name(e.status),
+                location: LocationView::of(e.location.as_ref()),
+                online_url: e.online_url.as_ref(),
+                registration_url: e.registration_url.as_ref(),
+                price: e.price.as_deref(),
+                hosts: people(site, &e.hosts),
+                recurrence: e.recurrence.as_ref().map(|r| r.to_string()),
+                chat: community::chat(e.chat.as_ref()),
+                upcoming: happenings
+                    .first()
+                    .is_some_and(|h| h.next(&site.now).is_some()),
+                ics: ics(),
+                times: happenings.first().map(|h| EventTimes::of(site, h)),
+            })),
+            Details::Member(m) => DetailsView::Member(MemberView {
+                id: &m.id,
+                name: &m.name,
+                role: m.role.as_deref(),
+                avatar: m.avatar.as_deref(),
+                initials: m.initials(),
+                location: m.location.as_deref(),
+                pronouns: m.pronouns.as_deref(),
+                links: m
+                    .links
+                    .iter()
+                    .map(|(kind, url)| MemberLink { kind, url })
+                    .collect(),
+                skills: term_links(site, "skills", &m.skills),
+                showcase: m
+                    .showcase
+                    .iter()
+                    .map(|s| ShowcaseView {
+                        title: &s.title,
+                        url: s.url.as_ref(),
+                        description: s.description.as_deref(),
+                        image: s.image.as_ref().map(|img| {
+                            crate::content::markdown::absolute_url(
+                                img,
+                                &page.permalink,
+                                site.config.root_url().as_str(),
+                            )
+                            .unwrap_or_else(|| img.clone())
+                        }),
+                    })
+                    .collect(),
+                listed: m.listed,
+            }),
+        };
+        let own_discuss = match &page.details {
+            Details::Article(a) => Some(a.discuss.as_ref()),
+            Details::Plain { discuss, .. } => Some(discuss.as_ref()),
+            Details::Masterclass(m) => Some(m.discuss.as_ref()),
+            _ => None,
+        };
+        PageView {
+            title: &page.title,
+            description: page.description.as_deref(),
+            permalink: &page.permalink,
+            path: format!("/{}", page.path),
+            slug: &page.slug,
+            kind: page.kind.name(),
+            date: page.date.as_ref().map(rfc3339),
+            updated: page.updated.as_ref().map(rfc3339),
+            draft: page.draft,
+            tags: term_links(site, "tags", &page.tags),
+            taxonomies: page
+                .taxonomies
+                .iter()
+                .map(|(k, v)| (k.as_str(), term_links(site, k, v)))
+                .collect(),
+            image: page.image.as_deref(),
+            summary: page.content.summary.as_deref(),
+            word_count: page.content.word_count,
+            reading_time: page.reading_minutes(),
+            extra: &page.extra,
+            section: SectionLink {
+                title: &section.title,
+                permalink: &section.permalink,
+                kind: section.kind.name(),
+            },
+            authors: people(site, page.authors()),
+            lang: &site.config.language,
+            translations: translations(site, &page.file.rel),
+            discuss: own_discuss.map_or(Value::Null, |d| community::discuss(&site.config, d)),
+            details,
+        }
+    }
+}
+
+/// [`PageView`] of page `index` as a template value: made once per build and shared.
+pub fn page_summary(site: &Site, index: usize) -> Value {
+    serde_json::to_value(PageView::of(site, index)).unwrap_or_default()
+}
+
+/// A neighbouring page or one of a series.
+#[derive(Debug, Serialize)]
+pub struct PageLink<'a> {
+    pub title: &'a str,
+    pub permalink: &'a str,
+    /// In a series: whether it is the page being shown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current: Option<bool>,
+}
+
+/// What a page's own template has beyond its [`PageView`].
+#[derive(Debug, Serialize)]
+struct FullParts<'a> {
+    content: &'a str,
+    toc: &'a [Heading],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    previous: Option<Option<PageLink<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next: Option<Option<PageLink<'a>>>,
+    /// Its JSON-LD, ready for a `<script type="application/ld+json">`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    json_ld: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    series_pages: Option<Vec<PageLink<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    member_articles: Option<Vec<&'a Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    member_events: Option<Vec<&'a Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    member_masterclasses: Option<Vec<&'a Value>>,
+}
+
+/// The full view of a page for its own template: its list view (from `summaries`) plus
+/// content, table of contents, neighbours, JSON-LD and (for members) what they are
+/// credited on.
+pub fn page_full(site: &Site, index: usize, summaries: &[Value]) -> Value {
+    let page = &site.pages[index];
+    let link = |i: usize, current: Option<bool>| PageLink {
+        title: &site.pages[i].title,
+        permalink: &site.pages[i].permalink,
+        current,
+    };
+    let siblings = &site.sections[page.section].pages;
+    let position = siblings.iter().position(|&i| i == index);
+    let neighbour = |at: Option<usize>| {
+        position.map(|_| at.and_then(|p| siblings.get(p)).map(|&i| link(i, None)))
+    };
+    let mut happenings = site.happenings_of(index);
+    // One `json_ld` per page, on its own page only: lists do not carry it.
+    let json_ld = match &page.details {
+        Details::Article(_) => Some(jsonld::article(site, page)),
+        Details::Event(_) => happenings.next().map(|h| jsonld::event(site, h)),
+        Details::Masterclass(_) => Some(Value::from(
+            happenings
+                .map(|h| jsonld::event(site, h))
+                .collect::<Vec<_>>(),
+        )),
+        Details::Member(m) => Some(jsonld::person(site, page, m)),
+        Details::Plain { .. } => None,
+    };
+    let series_pages = match &page.details {
+        Details::Article(a) => a.series.as_ref().map(|series| {
+            let list = site.series.get(series).map_or(&[][..], Vec::as_slice);
+            list.iter().map(|&i| link(i, Some(i == index))).collect()
+        }),
+        _ => None,
+    };
+    let credited = |kind: Kind| match &page.details {
+        Details::Member(m) => Some(
+            site.credits
+                .get(&m.id)
+                .map_or(&[][..], Vec::as_slice)
+                .iter()
+                .filter(|&&i| site.pages[i].kind == kind)
+                .map(|&i| &summaries[i])
+                .collect(),
+        ),
+        _ => None,
+    };
+    let parts = FullParts {
+        content: &page.content.html,
+        toc: &page.content.toc,
+        previous: neighbour(position.and_then(|p| p.checked_sub(1))),
+        next: neighbour(position.map(|p| p + 1)),
+        json_ld: json_ld.map(|j| jsonld::embed(&j)),
+        series_pages,
+        member_articles: credited(Kind::Articles),
+        member_events: credited(Kind::Events),
+        member_masterclasses: credited(Kind::Masterclasses),
+    };
+    let mut view = summaries[index].clone();
+    if let (Value::Object(all), Ok(Value::Object(more))) = (&mut view, serde_json::to_value(parts))
+    {
+        all.extend(more);
+    }
+    view
+}
