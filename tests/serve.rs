@@ -253,13 +253,22 @@ fn incremental_rebuild_matches_a_full_build() {
     let full = dev.full_build().unwrap();
 
     type Edit<'a> = (&'a str, &'a dyn Fn(&str) -> String);
-    let edits: [Edit; 3] = [
+    // The text; the title and date (it moves in its section, terms, its author's list and
+    // the issue numbers); a date equal to another post's (ties); its tags.
+    let edits: [Edit; 5] = [
         ("content/articles/first.md", &|t| {
             t.replace("More text.", "More text, edited.")
         }),
         ("content/articles/first.md", &|t| {
             t.replace("First post", "Retitled post")
                 .replace("2026-01-10", "2026-02-20")
+        }),
+        ("content/articles/first.md", &|t| {
+            t.replace("2026-02-20", "2026-02-01")
+                .replace("Retitled post", "A retitled post")
+        }),
+        ("content/articles/first.md", &|t| {
+            t.replace("\"Moderation\", \"growth\"", "\"Moderation\"")
         }),
         ("content/events/meetup.md", &|t| {
             t.replace("19:30:00", "20:00:00").replace("Café", "Library")

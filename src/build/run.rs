@@ -25,6 +25,8 @@ pub struct Rendering {
     pub lookup: SharedLookup,
     pub templates: Templates,
     pub strings: Strings,
+    /// The HTML of feed items: kept between the dev server's rebuilds, not in a build.
+    pub feed_items: feeds::FeedItems,
 }
 
 impl Rendering {
@@ -54,34 +56,39 @@ impl Rendering {
             lookup,
             templates,
             strings,
+            feed_items: feeds::FeedItems::default(),
         })
     }
 
     /// After the model changed: list views of `pages` (all when `None`) and the lookup tables.
+    /// With `pages`, no page has moved, so the maps of paths are kept.
     pub fn refresh(&mut self, site: &Site, pages: Option<&[usize]>) {
         // Let go of the lookup's share of the list views first, so they can be updated in
         // place instead of copied (ten thousand of them, for one edited page).
-        *self.lookup.write().unwrap_or_else(|e| e.into_inner()) =
-            Arc::new(templates::Lookup::default());
-        match pages {
+        self.feed_items.forget(pages);
+        let old = std::mem::take(&mut *self.lookup.write().unwrap_or_else(|e| e.into_inner()));
+        let fresh = match pages {
             None => {
+                drop(old);
                 self.summaries = Arc::new(
                     (0..site.pages.len())
                         .into_par_iter()
                         .map(|i| page_summary(site, i))
                         .collect(),
                 );
+                templates::lookup(site, self.summaries.clone())
             }
             Some(changed) => {
+                let (permalinks, page_index) = (old.permalinks.clone(), old.page_index.clone());
+                drop(old);
                 let all = Arc::make_mut(&mut self.summaries);
-                all.resize(site.pages.len(), serde_json::Value::Null);
                 for &i in changed {
                     all[i] = page_summary(site, i);
                 }
+                templates::lookup_with(site, self.summaries.clone(), permalinks, page_index)
             }
-        }
-        let fresh = Arc::new(templates::lookup(site, self.summaries.clone()));
-        *self.lookup.write().unwrap_or_else(|e| e.into_inner()) = fresh;
+        };
+        *self.lookup.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(fresh);
     }
 
     pub fn renderer<'a>(&'a self, site: &'a Site) -> Renderer<'a> {
@@ -126,7 +133,8 @@ pub fn run(
             })
             .collect();
         if !feed_folders.is_empty() {
-            counts.feeds += feeds::write_feeds(site, &rendering.strings, &prefixed, |s| {
+            let items = &rendering.feed_items;
+            counts.feeds += feeds::write_feeds(site, &rendering.strings, items, &prefixed, |s| {
                 feed_folders.contains(s.path.as_str())
             })?;
             phases.done("feeds");

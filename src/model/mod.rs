@@ -4,6 +4,7 @@
 mod construct;
 pub mod page;
 pub mod recurrence;
+mod relink;
 pub mod routes;
 pub mod schedule;
 pub mod section;

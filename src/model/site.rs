@@ -57,12 +57,14 @@ pub struct Site {
     /// asks for its own without scanning the whole schedule.
     happenings_by_page: HashMap<usize, Vec<usize>>,
     pub warnings: Vec<String>,
-    /// For a language other than the default: the default language's content permalinks,
-    /// which `@/` links to untranslated files fall back to.
-    pub fallback_links: std::sync::Arc<HashMap<String, String>>,
+    /// Content path → permalink of every section and page, for `@/` links; for a language
+    /// other than the default, with the default language's where this one has no
+    /// translation. Made once: an edit in the dev server changes no page's path.
+    links: std::sync::Arc<Permalinks>,
 }
 
 /// Content path → permalink, for `@/` links and `get_url`.
+#[derive(Debug, Default)]
 struct Permalinks(HashMap<String, String>);
 
 impl LinkResolver for Permalinks {
@@ -175,8 +177,7 @@ impl Site {
 
         // Markdown, with every content file's permalink known (another language's, where
         // this one has no translation).
-        let fallback_links = std::sync::Arc::new(fallback_links);
-        let mut links = (*fallback_links).clone();
+        let mut links = fallback_links;
         for s in &sections {
             links.insert(s.index_file(), s.permalink.clone());
         }
@@ -190,7 +191,7 @@ impl Site {
         for rel in unreadable {
             links.entry(rel).or_insert_with(|| "#".to_string());
         }
-        let links = Permalinks(links);
+        let links = std::sync::Arc::new(Permalinks(links));
         let smart = config.markdown.smart_punctuation;
         let render_problems: Vec<Diagnostic> = pages
             .par_iter_mut()
@@ -200,7 +201,7 @@ impl Site {
                     page_permalink: &page.permalink,
                     base_url: root.as_str(),
                 };
-                let (rendered, broken) = markdown::render(page.file.body(), &opts, &links);
+                let (rendered, broken) = markdown::render(page.file.body(), &opts, links.as_ref());
                 let problems = markdown_problems(&page.file, &rendered, broken);
                 page.content = rendered;
                 page.file.release_body();
@@ -215,7 +216,7 @@ impl Site {
                     page_permalink: &section.permalink,
                     base_url: root.as_str(),
                 };
-                let (rendered, broken) = markdown::render(file.body(), &opts, &links);
+                let (rendered, broken) = markdown::render(file.body(), &opts, links.as_ref());
                 problems.extend(markdown_problems(file, &rendered, broken));
                 section.content = rendered;
             }
@@ -238,7 +239,7 @@ impl Site {
             schedule: Vec::new(),
             happenings_by_page: HashMap::new(),
             warnings,
-            fallback_links,
+            links,
         };
         site.link()?;
         site.warnings.extend(site.unknown_people());
@@ -320,17 +321,8 @@ impl Site {
                 series.entry(name.clone()).or_default().push(i);
             }
         }
-        // Newest first: events by when they happen (their `date` is when they were
-        // announced), masterclasses by their first session, the rest by date.
-        let when = |i: usize| match &pages[i].details {
-            Details::Event(e) => Some(e.start.timestamp()),
-            Details::Masterclass(m) => m
-                .sessions
-                .first()
-                .map(|s| s.start.timestamp())
-                .or_else(|| pages[i].date.as_ref().map(|d| d.timestamp())),
-            _ => pages[i].date.as_ref().map(|d| d.timestamp()),
-        };
+        // Newest first (see `credit_time`).
+        let when = |i: usize| credit_time(pages, i);
         for list in credits.values_mut() {
             list.sort_by_key(|&i| std::cmp::Reverse(when(i)));
         }
@@ -394,6 +386,12 @@ impl Site {
             by_page.entry(h.page).or_default().push(i);
         }
         self.happenings_by_page = by_page;
+        self.number_issues();
+        Ok(())
+    }
+
+    /// Numbers the newsletter issues (see [`newsletter_issues`]), newest first.
+    pub(super) fn number_issues(&mut self) {
         let mut issues = newsletter_issues(self);
         issues.sort_by(|a, b| {
             self.pages[b.1]
@@ -402,27 +400,11 @@ impl Site {
                 .then(b.0.cmp(&a.0))
         });
         self.issues = issues;
-        Ok(())
     }
 
     /// Content path → permalink of every section and page.
     pub fn content_permalinks(&self) -> HashMap<String, String> {
-        self.permalinks().0
-    }
-
-    /// Content path → permalink of every section and page, for `@/` links.
-    fn permalinks(&self) -> Permalinks {
-        let mut links = (*self.fallback_links).clone();
-        for s in &self.sections {
-            links.insert(s.index_file(), s.permalink.clone());
-        }
-        for p in &self.pages {
-            links.insert(p.file.rel.clone(), p.permalink.clone());
-            if let Some(dir) = p.file.rel.strip_suffix("/index.md") {
-                links.insert(dir.to_string(), p.permalink.clone());
-            }
-        }
-        Permalinks(links)
+        self.links.0.clone()
     }
 
     /// The dev server's fast path for an edited page: the page is rebuilt from `source` and
@@ -456,20 +438,20 @@ impl Site {
         if page.path != old.path || page.listed() != old.listed() {
             return Ok(false);
         }
-        let links = self.permalinks();
+        let links = self.links.clone();
         let opts = MarkdownOptions {
             smart_punctuation: self.config.markdown.smart_punctuation,
             page_permalink: &page.permalink,
             base_url: self.config.root_url().as_str(),
         };
-        let (rendered, broken) = markdown::render(page.file.body(), &opts, &links);
+        let (rendered, broken) = markdown::render(page.file.body(), &opts, links.as_ref());
         let mut problems = Problems::default();
         problems.extend(markdown_problems(&page.file, &rendered, broken));
         problems.into_result()?;
         page.content = rendered;
         page.file.release_body();
-        self.pages[index] = page;
-        self.link()?;
+        let old = std::mem::replace(&mut self.pages[index], page);
+        self.relink_edited(index, &old)?;
         Ok(true)
     }
 
@@ -568,31 +550,34 @@ fn parent_section(dir: &str, by_dir: &HashMap<String, usize>) -> Option<usize> {
     }
 }
 
-fn sort_pages(list: &mut [usize], by: SortBy, pages: &[Page]) {
-    let key_title = |i: usize| pages[i].title.to_lowercase();
+/// When a page is credited to its people, for the newest-first lists on member pages:
+/// events by when they happen (their `date` is when they were announced), masterclasses by
+/// their first session, the rest by date.
+pub(super) fn credit_time(pages: &[Page], i: usize) -> Option<Timestamp> {
+    match &pages[i].details {
+        Details::Event(e) => Some(e.start.timestamp()),
+        Details::Masterclass(m) => m
+            .sessions
+            .first()
+            .map(|s| s.start.timestamp())
+            .or_else(|| pages[i].date.as_ref().map(|d| d.timestamp())),
+        _ => pages[i].date.as_ref().map(|d| d.timestamp()),
+    }
+}
+
+/// Orders a section's pages; `list` is in site order, which breaks the remaining ties.
+pub(super) fn sort_pages(list: &mut [usize], by: SortBy, pages: &[Page]) {
+    // Keys made once per page, not per comparison: sections hold thousands of pages.
+    let title = |i: usize| pages[i].title.to_lowercase();
+    let when = |i: usize| pages[i].date.as_ref().map(Zoned::timestamp);
     match by {
-        SortBy::Date => list.sort_by(|&a, &b| {
-            pages[b]
-                .date
-                .cmp(&pages[a].date)
-                .then_with(|| key_title(a).cmp(&key_title(b)))
-        }),
-        SortBy::Start => list.sort_by(|&a, &b| {
-            pages[a]
-                .date
-                .cmp(&pages[b].date)
-                .then_with(|| key_title(a).cmp(&key_title(b)))
-        }),
+        SortBy::Date => list.sort_by_cached_key(|&i| (std::cmp::Reverse(when(i)), title(i))),
+        SortBy::Start => list.sort_by_cached_key(|&i| (when(i), title(i))),
         SortBy::Title | SortBy::Name => list.sort_by_cached_key(|&i| {
             let name = pages[i].as_member().map_or(&pages[i].title, |m| &m.name);
             name.to_lowercase()
         }),
-        SortBy::Weight => list.sort_by(|&a, &b| {
-            pages[a]
-                .weight
-                .cmp(&pages[b].weight)
-                .then_with(|| key_title(a).cmp(&key_title(b)))
-        }),
+        SortBy::Weight => list.sort_by_cached_key(|&i| (pages[i].weight, title(i))),
     }
 }
 

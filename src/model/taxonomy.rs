@@ -52,12 +52,17 @@ pub fn collect(
     display: impl Fn(&str) -> String,
 ) -> Taxonomy {
     let mut by_slug: HashMap<String, Term> = HashMap::new();
+    // Thousands of pages share a few hundred values: each is made a slug once.
+    let mut slugs: HashMap<&str, String> = HashMap::new();
     for (i, page) in pages.iter().enumerate() {
         if !page.listed() {
             continue;
         }
         for value in values(page, name) {
-            let slug = slug::slugify(value);
+            let slug = slugs
+                .entry(value)
+                .or_insert_with(|| slug::slugify(value))
+                .clone();
             if slug.is_empty() {
                 continue;
             }
@@ -78,8 +83,12 @@ pub fn collect(
     }
     let mut terms: Vec<Term> = by_slug.into_values().collect();
     for term in &mut terms {
-        term.pages
-            .sort_by(|&a, &b| pages[b].date.cmp(&pages[a].date).then(a.cmp(&b)));
+        term.pages.sort_by_cached_key(|&i| {
+            (
+                std::cmp::Reverse(pages[i].date.as_ref().map(jiff::Zoned::timestamp)),
+                i,
+            )
+        });
     }
     terms.sort_by(|a, b| {
         a.name

@@ -2,6 +2,9 @@
 //! Atom 1.0 and JSON Feed 1.1 for the site and each section. Every URL in an item's content
 //! is absolute, so feed readers show images and follow links.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use lol_html::{RewriteStrSettings, element, rewrite_str};
 use serde_json::json;
 
@@ -220,7 +223,7 @@ fn authors(site: &Site, page: &Page) -> Vec<String> {
     }
 }
 
-fn rss(site: &Site, source: &FeedSource, items_html: &[String]) -> String {
+fn rss(site: &Site, source: &FeedSource, items_html: &[Arc<str>]) -> String {
     use rss::extension::atom::{AtomExtension, Link};
     use rss::extension::dublincore::DublinCoreExtension;
     let items: Vec<rss::Item> = source
@@ -245,7 +248,7 @@ fn rss(site: &Site, source: &FeedSource, items_html: &[String]) -> String {
                 .or_else(|| page.content.summary.clone());
             item.set_description(summary);
             if !site.config.feeds.summary_only {
-                item.set_content(html.clone());
+                item.set_content(html.to_string());
             }
             item.set_categories(
                 page.tags
@@ -289,7 +292,7 @@ fn rss(site: &Site, source: &FeedSource, items_html: &[String]) -> String {
     channel.to_string()
 }
 
-fn atom(site: &Site, source: &FeedSource, items_html: &[String]) -> String {
+fn atom(site: &Site, source: &FeedSource, items_html: &[Arc<str>]) -> String {
     use atom_syndication::{Category, Content, Entry, Feed, FixedDateTime, Link, Person, Text};
     let fixed = |z: &jiff::Zoned| FixedDateTime::parse_from_rfc3339(&rfc3339(z)).ok();
     let now = fixed(&site.now).expect("the build time is a valid date");
@@ -340,7 +343,7 @@ fn atom(site: &Site, source: &FeedSource, items_html: &[String]) -> String {
             }
             let mut content = Content::default();
             content.set_content_type(Some("html".to_string()));
-            content.set_value(Some(html.clone()));
+            content.set_value(Some(html.to_string()));
             e.set_content(Some(content));
             e
         })
@@ -382,7 +385,7 @@ fn atom(site: &Site, source: &FeedSource, items_html: &[String]) -> String {
     feed.to_string()
 }
 
-fn json_feed(site: &Site, source: &FeedSource, items_html: &[String]) -> String {
+fn json_feed(site: &Site, source: &FeedSource, items_html: &[Arc<str>]) -> String {
     let items: Vec<serde_json::Value> = source
         .pages
         .iter()
@@ -393,7 +396,7 @@ fn json_feed(site: &Site, source: &FeedSource, items_html: &[String]) -> String 
                 "id": page.permalink,
                 "url": page.permalink,
                 "title": page.title,
-                "content_html": html,
+                "content_html": &**html,
                 "summary": page.description,
                 "image": page.image,
                 "date_published": page.date.as_ref().map(rfc3339),
@@ -418,10 +421,50 @@ fn json_feed(site: &Site, source: &FeedSource, items_html: &[String]) -> String 
         .expect("JSON values serialize")
 }
 
+/// The HTML of feed items by page, kept between the dev server's rebuilds: a page is in
+/// several feeds (the site's, its section's, its terms'), and an edit changes one page.
+/// A build makes each item once per feed and keeps nothing.
+#[derive(Default)]
+pub struct FeedItems(Option<Mutex<HashMap<usize, Arc<str>>>>);
+
+impl FeedItems {
+    /// Items are kept until [`forget`](Self::forget).
+    pub fn kept() -> FeedItems {
+        FeedItems(Some(Mutex::default()))
+    }
+
+    fn get(&self, site: &Site, index: usize, strings: &Strings) -> Arc<str> {
+        let Some(kept) = &self.0 else {
+            return item_html(site, index, strings).into();
+        };
+        let lock = || kept.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(html) = lock().get(&index) {
+            return html.clone();
+        }
+        let html: Arc<str> = item_html(site, index, strings).into();
+        lock().insert(index, html.clone());
+        html
+    }
+
+    /// Forgets the items of `pages` (of every page when `None`).
+    pub fn forget(&self, pages: Option<&[usize]>) {
+        if let Some(kept) = &self.0 {
+            let mut kept = kept.lock().unwrap_or_else(|e| e.into_inner());
+            match pages {
+                Some(pages) => pages.iter().for_each(|i| {
+                    kept.remove(i);
+                }),
+                None => kept.clear(),
+            }
+        }
+    }
+}
+
 /// Writes the feeds `wanted` selects (all, for a build); returns how many files.
 pub fn write_feeds(
     site: &Site,
     strings: &Strings,
+    items: &FeedItems,
     out: &dyn Sink,
     wanted: impl Fn(&FeedSource) -> bool + Sync,
 ) -> Result<usize> {
@@ -431,10 +474,10 @@ pub fn write_feeds(
         .into_par_iter()
         .filter(|source| wanted(source))
         .map(|source| {
-            let html: Vec<String> = source
+            let html: Vec<Arc<str>> = source
                 .pages
                 .iter()
-                .map(|&i| item_html(site, i, strings))
+                .map(|&i| items.get(site, i, strings))
                 .collect();
             let mut n = 0;
             if config.rss {

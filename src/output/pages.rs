@@ -439,7 +439,7 @@ impl<'a> Renderer<'a> {
             let list = |hs: Vec<&Happening>| -> Vec<Value> {
                 hs.into_iter()
                     .filter(belongs)
-                    .map(|h| happening_view(self.site, h, &self.summaries))
+                    .map(|h| happening_view(self.site, h, self.summaries.get(h.page)))
                     .collect()
             };
             happenings = Some((list(upcoming), list(past)));

@@ -22,16 +22,18 @@ use crate::model::Site;
 pub struct Lookup {
     pub base_url: String,
     /// Content path (`articles/x.md`, `articles/_index.md`) → permalink.
-    pub permalinks: HashMap<String, String>,
+    pub permalinks: Arc<HashMap<String, String>>,
     /// Content path → index into `summaries`.
-    pub page_index: HashMap<String, usize>,
+    pub page_index: Arc<HashMap<String, usize>>,
     pub summaries: Arc<Vec<Value>>,
     /// Content path of `_index.md` → (section view, its listed pages).
     pub sections: HashMap<String, (Value, Vec<usize>)>,
     /// Taxonomy name → view with terms (names, permalinks, page counts).
     pub taxonomies: HashMap<String, Value>,
-    /// Upcoming events and masterclass sessions, soonest first.
-    pub upcoming: Vec<Value>,
+    /// Upcoming events and masterclass sessions, soonest first: each view without its
+    /// `page`, and the index of that page in `summaries` (added to the few `get_events`
+    /// returns, rather than copied into every one).
+    pub upcoming: Vec<(Value, usize)>,
 }
 
 /// The lookup tables, swappable so the dev server can refresh them without reloading Tera.
@@ -346,9 +348,14 @@ fn register(tera: &mut Tera, lookup: SharedLookup, strings: Strings, site_tz: Ti
             .get("limit")
             .and_then(Value::as_u64)
             .map_or(usize::MAX, |n| n as usize);
-        Ok(Value::from(
-            l.upcoming.iter().take(limit).cloned().collect::<Vec<_>>(),
-        ))
+        let events = l.upcoming.iter().take(limit).map(|(view, page)| {
+            let mut view = view.clone();
+            if let (Value::Object(v), Some(page)) = (&mut view, l.summaries.get(*page)) {
+                v.insert("page".into(), page.clone());
+            }
+            view
+        });
+        Ok(Value::from(events.collect::<Vec<_>>()))
     });
 
     let s = strings.clone();
@@ -454,18 +461,34 @@ pub fn format_date(z: &Zoned, format: &str, strings: &Strings) -> String {
 pub fn lookup(site: &Site, summaries: Arc<Vec<Value>>) -> Lookup {
     let mut permalinks = HashMap::new();
     let mut page_index = HashMap::new();
-    let mut sections = HashMap::new();
     for s in &site.sections {
         permalinks.insert(s.index_file(), s.permalink.clone());
-        sections.insert(
-            s.index_file(),
-            (views::section_view(site, s), s.pages.clone()),
-        );
     }
     for (i, p) in site.pages.iter().enumerate() {
         permalinks.insert(p.file.rel.clone(), p.permalink.clone());
         page_index.insert(p.file.rel.clone(), i);
     }
+    lookup_with(site, summaries, Arc::new(permalinks), Arc::new(page_index))
+}
+
+/// The lookup tables after an edit that moved no page (the dev server's fast path): the
+/// maps of paths are kept, the lists and views made again.
+pub fn lookup_with(
+    site: &Site,
+    summaries: Arc<Vec<Value>>,
+    permalinks: Arc<HashMap<String, String>>,
+    page_index: Arc<HashMap<String, usize>>,
+) -> Lookup {
+    let sections = site
+        .sections
+        .iter()
+        .map(|s| {
+            (
+                s.index_file(),
+                (views::section_view(site, s), s.pages.clone()),
+            )
+        })
+        .collect();
     let taxonomies = site
         .taxonomies
         .iter()
@@ -474,7 +497,7 @@ pub fn lookup(site: &Site, summaries: Arc<Vec<Value>>) -> Lookup {
     let (upcoming, _) = crate::model::schedule::upcoming_and_past(&site.schedule, &site.now);
     let upcoming = upcoming
         .into_iter()
-        .map(|h| views::happening_view(site, h, &summaries))
+        .map(|h| (views::happening_view(site, h, None), h.page))
         .collect();
     Lookup {
         upcoming,

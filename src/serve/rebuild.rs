@@ -148,7 +148,7 @@ impl DevSite {
     pub fn full_build(&mut self) -> Result<Outcome> {
         let started = Instant::now();
         let loaded = load_site(&self.site_dir, &self.options)?;
-        let renderings = loaded.renderings()?;
+        let renderings = kept(loaded.renderings()?);
         let full = loaded.full_plan(&renderings);
         let staging = Staging::new(&self.out)?;
         let counts = if self.live_reload {
@@ -274,7 +274,7 @@ impl DevSite {
         let state = self.state.as_mut().expect("state is loaded");
         let loaded = &mut state.loaded;
         loaded.theme = Theme::load(&self.site_dir, &loaded.site.config.theme)?;
-        state.renderings = loaded.renderings()?;
+        state.renderings = kept(loaded.renderings()?);
         // A template that appeared or vanished adds or removes generated pages.
         state.full = loaded.full_plan(&state.renderings);
         let affected = templates_using(&loaded.theme, names);
@@ -364,6 +364,14 @@ impl DevSite {
         phases.done("list views and lookups refreshed");
         Ok(Some(before.affected(&after, site, lang, index)))
     }
+}
+
+/// Rendering state that keeps what an edit does not change between rebuilds.
+fn kept(mut renderings: Vec<Rendering>) -> Vec<Rendering> {
+    for r in &mut renderings {
+        r.feed_items = crate::output::feeds::FeedItems::kept();
+    }
+    renderings
 }
 
 /// Template names that are, or extend, include or import, one of `changed`.

@@ -10,8 +10,9 @@ use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, ne
 
 use crate::error::{Error, Result};
 
-/// Short enough to feel instant, long enough to merge an editor's burst of events.
-pub const DEBOUNCE: Duration = Duration::from_millis(30);
+/// Short enough to feel instant, long enough to merge an editor's burst of events (a
+/// save by rename, a backup and a write land within a few milliseconds of each other).
+pub const DEBOUNCE: Duration = Duration::from_millis(20);
 
 pub type Watcher = Debouncer<notify::RecommendedWatcher, RecommendedCache>;
 

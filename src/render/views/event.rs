@@ -62,8 +62,8 @@ pub struct HappeningView<'a> {
     pub page: Option<&'a Value>,
 }
 
-/// [`HappeningView`] of `h` as a template value; `summaries` are the pages' list views.
-pub fn happening_view(site: &Site, h: &Happening, summaries: &[Value]) -> Value {
+/// [`HappeningView`] of `h` as a template value, with `page`, the list view of its page.
+pub fn happening_view(site: &Site, h: &Happening, page: Option<&Value>) -> Value {
     let (start, end) = h.next(&site.now).unwrap_or_else(|| h.last());
     let session_title = h.session.and_then(|n| match &site.pages[h.page].details {
         crate::model::Details::Masterclass(m) => m.sessions.get(n).and_then(|s| s.title.as_deref()),
@@ -87,7 +87,7 @@ pub fn happening_view(site: &Site, h: &Happening, summaries: &[Value]) -> Value 
         session_title,
         recurring: h.recurrence.is_some(),
         upcoming: h.next(&site.now).is_some(),
-        page: summaries.get(h.page),
+        page,
     };
     serde_json::to_value(view).unwrap_or_default()
 }
