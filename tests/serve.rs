@@ -420,6 +420,75 @@ fn a_template_change_re_renders_what_uses_it() {
     );
 }
 
+/// A template edit that re-renders many pages writes the pages open in a browser first,
+/// then the rest; the result is what a full build writes.
+#[test]
+fn a_large_rebuild_writes_the_visited_pages_first() {
+    use kring::serve::rebuild::DevSite;
+    let (tmp, site) = fixture("hub");
+    let live = tmp.path().join("live");
+    let mut opts = options();
+    opts.base_url = Some("http://127.0.0.1:1/".into());
+    let mut dev = DevSite::new(site.clone(), opts.clone(), live.clone(), false);
+    dev.visited_first_above = 0; // the fixture is small
+    dev.full_build().unwrap();
+    // Two pages are open: an article, and the second list page of the tag "growth".
+    dev.visits.record("/articles/first/");
+    dev.visits.record("/tags/growth/index.html");
+
+    let base = std::fs::read_to_string(common::repo().join("themes/kring/templates/base.html"))
+        .unwrap()
+        .replace("<main id=\"main\"", "<main data-edited id=\"main\"");
+    write(&site, "templates/base.html", &base);
+    let outcome = dev.apply(&[site.join("templates/base.html")]).unwrap();
+    assert!(outcome.pending > 0, "{outcome:?}");
+    for open in ["articles/first/index.html", "tags/growth/index.html"] {
+        assert!(
+            read(&live, open).contains("data-edited"),
+            "{open} is not new"
+        );
+    }
+    for later in [
+        "articles/second/index.html",
+        "members/ada/index.html",
+        "index.html",
+    ] {
+        assert!(
+            !read(&live, later).contains("data-edited"),
+            "{later} came first"
+        );
+    }
+    let rest = dev.finish().unwrap();
+    assert!(rest.written >= outcome.pending, "{rest:?}");
+    assert!(read(&live, "members/ada/index.html").contains("data-edited"));
+    same_as_full_build(
+        &site,
+        &opts,
+        &live,
+        &tmp.path().join("expected"),
+        "base.html",
+    );
+
+    // What is left is not lost when the next change comes before it is written.
+    let base = base.replace("data-edited", "data-edited-again");
+    write(&site, "templates/base.html", &base);
+    let first = dev.apply(&[site.join("templates/base.html")]).unwrap();
+    assert!(first.pending > 0);
+    let page = site.join("content/articles/first.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&page, text.replace("More text.", "More text, again.")).unwrap();
+    let second = dev.apply(&[page]).unwrap();
+    assert!(!second.full);
+    dev.finish().unwrap();
+    same_as_full_build(
+        &site,
+        &opts,
+        &live,
+        &tmp.path().join("expected"),
+        "first.md",
+    );
+}
+
 /// A raw GET with the given header lines (`Host` included, or not).
 fn request(addr: SocketAddr, path: &str, headers: &str) -> Response {
     let mut stream = TcpStream::connect(addr).unwrap();

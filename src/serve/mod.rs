@@ -133,7 +133,7 @@ impl DevServer {
             now: options.now,
         };
         let mut dev = DevSite::new(site_dir.clone(), build_options, out.clone(), true);
-        let shared = Shared::new(out.clone(), addr);
+        let shared = Shared::new(out.clone(), addr, dev.visits.clone());
         let first = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| dev.full_build()))
             .unwrap_or_else(|p| Err(Error::Bug(crate::error::panic_message(p.as_ref()))));
         match first {
@@ -193,6 +193,21 @@ impl DevServer {
                             } else {
                                 Notice::Reload
                             });
+                            // The open pages are new; now the rest of a large rebuild.
+                            if outcome.pending > 0 {
+                                match dev.finish_guarded() {
+                                    Ok(rest) if verbose => println!(
+                                        "  … and the other {} files in {} ms",
+                                        rest.written,
+                                        rest.elapsed.as_millis()
+                                    ),
+                                    Ok(_) => {}
+                                    Err(e) => {
+                                        eprintln!("error: {e}");
+                                        rebuilds.publish(Notice::Error(e.to_string()));
+                                    }
+                                }
+                            }
                         }
                         Err(e) => {
                             eprintln!("error: {e}");

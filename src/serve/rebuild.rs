@@ -17,6 +17,8 @@ use crate::output::plan::{Output, Plan};
 use crate::output::write::{LiveDir, Sink, Staging};
 use crate::render::theme::Theme;
 
+use super::server::Visits;
+
 /// A change to one file, by what it affects.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Change {
@@ -75,7 +77,14 @@ pub struct Outcome {
     /// Whether the whole site was rebuilt.
     pub full: bool,
     pub elapsed: Duration,
+    /// Outputs left for [`DevSite::finish`]: a large rebuild writes the pages open in
+    /// browsers first.
+    pub pending: usize,
 }
+
+/// A rebuild of more outputs than this writes the visited pages first by default (see
+/// [`Plan::visited_first`]).
+const VISITED_FIRST_ABOVE: usize = 200;
 
 /// The dev server's site: the model and rendering state kept between edits, and the folder
 /// being served.
@@ -89,6 +98,12 @@ pub struct DevSite {
     /// The model, the rendering state of each language (default first), and the plan of a
     /// whole build, which every rebuild's plan is restricted to.
     state: Option<State>,
+    /// The pages open in browsers (the server records them).
+    pub visits: Visits,
+    /// What the last rebuild left to write after the visited pages.
+    pending: Option<Plan>,
+    /// A rebuild of more outputs than this writes the visited pages first.
+    pub visited_first_above: usize,
 }
 
 struct State {
@@ -132,6 +147,9 @@ impl DevSite {
             out,
             live_reload,
             state: None,
+            visits: Visits::default(),
+            pending: None,
+            visited_first_above: VISITED_FIRST_ABOVE,
         }
     }
 
@@ -157,6 +175,7 @@ impl DevSite {
             run(&loaded, &renderings, &full, &staging)?
         };
         staging.commit()?;
+        self.pending = None;
         self.state = Some(State {
             loaded,
             renderings,
@@ -167,6 +186,7 @@ impl DevSite {
             written: counts.files(),
             full: true,
             elapsed: started.elapsed(),
+            pending: 0,
         })
     }
 
@@ -177,6 +197,7 @@ impl DevSite {
         let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.apply(paths)));
         run.unwrap_or_else(|panic| {
             self.state = None;
+            self.pending = None;
             Err(Error::Bug(crate::error::panic_message(panic.as_ref())))
         })
     }
@@ -195,6 +216,7 @@ impl DevSite {
                 written: 0,
                 full: false,
                 elapsed: started.elapsed(),
+                pending: self.pending.as_ref().map_or(0, Plan::len),
             });
         }
         if self.state.is_none()
@@ -234,20 +256,62 @@ impl DevSite {
             plan.merge(self.reload_templates(&templates_changed)?);
         }
         let state = self.state.as_ref().expect("state is loaded");
-        let plan = plan.within(&state.full);
-        let live = LiveDir(self.out.clone());
-        let counts = if self.live_reload {
-            run(&state.loaded, &state.renderings, &plan, &WithReload(&live))?
-        } else {
-            run(&state.loaded, &state.renderings, &plan, &live)?
-        };
-        let written = counts.files();
+        let mut plan = plan.within(&state.full);
+        if let Some(left) = self.pending.take() {
+            plan.merge(left);
+        }
+        let split = (plan.len() > self.visited_first_above)
+            .then(|| plan.visited_first(&state.loaded.sites(), &self.visits.recent()))
+            .flatten();
+        let (now, later) = split.unwrap_or_else(|| (plan, Plan::default()));
+        let written = self.write(&now)?;
+        let pending = later.len();
+        self.pending = (pending > 0).then_some(later);
         Ok(Outcome {
             css_only: css_only && written > 0,
             written,
             full: false,
             elapsed: started.elapsed(),
+            pending,
         })
+    }
+
+    /// Writes what the last rebuild left after the visited pages (see [`Outcome::pending`]).
+    pub fn finish(&mut self) -> Result<Outcome> {
+        let started = Instant::now();
+        let written = match self.pending.take() {
+            Some(plan) => self.write(&plan)?,
+            None => 0,
+        };
+        Ok(Outcome {
+            css_only: false,
+            written,
+            full: false,
+            elapsed: started.elapsed(),
+            pending: 0,
+        })
+    }
+
+    /// [`finish`](Self::finish), surviving a panic as [`apply_guarded`](Self::apply_guarded).
+    pub fn finish_guarded(&mut self) -> Result<Outcome> {
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.finish()));
+        run.unwrap_or_else(|panic| {
+            self.state = None;
+            self.pending = None;
+            Err(Error::Bug(crate::error::panic_message(panic.as_ref())))
+        })
+    }
+
+    /// Runs `plan` into the served folder; returns how many files were written.
+    fn write(&self, plan: &Plan) -> Result<usize> {
+        let state = self.state.as_ref().expect("state is loaded");
+        let live = LiveDir(self.out.clone());
+        let counts = if self.live_reload {
+            run(&state.loaded, &state.renderings, plan, &WithReload(&live))?
+        } else {
+            run(&state.loaded, &state.renderings, plan, &live)?
+        };
+        Ok(counts.files())
     }
 
     /// A file of a `static/` folder was written or deleted: the static files are found again

@@ -43,16 +43,40 @@ pub struct Shared {
     pub notices: broadcast::Sender<Notice>,
     /// The error of the last rebuild, while it is not fixed: shown to every tab that connects.
     pub error: Arc<RwLock<Option<String>>>,
+    /// The pages open in browsers: a rebuild of thousands of pages renders these first.
+    pub visits: Visits,
+}
+
+/// The URL paths of the HTML pages served last, most recent first.
+#[derive(Clone, Default)]
+pub struct Visits(Arc<std::sync::Mutex<std::collections::VecDeque<String>>>);
+
+impl Visits {
+    /// How many pages are remembered: the tabs a person has open.
+    const KEPT: usize = 16;
+
+    pub fn record(&self, path: &str) {
+        let mut list = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        list.retain(|p| p != path);
+        list.push_front(path.to_string());
+        list.truncate(Self::KEPT);
+    }
+
+    pub fn recent(&self) -> Vec<String> {
+        let list = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        list.iter().cloned().collect()
+    }
 }
 
 impl Shared {
-    pub fn new(out: PathBuf, addr: SocketAddr) -> Shared {
+    pub fn new(out: PathBuf, addr: SocketAddr, visits: Visits) -> Shared {
         let (notices, _) = broadcast::channel(64);
         Shared {
             out,
             addr,
             notices,
             error: Arc::new(RwLock::new(None)),
+            visits,
         }
     }
 
@@ -145,6 +169,10 @@ async fn guard_and_label(State(shared): State<Shared>, request: Request, next: N
         return (StatusCode::NOT_FOUND, "not found").into_response();
     }
     let mut response = next.run(request).await;
+    let is_page = path.ends_with('/') || path.ends_with(".html");
+    if is_page && response.status().is_success() {
+        shared.visits.record(&path);
+    }
     let content_type = if path.ends_with("/rss.xml") {
         Some("application/rss+xml; charset=utf-8")
     } else if path.ends_with("/atom.xml") {
