@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use super::load::{Loaded, Phases};
 use crate::error::Result;
-use crate::model::Site;
+use crate::model::{Site, routes};
 use crate::output::pages::{Counts, Job, Renderer};
 use crate::output::plan::{Output, Plan};
 use crate::output::write::Sink;
@@ -145,10 +145,10 @@ pub fn run(
         }
         // Site-wide files, at the root whichever language plans them.
         if outputs.contains(&Output::Sitemap) {
-            out.write("sitemap.xml", sitemap::sitemap(&sites).as_bytes())?;
+            out.write(routes::SITEMAP, sitemap::sitemap(&sites).as_bytes())?;
         }
         if outputs.contains(&Output::Robots) {
-            out.write("robots.txt", sitemap::robots(site).as_bytes())?;
+            out.write(routes::ROBOTS, sitemap::robots(site).as_bytes())?;
         }
         let statics: Vec<&str> = outputs
             .iter()

@@ -18,8 +18,10 @@ pub const EMAIL_TEXT: &str = "email.txt";
 /// The file kring writes into every output folder it makes. Only a folder that has it (or
 /// an empty one) is ever replaced: anything else may be somebody's web root.
 pub const OUTPUT_MARKER: &str = ".kring-build";
+pub const SITEMAP: &str = "sitemap.xml";
+pub const ROBOTS: &str = "robots.txt";
 /// Files at the root of every build.
-pub const ROOT_FILES: &[&str] = &["404.html", "sitemap.xml", "robots.txt"];
+pub const ROOT_FILES: &[&str] = &["404.html", SITEMAP, ROBOTS];
 
 /// The file that serves a folder-style URL path: `articles/x/` → `articles/x/index.html`.
 pub fn index_file(path: &str) -> String {
@@ -33,6 +35,21 @@ pub fn pager_file(path: &str, index: usize) -> String {
     } else {
         format!("{path}page/{index}/index.html")
     }
+}
+
+/// Which list page (1-based) of the list at `path` the folder `folder` is, if any: the
+/// inverse of [`pager_file`].
+pub fn pager_at(path: &str, folder: &str) -> Option<usize> {
+    let rest = folder.strip_prefix(path)?;
+    if rest.is_empty() {
+        return Some(1);
+    }
+    let n: usize = rest
+        .strip_prefix("page/")?
+        .strip_suffix('/')?
+        .parse()
+        .ok()?;
+    (n > 1).then_some(n)
 }
 
 /// URL of list page `index` (1-based) of a list whose first page is at `permalink`.
@@ -331,4 +348,33 @@ pub fn check(sites: &[&Site], static_files: &[(String, String)]) -> Result<()> {
     }
     claims.claim_static(static_files);
     claims.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pager_at_finds_the_list_page_that_pager_file_writes() {
+        for list in ["", "articles/", "tags/growth/"] {
+            for n in 1..=12 {
+                let folder = pager_file(list, n)
+                    .strip_suffix("index.html")
+                    .unwrap()
+                    .to_string();
+                assert_eq!(pager_at(list, &folder), Some(n), "{list} {n}");
+            }
+        }
+        // Not list pages: another page, page 1 spelled out, junk after the number.
+        for (list, folder) in [
+            ("articles/", "articles/x/"),
+            ("articles/", "articles/page/1/"),
+            ("articles/", "articles/page/2/x/"),
+            ("articles/", "articles/page/two/"),
+            ("", "about/"),
+            ("tags/a/", "tags/ab/"),
+        ] {
+            assert_eq!(pager_at(list, folder), None, "{folder}");
+        }
+    }
 }

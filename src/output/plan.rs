@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::feeds;
 use super::pages::{Job, Renderer};
 use crate::model::Site;
+use crate::model::routes::pager_at;
 
 /// One output (or group of files written together) of one language.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -189,11 +190,7 @@ impl Plan {
 /// Whether HTML job `job` writes the page at `path` (relative to its language's root, the
 /// folder of an `index.html`).
 fn shows(site: &Site, job: Job, path: &str) -> bool {
-    // A list at `list` shows at `list` and at its list pages `list` + `page/N/`.
-    let list_at = |list: &str| {
-        path.strip_prefix(list)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with("page/"))
-    };
+    let list_at = |list: &str| pager_at(list, path).is_some();
     match job {
         Job::Page(i) => site.pages[i].path == path,
         Job::Section(i) | Job::SectionPage(i, _) => list_at(&site.sections[i].path),

@@ -73,6 +73,6 @@ pub fn sitemap(sites: &[&Site]) -> String {
 pub fn robots(site: &Site) -> String {
     format!(
         "User-agent: *\nAllow: /\n\nSitemap: {}\n",
-        site.config.base_url.join("sitemap.xml")
+        site.config.base_url.join(crate::model::routes::SITEMAP)
     )
 }

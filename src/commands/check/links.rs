@@ -211,7 +211,7 @@ fn output_file(url: &str, base: &str) -> Option<String> {
     let rel = rel.split(['?', '#']).next().unwrap_or("");
     let rel = percent_decode(rel);
     Some(if rel.is_empty() || rel.ends_with('/') {
-        format!("{rel}index.html")
+        crate::model::routes::index_file(&rel)
     } else {
         rel
     })
