@@ -218,15 +218,6 @@ fn mentions_other_host(html: &[u8], site_host: &str) -> bool {
         return true;
     };
     let text = &without_json_ld(text);
-    // kring writes `'` as `&#39;` everywhere; any other character reference may hide a URL.
-    let hidden_by_reference = text
-        .match_indices("&#")
-        .any(|(at, _)| !text[at + 2..].starts_with("39;"));
-    let named = ["&sol", "&bsol", "&colon", "&Tab", "&NewLine"];
-    if text.contains(['\\', '\t']) || hidden_by_reference || named.iter().any(|n| text.contains(n))
-    {
-        return true;
-    }
     let other_host_at = |at: usize| {
         let rest = text[at..].trim_start_matches('/');
         let end = rest
@@ -234,19 +225,36 @@ fn mentions_other_host(html: &[u8], site_host: &str) -> bool {
             .unwrap_or(rest.len());
         !rest[..end].eq_ignore_ascii_case(site_host)
     };
-    let after_scheme = text.match_indices(':').any(|(at, _)| {
-        let before = &text.as_bytes()[..at];
-        let scheme = |name: &[u8]| {
-            before.len() >= name.len()
-                && before[before.len() - name.len()..].eq_ignore_ascii_case(name)
-        };
-        (scheme(b"http") || scheme(b"https") || scheme(b"ws") || scheme(b"wss") || scheme(b"ftp"))
-            && other_host_at(at + 1)
-    });
-    after_scheme
-        || text
-            .match_indices("//")
-            .any(|(at, _)| other_host_at(at + 2))
+    let bytes = text.as_bytes();
+    // One pass over the page (it runs on every page of a build), looking at the few bytes
+    // that can start a URL or hide one.
+    bytes.iter().enumerate().any(|(at, &b)| match b {
+        b'\\' | b'\t' => true,
+        // kring writes `'` as `&#39;` everywhere; any other character reference may hide
+        // a URL, and so may these named ones.
+        b'&' => {
+            let rest = &text[at + 1..];
+            (rest.starts_with('#') && !rest[1..].starts_with("39;"))
+                || ["sol", "bsol", "colon", "Tab", "NewLine"]
+                    .iter()
+                    .any(|n| rest.starts_with(n))
+        }
+        b':' => {
+            let before = &bytes[..at];
+            let scheme = |name: &[u8]| {
+                before.len() >= name.len()
+                    && before[before.len() - name.len()..].eq_ignore_ascii_case(name)
+            };
+            (scheme(b"http")
+                || scheme(b"https")
+                || scheme(b"ws")
+                || scheme(b"wss")
+                || scheme(b"ftp"))
+                && other_host_at(at + 1)
+        }
+        b'/' => bytes.get(at + 1) == Some(&b'/') && other_host_at(at + 2),
+        _ => false,
+    })
 }
 
 /// `text` without the content of its `<script type="application/ld+json">` blocks, which a
