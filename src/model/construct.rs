@@ -24,11 +24,7 @@ pub(super) fn build_section(
 ) -> Section {
     let f = s.front;
     let kind = f.kind.unwrap_or(inherited);
-    let path = if s.dir.is_empty() {
-        String::new()
-    } else {
-        format!("{}/", s.dir)
-    };
+    let path = super::routes::section_path(&s.dir);
     let folder = s.dir.rsplit('/').next().unwrap_or("");
     Section {
         title: f.title.unwrap_or_else(|| title_case(folder)),
@@ -125,7 +121,7 @@ pub(super) fn build_page(
             "the slug is empty once made URL-safe: give the page a `slug` with letters or digits",
         ));
     }
-    let path = format!("{}{}/", sec.path, slug);
+    let path = super::routes::page_path(&sec.path, &slug);
     let permalink = config.base_url.join(&path);
     let site_tz = config.timezone.tz();
     let page_tz = front.timezone.as_ref().map_or(site_tz, |z| z.tz());

@@ -23,6 +23,31 @@ pub const ROBOTS: &str = "robots.txt";
 /// Files at the root of every build.
 pub const ROOT_FILES: &[&str] = &["404.html", SITEMAP, ROBOTS];
 
+/// The URL path (and output folder) of a section in content folder `dir`: `articles/`, or
+/// `""` for the home page.
+pub fn section_path(dir: &str) -> String {
+    if dir.is_empty() {
+        String::new()
+    } else {
+        format!("{dir}/")
+    }
+}
+
+/// The URL path of a page with `slug` in the section at `section_path`.
+pub fn page_path(section_path: &str, slug: &str) -> String {
+    format!("{section_path}{slug}/")
+}
+
+/// The URL path of a taxonomy's list of terms: `tags/`.
+pub fn taxonomy_path(taxonomy: &str) -> String {
+    format!("{taxonomy}/")
+}
+
+/// The URL path of a term's page: `tags/moderation/` (`slug` is the term made URL-safe).
+pub fn term_path(taxonomy: &str, slug: &str) -> String {
+    format!("{taxonomy}/{slug}/")
+}
+
 /// The file that serves a folder-style URL path: `articles/x/` → `articles/x/index.html`.
 pub fn index_file(path: &str) -> String {
     format!("{path}index.html")

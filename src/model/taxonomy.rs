@@ -67,7 +67,7 @@ pub fn collect(
                 continue;
             }
             let term = by_slug.entry(slug.clone()).or_insert_with(|| {
-                let path = format!("{name}/{slug}/");
+                let path = super::routes::term_path(name, &slug);
                 Term {
                     name: display(value),
                     permalink: base_url.join(&path),
@@ -96,7 +96,7 @@ pub fn collect(
             .cmp(&b.name.to_lowercase())
             .then(a.slug.cmp(&b.slug))
     });
-    let path = format!("{name}/");
+    let path = super::routes::taxonomy_path(name);
     Taxonomy {
         name: name.to_string(),
         permalink: base_url.join(&path),

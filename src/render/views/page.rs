@@ -80,7 +80,10 @@ fn term_links<'a>(site: &Site, taxonomy: &str, values: &'a [String]) -> Vec<Term
         .iter()
         .map(|v| {
             let slug = slug::slugify(v);
-            let permalink = site.config.base_url.join(&format!("{taxonomy}/{slug}/"));
+            let permalink = site
+                .config
+                .base_url
+                .join(&routes::term_path(taxonomy, &slug));
             TermLink {
                 name: v,
                 slug,
