@@ -409,6 +409,53 @@ fn deep_nesting_is_an_error_naming_the_markdown_file() {
     );
 }
 
+/// `[extra]` is the one part of a page's list view that a writer nests at will: however deep
+/// the TOML parser lets it go (80 levels), the page still shows in its lists (list views are
+/// kept as JSON text, read back with serde_json's limit of 128), or the build fails at the
+/// file.
+#[test]
+fn deeply_nested_extra_keeps_the_page_in_its_lists() {
+    let (tmp, site) = fixture("hub");
+    let arrays = |n: usize| format!("{}1{}", "[".repeat(n), "]".repeat(n));
+    let tables = |n: usize| format!("[{}1{}]", "{a = ".repeat(n), "}".repeat(n));
+    let mut shown = 0;
+    for (depth, deep) in [
+        (20, arrays(20)),
+        (79, arrays(79)),
+        (80, arrays(80)),
+        (81, arrays(81)),
+        (200, arrays(200)),
+        (78, tables(78)),
+        (3000, tables(3000)),
+    ] {
+        write(
+            &site,
+            "content/articles/first.md",
+            format!(
+                "+++\ntitle = \"Deep {depth}\"\ndate = 2026-06-01\n[extra]\ndeep = {deep}\n+++\n\nBody.\n"
+            ),
+        );
+        let (code, stderr) = build_status(&site, tmp.path(), &[]);
+        match code {
+            Some(0) => {
+                let list = read(&site.join("public"), "articles/index.html");
+                assert!(
+                    list.contains(&format!("Deep {depth}")),
+                    "{depth}: not in the list"
+                );
+                let page = read(&site.join("public"), "articles/first/index.html");
+                assert!(page.contains(&format!("Deep {depth}")), "{depth}: its page");
+                shown += 1;
+            }
+            _ => assert!(
+                code == Some(1) && stderr.contains("first.md") && !stderr.contains("panicked"),
+                "{depth}: {code:?} {stderr}"
+            ),
+        }
+    }
+    assert!(shown >= 4, "the deepest accepted nesting was not tried");
+}
+
 // ---------------------------------------------------------------- 7. staging folders
 
 fn staging_leftovers(dir: &Path) -> Vec<String> {

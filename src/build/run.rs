@@ -16,12 +16,13 @@ use crate::output::write::Sink;
 use crate::output::{calendar, feeds, sitemap};
 use crate::render::templates::{self, SharedLookup, Strings, Templates};
 use crate::render::theme::{StaticSource, Theme};
-use crate::render::views::page_summary;
+use crate::render::views::ListViews;
 
 /// What rendering needs beyond the model: every page's list view, the lookup tables of the
 /// template functions, and Tera. Made once per build; the dev server keeps it between edits.
 pub struct Rendering {
-    pub summaries: Arc<Vec<serde_json::Value>>,
+    /// Every page's list view.
+    pub summaries: Arc<ListViews>,
     pub lookup: SharedLookup,
     pub templates: Templates,
     pub strings: Strings,
@@ -37,12 +38,7 @@ impl Rendering {
     /// Rendering state for one language's site.
     pub fn for_site(site: &Site, theme: &Theme) -> Result<Rendering> {
         let mut phases = Phases::start();
-        let summaries: Arc<Vec<serde_json::Value>> = Arc::new(
-            (0..site.pages.len())
-                .into_par_iter()
-                .map(|i| page_summary(site, i))
-                .collect(),
-        );
+        let summaries = Arc::new(ListViews::of(site));
         let lookup: SharedLookup = Arc::new(RwLock::new(Arc::new(templates::lookup(
             site,
             summaries.clone(),
@@ -70,12 +66,7 @@ impl Rendering {
         let fresh = match pages {
             None => {
                 drop(old);
-                self.summaries = Arc::new(
-                    (0..site.pages.len())
-                        .into_par_iter()
-                        .map(|i| page_summary(site, i))
-                        .collect(),
-                );
+                self.summaries = Arc::new(ListViews::of(site));
                 templates::lookup(site, self.summaries.clone())
             }
             Some(changed) => {
@@ -83,7 +74,7 @@ impl Rendering {
                 drop(old);
                 let all = Arc::make_mut(&mut self.summaries);
                 for &i in changed {
-                    all[i] = page_summary(site, i);
+                    all.update(site, i);
                 }
                 templates::lookup_with(site, self.summaries.clone(), permalinks, page_index)
             }

@@ -16,7 +16,7 @@ use crate::model::schedule::{Happening, upcoming_and_past};
 use crate::output::feeds::{self, FeedLink};
 use crate::render::templates::Templates;
 use crate::render::views::{
-    self, EmailView, IssueView, TaxonomyHeader, TaxonomyView, TermPageView, TermView,
+    self, EmailView, IssueView, ListViews, TaxonomyHeader, TaxonomyView, TermPageView, TermView,
 };
 use crate::render::views::{happening_view, page_full, section_feeds, section_view, site_view};
 use crate::vocabulary::Kind;
@@ -62,7 +62,7 @@ use crate::model::routes::{email_files, index_file, pager_count};
 pub struct Renderer<'a> {
     pub site: &'a Site,
     pub templates: &'a Templates,
-    pub summaries: Arc<Vec<Value>>,
+    pub summaries: Arc<ListViews>,
     /// What every template gets, built once.
     base: Map<String, Value>,
     site_feeds: Vec<FeedLink>,
@@ -72,7 +72,7 @@ pub struct Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
-    pub fn new(site: &'a Site, templates: &'a Templates, summaries: Arc<Vec<Value>>) -> Self {
+    pub fn new(site: &'a Site, templates: &'a Templates, summaries: Arc<ListViews>) -> Self {
         let mut base = Map::new();
         base.insert(
             "config".into(),
@@ -400,7 +400,7 @@ impl<'a> Renderer<'a> {
                     .map(|&(number, i)| {
                         views::value(IssueView {
                             number,
-                            page: &self.summaries[i],
+                            page: self.summaries.get(i),
                         })
                     })
                     .collect();
@@ -439,7 +439,7 @@ impl<'a> Renderer<'a> {
             let list = |hs: Vec<&Happening>| -> Vec<Value> {
                 hs.into_iter()
                     .filter(belongs)
-                    .map(|h| happening_view(self.site, h, self.summaries.get(h.page)))
+                    .map(|h| happening_view(self.site, h, Some(self.summaries.get(h.page))))
                     .collect()
             };
             happenings = Some((list(upcoming), list(past)));
@@ -586,7 +586,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn list(&self, items: &[usize]) -> Vec<Value> {
-        items.iter().map(|&i| self.summaries[i].clone()).collect()
+        items.iter().map(|&i| self.summaries.get(i)).collect()
     }
 }
 

@@ -25,7 +25,7 @@ pub struct Lookup {
     pub permalinks: Arc<HashMap<String, String>>,
     /// Content path → index into `summaries`.
     pub page_index: Arc<HashMap<String, usize>>,
-    pub summaries: Arc<Vec<Value>>,
+    pub summaries: Arc<views::ListViews>,
     /// Content path of `_index.md` → (section view, its listed pages).
     pub sections: HashMap<String, (Value, Vec<usize>)>,
     /// Taxonomy name → view with terms (names, permalinks, page counts).
@@ -297,7 +297,7 @@ fn register(tera: &mut Tera, lookup: SharedLookup, strings: Strings, site_tz: Ti
         let path = arg_str(args, "path", "get_page")?.trim_start_matches("@/");
         l.page_index
             .get(path)
-            .map(|&i| l.summaries[i].clone())
+            .map(|&i| l.summaries.get(i))
             .ok_or_else(|| tera::Error::msg(format!("get_page: no page `{path}` (paths are relative to content/, e.g. articles/welcome.md)")))
     });
 
@@ -320,10 +320,9 @@ fn register(tera: &mut Tera, lookup: SharedLookup, strings: Strings, site_tz: Ti
         let mut view = view.clone();
         let list: Vec<Value> = pages
             .iter()
-            .map(|&i| &l.summaries[i])
-            .filter(|summary| !featured || summary["extra"]["featured"] == Value::Bool(true))
+            .filter(|&&i| !featured || l.summaries.featured(i))
             .take(limit.unwrap_or(usize::MAX))
-            .cloned()
+            .map(|&i| l.summaries.get(i))
             .collect();
         view.as_object_mut()
             .expect("section views are objects")
@@ -350,8 +349,8 @@ fn register(tera: &mut Tera, lookup: SharedLookup, strings: Strings, site_tz: Ti
             .map_or(usize::MAX, |n| n as usize);
         let events = l.upcoming.iter().take(limit).map(|(view, page)| {
             let mut view = view.clone();
-            if let (Value::Object(v), Some(page)) = (&mut view, l.summaries.get(*page)) {
-                v.insert("page".into(), page.clone());
+            if let Value::Object(v) = &mut view {
+                v.insert("page".into(), l.summaries.get(*page));
             }
             view
         });
@@ -458,7 +457,7 @@ pub fn format_date(z: &Zoned, format: &str, strings: &Strings) -> String {
 }
 
 /// Builds the lookup tables the template functions use.
-pub fn lookup(site: &Site, summaries: Arc<Vec<Value>>) -> Lookup {
+pub fn lookup(site: &Site, summaries: Arc<views::ListViews>) -> Lookup {
     let mut permalinks = HashMap::new();
     let mut page_index = HashMap::new();
     for s in &site.sections {
@@ -475,7 +474,7 @@ pub fn lookup(site: &Site, summaries: Arc<Vec<Value>>) -> Lookup {
 /// maps of paths are kept, the lists and views made again.
 pub fn lookup_with(
     site: &Site,
-    summaries: Arc<Vec<Value>>,
+    summaries: Arc<views::ListViews>,
     permalinks: Arc<HashMap<String, String>>,
     page_index: Arc<HashMap<String, usize>>,
 ) -> Lookup {

@@ -59,11 +59,11 @@ pub struct HappeningView<'a> {
     pub recurring: bool,
     pub upcoming: bool,
     /// The list view of the page it belongs to.
-    pub page: Option<&'a Value>,
+    pub page: Option<Value>,
 }
 
 /// [`HappeningView`] of `h` as a template value, with `page`, the list view of its page.
-pub fn happening_view(site: &Site, h: &Happening, page: Option<&Value>) -> Value {
+pub fn happening_view(site: &Site, h: &Happening, page: Option<Value>) -> Value {
     let (start, end) = h.next(&site.now).unwrap_or_else(|| h.last());
     let session_title = h.session.and_then(|n| match &site.pages[h.page].details {
         crate::model::Details::Masterclass(m) => m.sessions.get(n).and_then(|s| s.title.as_deref()),

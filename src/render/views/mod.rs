@@ -9,7 +9,7 @@ mod site;
 mod taxonomy;
 
 pub use event::{HappeningView, LocationView, happening_view};
-pub use page::{PageView, page_full, page_summary, person};
+pub use page::{ListViews, PageView, page_full, page_summary, person};
 pub use site::{SectionView, SiteView, section_feeds, section_view, site_view};
 pub use taxonomy::{TaxonomyHeader, TaxonomyView, TermPageView, TermView};
 
@@ -65,7 +65,7 @@ pub struct EmailView<'a> {
 
 /// A newsletter issue in the archive: its number and its page's list view.
 #[derive(Debug, Serialize)]
-pub struct IssueView<'a> {
+pub struct IssueView {
     pub number: u32,
-    pub page: &'a Value,
+    pub page: Value,
 }

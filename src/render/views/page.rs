@@ -387,9 +387,59 @@ impl<'a> PageView<'a> {
     }
 }
 
-/// [`PageView`] of page `index` as a template value: made once per build and shared.
+/// [`PageView`] of page `index` as a template value.
 pub fn page_summary(site: &Site, index: usize) -> Value {
     serde_json::to_value(PageView::of(site, index)).unwrap_or_default()
+}
+
+/// Every page's list view, made once per build and kept as compact JSON: about 1.5 KB a
+/// page, where a `serde_json::Value` of it takes about 9 KB (a map node and a key string
+/// per field) — 200 MiB at 30,000 pages. Decoding one costs what copying a `Value` did,
+/// and every use copied.
+///
+/// JSON text is read back with serde_json's nesting limit of 128; the one part of a view a
+/// writer nests at will, `[extra]`, cannot pass 80 levels (the TOML parser's limit), which
+/// `tests/hardening.rs` checks.
+#[derive(Debug, Clone, Default)]
+pub struct ListViews {
+    json: Vec<Box<str>>,
+    /// `[extra] featured = true`, for `get_section(…, featured=true)` without decoding.
+    featured: Vec<bool>,
+}
+
+impl ListViews {
+    pub fn of(site: &Site) -> ListViews {
+        use rayon::prelude::*;
+        let (json, featured) = (0..site.pages.len())
+            .into_par_iter()
+            .map(|i| Self::encode(site, i))
+            .unzip();
+        ListViews { json, featured }
+    }
+
+    fn encode(site: &Site, index: usize) -> (Box<str>, bool) {
+        let page = &site.pages[index];
+        let json = serde_json::to_string(&PageView::of(site, index)).unwrap_or_default();
+        let featured = page.extra.get("featured") == Some(&toml::Value::Boolean(true));
+        (json.into(), featured)
+    }
+
+    /// The list view of page `index`, or `Null` past the end.
+    pub fn get(&self, index: usize) -> Value {
+        self.json
+            .get(index)
+            .and_then(|j| serde_json::from_str(j).ok())
+            .unwrap_or_default()
+    }
+
+    pub fn featured(&self, index: usize) -> bool {
+        self.featured.get(index).copied().unwrap_or(false)
+    }
+
+    /// Makes page `index`'s list view again, after an edit.
+    pub fn update(&mut self, site: &Site, index: usize) {
+        (self.json[index], self.featured[index]) = Self::encode(site, index);
+    }
 }
 
 /// A neighbouring page or one of a series.
@@ -417,17 +467,17 @@ struct FullParts<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     series_pages: Option<Vec<PageLink<'a>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    member_articles: Option<Vec<&'a Value>>,
+    member_articles: Option<Vec<Value>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    member_events: Option<Vec<&'a Value>>,
+    member_events: Option<Vec<Value>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    member_masterclasses: Option<Vec<&'a Value>>,
+    member_masterclasses: Option<Vec<Value>>,
 }
 
 /// The full view of a page for its own template: its list view (from `summaries`) plus
 /// content, table of contents, neighbours, JSON-LD and (for members) what they are
 /// credited on.
-pub fn page_full(site: &Site, index: usize, summaries: &[Value]) -> Value {
+pub fn page_full(site: &Site, index: usize, summaries: &ListViews) -> Value {
     let page = &site.pages[index];
     let link = |i: usize, current: Option<bool>| PageLink {
         title: &site.pages[i].title,
@@ -466,7 +516,7 @@ pub fn page_full(site: &Site, index: usize, summaries: &[Value]) -> Value {
                 .map_or(&[][..], Vec::as_slice)
                 .iter()
                 .filter(|&&i| site.pages[i].kind == kind)
-                .map(|&i| &summaries[i])
+                .map(|&i| summaries.get(i))
                 .collect(),
         ),
         _ => None,
@@ -482,7 +532,7 @@ pub fn page_full(site: &Site, index: usize, summaries: &[Value]) -> Value {
         member_events: credited(Kind::Events),
         member_masterclasses: credited(Kind::Masterclasses),
     };
-    let mut view = summaries[index].clone();
+    let mut view = summaries.get(index);
     if let (Value::Object(all), Ok(Value::Object(more))) = (&mut view, serde_json::to_value(parts))
     {
         all.extend(more);
