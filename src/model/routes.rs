@@ -18,10 +18,11 @@ pub const EMAIL_TEXT: &str = "email.txt";
 /// The file kring writes into every output folder it makes. Only a folder that has it (or
 /// an empty one) is ever replaced: anything else may be somebody's web root.
 pub const OUTPUT_MARKER: &str = ".kring-build";
+pub const NOT_FOUND: &str = "404.html";
 pub const SITEMAP: &str = "sitemap.xml";
 pub const ROBOTS: &str = "robots.txt";
 /// Files at the root of every build.
-pub const ROOT_FILES: &[&str] = &["404.html", SITEMAP, ROBOTS];
+pub const ROOT_FILES: &[&str] = &[NOT_FOUND, SITEMAP, ROBOTS];
 
 /// The URL path (and output folder) of a section in content folder `dir`: `articles/`, or
 /// `""` for the home page.
@@ -46,6 +47,17 @@ pub fn taxonomy_path(taxonomy: &str) -> String {
 /// The URL path of a term's page: `tags/moderation/` (`slug` is the term made URL-safe).
 pub fn term_path(taxonomy: &str, slug: &str) -> String {
     format!("{taxonomy}/{slug}/")
+}
+
+/// Where feed `file` (`RSS`, `ATOM`, `JSON_FEED`) of the site (`folder` `""`), a section or
+/// a term is written.
+pub fn feed_file(folder: &str, file: &str) -> String {
+    format!("{folder}{file}")
+}
+
+/// The address of feed `file` in `folder`, under `base` (a language's `base_url`).
+pub fn feed_url(base: &str, folder: &str, file: &str) -> String {
+    format!("{base}{}", feed_file(folder, file))
 }
 
 /// The file that serves a folder-style URL path: `articles/x/` → `articles/x/index.html`.
@@ -144,7 +156,7 @@ pub fn feed_links(
     all_formats: bool,
 ) -> Vec<FeedLink> {
     let mut out = Vec::new();
-    let url = |file: &str| format!("{base}{path}{file}");
+    let url = |file: &str| feed_url(base, path, file);
     if config.rss {
         out.push(FeedLink {
             title: format!("{title} (RSS)"),

@@ -20,6 +20,7 @@ use crate::vocabulary::{EventStatus, Kind};
 pub use crate::model::routes::{
     ATOM, FeedLink, JSON_FEED as JSON, RSS, feed_links as links_for, section_has_feed,
 };
+use crate::model::routes::{feed_file, feed_url};
 
 /// One feed's worth of items and where it lives.
 pub struct FeedSource {
@@ -279,11 +280,7 @@ fn rss(site: &Site, source: &FeedSource, items_html: &[Arc<str>]) -> String {
     channel.set_last_build_date(site.now.strftime("%a, %d %b %Y %H:%M:%S %z").to_string());
     let mut self_link = Link::default();
     self_link.set_rel("self");
-    self_link.set_href(format!(
-        "{}{}{RSS}",
-        site.config.base_url.as_str(),
-        source.path
-    ));
+    self_link.set_href(feed_url(site.config.base_url.as_str(), &source.path, RSS));
     self_link.set_mime_type(Some("application/rss+xml".to_string()));
     channel.set_atom_ext(AtomExtension {
         links: vec![self_link],
@@ -367,7 +364,7 @@ fn atom(site: &Site, source: &FeedSource, items_html: &[Arc<str>]) -> String {
     feed.set_links(vec![
         link(source.home.clone(), "alternate", Some("text/html")),
         link(
-            format!("{}{}{ATOM}", site.config.base_url.as_str(), source.path),
+            feed_url(site.config.base_url.as_str(), &source.path, ATOM),
             "self",
             Some("application/atom+xml"),
         ),
@@ -410,7 +407,7 @@ fn json_feed(site: &Site, source: &FeedSource, items_html: &[Arc<str>]) -> Strin
         "version": "https://jsonfeed.org/version/1.1",
         "title": source.title,
         "home_page_url": source.home,
-        "feed_url": format!("{}{}{JSON}", site.config.base_url.as_str(), source.path),
+        "feed_url": feed_url(site.config.base_url.as_str(), &source.path, JSON),
         "description": source.description,
         "language": site.config.language,
         "authors": [{ "name": site.config.author() }],
@@ -482,21 +479,21 @@ pub fn write_feeds(
             let mut n = 0;
             if config.rss {
                 out.write(
-                    &format!("{}{RSS}", source.path),
+                    &feed_file(&source.path, RSS),
                     rss(site, &source, &html).as_bytes(),
                 )?;
                 n += 1;
             }
             if source.all_formats && config.atom {
                 out.write(
-                    &format!("{}{ATOM}", source.path),
+                    &feed_file(&source.path, ATOM),
                     atom(site, &source, &html).as_bytes(),
                 )?;
                 n += 1;
             }
             if source.all_formats && config.json {
                 out.write(
-                    &format!("{}{JSON}", source.path),
+                    &feed_file(&source.path, JSON),
                     json_feed(site, &source, &html).as_bytes(),
                 )?;
                 n += 1;

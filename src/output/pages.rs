@@ -57,7 +57,7 @@ struct SectionPrep {
 
 pub use super::pager::{Pager, pager};
 pub use super::plan::Counts;
-use crate::model::routes::{email_files, index_file, pager_count};
+use crate::model::routes::{NOT_FOUND, email_files, index_file, pager_count};
 
 pub struct Renderer<'a> {
     pub site: &'a Site,
@@ -418,9 +418,9 @@ impl<'a> Renderer<'a> {
                 out.write(&text_file, edition.text.as_bytes())
             }
             Job::NotFound => {
-                let ctx = self.context(&self.site.config.base_url.join("404.html"), &[], None);
+                let ctx = self.context(&self.site.config.base_url.join(NOT_FOUND), &[], None);
                 let html = self.templates.render("404.html", ctx, "404.html")?;
-                out.write("404.html", html.as_bytes())
+                out.write(NOT_FOUND, html.as_bytes())
             }
         }
     }

@@ -35,7 +35,7 @@ impl Sink for Relative<'_> {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         let page = rel.ends_with(".html")
             && !rel.ends_with(EMAIL_HTML)
-            && !(self.prefix.is_empty() && rel == "404.html");
+            && !(self.prefix.is_empty() && rel == crate::model::routes::NOT_FOUND);
         if !page {
             return self.inner.write(rel, bytes);
         }
