@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test command: installs what the tests drive (Debian's Chromium and khal, the npm
-# packages of tests/browser/) when they are missing, then runs `cargo test`.
+# packages of tests/browser/, Python's Pillow) when they are missing, then runs `cargo test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +13,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# Pillow (PyPI) decodes the published photos in tests/images.rs, independently of kring.
+if ! python3 -c "import PIL" >/dev/null 2>&1; then
+  echo "== pip install pillow"
+  python3 -m pip install --quiet pillow
 fi
 
 if [ ! -d tests/browser/node_modules/playwright-core ]; then

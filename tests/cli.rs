@@ -11,6 +11,11 @@ fn init_makes_a_site_that_builds_and_checks() {
     let (ok, stdout, stderr) = run(&["init", site.to_str().unwrap()], tmp.path());
     assert!(ok, "{stderr}");
     assert!(stdout.contains("Made a new kring site"));
+    // What kring makes stays out of git: the build and the image cache.
+    let ignored = std::fs::read_to_string(site.join(".gitignore")).unwrap();
+    for line in ["/public/", "/.kring-cache/"] {
+        assert!(ignored.lines().any(|l| l == line), "{line} not in .gitignore");
+    }
     let (ok, stdout, stderr) = run(&["build", site.to_str().unwrap()], tmp.path());
     assert!(ok, "{stderr}");
     assert!(stdout.starts_with("Built "), "{stdout}");

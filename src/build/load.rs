@@ -9,6 +9,7 @@ use crate::config::Config;
 use crate::content::load;
 use crate::error::Result;
 use crate::model::{BuildOptions, Site};
+use crate::output::images::ImageCache;
 use crate::output::plan::Plan;
 use crate::render::theme::{StaticSource, Theme, files_under};
 
@@ -22,6 +23,8 @@ pub struct Loaded {
     /// The static files by output path (see [`static_files`]), found once for the check of
     /// output paths and the copy.
     pub statics: Vec<(String, StaticSource)>,
+    /// Photos as published, cached in the site's `.kring-cache/images/`.
+    pub images: ImageCache,
 }
 
 impl Loaded {
@@ -161,6 +164,7 @@ pub fn load_site(site_dir: &Path, options: &BuildOptions) -> Result<Loaded> {
         theme,
         others,
         statics,
+        images: ImageCache::new(Some(ImageCache::folder(site_dir))),
     })
 }
 

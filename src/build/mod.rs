@@ -68,6 +68,7 @@ pub fn build(
     let external_hosts = watching.hosts();
     let mut phases = Phases::start();
     staging.commit()?;
+    loaded.images.prune();
     phases.done("swapped into place, last build removed");
     Ok(BuildReport {
         output,

@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use super::load::{Loaded, Phases};
 use crate::error::Result;
 use crate::model::{Site, routes};
+use crate::output::images::Photos;
 use crate::output::pages::{Counts, Job, Renderer};
 use crate::output::plan::{Output, Plan};
 use crate::output::write::Sink;
@@ -98,6 +99,13 @@ pub fn run(
     let mut phases = Phases::start();
     let sites = loaded.sites();
     let mut counts = Counts::default();
+    // Every photo copied into the output is published through the image cache.
+    let photos = Photos {
+        inner: out,
+        cache: &loaded.images,
+        site_dir: &loaded.site.root,
+    };
+    let out: &dyn Sink = &photos;
     for (lang, outputs) in plan.languages() {
         let site = sites[lang];
         let rendering = &renderings[lang];

@@ -5,6 +5,7 @@ pub mod depends;
 pub mod email;
 pub mod feeds;
 pub mod ics;
+pub mod images;
 pub mod pager;
 pub mod pages;
 pub mod plan;

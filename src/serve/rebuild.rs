@@ -175,6 +175,7 @@ impl DevSite {
             run(&loaded, &renderings, &full, &staging)?
         };
         staging.commit()?;
+        loaded.images.prune();
         self.pending = None;
         self.state = Some(State {
             loaded,

@@ -1,0 +1,254 @@
+//! Photos as kring publishes them. Every JPEG, PNG and WebP file a build writes — a page
+//! bundle's, a section's, a `static/` folder's — is decoded within limits, turned upright
+//! (its EXIF orientation), made at most [`MAX_WIDTH`] wide, and written again **without any
+//! metadata**: no GPS location, camera serial or author field from a member's phone
+//! survives. SVG and GIF files are copied as they are.
+//!
+//! The work is cached in the site's `.kring-cache/images/`, keyed by the source bytes and
+//! the operation, so `build` and `serve` redo nothing for an unchanged image; a build
+//! removes the entries it did not use.
+
+use std::collections::HashSet;
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
+
+use super::write::Sink;
+use crate::error::{Diagnostic, Error, Result};
+
+/// The widest image kring writes: twice a full-width column of 1200 CSS pixels.
+pub const MAX_WIDTH: u32 = 2400;
+/// Larger sides are refused before decoding: a "decompression bomb" is a small file that
+/// claims to be enormous.
+const MAX_SIDE: u32 = 16_384;
+/// At most this much memory for one decoded image.
+const MAX_DECODED: u64 = 256 << 20;
+/// Bumped when what [`process`] writes changes, so older cache entries are not reused.
+const OPERATION: &str = "upright-stripped-max2400-v1";
+
+/// Whether kring processes a file with this name (by extension).
+pub fn is_photo(name: &str) -> bool {
+    format_of(name).is_some()
+}
+
+fn format_of(name: &str) -> Option<ImageFormat> {
+    let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();
+    match ext.as_str() {
+        "jpg" | "jpeg" => Some(ImageFormat::Jpeg),
+        "png" => Some(ImageFormat::Png),
+        "webp" => Some(ImageFormat::WebP),
+        _ => None,
+    }
+}
+
+/// The size an image of `width` × `height` (upright) is published at.
+pub fn published_size(width: u32, height: u32) -> (u32, u32) {
+    if width <= MAX_WIDTH {
+        return (width, height);
+    }
+    let h = (u64::from(height) * u64::from(MAX_WIDTH)).div_ceil(u64::from(width));
+    (MAX_WIDTH, h.max(1) as u32)
+}
+
+/// The upright size of the image at `path`, from its header (nothing is decoded).
+pub fn upright_size(path: &Path) -> std::result::Result<(u32, u32), String> {
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    let mut decoder = decoder(&bytes, path)?;
+    let (w, h) = decoder.dimensions();
+    let turned = matches!(
+        decoder.orientation().map_err(|e| e.to_string())?,
+        image::metadata::Orientation::Rotate90
+            | image::metadata::Orientation::Rotate270
+            | image::metadata::Orientation::Rotate90FlipH
+            | image::metadata::Orientation::Rotate270FlipH
+    );
+    Ok(if turned { (h, w) } else { (w, h) })
+}
+
+fn decoder<'a>(
+    bytes: &'a [u8],
+    path: &Path,
+) -> std::result::Result<Box<dyn ImageDecoder + 'a>, String> {
+    let format = format_of(&path.to_string_lossy()).ok_or("not a JPEG, PNG or WebP file")?;
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(MAX_DECODED);
+    reader.limits(limits);
+    let decoder = reader.into_decoder().map_err(|e| e.to_string())?;
+    // `into_decoder` checks the sides, not the memory the pixels take: checked here.
+    if decoder.total_bytes() > MAX_DECODED {
+        return Err(format!(
+            "it would take {} MiB to decode (at most {} MiB)",
+            decoder.total_bytes() >> 20,
+            MAX_DECODED >> 20
+        ));
+    }
+    Ok(Box::new(decoder))
+}
+
+/// The image at `path` as kring publishes it, encoded in its own format.
+fn process(bytes: &[u8], path: &Path) -> std::result::Result<Vec<u8>, String> {
+    let format = format_of(&path.to_string_lossy()).ok_or("not a JPEG, PNG or WebP file")?;
+    let mut decoder = decoder(bytes, path)?;
+    let orientation = decoder.orientation().map_err(|e| e.to_string())?;
+    let mut img = DynamicImage::from_decoder(decoder).map_err(|e| e.to_string())?;
+    img.apply_orientation(orientation);
+    let (w, h) = published_size(img.width(), img.height());
+    if (w, h) != (img.width(), img.height()) {
+        img = resize(&img, w, h)?;
+    }
+    let mut out = Vec::new();
+    match format {
+        ImageFormat::Jpeg => {
+            // JPEG has no alpha: flattened onto white rather than refused.
+            let rgb = DynamicImage::ImageRgb8(img.to_rgb8());
+            let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85);
+            rgb.write_with_encoder(encoder).map_err(|e| e.to_string())?;
+        }
+        other => {
+            img.write_to(&mut Cursor::new(&mut out), other)
+                .map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(out)
+}
+
+fn resize(img: &DynamicImage, w: u32, h: u32) -> std::result::Result<DynamicImage, String> {
+    use fast_image_resize::{FilterType, ResizeAlg, ResizeOptions, Resizer};
+    // 8-bit RGB(A) is what every published format takes.
+    let src = if img.color().has_alpha() {
+        DynamicImage::ImageRgba8(img.to_rgba8())
+    } else {
+        DynamicImage::ImageRgb8(img.to_rgb8())
+    };
+    let mut dst = DynamicImage::new(w, h, src.color());
+    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
+    Resizer::new()
+        .resize(&src, &mut dst, &options)
+        .map_err(|e| e.to_string())?;
+    Ok(dst)
+}
+
+/// Processed images by the hash of their source and the operation, in a folder of the site.
+pub struct ImageCache {
+    dir: Option<PathBuf>,
+    /// Where the folder is shown in messages: `.kring-cache/images`.
+    used: Mutex<HashSet<String>>,
+}
+
+impl ImageCache {
+    /// The cache of the site at `site_dir`; without a folder (`None`), nothing is kept.
+    pub fn new(dir: Option<PathBuf>) -> ImageCache {
+        ImageCache {
+            dir,
+            used: Mutex::default(),
+        }
+    }
+
+    /// The site's cache folder: `.kring-cache/images/`.
+    pub fn folder(site_dir: &Path) -> PathBuf {
+        site_dir.join(".kring-cache").join("images")
+    }
+
+    /// The published bytes of the image at `from`; `shown` names it in errors.
+    pub fn publish(&self, from: &Path, shown: &Path) -> Result<Vec<u8>> {
+        let bytes = std::fs::read(from).map_err(|e| Error::io(from, e))?;
+        let ext = from
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        hasher.update(OPERATION.as_bytes());
+        hasher.update(&bytes);
+        let key = format!("{:032x}.{ext}", hasher.digest128());
+        self.used
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key.clone());
+        let cached = self.dir.as_ref().map(|d| d.join(&key));
+        if let Some(done) = cached.as_ref().and_then(|p| std::fs::read(p).ok()) {
+            return Ok(done);
+        }
+        let made = process(&bytes, from).map_err(|why| {
+            Error::from(Diagnostic::new(
+                shown,
+                format!("this image cannot be published: {why}. Replace it with a JPEG, PNG or WebP file that opens in an image viewer"),
+            ))
+        })?;
+        if let (Some(dir), Some(path)) = (&self.dir, &cached) {
+            // A cache that cannot be written only costs time: the build goes on.
+            let _ = std::fs::create_dir_all(dir);
+            let tmp = path.with_extension("kring-tmp");
+            if std::fs::write(&tmp, &made).is_ok() {
+                let _ = std::fs::rename(&tmp, path);
+            }
+        }
+        Ok(made)
+    }
+
+    /// Removes the entries this build did not use (after a whole build only).
+    pub fn prune(&self) {
+        let Some(dir) = &self.dir else { return };
+        let used = self.used.lock().unwrap_or_else(|e| e.into_inner());
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !used.contains(&name) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+}
+
+/// A sink that publishes photos through the [`ImageCache`] when they are copied; every other
+/// file passes through.
+pub struct Photos<'a> {
+    pub inner: &'a dyn Sink,
+    pub cache: &'a ImageCache,
+    /// The site's folder, for naming images in errors relative to it.
+    pub site_dir: &'a Path,
+}
+
+impl Sink for Photos<'_> {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        self.inner.write(rel, bytes)
+    }
+    fn copy(&self, from: &Path, rel: &str) -> Result<()> {
+        if !is_photo(rel) {
+            return self.inner.copy(from, rel);
+        }
+        let shown = from.strip_prefix(self.site_dir).unwrap_or(from);
+        let bytes = self.cache.publish(from, shown)?;
+        self.inner.write(rel, &bytes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn published_sizes_keep_the_aspect_and_cap_the_width() {
+        assert_eq!(published_size(800, 600), (800, 600));
+        assert_eq!(published_size(2400, 10), (2400, 10));
+        assert_eq!(published_size(4000, 3000), (2400, 1800));
+        assert_eq!(published_size(4001, 3), (2400, 2));
+        assert_eq!(published_size(100_000, 1), (2400, 1));
+    }
+
+    #[test]
+    fn only_jpeg_png_and_webp_are_processed() {
+        for name in ["a.jpg", "b.JPEG", "c.png", "d.WebP", "x/y.z.jpg"] {
+            assert!(is_photo(name), "{name}");
+        }
+        for name in ["a.gif", "b.svg", "c", "jpg", "d.jpg.txt", "e.pdf"] {
+            assert!(!is_photo(name), "{name}");
+        }
+    }
+}

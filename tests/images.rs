@@ -1,0 +1,293 @@
+//! Photos as kring publishes them (issue #11): upright, at most 2400 px wide, with no
+//! metadata left (checked with kamadak-exif and decoded with Python's Pillow, both
+//! independent of the `image` crate kring writes with), cached, and bad files refused with
+//! the file named.
+
+mod common;
+
+use std::io::Cursor;
+use std::path::Path;
+use std::process::Command;
+
+use common::*;
+use exif::{Field, In, Rational, Tag, Value};
+use image::{ImageEncoder, RgbImage};
+
+/// A `width` × `height` photo as a phone writes it: EXIF with the orientation (6: turn it
+/// 90° clockwise to show it), a GPS position, the camera's make and serial number.
+fn phone_photo(width: u32, height: u32, format: image::ImageFormat) -> Vec<u8> {
+    let fields = [
+        Field {
+            tag: Tag::Orientation,
+            ifd_num: In::PRIMARY,
+            value: Value::Short(vec![6]),
+        },
+        Field {
+            tag: Tag::Make,
+            ifd_num: In::PRIMARY,
+            value: Value::Ascii(vec![b"PhoneMaker".to_vec()]),
+        },
+        Field {
+            tag: Tag::BodySerialNumber,
+            ifd_num: In::PRIMARY,
+            value: Value::Ascii(vec![b"SERIAL-12345".to_vec()]),
+        },
+        Field {
+            tag: Tag::GPSLatitudeRef,
+            ifd_num: In::PRIMARY,
+            value: Value::Ascii(vec![b"N".to_vec()]),
+        },
+        Field {
+            tag: Tag::GPSLatitude,
+            ifd_num: In::PRIMARY,
+            value: Value::Rational(vec![
+                Rational { num: 52, denom: 1 },
+                Rational { num: 22, denom: 1 },
+                Rational {
+                    num: 1234,
+                    denom: 100,
+                },
+            ]),
+        },
+    ];
+    let mut writer = exif::experimental::Writer::new();
+    for f in &fields {
+        writer.push_field(f);
+    }
+    let mut blob = Cursor::new(Vec::new());
+    writer.write(&mut blob, false).unwrap();
+    // Left half red, right half blue: which way it was turned shows in the pixels.
+    let img = RgbImage::from_fn(width, height, |x, _| {
+        if x < width / 2 {
+            image::Rgb([220, 20, 20])
+        } else {
+            image::Rgb([20, 20, 220])
+        }
+    });
+    let mut out = Vec::new();
+    match format {
+        image::ImageFormat::Jpeg => {
+            let mut enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90);
+            enc.set_exif_metadata(blob.into_inner()).unwrap();
+            enc.write_image(&img, width, height, image::ExtendedColorType::Rgb8)
+                .unwrap();
+        }
+        image::ImageFormat::Png => {
+            let mut enc = image::codecs::png::PngEncoder::new(&mut out);
+            enc.set_exif_metadata(blob.into_inner()).unwrap();
+            enc.write_image(&img, width, height, image::ExtendedColorType::Rgb8)
+                .unwrap();
+        }
+        other => panic!("{other:?}"),
+    }
+    // The fixture must carry what the test says it does.
+    let exif = exif::Reader::new()
+        .read_from_container(&mut Cursor::new(&out))
+        .expect("the test photo has EXIF");
+    assert!(exif.get_field(Tag::GPSLatitude, In::PRIMARY).is_some());
+    out
+}
+
+/// Width, height, whether Pillow finds EXIF, and the top-left pixel of `path`, by Python's
+/// Pillow (`scripts/test.sh` installs it).
+fn pillow(path: &Path) -> (u32, u32, bool, (u8, u8, u8)) {
+    let script = "import sys\nfrom PIL import Image\nim = Image.open(sys.argv[1])\nim.load()\nrgb = im.convert('RGB').getpixel((0, 0))\nprint(im.size[0], im.size[1], len(im.getexif()) > 0 or 'exif' in im.info, *rgb)";
+    let out = Command::new("python3")
+        .args(["-c", script, path.to_str().unwrap()])
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "Pillow could not read {} (pip install pillow; scripts/test.sh does): {}",
+        path.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let v: Vec<&str> = text.split_whitespace().collect();
+    let n = |i: usize| v[i].parse::<u32>().unwrap();
+    (
+        n(0),
+        n(1),
+        v[2] == "True",
+        (n(3) as u8, n(4) as u8, n(5) as u8),
+    )
+}
+
+fn assert_no_exif(bytes: &[u8], what: &str) {
+    match exif::Reader::new().read_from_container(&mut Cursor::new(bytes)) {
+        Err(exif::Error::NotFound(_)) => {}
+        Ok(found) => panic!(
+            "{what} still has EXIF: {:?}",
+            found.fields().map(|f| f.tag).collect::<Vec<_>>()
+        ),
+        Err(e) => panic!("{what}: {e}"),
+    }
+    for secret in [&b"SERIAL-12345"[..], b"PhoneMaker"] {
+        assert!(
+            !bytes.windows(secret.len()).any(|w| w == secret),
+            "{what} still names {:?}",
+            String::from_utf8_lossy(secret)
+        );
+    }
+}
+
+#[test]
+fn photos_are_published_upright_without_metadata() {
+    let (_tmp, site) = fixture("hub");
+    let jpeg = phone_photo(64, 32, image::ImageFormat::Jpeg);
+    let png = phone_photo(64, 32, image::ImageFormat::Png);
+    write(&site, "content/articles/bundle-post/phone.jpg", &jpeg);
+    write(&site, "content/articles/bundle-post/phone.png", &png);
+    write(&site, "static/img/phone.JPG", &jpeg);
+    let public = build_ok(&site);
+    for rel in [
+        "articles/bundle-post/phone.jpg",
+        "articles/bundle-post/phone.png",
+        "img/phone.JPG",
+    ] {
+        let bytes = std::fs::read(public.join(rel)).unwrap();
+        assert_no_exif(&bytes, rel);
+        let img = image::load_from_memory(&bytes).unwrap();
+        // Turned upright: 64 × 32 stored, shown 32 × 64.
+        assert_eq!((img.width(), img.height()), (32, 64), "{rel}");
+        let (w, h, has_exif, top_left) = pillow(&public.join(rel));
+        assert_eq!((w, h), (32, 64), "{rel} by Pillow");
+        assert!(!has_exif, "{rel}: Pillow finds EXIF");
+        // Turned clockwise, the red left half is on top: the top-left pixel is red.
+        assert!(
+            top_left.0 > 150 && top_left.2 < 100,
+            "{rel}: top-left is {top_left:?}"
+        );
+    }
+}
+
+#[test]
+fn large_photos_are_at_most_2400_pixels_wide() {
+    let (_tmp, site) = fixture("hub");
+    let img = RgbImage::from_fn(4000, 3000, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+    });
+    let mut jpeg = Vec::new();
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut Cursor::new(&mut jpeg), image::ImageFormat::Jpeg)
+        .unwrap();
+    write(&site, "content/articles/bundle-post/big.jpg", &jpeg);
+    let public = build_ok(&site);
+    let out = public.join("articles/bundle-post/big.jpg");
+    let written = image::image_dimensions(&out).unwrap();
+    assert_eq!(written, (2400, 1800));
+    let (w, h, _, _) = pillow(&out);
+    assert_eq!((w, h), (2400, 1800));
+}
+
+#[test]
+fn a_second_build_reuses_the_cache_and_prunes_what_is_gone() {
+    let (_tmp, site) = fixture("hub");
+    write(
+        &site,
+        "content/articles/bundle-post/one.jpg",
+        phone_photo(40, 20, image::ImageFormat::Jpeg),
+    );
+    write(
+        &site,
+        "content/articles/bundle-post/two.png",
+        phone_photo(30, 20, image::ImageFormat::Png),
+    );
+    let cache = site.join(".kring-cache/images");
+    let public = build_ok(&site);
+    let first = tree(&cache);
+    assert_eq!(first.len(), 2, "{:?}", first.keys());
+    let stamps: Vec<_> = std::fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| e.unwrap().metadata().unwrap().modified().unwrap())
+        .collect();
+    let published = std::fs::read(public.join("articles/bundle-post/one.jpg")).unwrap();
+    // The cached result is what was published, and a second build does not redo it.
+    assert!(first.values().any(|bytes| *bytes == published));
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    build_ok(&site);
+    let again: Vec<_> = std::fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| e.unwrap().metadata().unwrap().modified().unwrap())
+        .collect();
+    assert_eq!(tree(&cache), first);
+    assert_eq!(again.len(), stamps.len());
+    assert!(
+        again.iter().all(|t| stamps.contains(t)),
+        "an entry was rewritten"
+    );
+    // A photo that is gone leaves the cache at the next build.
+    std::fs::remove_file(site.join("content/articles/bundle-post/two.png")).unwrap();
+    build_ok(&site);
+    assert_eq!(tree(&cache).len(), 1);
+}
+
+#[test]
+fn bad_images_are_errors_naming_the_file() {
+    let (tmp, _) = fixture("hub");
+    let good = phone_photo(40, 20, image::ImageFormat::Jpeg);
+    // A PNG header that claims 100,000 × 100,000 pixels (40 GB decoded).
+    let mut bomb = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    bomb.extend(100_000u32.to_be_bytes());
+    bomb.extend(100_000u32.to_be_bytes());
+    bomb.extend([8, 2, 0, 0, 0]);
+    let crc = crc32(&bomb[12..]);
+    bomb.extend(crc.to_be_bytes());
+    // 15,000 × 15,000 is within the side limit but not the memory one (675 MB).
+    let mut wide = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    wide.extend(15_000u32.to_be_bytes());
+    wide.extend(15_000u32.to_be_bytes());
+    wide.extend([8, 2, 0, 0, 0]);
+    let crc = crc32(&wide[12..]);
+    wide.extend(crc.to_be_bytes());
+    let cases: [(&str, Vec<u8>); 5] = [
+        ("truncated.jpg", good[..good.len() / 2].to_vec()),
+        (
+            "noise.png",
+            (0..5000u32).map(|i| (i * 7919 % 251) as u8).collect(),
+        ),
+        ("empty.webp", Vec::new()),
+        ("bomb.png", bomb),
+        ("wide.png", wide),
+    ];
+    for (name, bytes) in cases {
+        let (_keep, site) = fixture("hub");
+        write(
+            &site,
+            &format!("content/articles/bundle-post/{name}"),
+            &bytes,
+        );
+        let out = kring()
+            .args(["build", site.to_str().unwrap()])
+            .env("HOME", tmp.path())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{name}: {stderr}");
+        assert!(
+            stderr.contains(&format!("content/articles/bundle-post/{name}"))
+                && stderr.contains("cannot be published")
+                && !stderr.contains("panicked"),
+            "{name}: {stderr}"
+        );
+        assert!(
+            !site.join("public").exists(),
+            "{name}: something was published"
+        );
+    }
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = 0xffff_ffffu32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xedb8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
