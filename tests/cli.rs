@@ -14,7 +14,10 @@ fn init_makes_a_site_that_builds_and_checks() {
     // What kring makes stays out of git: the build and the image cache.
     let ignored = std::fs::read_to_string(site.join(".gitignore")).unwrap();
     for line in ["/public/", "/.kring-cache/"] {
-        assert!(ignored.lines().any(|l| l == line), "{line} not in .gitignore");
+        assert!(
+            ignored.lines().any(|l| l == line),
+            "{line} not in .gitignore"
+        );
     }
     let (ok, stdout, stderr) = run(&["build", site.to_str().unwrap()], tmp.path());
     assert!(ok, "{stderr}");

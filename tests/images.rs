@@ -161,6 +161,72 @@ fn photos_are_published_upright_without_metadata() {
     }
 }
 
+/// Images in a body get the size they are published at (so the page does not shift as they
+/// load), lazy loading below the first, and a warning at their line without alt text.
+#[test]
+fn images_in_pages_have_their_size_and_alt_text() {
+    let (tmp, site) = fixture("hub");
+    write(
+        &site,
+        "content/articles/bundle-post/phone.jpg",
+        phone_photo(64, 32, image::ImageFormat::Jpeg),
+    );
+    let big = RgbImage::from_fn(3000, 1000, |_, _| image::Rgb([10, 120, 60]));
+    let mut png = Vec::new();
+    image::DynamicImage::ImageRgb8(big)
+        .write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    write(&site, "static/img/wide.png", &png);
+    write(
+        &site,
+        "content/articles/bundle-post/index.md",
+        "+++\ntitle = \"A bundle\"\ndate = 2026-03-01T09:00:00+01:00\nimage = \"pic.svg\"\ntags = [\"growth\"]\n+++\n\n![A picture](pic.svg)\n\n![A phone photo](phone.jpg)\n\n![A wide field](/img/wide.png)\n\nText.\n\n![](phone.jpg)\n",
+    );
+    let out = kring()
+        .args(["build", site.to_str().unwrap()])
+        .env("HOME", tmp.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    // The image without alt text, on line 16 of the file.
+    assert!(
+        stderr.contains("content/articles/bundle-post/index.md:16: an image without alt text"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("without alt text").count(), 1, "{stderr}");
+    let html = read(&site.join("public"), "articles/bundle-post/index.html");
+    let doc = scraper::Html::parse_document(&html);
+    let imgs: Vec<_> = doc
+        .select(&scraper::Selector::parse("main p img").unwrap())
+        .map(|e| e.value().clone())
+        .collect();
+    let by_src = |end: &str| {
+        imgs.iter()
+            .find(|i| i.attr("src").is_some_and(|s| s.ends_with(end)))
+            .unwrap_or_else(|| panic!("no <img> of {end} in {html}"))
+    };
+    // Upright: stored 64 × 32, shown 32 × 64. The wide one as published, 2400 wide.
+    let phone = by_src("phone.jpg");
+    assert_eq!(
+        (phone.attr("width"), phone.attr("height")),
+        (Some("32"), Some("64"))
+    );
+    assert_eq!(phone.attr("alt"), Some("A phone photo"));
+    let wide = by_src("img/wide.png");
+    assert_eq!(
+        (wide.attr("width"), wide.attr("height")),
+        (Some("2400"), Some("800"))
+    );
+    assert_eq!(wide.attr("loading"), Some("lazy"));
+    // The body's first image is likely on the first screen: not lazy. SVG: no size read.
+    let first = by_src("pic.svg");
+    assert_eq!(first.attr("loading"), None);
+    assert_eq!(first.attr("decoding"), Some("async"));
+    let written = image::image_dimensions(site.join("public/img/wide.png")).unwrap();
+    assert_eq!(written, (2400, 800));
+}
+
 #[test]
 fn large_photos_are_at_most_2400_pixels_wide() {
     let (_tmp, site) = fixture("hub");

@@ -34,6 +34,8 @@ pub struct Rendered {
     pub links: Vec<ContentLink>,
     /// Where the body first nests deeper than [`MAX_NESTING`] (byte offset): an error.
     pub too_deep_at: Option<usize>,
+    /// Where an image has no alt text (byte offsets): a warning each.
+    pub images_without_alt: Vec<usize>,
 }
 
 /// How deep lists, quotes and other blocks may nest. Real writing stays under ten; past
@@ -60,6 +62,21 @@ pub struct MarkdownOptions<'a> {
     pub page_permalink: &'a str,
     /// The site's base URL: root-relative URLs (`/images/x.png`) resolve against it.
     pub base_url: &'a str,
+    /// The size an image is published at, by its URL as written (`photo.jpg`,
+    /// `/img/x.png`): its `width` and `height`, so the page does not shift as it loads.
+    pub image_size: Option<&'a ImageSize<'a>>,
+}
+
+/// The published size of an image by its URL as written, if it is a photo kring knows.
+pub type ImageSize<'f> = dyn Fn(&str) -> Option<(u32, u32)> + Sync + 'f;
+
+/// An image being read: its `<img>` is written once its alt text is known.
+struct PendingImage {
+    src: String,
+    title: String,
+    alt: String,
+    size: Option<(u32, u32)>,
+    offset: usize,
 }
 
 const MORE_MARKER: &str = "<!-- more -->";
@@ -91,6 +108,8 @@ pub fn render(
     let mut task_label: Option<usize> = None;
     // While inside a heading, its events wait here until its text (and so its id) is known.
     let mut heading: Option<(HeadingLevel, Option<String>, Vec<Event>, String)> = None;
+    let mut image: Option<PendingImage> = None;
+    let mut images = 0usize;
 
     for (event, range) in Parser::new_ext(body, opts).into_offset_iter() {
         let event = match event {
@@ -116,12 +135,10 @@ pub fn render(
                 })
             }
             Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
+                dest_url, title, ..
             }) => {
-                let dest = resolve_url(
+                let size = options.image_size.and_then(|size| size(&dest_url));
+                let src = resolve_url(
                     dest_url,
                     range.start,
                     options,
@@ -129,13 +146,31 @@ pub fn render(
                     &mut rendered,
                     &mut broken,
                 );
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url: dest,
-                    title,
-                    id,
-                })
+                image = Some(PendingImage {
+                    src: src.to_string(),
+                    title: title.to_string(),
+                    alt: String::new(),
+                    size,
+                    offset: range.start,
+                });
+                continue;
             }
+            // The alt text: the image's words, without their markup.
+            Event::Text(t) | Event::Code(t) if image.is_some() => {
+                if let Some(img) = image.as_mut() {
+                    img.alt.push_str(&t);
+                }
+                continue;
+            }
+            Event::End(TagEnd::Image) => {
+                let Some(img) = image.take() else { continue };
+                if img.alt.trim().is_empty() {
+                    rendered.images_without_alt.push(img.offset);
+                }
+                images += 1;
+                Event::Html(CowStr::from(img_tag(&img, images == 1)))
+            }
+            _ if image.is_some() => continue,
             Event::Text(ref t) | Event::Code(ref t) => {
                 rendered.word_count += t.split_whitespace().count();
                 event
@@ -366,6 +401,27 @@ fn has_scheme(url: &str) -> bool {
     }
 }
 
+/// An `<img>` with its size, when known, so the page does not shift as it loads; lazy
+/// below the first image, which is likely on the first screen.
+fn img_tag(img: &PendingImage, first: bool) -> String {
+    let mut tag = format!(
+        "<img src=\"{}\" alt=\"{}\"",
+        escape_attr(&img.src),
+        escape_attr(&img.alt)
+    );
+    if !img.title.is_empty() {
+        tag.push_str(&format!(" title=\"{}\"", escape_attr(&img.title)));
+    }
+    if let Some((w, h)) = img.size {
+        tag.push_str(&format!(" width=\"{w}\" height=\"{h}\""));
+    }
+    if !first {
+        tag.push_str(" loading=\"lazy\"");
+    }
+    tag.push_str(" decoding=\"async\">");
+    tag
+}
+
 fn escape_attr(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('"', "&quot;")
@@ -388,6 +444,7 @@ mod tests {
             smart_punctuation: true,
             page_permalink: "https://s.org/articles/here/",
             base_url: "https://s.org/",
+            image_size: Some(&|url: &str| (url == "sized.jpg").then_some((40, 30))),
         };
         render(body, &opts, &Files)
     }
@@ -466,5 +523,30 @@ mod tests {
     fn counts_words() {
         let (r, _) = md("One two three.\n\n- four\n- five `six`");
         assert_eq!(r.word_count, 6);
+    }
+
+    #[test]
+    fn images_get_their_size_alt_text_and_lazy_loading_below_the_first() {
+        let (r, _) = md(
+            "![A *cat* `on` a mat](sized.jpg \"The cat\")\n\n![a < b & c](other.png)\n\n![](sized.jpg)\n",
+        );
+        let html = &r.html;
+        assert!(
+            html.contains(r#"<img src="https://s.org/articles/here/sized.jpg" alt="A cat on a mat" title="The cat" width="40" height="30" decoding="async">"#),
+            "{html}"
+        );
+        // The alt text is escaped; no size is known for other.png.
+        assert!(
+            html.contains(r#"<img src="https://s.org/articles/here/other.png" alt="a &lt; b &amp; c" loading="lazy" decoding="async">"#),
+            "{html}"
+        );
+        // The third has no alt text: where it is written is reported.
+        assert_eq!(r.images_without_alt.len(), 1);
+        let at = r.images_without_alt[0];
+        assert!(
+            "![A *cat* `on` a mat](sized.jpg \"The cat\")\n\n![a < b & c](other.png)\n\n![](sized.jpg)\n"[at..].starts_with("![]"),
+            "offset {at}"
+        );
+        assert_eq!(html.matches("<img").count(), 3);
     }
 }

@@ -3,3 +3,4 @@
 pub mod frontmatter;
 pub mod load;
 pub mod markdown;
+pub mod photo;

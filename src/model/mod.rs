@@ -1,6 +1,7 @@
 //! The site as kring understands it: sections, pages of each kind, taxonomies. Built once
 //! from the content (`site::Site::assemble`), read by every output.
 
+mod body;
 mod construct;
 pub mod page;
 pub mod recurrence;

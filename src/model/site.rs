@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use jiff::{Timestamp, Zoned};
 use rayon::prelude::*;
 
+use super::body::{Bodies, Permalinks};
 use super::construct::{build_page, build_section};
 use super::page::{Article, Details, Page};
 use super::section::Section;
@@ -14,7 +15,6 @@ use super::taxonomy::{self, Taxonomy};
 pub use super::translations::{Translation, language_name, link_translations};
 use crate::config::Config;
 use crate::content::load::{Content, SourceFile, SourcePage};
-use crate::content::markdown::{self, LinkResolver, MarkdownOptions};
 use crate::error::{Diagnostic, Problems, Result};
 use crate::vocabulary::{Kind, SortBy};
 
@@ -63,16 +63,6 @@ pub struct Site {
     links: std::sync::Arc<Permalinks>,
 }
 
-/// Content path → permalink, for `@/` links and `get_url`.
-#[derive(Debug, Default)]
-struct Permalinks(HashMap<String, String>);
-
-impl LinkResolver for Permalinks {
-    fn permalink(&self, path: &str) -> Option<String> {
-        self.0.get(path.trim_start_matches('/')).cloned()
-    }
-}
-
 impl Site {
     /// The model of one language's content. `config` is final: `--base-url` and the
     /// language's `/LANG/` are applied by `build::load_site`, the one caller.
@@ -98,7 +88,7 @@ impl Site {
         let Content {
             sections: src_sections,
             pages: src_pages,
-            warnings,
+            mut warnings,
             fallback_links,
             ..
         } = content;
@@ -192,34 +182,32 @@ impl Site {
             links.entry(rel).or_insert_with(|| "#".to_string());
         }
         let links = std::sync::Arc::new(Permalinks(links));
-        let smart = config.markdown.smart_punctuation;
-        let render_problems: Vec<Diagnostic> = pages
+        let bodies = Bodies {
+            smart_punctuation: config.markdown.smart_punctuation,
+            root: root.as_str(),
+            links: &links,
+            static_dir: site_dir.join("static"),
+        };
+        let rendered: Vec<(Vec<Diagnostic>, Vec<String>)> = pages
             .par_iter_mut()
-            .flat_map_iter(|page| {
-                let opts = MarkdownOptions {
-                    smart_punctuation: smart,
-                    page_permalink: &page.permalink,
-                    base_url: root.as_str(),
-                };
-                let (rendered, broken) = markdown::render(page.file.body(), &opts, links.as_ref());
-                let problems = markdown_problems(&page.file, &rendered, broken);
-                page.content = rendered;
+            .map(|page| {
+                let body = bodies.render(&page.file, &page.permalink);
+                page.content = body.rendered;
                 page.file.release_body();
-                problems
+                (body.errors, body.warnings)
             })
             .collect();
-        problems.extend(render_problems);
         for section in &mut sections {
             if let Some(file) = &section.file {
-                let opts = MarkdownOptions {
-                    smart_punctuation: smart,
-                    page_permalink: &section.permalink,
-                    base_url: root.as_str(),
-                };
-                let (rendered, broken) = markdown::render(file.body(), &opts, links.as_ref());
-                problems.extend(markdown_problems(file, &rendered, broken));
-                section.content = rendered;
+                let body = bodies.render(file, &section.permalink);
+                section.content = body.rendered;
+                problems.extend(body.errors);
+                warnings.extend(body.warnings);
             }
+        }
+        for (errors, found) in rendered {
+            problems.extend(errors);
+            warnings.extend(found);
         }
 
         problems.into_result()?;
@@ -438,17 +426,17 @@ impl Site {
         if page.path != old.path || page.listed() != old.listed() {
             return Ok(false);
         }
-        let links = self.links.clone();
-        let opts = MarkdownOptions {
+        let bodies = Bodies {
             smart_punctuation: self.config.markdown.smart_punctuation,
-            page_permalink: &page.permalink,
-            base_url: self.config.root_url().as_str(),
+            root: self.config.root_url().as_str(),
+            links: &self.links,
+            static_dir: self.root.join("static"),
         };
-        let (rendered, broken) = markdown::render(page.file.body(), &opts, links.as_ref());
+        let body = bodies.render(&page.file, &page.permalink);
         let mut problems = Problems::default();
-        problems.extend(markdown_problems(&page.file, &rendered, broken));
+        problems.extend(body.errors);
         problems.into_result()?;
-        page.content = rendered;
+        page.content = body.rendered;
         page.file.release_body();
         let old = std::mem::replace(&mut self.pages[index], page);
         self.relink_edited(index, &old)?;
@@ -502,36 +490,6 @@ fn shown(file: &Option<SourceFile>, fallback: &str) -> String {
     file.as_ref()
         .map(|f| f.shown.display().to_string())
         .unwrap_or_else(|| format!("content/{fallback}"))
-}
-
-/// What rendering a body found wrong: broken `@/` links, nesting past the limit.
-fn markdown_problems(
-    file: &SourceFile,
-    rendered: &markdown::Rendered,
-    broken: Vec<markdown::BrokenLink>,
-) -> Vec<Diagnostic> {
-    let mut problems: Vec<Diagnostic> = broken
-        .into_iter()
-        .map(|b| {
-            file.error_in_body(
-                b.offset,
-                format!(
-                    "link to {} which does not exist: `@/` links name a file under content/, e.g. @/articles/welcome.md",
-                    b.target
-                ),
-            )
-        })
-        .collect();
-    if let Some(at) = rendered.too_deep_at {
-        problems.push(file.error_in_body(
-            at,
-            format!(
-                "lists, quotes or other blocks nest more than {} levels deep here: flatten them",
-                markdown::MAX_NESTING
-            ),
-        ));
-    }
-    problems
 }
 
 fn parent_section(dir: &str, by_dir: &HashMap<String, usize>) -> Option<usize> {
