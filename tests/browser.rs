@@ -64,6 +64,36 @@ fn live_reload_css_swap_and_error_overlay_in_chromium() {
     }
 }
 
+/// A YouTube address alone on a line loads nothing from YouTube until the play button is
+/// clicked; `kring check --privacy` has nothing to report for it.
+#[test]
+fn a_video_loads_nothing_until_clicked_in_chromium() {
+    if !browser_ready() {
+        return;
+    }
+    let (tmp, site) = fixture("hub");
+    write(
+        &site,
+        "content/articles/video.md",
+        "+++\ntitle = \"Our meetup on video\"\ndate = 2026-03-05\n+++\n\nWatch it back:\n\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ\n",
+    );
+    let (ok, stdout, stderr) = run(&["check", "--privacy", site.to_str().unwrap()], tmp.path());
+    assert!(ok, "check --privacy: {stdout}{stderr}");
+    let mut options = ServeOptions::new(&site);
+    options.port = 0;
+    options.now = Some(NOW.parse().unwrap());
+    let server = DevServer::start(&options).unwrap();
+    let (ok, output) = node("video.mjs", &[&format!("{}articles/video/", server.url)]);
+    assert!(ok, "browser test failed:\n{output}");
+    for step in [
+        "nothing requested from another host on load",
+        "a click brings the player's iframe",
+        "without JavaScript a plain link",
+    ] {
+        assert!(output.contains(step), "missing step `{step}`:\n{output}");
+    }
+}
+
 #[test]
 fn theme_is_accessible_and_loads_nothing_external_in_chromium() {
     if !browser_ready() {

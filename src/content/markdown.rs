@@ -272,6 +272,7 @@ pub fn render(
         }
     }
 
+    super::video::embed(&mut events);
     let summary_range = match (summary_end, first_paragraph) {
         (Some(end), _) => Some(0..end),
         (None, Some((start, end))) if end > 0 => Some(start..end),
@@ -422,7 +423,8 @@ fn img_tag(img: &PendingImage, first: bool) -> String {
     tag
 }
 
-fn escape_attr(s: &str) -> String {
+/// Escapes text for a double-quoted HTML attribute.
+pub fn escape_attr(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('"', "&quot;")
         .replace('<', "&lt;")
@@ -548,5 +550,32 @@ mod tests {
             "offset {at}"
         );
         assert_eq!(html.matches("<img").count(), 3);
+    }
+
+    #[test]
+    fn video_addresses_alone_on_a_line_become_figures_that_load_nothing() {
+        let body = "Intro.\n\nhttps://youtu.be/dQw4w9WgXcQ\n\n<https://vimeo.com/76979871>\n\n```video\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ\ntitle: Meetup <b> & \"more\"\nstart: 1:30\n```\n\nSee https://youtu.be/dQw4w9WgXcQ in a sentence.\n\n```\nhttps://youtu.be/dQw4w9WgXcQ\n```\n\n[a link](https://youtu.be/dQw4w9WgXcQ)\n";
+        let (r, _) = md(body);
+        let html = &r.html;
+        assert_eq!(html.matches("<figure class=\"video\"").count(), 3, "{html}");
+        assert!(
+            !html.contains("<iframe") && !html.contains("<script"),
+            "{html}"
+        );
+        assert!(html.contains(
+            "data-embed=\"https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1\""
+        ));
+        assert!(html.contains(
+            "data-embed=\"https://player.vimeo.com/video/76979871?autoplay=1&amp;dnt=1\""
+        ));
+        assert!(html.contains("?autoplay=1&amp;start=90"), "{html}");
+        assert!(
+            html.contains("Meetup &lt;b> &amp; &quot;more&quot;"),
+            "{html}"
+        );
+        // In a sentence, in a plain code block, or as a link with words: left alone.
+        assert!(html.contains("See https://youtu.be/dQw4w9WgXcQ in a sentence."));
+        assert!(html.contains("<pre><code>https://youtu.be/dQw4w9WgXcQ"));
+        assert!(html.contains("<a href=\"https://youtu.be/dQw4w9WgXcQ\">a link</a>"));
     }
 }

@@ -4,3 +4,4 @@ pub mod frontmatter;
 pub mod load;
 pub mod markdown;
 pub mod photo;
+pub mod video;
