@@ -1,5 +1,8 @@
 //! Generates a synthetic site for benchmarks:
-//! `cargo run --release --example gensite -- DIR N [--minimal-templates | --hugo]`.
+//! `cargo run --release --example gensite -- DIR N [--minimal-templates | --hugo] [--photos P]`.
+//! With `--photos P`, P pages get a 4000×3000 JPEG as a phone makes it: half of them
+//! articles (the photo in `static/photos/`, shown in their text), half members (a page
+//! bundle with the photo as their avatar).
 //! With `--hugo` it writes the same corpus as a Hugo site with minimal layouts
 //! (`examples/bench-hugo/`), so `scripts/bench.sh` can time Hugo beside kring.
 //! With `--minimal-templates` the site overrides the default theme with the small
@@ -101,10 +104,16 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let minimal = args.iter().any(|a| a == "--minimal-templates");
     let hugo = args.iter().any(|a| a == "--hugo");
+    let photos_at = args.iter().position(|a| a == "--photos");
+    let photos: usize = photos_at
+        .and_then(|i| args.get(i + 1))
+        .map_or(0, |p| p.parse().expect("--photos takes a number"));
     let positional: Vec<&String> = args
         .iter()
+        .enumerate()
         .skip(1)
-        .filter(|a| !a.starts_with("--"))
+        .filter(|(i, a)| !a.starts_with("--") && photos_at.map(|p| p + 1) != Some(*i))
+        .map(|(_, a)| a)
         .collect();
     let (dir, n) = match positional.as_slice() {
         [dir, n] => (
@@ -238,7 +247,54 @@ fn main() {
             std::fs::copy(entry.path(), templates.join(entry.file_name())).unwrap();
         }
     }
+    add_photos(&content, photos, n_articles, n_members);
     println!("generated {n} pages in {}", dir.display());
+}
+
+/// Gives `count` pages a photo: articles show one from `static/photos/` in their text
+/// (other articles link to them by file, so they stay files), members take one as their
+/// avatar in a page bundle. Each photo differs, as real ones do.
+fn add_photos(content: &Path, count: usize, articles: usize, members: usize) {
+    let mut rng = Rng(0x5851f42d4c957f2d);
+    let photos = content.parent().unwrap().join("static/photos");
+    std::fs::create_dir_all(&photos).unwrap();
+    for i in 0..count {
+        let target = if i % 2 == 0 && i / 2 < articles {
+            let page = content.join(format!("articles/a{}.md", i / 2));
+            let text = std::fs::read_to_string(&page).unwrap();
+            let file = format!("a{}.jpg", i / 2);
+            std::fs::write(
+                &page,
+                format!("{text}\n![A photo from the meetup](/photos/{file})\n"),
+            )
+            .unwrap();
+            photos.join(file)
+        } else if i / 2 < members {
+            let flat = content.join(format!("members/m{}.md", i / 2));
+            let text = std::fs::read_to_string(&flat).unwrap();
+            let bundle = content.join(format!("members/m{}", i / 2));
+            std::fs::create_dir_all(&bundle).unwrap();
+            let text = text.replacen("+++\n", "+++\navatar = \"avatar.jpg\"\n", 1);
+            std::fs::write(bundle.join("index.md"), text).unwrap();
+            std::fs::remove_file(flat).unwrap();
+            bundle.join("avatar.jpg")
+        } else {
+            continue;
+        };
+        let (tint, grain) = (rng.below(120) as u8, rng.below(1 << 30) as u32);
+        let img = image::RgbImage::from_fn(4000, 3000, |x, y| {
+            let n = (x.wrapping_mul(2_654_435_761) ^ y.wrapping_mul(40_503) ^ grain) >> 27;
+            image::Rgb([
+                (x / 16) as u8 ^ tint,
+                (y / 12) as u8,
+                ((x + y) / 28) as u8 ^ n as u8,
+            ])
+        });
+        let mut jpeg = std::io::BufWriter::new(std::fs::File::create(target).unwrap());
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90)
+            .encode_image(&img)
+            .unwrap();
+    }
 }
 
 fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
