@@ -50,6 +50,8 @@ pub struct Config {
     #[serde(default)]
     pub privacy: PrivacyConfig,
     #[serde(default)]
+    pub images: ImagesConfig,
+    #[serde(default)]
     pub extra: toml::Table,
     /// For a language under `/LANG/`: the address of the whole site, where static files
     /// and root-relative URLs (`/images/x.png`) live.
@@ -376,6 +378,22 @@ pub struct PrivacyConfig {
     /// being configured); `kring check --privacy` fails on any other.
     #[serde(default)]
     pub allow: Vec<String>,
+}
+
+/// `[images]`: what kring makes of pictures.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImagesConfig {
+    /// A drawn `og:image` (title, site name, accent colour) for pages without an image of
+    /// their own, so shared links show a picture in chat apps.
+    #[serde(default = "yes")]
+    pub social_cards: bool,
+}
+
+impl Default for ImagesConfig {
+    fn default() -> Self {
+        ImagesConfig { social_cards: true }
+    }
 }
 
 impl Config {

@@ -249,6 +249,9 @@ fn large_photos_are_at_most_2400_pixels_wide() {
 #[test]
 fn a_second_build_reuses_the_cache_and_prunes_what_is_gone() {
     let (_tmp, site) = fixture("hub");
+    // Only photos in the cache here: social cards are cached too.
+    let config = std::fs::read_to_string(site.join("kring.toml")).unwrap();
+    write(&site, "kring.toml", format!("{config}\n[images]\nsocial_cards = false\n"));
     write(
         &site,
         "content/articles/bundle-post/one.jpg",
@@ -356,4 +359,72 @@ fn crc32(bytes: &[u8]) -> u32 {
         }
     }
     !crc
+}
+
+/// Every page of the example site has an `og:image` a chat app can show: its own photo, or
+/// a drawn 1200 × 630 card (decoded by Pillow). `[images] social_cards = false` draws none.
+#[test]
+fn every_page_has_an_og_image_and_cards_are_drawn_pngs() {
+    let (_tmp, site) = fixture("example-site");
+    let public = build_ok(&site);
+    let base = kring::config::Config::load(&site).unwrap().base_url;
+    let mut pages = 0;
+    let mut cards = std::collections::BTreeSet::new();
+    for entry in walkdir::WalkDir::new(&public) {
+        let path = entry.unwrap().into_path();
+        let rel = path
+            .strip_prefix(&public)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        if !rel.ends_with("index.html") && rel != "404.html" {
+            continue;
+        }
+        pages += 1;
+        let html = std::fs::read_to_string(&path).unwrap();
+        let doc = scraper::Html::parse_document(&html);
+        let sel = scraper::Selector::parse(r#"meta[property="og:image"]"#).unwrap();
+        let images: Vec<&str> = doc
+            .select(&sel)
+            .filter_map(|m| m.value().attr("content"))
+            .collect();
+        assert_eq!(images.len(), 1, "{rel}: {images:?}");
+        let file = images[0]
+            .strip_prefix(base.as_str())
+            .unwrap_or_else(|| panic!("{rel}: og:image {} is not on the site", images[0]));
+        assert!(!file.ends_with(".svg"), "{rel}: an SVG og:image");
+        assert!(public.join(file).is_file(), "{rel}: {file} was not written");
+        if file.ends_with("social-card.png") {
+            cards.insert(file.to_string());
+            let size = scraper::Selector::parse(r#"meta[property="og:image:width"]"#).unwrap();
+            let width = doc
+                .select(&size)
+                .next()
+                .and_then(|m| m.value().attr("content"));
+            assert_eq!(width, Some("1200"), "{rel}");
+        }
+    }
+    assert!(pages > 100, "only {pages} pages");
+    assert!(cards.len() > 20, "{cards:?}");
+    for card in cards.iter().take(5) {
+        let (w, h, exif, _) = pillow(&public.join(card));
+        assert_eq!((w, h, exif), (1200, 630, false), "{card}");
+        let img = image::open(public.join(card)).unwrap().to_rgb8();
+        let colours: std::collections::HashSet<_> = img.pixels().map(|p| p.0).collect();
+        assert!(colours.len() > 10, "{card}: nothing drawn");
+    }
+
+    let config = std::fs::read_to_string(site.join("kring.toml")).unwrap();
+    std::fs::write(
+        site.join("kring.toml"),
+        format!("{config}\n[images]\nsocial_cards = false\n"),
+    )
+    .unwrap();
+    let public = build_ok(&site);
+    let drawn = walkdir::WalkDir::new(&public)
+        .into_iter()
+        .filter(|e| e.as_ref().unwrap().file_name() == "social-card.png")
+        .count();
+    assert_eq!(drawn, 0);
+    assert!(!read(&public, "index.html").contains("social-card.png"));
 }

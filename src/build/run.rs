@@ -14,7 +14,7 @@ use crate::output::images::Photos;
 use crate::output::pages::{Counts, Job, Renderer};
 use crate::output::plan::{Output, Plan};
 use crate::output::write::Sink;
-use crate::output::{calendar, feeds, sitemap};
+use crate::output::{calendar, cards, feeds, sitemap};
 use crate::render::templates::{self, SharedLookup, Strings, Templates};
 use crate::render::theme::{StaticSource, Theme};
 use crate::render::views::ListViews;
@@ -148,6 +148,18 @@ pub fn run(
         }
         if outputs.contains(&Output::Robots) {
             out.write(routes::ROBOTS, sitemap::robots(site).as_bytes())?;
+        }
+        let cards: Vec<usize> = outputs
+            .iter()
+            .filter_map(|o| match o {
+                Output::Card(i) => Some(*i),
+                _ => None,
+            })
+            .collect();
+        let site_card = outputs.contains(&Output::SiteCard);
+        if !cards.is_empty() || site_card {
+            counts.cards += cards::write_cards(site, &cards, site_card, &loaded.images, &prefixed)?;
+            phases.done("social cards");
         }
         let statics: Vec<&str> = outputs
             .iter()

@@ -19,6 +19,9 @@ pub const EMAIL_TEXT: &str = "email.txt";
 /// an empty one) is ever replaced: anything else may be somebody's web root.
 pub const OUTPUT_MARKER: &str = ".kring-build";
 pub const NOT_FOUND: &str = "404.html";
+/// The drawn `og:image` of a page without an image (beside it), and of the site (at the
+/// root of each language).
+pub const SOCIAL_CARD: &str = "social-card.png";
 pub const SITEMAP: &str = "sitemap.xml";
 pub const ROBOTS: &str = "robots.txt";
 /// Files at the root of every build.
@@ -104,6 +107,20 @@ pub fn email_files(page_path: &str) -> [String; 2] {
         format!("{page_path}{EMAIL_HTML}"),
         format!("{page_path}{EMAIL_TEXT}"),
     ]
+}
+
+/// Where page `index`'s drawn social card goes, if it gets one: when `[images]
+/// social_cards` is on and the page has no image a chat app can show (none, or an SVG; a
+/// member's raster avatar counts).
+pub fn social_card_file(site: &Site, index: usize) -> Option<String> {
+    let page = &site.pages[index];
+    let raster = |url: &Option<String>| {
+        url.as_deref()
+            .is_some_and(|u| !u.split(['?', '#']).next().unwrap_or(u).ends_with(".svg"))
+    };
+    let avatar = page.as_member().is_some_and(|m| raster(&m.avatar));
+    (site.config.images.social_cards && !raster(&page.image) && !avatar)
+        .then(|| format!("{}{SOCIAL_CARD}", page.path))
 }
 
 /// How many list pages `items` make at `per_page` a page.
@@ -265,6 +282,13 @@ impl Claims {
                     Some(&shown),
                 );
             }
+            if let Some(card) = social_card_file(site, i) {
+                self.claim(
+                    format!("{prefix}{card}"),
+                    format!("the social card of {shown}"),
+                    Some(&shown),
+                );
+            }
             if site.issues.iter().any(|&(_, p)| p == i) {
                 for file in email_files(&page.path) {
                     self.claim(
@@ -274,6 +298,13 @@ impl Claims {
                     );
                 }
             }
+        }
+        if site.config.images.social_cards {
+            self.claim(
+                format!("{prefix}{SOCIAL_CARD}"),
+                "the social card of the site",
+                None,
+            );
         }
         for taxonomy in &site.taxonomies {
             self.claim(

@@ -148,6 +148,8 @@ impl Footprint {
         if scheduled {
             plan.add(lang, Output::Calendars);
         }
+        // Its card shows its title (only where it has one: see `Plan::within`).
+        plan.add(lang, Output::Card(index));
         plan.add(0, Output::Sitemap);
         plan
     }

@@ -94,24 +94,38 @@ impl ImageCache {
             .extension()
             .map(|e| e.to_string_lossy().to_ascii_lowercase())
             .unwrap_or_default();
+        self.get_or_make(&[OPERATION.as_bytes(), &bytes], &ext, || process(&bytes, from))
+            .map_err(|why| {
+                Error::from(Diagnostic::new(
+                    shown,
+                    format!("this image cannot be published: {why}. Replace it with a JPEG, PNG or WebP file that opens in an image viewer"),
+                ))
+            })
+    }
+
+    /// What `make` makes, from the cache when `key` (the input and the operation) was made
+    /// before; `ext` is the file type of the result.
+    pub fn get_or_make(
+        &self,
+        key: &[&[u8]],
+        ext: &str,
+        make: impl FnOnce() -> std::result::Result<Vec<u8>, String>,
+    ) -> std::result::Result<Vec<u8>, String> {
         let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-        hasher.update(OPERATION.as_bytes());
-        hasher.update(&bytes);
-        let key = format!("{:032x}.{ext}", hasher.digest128());
+        for part in key {
+            hasher.update(&(part.len() as u64).to_le_bytes());
+            hasher.update(part);
+        }
+        let name = format!("{:032x}.{ext}", hasher.digest128());
         self.used
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(key.clone());
-        let cached = self.dir.as_ref().map(|d| d.join(&key));
+            .insert(name.clone());
+        let cached = self.dir.as_ref().map(|d| d.join(&name));
         if let Some(done) = cached.as_ref().and_then(|p| std::fs::read(p).ok()) {
             return Ok(done);
         }
-        let made = process(&bytes, from).map_err(|why| {
-            Error::from(Diagnostic::new(
-                shown,
-                format!("this image cannot be published: {why}. Replace it with a JPEG, PNG or WebP file that opens in an image viewer"),
-            ))
-        })?;
+        let made = make()?;
         if let (Some(dir), Some(path)) = (&self.dir, &cached) {
             // A cache that cannot be written only costs time: the build goes on.
             let _ = std::fs::create_dir_all(dir);

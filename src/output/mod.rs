@@ -1,6 +1,7 @@
 //! Everything a build writes: pages, sitemap, static files; the atomic output folder.
 
 pub mod calendar;
+pub mod cards;
 pub mod depends;
 pub mod email;
 pub mod feeds;

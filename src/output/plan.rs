@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::feeds;
 use super::pages::{Job, Renderer};
 use crate::model::Site;
-use crate::model::routes::pager_at;
+use crate::model::routes::{pager_at, social_card_file};
 
 /// One output (or group of files written together) of one language.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -23,6 +23,10 @@ pub enum Output {
     Robots,
     /// A file of the theme's or the site's `static/`, by output path.
     Static(String),
+    /// The drawn social card of a page without an image (see `cards`).
+    Card(usize),
+    /// The social card of the language's site, for its other pages.
+    SiteCard,
 }
 
 /// Outputs by language (0 is the default language, then the others in config order).
@@ -42,6 +46,11 @@ impl Plan {
             plan.extend(lang, feed_folders(site).into_iter().map(Output::Feed));
             if !site.schedule.is_empty() {
                 plan.add(lang, Output::Calendars);
+            }
+            let cards = (0..site.pages.len()).filter(|&i| social_card_file(site, i).is_some());
+            plan.extend(lang, cards.map(Output::Card));
+            if site.config.images.social_cards {
+                plan.add(lang, Output::SiteCard);
             }
         }
         plan.add(0, Output::Sitemap);
@@ -124,6 +133,7 @@ pub struct Counts {
     pub calendars: usize,
     pub emails: usize,
     pub statics: usize,
+    pub cards: usize,
 }
 
 impl Counts {
@@ -136,6 +146,7 @@ impl Counts {
             + self.calendars
             + self.emails
             + self.statics
+            + self.cards
     }
 
     pub fn add(&mut self, other: Counts) {
@@ -146,6 +157,7 @@ impl Counts {
         self.calendars += other.calendars;
         self.emails += other.emails;
         self.statics += other.statics;
+        self.cards += other.cards;
     }
 }
 

@@ -155,6 +155,8 @@ pub struct PageView<'a> {
     pub tags: Vec<TermLink<'a>>,
     pub taxonomies: std::collections::BTreeMap<&'a str, Vec<TermLink<'a>>>,
     pub image: Option<&'a str>,
+    /// The address of its drawn social card, when it has no image a chat app can show.
+    pub social_card: Option<String>,
     pub summary: Option<&'a str>,
     pub word_count: usize,
     pub reading_time: usize,
@@ -369,6 +371,8 @@ impl<'a> PageView<'a> {
                 .map(|(k, v)| (k.as_str(), term_links(site, k, v)))
                 .collect(),
             image: page.image.as_deref(),
+            social_card: routes::social_card_file(site, index)
+                .map(|file| site.config.base_url.join(&file)),
             summary: page.content.summary.as_deref(),
             word_count: page.content.word_count,
             reading_time: page.reading_minutes(),

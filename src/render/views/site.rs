@@ -86,6 +86,8 @@ pub struct SiteView<'a> {
     pub newsletter: Option<NewsletterView<'a>>,
     pub analytics: Option<community::AnalyticsScript>,
     pub calendar: Option<CalendarView>,
+    /// The address of the site's drawn social card (`[images] social_cards`).
+    pub social_card: Option<String>,
 }
 
 impl<'a> SiteView<'a> {
@@ -172,6 +174,10 @@ impl<'a> SiteView<'a> {
                 form: community::newsletter_form(config),
             }),
             analytics: community::analytics(config),
+            social_card: config
+                .images
+                .social_cards
+                .then(|| config.base_url.join(routes::SOCIAL_CARD)),
             calendar: (!site.schedule.is_empty()).then(|| {
                 let url = config.base_url.join(&calendar_path(site));
                 CalendarView {
