@@ -251,7 +251,11 @@ fn a_second_build_reuses_the_cache_and_prunes_what_is_gone() {
     let (_tmp, site) = fixture("hub");
     // Only photos in the cache here: social cards are cached too.
     let config = std::fs::read_to_string(site.join("kring.toml")).unwrap();
-    write(&site, "kring.toml", format!("{config}\n[images]\nsocial_cards = false\n"));
+    write(
+        &site,
+        "kring.toml",
+        format!("{config}\n[images]\nsocial_cards = false\n"),
+    );
     write(
         &site,
         "content/articles/bundle-post/one.jpg",
@@ -265,7 +269,8 @@ fn a_second_build_reuses_the_cache_and_prunes_what_is_gone() {
     let cache = site.join(".kring-cache/images");
     let public = build_ok(&site);
     let first = tree(&cache);
-    assert_eq!(first.len(), 2, "{:?}", first.keys());
+    // Each photo as published and in its email size.
+    assert_eq!(first.len(), 4, "{:?}", first.keys());
     let stamps: Vec<_> = std::fs::read_dir(&cache)
         .unwrap()
         .map(|e| e.unwrap().metadata().unwrap().modified().unwrap())
@@ -288,7 +293,7 @@ fn a_second_build_reuses_the_cache_and_prunes_what_is_gone() {
     // A photo that is gone leaves the cache at the next build.
     std::fs::remove_file(site.join("content/articles/bundle-post/two.png")).unwrap();
     build_ok(&site);
-    assert_eq!(tree(&cache).len(), 1);
+    assert_eq!(tree(&cache).len(), 2);
 }
 
 #[test]
@@ -427,4 +432,76 @@ fn every_page_has_an_og_image_and_cards_are_drawn_pngs() {
         .count();
     assert_eq!(drawn, 0);
     assert!(!read(&public, "index.html").contains("social-card.png"));
+}
+
+/// Email editions and feed items show the site's photos at most 1200 px wide, as JPEG or
+/// PNG (many mail clients show no WebP), with an email's width and the height in
+/// proportion.
+#[test]
+fn emails_and_feeds_get_photos_in_their_size() {
+    let (tmp, site) = fixture("hub");
+    let photo = |w: u32, h: u32, format: image::ImageFormat| {
+        let img = RgbImage::from_fn(w, h, |x, y| {
+            image::Rgb([(x % 200) as u8, (y % 200) as u8, 40])
+        });
+        let mut bytes = Vec::new();
+        image::DynamicImage::ImageRgb8(img)
+            .write_to(&mut Cursor::new(&mut bytes), format)
+            .unwrap();
+        bytes
+    };
+    write(
+        &site,
+        "content/articles/letter/meetup.jpg",
+        photo(3000, 2000, image::ImageFormat::Jpeg),
+    );
+    write(
+        &site,
+        "content/articles/letter/chart.webp",
+        photo(1600, 400, image::ImageFormat::WebP),
+    );
+    write(
+        &site,
+        "content/articles/letter/index.md",
+        "+++\ntitle = \"Letter with photos\"\ndate = 2026-04-01\nnewsletter = true\n+++\n\n![The meetup](meetup.jpg)\n\n![A chart](chart.webp)\n",
+    );
+    let public = build_ok(&site);
+    let email = read(&public, "articles/letter/email.html");
+    let doc = scraper::Html::parse_document(&email);
+    let imgs: Vec<_> = doc
+        .select(&scraper::Selector::parse("img").unwrap())
+        .map(|e| e.value().clone())
+        .collect();
+    let find = |end: &str| {
+        imgs.iter()
+            .find(|i| i.attr("src").is_some_and(|s| s.ends_with(end)))
+            .unwrap_or_else(|| panic!("no img ending {end} in the email: {email}"))
+    };
+    let meetup = find("/articles/letter/meetup.w1200.jpg");
+    assert_eq!(
+        (meetup.attr("width"), meetup.attr("height")),
+        (Some("560"), Some("373"))
+    );
+    let chart = find("/articles/letter/chart.w1200.png");
+    assert_eq!(chart.attr("width"), Some("560"));
+    assert!(!email.contains(".webp"), "WebP in the email");
+    for (file, size) in [
+        ("articles/letter/meetup.w1200.jpg", (1200, 800)),
+        ("articles/letter/chart.w1200.png", (1200, 300)),
+        ("articles/letter/meetup.jpg", (2400, 1600)),
+    ] {
+        let (w, h, exif, _) = pillow(&public.join(file));
+        assert_eq!(((w, h), exif), (size, false), "{file}");
+    }
+    let rss = read(&public, "rss.xml");
+    assert!(
+        rss.contains("/articles/letter/meetup.w1200.jpg"),
+        "feed: {rss}"
+    );
+    assert!(
+        !rss.contains("/articles/letter/meetup.jpg\""),
+        "the feed names the large photo"
+    );
+    let (ok, stdout, stderr) = run(&["check", site.to_str().unwrap()], tmp.path());
+    assert!(ok, "{stdout}{stderr}");
 }

@@ -109,6 +109,21 @@ pub fn email_files(page_path: &str) -> [String; 2] {
     ]
 }
 
+/// The widest image an email edition or a feed item shows: twice an email's 600 px.
+pub const EMAIL_PHOTO_WIDTH: u32 = 1200;
+
+/// Where the email-and-feed size of the photo published at `rel` goes: beside it, at most
+/// [`EMAIL_PHOTO_WIDTH`] wide, as JPEG or PNG (many mail clients show no WebP):
+/// `meetup.jpg` → `meetup.w1200.jpg`, `chart.webp` → `chart.w1200.png`.
+pub fn email_photo(rel: &str) -> String {
+    let (stem, ext) = rel.rsplit_once('.').unwrap_or((rel, ""));
+    let ext = match ext.to_ascii_lowercase().as_str() {
+        "jpg" | "jpeg" | "png" => ext.to_string(),
+        _ => "png".to_string(),
+    };
+    format!("{stem}.w{EMAIL_PHOTO_WIDTH}.{ext}")
+}
+
 /// Where page `index`'s drawn social card goes, if it gets one: when `[images]
 /// social_cards` is on and the page has no image a chat app can show (none, or an SVG; a
 /// member's raster avatar counts).
@@ -261,8 +276,10 @@ impl Claims {
             for asset in &section.assets {
                 let name = asset.file_name().map(|n| n.to_string_lossy().into_owned());
                 let name = name.unwrap_or_default();
+                let rel = format!("{prefix}{}{name}", section.path);
+                self.claim_photo_size(&rel, &name);
                 self.claim(
-                    format!("{prefix}{}{name}", section.path),
+                    rel,
                     format!("the file {name} beside {source}"),
                     shown.as_deref(),
                 );
@@ -276,11 +293,9 @@ impl Claims {
                 Some(&shown),
             );
             for (from, name) in &page.assets {
-                self.claim(
-                    format!("{prefix}{}{name}", page.path),
-                    format!("the file {}", from.display()),
-                    Some(&shown),
-                );
+                let rel = format!("{prefix}{}{name}", page.path);
+                self.claim_photo_size(&rel, name);
+                self.claim(rel, format!("the file {}", from.display()), Some(&shown));
             }
             if let Some(card) = social_card_file(site, i) {
                 self.claim(
@@ -371,7 +386,19 @@ impl Claims {
     /// Files copied from `static/` folders: (output path, the file shown to the user).
     pub fn claim_static(&mut self, files: &[(String, String)]) {
         for (rel, shown) in files {
+            self.claim_photo_size(rel, shown);
             self.claim(rel.clone(), format!("the static file {shown}"), Some(shown));
+        }
+    }
+
+    /// A photo published at `rel` is also written in its email size (see [`email_photo`]).
+    fn claim_photo_size(&mut self, rel: &str, shown: &str) {
+        if crate::content::photo::is_photo(rel) {
+            self.claim(
+                email_photo(rel),
+                format!("the email size of the photo {shown}"),
+                None,
+            );
         }
     }
 

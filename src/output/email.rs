@@ -97,8 +97,20 @@ fn email_safe_images(html: &str) -> String {
             if el.get_attribute("alt").is_none() {
                 el.set_attribute("alt", "")?;
             }
-            if el.get_attribute("width").is_none() {
-                el.set_attribute("width", &CONTENT_WIDTH.to_string())?;
+            // At most the column's width, height in proportion: clients that ignore CSS
+            // (Outlook) show an image at its `width`.
+            let number = |name: &str| el.get_attribute(name).and_then(|v| v.parse::<u32>().ok());
+            match (number("width"), number("height")) {
+                (Some(w), _) if w > 0 && w <= CONTENT_WIDTH => {}
+                (Some(w), Some(h)) if w > 0 => {
+                    let h = (u64::from(h) * u64::from(CONTENT_WIDTH) / u64::from(w)).max(1);
+                    el.set_attribute("width", &CONTENT_WIDTH.to_string())?;
+                    el.set_attribute("height", &h.to_string())?;
+                }
+                _ => {
+                    el.set_attribute("width", &CONTENT_WIDTH.to_string())?;
+                    el.remove_attribute("height");
+                }
             }
             let style = el.get_attribute("style").unwrap_or_default();
             if !style.contains("max-width") {
@@ -151,7 +163,11 @@ mod tests {
         assert!(!e.html.contains("<style"), "{}", e.html);
         assert!(e.html.contains(r#"style="color: #123456;""#), "{}", e.html);
         assert!(e.html.contains(r#"href="https://s.org/about/""#));
-        assert!(e.html.contains(r#"src="https://s.org/articles/x/pic.png""#));
+        // The site's photo in its email size (see `routes::email_photo`).
+        assert!(
+            e.html
+                .contains(r#"src="https://s.org/articles/x/pic.w1200.png""#)
+        );
         assert!(e.html.contains(r#"alt="""#) && e.html.contains(r#"width="560""#));
         assert!(e.text.contains("Hi") && !e.text.contains('<'), "{}", e.text);
         assert!(

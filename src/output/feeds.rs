@@ -17,10 +17,11 @@ use crate::render::templates::{Strings, format_date};
 use crate::time::rfc3339;
 use crate::vocabulary::{EventStatus, Kind};
 
+use crate::content::photo::is_photo;
 pub use crate::model::routes::{
     ATOM, FeedLink, JSON_FEED as JSON, RSS, feed_links as links_for, section_has_feed,
 };
-use crate::model::routes::{feed_file, feed_url};
+use crate::model::routes::{email_photo, feed_file, feed_url};
 
 /// One feed's worth of items and where it lives.
 pub struct FeedSource {
@@ -106,9 +107,20 @@ pub fn absolutize(html: &str, page_url: &str, base: &str) -> String {
     };
     let settings = RewriteStrSettings::new()
         .append_element_content_handler(element!("[href], [src], [poster]", |el| {
+            let img = el.tag_name() == "img";
             for attr in ["href", "src", "poster"] {
                 if let Some(v) = el.get_attribute(attr) {
-                    el.set_attribute(attr, &fix(&v))?;
+                    let mut url = fix(&v);
+                    // The site's own photos in their email size: at most 1200 px, no WebP.
+                    if img
+                        && attr == "src"
+                        && url.starts_with(base)
+                        && !url.contains(['?', '#'])
+                        && is_photo(&url)
+                    {
+                        url = email_photo(&url);
+                    }
+                    el.set_attribute(attr, &url)?;
                 }
             }
             Ok(())
@@ -243,10 +255,15 @@ fn rss(site: &Site, source: &FeedSource, items_html: &[Arc<str>]) -> String {
             if let Some(d) = &page.date {
                 item.set_pub_date(d.strftime("%a, %d %b %Y %H:%M:%S %z").to_string());
             }
-            let summary = page
-                .description
-                .clone()
-                .or_else(|| page.content.summary.clone());
+            let summary = page.description.clone().or_else(|| {
+                // Its photos in their feed size, as in the item's content.
+                let summary = page.content.summary.as_deref()?;
+                Some(absolutize(
+                    summary,
+                    &page.permalink,
+                    site.config.root_url().as_str(),
+                ))
+            });
             item.set_description(summary);
             if !site.config.feeds.summary_only {
                 item.set_content(html.to_string());

@@ -19,18 +19,35 @@ use super::write::Sink;
 pub use crate::content::photo::{MAX_WIDTH, is_photo};
 use crate::content::photo::{decoder, format_of, published_size};
 use crate::error::{Diagnostic, Error, Result};
+use crate::model::routes::{EMAIL_PHOTO_WIDTH, email_photo};
 
 /// Bumped when what [`process`] writes changes, so older cache entries are not reused.
 const OPERATION: &str = "upright-stripped-max2400-v1";
 
 /// The image at `path` as kring publishes it, encoded in its own format.
-fn process(bytes: &[u8], path: &Path) -> std::result::Result<Vec<u8>, String> {
-    let format = format_of(&path.to_string_lossy()).ok_or("not a JPEG, PNG or WebP file")?;
+/// `format` and `max_width` are those of the file written (the source's, for the published
+/// photo; JPEG or PNG at most 1200 wide, for its email size).
+fn process(
+    bytes: &[u8],
+    path: &Path,
+    format: ImageFormat,
+    max_width: u32,
+) -> std::result::Result<Vec<u8>, String> {
     let mut decoder = decoder(bytes, path)?;
     let orientation = decoder.orientation().map_err(|e| e.to_string())?;
     let mut img = DynamicImage::from_decoder(decoder).map_err(|e| e.to_string())?;
     img.apply_orientation(orientation);
     let (w, h) = published_size(img.width(), img.height());
+    let (w, h) = if w > max_width {
+        (
+            max_width,
+            (u64::from(h) * u64::from(max_width))
+                .div_ceil(u64::from(w))
+                .max(1) as u32,
+        )
+    } else {
+        (w, h)
+    };
     if (w, h) != (img.width(), img.height()) {
         img = resize(&img, w, h)?;
     }
@@ -87,14 +104,19 @@ impl ImageCache {
         site_dir.join(".kring-cache").join("images")
     }
 
-    /// The published bytes of the image at `from`; `shown` names it in errors.
-    pub fn publish(&self, from: &Path, shown: &Path) -> Result<Vec<u8>> {
+    /// The published bytes of the image at `from` written as `rel`: in its own format, or
+    /// with `email`, its size for email editions and feeds (see [`email_photo`]); `shown`
+    /// names it in errors.
+    pub fn publish(&self, from: &Path, rel: &str, email: bool, shown: &Path) -> Result<Vec<u8>> {
         let bytes = std::fs::read(from).map_err(|e| Error::io(from, e))?;
-        let ext = from
-            .extension()
-            .map(|e| e.to_string_lossy().to_ascii_lowercase())
-            .unwrap_or_default();
-        self.get_or_make(&[OPERATION.as_bytes(), &bytes], &ext, || process(&bytes, from))
+        let format = format_of(rel).ok_or_else(|| Error::Usage(format!("{rel} is not a photo")))?;
+        let ext = rel
+            .rsplit_once('.')
+            .map_or("", |(_, e)| e)
+            .to_ascii_lowercase();
+        let max = if email { EMAIL_PHOTO_WIDTH } else { MAX_WIDTH };
+        let op = format!("{OPERATION}-{max}-{ext}");
+        self.get_or_make(&[op.as_bytes(), &bytes], &ext, || process(&bytes, from, format, max))
             .map_err(|why| {
                 Error::from(Diagnostic::new(
                     shown,
@@ -171,7 +193,11 @@ impl Sink for Photos<'_> {
             return self.inner.copy(from, rel);
         }
         let shown = from.strip_prefix(self.site_dir).unwrap_or(from);
-        let bytes = self.cache.publish(from, shown)?;
-        self.inner.write(rel, &bytes)
+        let bytes = self.cache.publish(from, rel, false, shown)?;
+        self.inner.write(rel, &bytes)?;
+        // And its size for email editions and feed items.
+        let email = email_photo(rel);
+        let bytes = self.cache.publish(from, &email, true, shown)?;
+        self.inner.write(&email, &bytes)
     }
 }

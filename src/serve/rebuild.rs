@@ -329,6 +329,10 @@ impl DevSite {
             .replace_statics(loaded.statics.iter().map(|(rel, _)| rel.clone()));
         if !loaded.statics.iter().any(|(r, _)| r == rel) {
             let _ = std::fs::remove_file(self.out.join(rel));
+            // A photo's email size goes with it.
+            if crate::content::photo::is_photo(rel) {
+                let _ = std::fs::remove_file(self.out.join(crate::model::routes::email_photo(rel)));
+            }
         }
         Ok(())
     }
