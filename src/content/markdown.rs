@@ -36,6 +36,9 @@ pub struct Rendered {
     pub too_deep_at: Option<usize>,
     /// Where an image has no alt text (byte offsets): a warning each.
     pub images_without_alt: Vec<usize>,
+    /// Photos beside the page or in `static/` that cannot be read: where, and why (with
+    /// the image's address). An error each.
+    pub unreadable_images: Vec<(usize, String)>,
 }
 
 /// How deep lists, quotes and other blocks may nest. Real writing stays under ten; past
@@ -67,8 +70,9 @@ pub struct MarkdownOptions<'a> {
     pub image_size: Option<&'a ImageSize<'a>>,
 }
 
-/// The published size of an image by its URL as written, if it is a photo kring knows.
-pub type ImageSize<'f> = dyn Fn(&str) -> Option<(u32, u32)> + Sync + 'f;
+/// The published size of an image by its URL as written, if it is a photo of the site;
+/// `Err` with the reason when it is one that cannot be read.
+pub type ImageSize<'f> = dyn Fn(&str) -> Result<Option<(u32, u32)>, String> + Sync + 'f;
 
 /// An image being read: its `<img>` is written once its alt text is known.
 struct PendingImage {
@@ -137,7 +141,16 @@ pub fn render(
             Event::Start(Tag::Image {
                 dest_url, title, ..
             }) => {
-                let size = options.image_size.and_then(|size| size(&dest_url));
+                let size = match options.image_size.map(|size| size(&dest_url)) {
+                    Some(Ok(size)) => size,
+                    Some(Err(why)) => {
+                        rendered
+                            .unreadable_images
+                            .push((range.start, format!("{dest_url}: {why}")));
+                        None
+                    }
+                    None => None,
+                };
                 let src = resolve_url(
                     dest_url,
                     range.start,
@@ -446,7 +459,10 @@ mod tests {
             smart_punctuation: true,
             page_permalink: "https://s.org/articles/here/",
             base_url: "https://s.org/",
-            image_size: Some(&|url: &str| (url == "sized.jpg").then_some((40, 30))),
+            image_size: Some(&|url: &str| match url {
+                "broken.jpg" => Err("not a JPEG".into()),
+                _ => Ok((url == "sized.jpg").then_some((40, 30))),
+            }),
         };
         render(body, &opts, &Files)
     }
@@ -550,6 +566,12 @@ mod tests {
             "offset {at}"
         );
         assert_eq!(html.matches("<img").count(), 3);
+        assert!(r.unreadable_images.is_empty());
+        let (r, _) = md("Text.\n\n![A photo](broken.jpg)\n");
+        assert_eq!(
+            r.unreadable_images,
+            vec![(7, "broken.jpg: not a JPEG".to_string())]
+        );
     }
 
     #[test]

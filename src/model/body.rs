@@ -67,6 +67,12 @@ impl Bodies<'_> {
                 )
             })
             .collect();
+        for (at, why) in &rendered.unreadable_images {
+            errors.push(file.error_in_body(
+                *at,
+                format!("this image cannot be published: {why}. Replace it with a JPEG, PNG or WebP file that opens in an image viewer"),
+            ));
+        }
         if let Some(at) = rendered.too_deep_at {
             errors.push(file.error_in_body(
                 at,
@@ -98,21 +104,30 @@ impl Bodies<'_> {
 
 /// The published size of the photo a body's image `url` names: beside the Markdown file
 /// (`photo.jpg`) or in `static/` (`/img/photo.jpg`). `None` for anything else.
-fn image_size(url: &str, folder: Option<&Path>, static_dir: &Path) -> Option<(u32, u32)> {
-    let url = url.split(['?', '#']).next()?;
+/// A photo that exists but cannot be read is `Err`, so the error names the page and line.
+fn image_size(
+    url: &str,
+    folder: Option<&Path>,
+    static_dir: &Path,
+) -> Result<Option<(u32, u32)>, String> {
+    let url = url.split(['?', '#']).next().unwrap_or("");
     if url.is_empty() || url.contains("://") || url.starts_with("//") || !is_photo(url) {
-        return None;
+        return Ok(None);
     }
     if url
         .split('/')
         .any(|part| part == ".." || part.contains('\\'))
     {
-        return None;
+        return Ok(None);
     }
-    let path = match url.strip_prefix('/') {
-        Some(rooted) => static_dir.join(rooted),
-        None => folder?.join(url),
+    let path = match (url.strip_prefix('/'), folder) {
+        (Some(rooted), _) => static_dir.join(rooted),
+        (None, Some(folder)) => folder.join(url),
+        (None, None) => return Ok(None),
     };
-    let (w, h) = upright_size(&path).ok()?;
-    Some(published_size(w, h))
+    if !path.is_file() {
+        return Ok(None); // a broken link: `kring check` reports it
+    }
+    let (w, h) = upright_size(&path)?;
+    Ok(Some(published_size(w, h)))
 }
