@@ -63,3 +63,12 @@ fn friendlier(message: &str, file: &Path) -> String {
         None => format!("unknown key `{key}`: {docs} lists the keys this file takes"),
     }
 }
+
+/// Escapes text for XML, in elements and attributes alike (sitemap, SVG).
+pub fn escape_xml(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;")
+}

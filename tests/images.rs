@@ -88,6 +88,18 @@ fn phone_photo(width: u32, height: u32, format: image::ImageFormat) -> Vec<u8> {
     out
 }
 
+/// A `width` × `height` photo without metadata, in `format`.
+fn plain_photo(width: u32, height: u32, format: image::ImageFormat) -> Vec<u8> {
+    let img = RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x % 200) as u8, (y % 200) as u8, 40])
+    });
+    let mut bytes = Vec::new();
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut Cursor::new(&mut bytes), format)
+        .unwrap();
+    bytes
+}
+
 /// Width, height, whether Pillow finds EXIF, and the top-left pixel of `path`, by Python's
 /// Pillow (`scripts/test.sh` installs it).
 fn pillow(path: &Path) -> (u32, u32, bool, (u8, u8, u8)) {
@@ -171,12 +183,11 @@ fn images_in_pages_have_their_size_and_alt_text() {
         "content/articles/bundle-post/phone.jpg",
         phone_photo(64, 32, image::ImageFormat::Jpeg),
     );
-    let big = RgbImage::from_fn(3000, 1000, |_, _| image::Rgb([10, 120, 60]));
-    let mut png = Vec::new();
-    image::DynamicImage::ImageRgb8(big)
-        .write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png)
-        .unwrap();
-    write(&site, "static/img/wide.png", &png);
+    write(
+        &site,
+        "static/img/wide.png",
+        plain_photo(3000, 1000, image::ImageFormat::Png),
+    );
     write(
         &site,
         "content/articles/bundle-post/index.md",
@@ -230,14 +241,11 @@ fn images_in_pages_have_their_size_and_alt_text() {
 #[test]
 fn large_photos_are_at_most_2400_pixels_wide() {
     let (_tmp, site) = fixture("hub");
-    let img = RgbImage::from_fn(4000, 3000, |x, y| {
-        image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
-    });
-    let mut jpeg = Vec::new();
-    image::DynamicImage::ImageRgb8(img)
-        .write_to(&mut Cursor::new(&mut jpeg), image::ImageFormat::Jpeg)
-        .unwrap();
-    write(&site, "content/articles/bundle-post/big.jpg", &jpeg);
+    write(
+        &site,
+        "content/articles/bundle-post/big.jpg",
+        plain_photo(4000, 3000, image::ImageFormat::Jpeg),
+    );
     let public = build_ok(&site);
     let out = public.join("articles/bundle-post/big.jpg");
     let written = image::image_dimensions(&out).unwrap();
@@ -440,25 +448,15 @@ fn every_page_has_an_og_image_and_cards_are_drawn_pngs() {
 #[test]
 fn emails_and_feeds_get_photos_in_their_size() {
     let (tmp, site) = fixture("hub");
-    let photo = |w: u32, h: u32, format: image::ImageFormat| {
-        let img = RgbImage::from_fn(w, h, |x, y| {
-            image::Rgb([(x % 200) as u8, (y % 200) as u8, 40])
-        });
-        let mut bytes = Vec::new();
-        image::DynamicImage::ImageRgb8(img)
-            .write_to(&mut Cursor::new(&mut bytes), format)
-            .unwrap();
-        bytes
-    };
     write(
         &site,
         "content/articles/letter/meetup.jpg",
-        photo(3000, 2000, image::ImageFormat::Jpeg),
+        plain_photo(3000, 2000, image::ImageFormat::Jpeg),
     );
     write(
         &site,
         "content/articles/letter/chart.webp",
-        photo(1600, 400, image::ImageFormat::WebP),
+        plain_photo(1600, 400, image::ImageFormat::WebP),
     );
     write(
         &site,

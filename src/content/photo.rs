@@ -2,7 +2,7 @@
 //! header, and a decoder that refuses what would not fit in memory. The Markdown renderer
 //! uses the sizes for `width` and `height`; `output::images` publishes the photos.
 
-use std::io::Cursor;
+use std::io::{BufRead, BufReader, Seek};
 use std::path::Path;
 
 use image::{ImageDecoder, ImageFormat, ImageReader, Limits};
@@ -38,10 +38,11 @@ pub fn published_size(width: u32, height: u32) -> (u32, u32) {
     (MAX_WIDTH, h.max(1) as u32)
 }
 
-/// The upright size of the image at `path`, from its header (nothing is decoded).
+/// The upright size of the image at `path`, from its header: only the header is read,
+/// nothing is decoded.
 pub fn upright_size(path: &Path) -> std::result::Result<(u32, u32), String> {
-    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-    let mut decoder = decoder(&bytes, path)?;
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let mut decoder = decoder(BufReader::new(file), path)?;
     let (w, h) = decoder.dimensions();
     let turned = matches!(
         decoder.orientation().map_err(|e| e.to_string())?,
@@ -53,12 +54,14 @@ pub fn upright_size(path: &Path) -> std::result::Result<(u32, u32), String> {
     Ok(if turned { (h, w) } else { (w, h) })
 }
 
+/// A decoder of the image in `input` (named by `path`, whose extension gives its format)
+/// that refuses what would not fit in memory.
 pub fn decoder<'a>(
-    bytes: &'a [u8],
+    input: impl BufRead + Seek + 'a,
     path: &Path,
 ) -> std::result::Result<Box<dyn ImageDecoder + 'a>, String> {
     let format = format_of(&path.to_string_lossy()).ok_or("not a JPEG, PNG or WebP file")?;
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    let mut reader = ImageReader::with_format(input, format);
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
     limits.max_image_height = Some(MAX_SIDE);

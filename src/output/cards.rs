@@ -48,7 +48,7 @@ pub fn write_cards(
         ));
     }
     let accent = accent(site);
-    let results: Vec<Result<()>> = cards
+    cards
         .par_iter()
         .map(|(file, title, footer)| {
             let svg = svg(title, footer, &accent);
@@ -62,12 +62,7 @@ pub fn write_cards(
                 })?;
             out.write(file, &png)
         })
-        .collect();
-    for r in &results {
-        if let Err(e) = r {
-            return Err(Error::Input(e.diagnostics()));
-        }
-    }
+        .collect::<Result<()>>()?;
     Ok(cards.len())
 }
 
@@ -152,14 +147,10 @@ fn wrap(text: &str, width: usize, max: usize) -> Vec<String> {
     lines
 }
 
+/// Text for the SVG: XML-escaped, without the control characters XML does not allow.
 fn escape(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_control())
-        .collect::<String>()
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    let text: String = s.chars().filter(|c| !c.is_control()).collect();
+    crate::text::escape_xml(&text)
 }
 
 /// The fonts cards are drawn with: Inter Bold only, never the machine's.

@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 
 use super::pages::Job;
-use super::plan::{Output, Plan, feed_folders};
+use super::plan::{Output, Plan};
 use crate::model::{Details, Site};
 use crate::vocabulary::Kind;
 
@@ -158,11 +158,7 @@ impl Footprint {
 /// Every output of language `lang` that shows something of every page: what a change to a
 /// member (whose name and avatar other pages show) redoes.
 pub fn everything_of(renderer: &super::pages::Renderer, lang: usize) -> Plan {
-    let site = renderer.site;
-    let mut plan = Plan::default();
-    plan.extend(lang, renderer.all_jobs().into_iter().map(Output::Html));
-    plan.extend(lang, feed_folders(site).into_iter().map(Output::Feed));
-    plan.add(lang, Output::Calendars);
+    let mut plan = Plan::language(renderer, lang);
     plan.add(0, Output::Sitemap);
     plan
 }

@@ -33,7 +33,7 @@ fn process(
     format: ImageFormat,
     max_width: u32,
 ) -> std::result::Result<Vec<u8>, String> {
-    let mut decoder = decoder(bytes, path)?;
+    let mut decoder = decoder(Cursor::new(bytes), path)?;
     let orientation = decoder.orientation().map_err(|e| e.to_string())?;
     let mut img = DynamicImage::from_decoder(decoder).map_err(|e| e.to_string())?;
     img.apply_orientation(orientation);
@@ -86,8 +86,26 @@ fn resize(img: &DynamicImage, w: u32, h: u32) -> std::result::Result<DynamicImag
 /// Processed images by the hash of their source and the operation, in a folder of the site.
 pub struct ImageCache {
     dir: Option<PathBuf>,
-    /// Where the folder is shown in messages: `.kring-cache/images`.
+    /// The entries this build used: the others are pruned after it.
     used: Mutex<HashSet<String>>,
+}
+
+/// A photo's file, read once for every size made of it, and the hash of its bytes.
+struct Source {
+    path: PathBuf,
+    bytes: Vec<u8>,
+    digest: u128,
+}
+
+impl Source {
+    fn read(path: &Path) -> Result<Source> {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        Ok(Source {
+            path: path.to_path_buf(),
+            digest: xxhash_rust::xxh3::xxh3_128(&bytes),
+            bytes,
+        })
+    }
 }
 
 impl ImageCache {
@@ -104,11 +122,10 @@ impl ImageCache {
         site_dir.join(".kring-cache").join("images")
     }
 
-    /// The published bytes of the image at `from` written as `rel`: in its own format, or
-    /// with `email`, its size for email editions and feeds (see [`email_photo`]); `shown`
-    /// names it in errors.
-    pub fn publish(&self, from: &Path, rel: &str, email: bool, shown: &Path) -> Result<Vec<u8>> {
-        let bytes = std::fs::read(from).map_err(|e| Error::io(from, e))?;
+    /// The published bytes of `photo` written as `rel`: in its own format, or with `email`,
+    /// its size for email editions and feeds (see [`email_photo`]); `shown` names it in
+    /// errors.
+    fn publish(&self, photo: &Source, rel: &str, email: bool, shown: &Path) -> Result<Vec<u8>> {
         let format = format_of(rel).ok_or_else(|| Error::Usage(format!("{rel} is not a photo")))?;
         let ext = rel
             .rsplit_once('.')
@@ -116,7 +133,8 @@ impl ImageCache {
             .to_ascii_lowercase();
         let max = if email { EMAIL_PHOTO_WIDTH } else { MAX_WIDTH };
         let op = format!("{OPERATION}-{max}-{ext}");
-        self.get_or_make(&[op.as_bytes(), &bytes], &ext, || process(&bytes, from, format, max))
+        let key = [op.as_bytes(), &photo.digest.to_le_bytes()];
+        self.get_or_make(&key, &ext, || process(&photo.bytes, &photo.path, format, max))
             .map_err(|why| {
                 Error::from(Diagnostic::new(
                     shown,
@@ -193,11 +211,12 @@ impl Sink for Photos<'_> {
             return self.inner.copy(from, rel);
         }
         let shown = from.strip_prefix(self.site_dir).unwrap_or(from);
-        let bytes = self.cache.publish(from, rel, false, shown)?;
+        let photo = Source::read(from)?;
+        let bytes = self.cache.publish(&photo, rel, false, shown)?;
         self.inner.write(rel, &bytes)?;
         // And its size for email editions and feed items.
         let email = email_photo(rel);
-        let bytes = self.cache.publish(from, &email, true, shown)?;
+        let bytes = self.cache.publish(&photo, &email, true, shown)?;
         self.inner.write(&email, &bytes)
     }
 }

@@ -41,21 +41,29 @@ impl Plan {
     pub fn full(renderers: &[Renderer], statics: impl IntoIterator<Item = String>) -> Plan {
         let mut plan = Plan::default();
         for (lang, renderer) in renderers.iter().enumerate() {
-            let site = renderer.site;
-            plan.extend(lang, renderer.all_jobs().into_iter().map(Output::Html));
-            plan.extend(lang, feed_folders(site).into_iter().map(Output::Feed));
-            if !site.schedule.is_empty() {
-                plan.add(lang, Output::Calendars);
-            }
-            let cards = (0..site.pages.len()).filter(|&i| social_card_file(site, i).is_some());
-            plan.extend(lang, cards.map(Output::Card));
-            if site.config.images.social_cards {
-                plan.add(lang, Output::SiteCard);
-            }
+            plan.merge(Plan::language(renderer, lang));
         }
         plan.add(0, Output::Sitemap);
         plan.add(0, Output::Robots);
         plan.extend(0, statics.into_iter().map(Output::Static));
+        plan
+    }
+
+    /// Everything language `lang` writes of its own (not the sitemap, robots.txt or the
+    /// static files, which are the whole site's).
+    pub fn language(renderer: &Renderer, lang: usize) -> Plan {
+        let site = renderer.site;
+        let mut plan = Plan::default();
+        plan.extend(lang, renderer.all_jobs().into_iter().map(Output::Html));
+        plan.extend(lang, feed_folders(site).into_iter().map(Output::Feed));
+        if !site.schedule.is_empty() {
+            plan.add(lang, Output::Calendars);
+        }
+        let cards = (0..site.pages.len()).filter(|&i| social_card_file(site, i).is_some());
+        plan.extend(lang, cards.map(Output::Card));
+        if site.config.images.social_cards {
+            plan.add(lang, Output::SiteCard);
+        }
         plan
     }
 

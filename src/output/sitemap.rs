@@ -1,15 +1,8 @@
 //! `sitemap.xml` and `robots.txt`.
 
 use crate::model::Site;
+use crate::text::escape_xml as escape;
 use crate::time::rfc3339;
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&apos;")
-}
 
 /// Every listed page, section and taxonomy page of every language, with `lastmod` where a
 /// page has a date, and `hreflang` alternates for pages that exist in several languages.

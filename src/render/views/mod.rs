@@ -9,7 +9,7 @@ mod site;
 mod taxonomy;
 
 pub use event::{HappeningView, LocationView, happening_view};
-pub use page::{ListViews, PageView, page_full, page_summary, person};
+pub use page::{ListViews, PageView, page_full};
 pub use site::{SectionView, SiteView, section_feeds, section_view, site_view};
 pub use taxonomy::{TaxonomyHeader, TaxonomyView, TermPageView, TermView};
 

@@ -58,11 +58,6 @@ impl<'a> PersonView<'a> {
     }
 }
 
-/// [`PersonView`] as a template value.
-pub fn person(site: &Site, id: &str) -> Value {
-    serde_json::to_value(PersonView::of(site, id)).unwrap_or_default()
-}
-
 fn people<'a>(site: &'a Site, ids: &'a [String]) -> Vec<PersonView<'a>> {
     ids.iter().map(|id| PersonView::of(site, id)).collect()
 }
@@ -389,11 +384,6 @@ impl<'a> PageView<'a> {
             details,
         }
     }
-}
-
-/// [`PageView`] of page `index` as a template value.
-pub fn page_summary(site: &Site, index: usize) -> Value {
-    serde_json::to_value(PageView::of(site, index)).unwrap_or_default()
 }
 
 /// Every page's list view, made once per build and kept as compact JSON: about 1.5 KB a
