@@ -388,11 +388,18 @@ pub struct ImagesConfig {
     /// their own, so shared links show a picture in chat apps.
     #[serde(default = "yes")]
     pub social_cards: bool,
+    /// Publish each photo's file exactly as it is, metadata (GPS, camera serial) and all,
+    /// beside the sizes kring makes; off by default, for privacy.
+    #[serde(default)]
+    pub keep_originals: bool,
 }
 
 impl Default for ImagesConfig {
     fn default() -> Self {
-        ImagesConfig { social_cards: true }
+        ImagesConfig {
+            social_cards: true,
+            keep_originals: false,
+        }
     }
 }
 

@@ -1,16 +1,20 @@
 //! Reading a site: config, theme, content, and the model of every language, checked; and
 //! how the build reports its progress.
 
-use std::path::Path;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::run::Rendering;
 use crate::config::Config;
 use crate::content::load;
+use crate::content::photo::{is_passthrough, is_photo};
 use crate::error::Result;
 use crate::model::{BuildOptions, Site};
 use crate::output::images::ImageCache;
 use crate::output::plan::Plan;
+use crate::render::photos::PhotoShelf;
 use crate::render::theme::{StaticSource, Theme, files_under};
 
 /// A site read and understood, ready to render.
@@ -25,6 +29,8 @@ pub struct Loaded {
     pub statics: Vec<(String, StaticSource)>,
     /// Photos as published, cached in the site's `.kring-cache/images/`.
     pub images: ImageCache,
+    /// The images pages show, and the sizes they ask for.
+    pub photos: Arc<PhotoShelf>,
 }
 
 impl Loaded {
@@ -56,7 +62,7 @@ impl Loaded {
     pub fn renderings(&self) -> Result<Vec<Rendering>> {
         self.sites()
             .into_iter()
-            .map(|site| Rendering::for_site(site, &self.theme))
+            .map(|site| Rendering::for_site(site, &self.theme, self.photos.clone()))
             .collect()
     }
 }
@@ -159,13 +165,53 @@ pub fn load_site(site_dir: &Path, options: &BuildOptions) -> Result<Loaded> {
     let sites: Vec<&Site> = std::iter::once(&site).chain(&others).collect();
     crate::model::routes::check(&sites, &shown)?;
     phases.done("model assembled (Markdown, taxonomies, schedule)");
+    let photos = PhotoShelf::new(
+        site.config.root_url().as_str(),
+        image_sources(&sites, &statics),
+    );
     Ok(Loaded {
         site,
         theme,
         others,
         statics,
         images: ImageCache::new(Some(ImageCache::folder(site_dir))),
+        photos: Arc::new(photos),
     })
+}
+
+/// Every image a build publishes by output path: page and section bundles' (under their
+/// language's prefix) and `static/`'s, photos, GIF and SVG files.
+pub fn image_sources(
+    sites: &[&Site],
+    statics: &[(String, StaticSource)],
+) -> HashMap<String, PathBuf> {
+    let image = |name: &str| is_photo(name) || is_passthrough(name);
+    let mut sources = HashMap::new();
+    for site in sites {
+        let prefix = site.config.language_prefix();
+        for page in &site.pages {
+            for (from, name) in page.assets.iter().filter(|(_, n)| image(n)) {
+                sources.insert(format!("{prefix}{}{name}", page.path), from.clone());
+            }
+        }
+        for section in &site.sections {
+            for from in &section.assets {
+                let name = from
+                    .file_name()
+                    .map(|n| n.to_string_lossy())
+                    .unwrap_or_default();
+                if image(&name) {
+                    sources.insert(format!("{prefix}{}{name}", section.path), from.clone());
+                }
+            }
+        }
+    }
+    for (rel, source) in statics {
+        if let (StaticSource::Disk(path), true) = (source, image(rel)) {
+            sources.insert(rel.clone(), path.clone());
+        }
+    }
+    sources
 }
 
 /// The static files of a build by output path: the theme's, with the site's `static/`

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-pub use load::{Loaded, Phases, load_site, static_files};
+pub use load::{Loaded, Phases, image_sources, load_site, static_files};
 pub use run::{Rendering, run};
 
 use crate::error::{Error, Result};

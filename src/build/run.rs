@@ -15,6 +15,7 @@ use crate::output::pages::{Counts, Job, Renderer};
 use crate::output::plan::{Output, Plan};
 use crate::output::write::Sink;
 use crate::output::{calendar, cards, feeds, sitemap};
+use crate::render::photos::PhotoShelf;
 use crate::render::templates::{self, SharedLookup, Strings, Templates};
 use crate::render::theme::{StaticSource, Theme};
 use crate::render::views::ListViews;
@@ -33,18 +34,18 @@ pub struct Rendering {
 
 impl Rendering {
     pub fn new(loaded: &Loaded) -> Result<Rendering> {
-        Rendering::for_site(&loaded.site, &loaded.theme)
+        Rendering::for_site(&loaded.site, &loaded.theme, loaded.photos.clone())
     }
 
     /// Rendering state for one language's site.
-    pub fn for_site(site: &Site, theme: &Theme) -> Result<Rendering> {
+    pub fn for_site(site: &Site, theme: &Theme, photos: Arc<PhotoShelf>) -> Result<Rendering> {
         let mut phases = Phases::start();
         let summaries = Arc::new(ListViews::of(site));
         let lookup: SharedLookup = Arc::new(RwLock::new(Arc::new(templates::lookup(
             site,
             summaries.clone(),
         ))));
-        let templates = templates::load(theme, site, lookup.clone())?;
+        let templates = templates::load(theme, site, lookup.clone(), photos)?;
         templates::check_named_templates(site, &templates)?;
         let strings = Strings::new(theme, &site.config.language);
         phases.done("list views, lookups and templates");
@@ -103,10 +104,25 @@ pub fn run(
     let photos = Photos {
         inner: out,
         cache: &loaded.images,
+        shelf: &loaded.photos,
         site_dir: &loaded.site.root,
+        keep_originals: loaded.site.config.images.keep_originals,
     };
     let out: &dyn Sink = &photos;
     for (lang, outputs) in plan.languages() {
+        // Static files first: a photo that changed (the dev server) takes the sizes made
+        // of it before along, and those pages ask for below are not made twice.
+        let statics: Vec<&str> = outputs
+            .iter()
+            .filter_map(|o| match o {
+                Output::Static(rel) => Some(rel.as_str()),
+                _ => None,
+            })
+            .collect();
+        if !statics.is_empty() {
+            counts.statics += copy_static(&loaded.statics, &statics, out)?;
+            phases.done("static files");
+        }
         let site = sites[lang];
         let rendering = &renderings[lang];
         let prefixed = Prefixed {
@@ -123,6 +139,9 @@ pub fn run(
         if !jobs.is_empty() {
             counts.add(rendering.renderer(site).run(&jobs, &prefixed)?);
             phases.done(&format!("{} HTML jobs of /{}", jobs.len(), prefixed.prefix));
+            // The sizes of photos those pages asked for (`image()`, Markdown images).
+            counts.photos += photos.write_variants(loaded.photos.take_wanted())?;
+            phases.done("photo sizes");
         }
         let feed_folders: BTreeSet<&str> = outputs
             .iter()
@@ -160,17 +179,6 @@ pub fn run(
         if !cards.is_empty() || site_card {
             counts.cards += cards::write_cards(site, &cards, site_card, &loaded.images, &prefixed)?;
             phases.done("social cards");
-        }
-        let statics: Vec<&str> = outputs
-            .iter()
-            .filter_map(|o| match o {
-                Output::Static(rel) => Some(rel.as_str()),
-                _ => None,
-            })
-            .collect();
-        if !statics.is_empty() {
-            counts.statics += copy_static(&loaded.statics, &statics, out)?;
-            phases.done("static files");
         }
     }
     Ok(counts)

@@ -40,7 +40,7 @@ pub fn run(args: Args) -> crate::Result<()> {
         format!("{count} {}", if count == 1 { one } else { many })
     };
     println!(
-        "Built {}, {}, {}, {}, {}, {}, {} and {} in {:.2} s → {}",
+        "Built {}, {}, {}, {}, {}, {}, {}, {} and {} in {:.2} s → {}",
         n(c.pages, "page", "pages"),
         n(c.sections, "section", "sections"),
         n(c.taxonomy_pages, "taxonomy page", "taxonomy pages"),
@@ -48,6 +48,7 @@ pub fn run(args: Args) -> crate::Result<()> {
         n(c.calendars, "calendar", "calendars"),
         n(c.emails, "email edition", "email editions"),
         n(c.cards, "social card", "social cards"),
+        n(c.photos, "photo size", "photo sizes"),
         n(report.counts.statics, "static file", "static files"),
         report.elapsed.as_secs_f64(),
         report.output.display()

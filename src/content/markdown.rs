@@ -7,6 +7,9 @@ use std::collections::{HashMap, HashSet};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
 
+use super::picture::PendingImage;
+pub use super::picture::{ImageSize, ShownPhoto};
+
 /// One heading, for a table of contents.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Heading {
@@ -39,6 +42,8 @@ pub struct Rendered {
     /// Photos beside the page or in `static/` that cannot be read: where, and why (with
     /// the image's address). An error each.
     pub unreadable_images: Vec<(usize, String)>,
+    /// The site's images the body shows, in order.
+    pub photos: Vec<ShownPhoto>,
 }
 
 /// How deep lists, quotes and other blocks may nest. Real writing stays under ten; past
@@ -65,22 +70,10 @@ pub struct MarkdownOptions<'a> {
     pub page_permalink: &'a str,
     /// The site's base URL: root-relative URLs (`/images/x.png`) resolve against it.
     pub base_url: &'a str,
-    /// The size an image is published at, by its URL as written (`photo.jpg`,
-    /// `/img/x.png`): its `width` and `height`, so the page does not shift as it loads.
+    /// How an image of the site is shown, by its URL as written (`photo.jpg`,
+    /// `/img/x.png`): its `width` and `height` (so the page does not shift as it loads), and
+    /// its sizes.
     pub image_size: Option<&'a ImageSize<'a>>,
-}
-
-/// The published size of an image by its URL as written, if it is a photo of the site;
-/// `Err` with the reason when it is one that cannot be read.
-pub type ImageSize<'f> = dyn Fn(&str) -> Result<Option<(u32, u32)>, String> + Sync + 'f;
-
-/// An image being read: its `<img>` is written once its alt text is known.
-struct PendingImage {
-    src: String,
-    title: String,
-    alt: String,
-    size: Option<(u32, u32)>,
-    offset: usize,
 }
 
 const MORE_MARKER: &str = "<!-- more -->";
@@ -141,8 +134,8 @@ pub fn render(
             Event::Start(Tag::Image {
                 dest_url, title, ..
             }) => {
-                let size = match options.image_size.map(|size| size(&dest_url)) {
-                    Some(Ok(size)) => size,
+                let shown = match options.image_size.map(|size| size(&dest_url)) {
+                    Some(Ok(shown)) => shown,
                     Some(Err(why)) => {
                         rendered
                             .unreadable_images
@@ -163,7 +156,7 @@ pub fn render(
                     src: src.to_string(),
                     title: title.to_string(),
                     alt: String::new(),
-                    size,
+                    shown,
                     offset: range.start,
                 });
                 continue;
@@ -181,7 +174,10 @@ pub fn render(
                     rendered.images_without_alt.push(img.offset);
                 }
                 images += 1;
-                Event::Html(CowStr::from(img_tag(&img, images == 1)))
+                if let Some(shown) = &img.shown {
+                    rendered.photos.push(shown.clone());
+                }
+                Event::Html(CowStr::from(img.html(images == 1)))
             }
             _ if image.is_some() => continue,
             Event::Text(ref t) | Event::Code(ref t) => {
@@ -415,27 +411,6 @@ fn has_scheme(url: &str) -> bool {
     }
 }
 
-/// An `<img>` with its size, when known, so the page does not shift as it loads; lazy
-/// below the first image, which is likely on the first screen.
-fn img_tag(img: &PendingImage, first: bool) -> String {
-    let mut tag = format!(
-        "<img src=\"{}\" alt=\"{}\"",
-        escape_attr(&img.src),
-        escape_attr(&img.alt)
-    );
-    if !img.title.is_empty() {
-        tag.push_str(&format!(" title=\"{}\"", escape_attr(&img.title)));
-    }
-    if let Some((w, h)) = img.size {
-        tag.push_str(&format!(" width=\"{w}\" height=\"{h}\""));
-    }
-    if !first {
-        tag.push_str(" loading=\"lazy\"");
-    }
-    tag.push_str(" decoding=\"async\">");
-    tag
-}
-
 /// Escapes text for a double-quoted HTML attribute.
 pub fn escape_attr(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -461,7 +436,15 @@ mod tests {
             base_url: "https://s.org/",
             image_size: Some(&|url: &str| match url {
                 "broken.jpg" => Err("not a JPEG".into()),
-                _ => Ok((url == "sized.jpg").then_some((40, 30))),
+                "sized.jpg" => Ok(Some(ShownPhoto {
+                    rel: "articles/here/sized.jpg".into(),
+                    upright: (80, 60),
+                    width: 40,
+                    height: 30,
+                    webp_srcset: "https://s.org/articles/here/sized.w40.webp 40w".into(),
+                    sizes: "100vw",
+                })),
+                _ => Ok(None),
             }),
         };
         render(body, &opts, &Files)
@@ -550,7 +533,7 @@ mod tests {
         );
         let html = &r.html;
         assert!(
-            html.contains(r#"<img src="https://s.org/articles/here/sized.jpg" alt="A cat on a mat" title="The cat" width="40" height="30" decoding="async">"#),
+            html.contains(r#"<picture><source type="image/webp" srcset="https://s.org/articles/here/sized.w40.webp 40w" sizes="100vw"><img src="https://s.org/articles/here/sized.jpg" alt="A cat on a mat" title="The cat" width="40" height="30" decoding="async"></picture>"#),
             "{html}"
         );
         // The alt text is escaped; no size is known for other.png.
@@ -567,6 +550,7 @@ mod tests {
         );
         assert_eq!(html.matches("<img").count(), 3);
         assert!(r.unreadable_images.is_empty());
+        assert_eq!(r.photos.len(), 2);
         let (r, _) = md("Text.\n\n![A photo](broken.jpg)\n");
         assert_eq!(
             r.unreadable_images,

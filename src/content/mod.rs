@@ -4,4 +4,5 @@ pub mod frontmatter;
 pub mod load;
 pub mod markdown;
 pub mod photo;
+pub mod picture;
 pub mod video;

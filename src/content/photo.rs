@@ -19,6 +19,12 @@ pub fn is_photo(name: &str) -> bool {
     format_of(name).is_some()
 }
 
+/// Whether a file with this name is an image kring shows as it is (GIF, SVG).
+pub fn is_passthrough(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    name.ends_with(".gif") || name.ends_with(".svg")
+}
+
 pub fn format_of(name: &str) -> Option<ImageFormat> {
     let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();
     match ext.as_str() {
@@ -52,6 +58,31 @@ pub fn upright_size(path: &Path) -> std::result::Result<(u32, u32), String> {
             | image::metadata::Orientation::Rotate270FlipH
     );
     Ok(if turned { (h, w) } else { (w, h) })
+}
+
+/// The size of a GIF or SVG file, which kring publishes as it is: a GIF's from its header,
+/// an SVG's from its `width` and `height` (or `viewBox`).
+pub fn passthrough_size(path: &Path) -> Option<(u32, u32)> {
+    let name = path.to_string_lossy().to_ascii_lowercase();
+    if name.ends_with(".gif") {
+        let size = imagesize::size(path).ok()?;
+        return Some((size.width as u32, size.height as u32));
+    }
+    if name.ends_with(".svg") {
+        // A logo or an icon: refused past 1 MiB rather than parsed.
+        let meta = std::fs::metadata(path).ok()?;
+        if meta.len() > 1 << 20 {
+            return None;
+        }
+        let data = std::fs::read(path).ok()?;
+        let tree = resvg::usvg::Tree::from_data(&data, &resvg::usvg::Options::default()).ok()?;
+        let size = tree.size();
+        return Some((
+            size.width().round().max(1.0) as u32,
+            size.height().round().max(1.0) as u32,
+        ));
+    }
+    None
 }
 
 /// A decoder of the image in `input` (named by `path`, whose extension gives its format)

@@ -6,9 +6,11 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::content::load::SourceFile;
+use crate::content::markdown::ShownPhoto;
 use crate::content::markdown::{self, LinkResolver, MarkdownOptions, Rendered};
-use crate::content::photo::{is_photo, published_size, upright_size};
+use crate::content::photo::{is_passthrough, is_photo, passthrough_size, upright_size};
 use crate::error::Diagnostic;
+use crate::model::variants;
 
 /// Content path → permalink, for `@/` links and `get_url`.
 #[derive(Debug, Default)]
@@ -47,7 +49,8 @@ impl Bodies<'_> {
             .ends_with("index.md")
             .then(|| file.path.parent())
             .flatten();
-        let size = |url: &str| image_size(url, folder, &self.static_dir);
+        let page_dir = permalink.strip_prefix(self.root).unwrap_or("");
+        let size = |url: &str| self.image(url, folder, page_dir);
         let options = MarkdownOptions {
             smart_punctuation: self.smart_punctuation,
             page_permalink: permalink,
@@ -102,32 +105,57 @@ impl Bodies<'_> {
     }
 }
 
-/// The published size of the photo a body's image `url` names: beside the Markdown file
-/// (`photo.jpg`) or in `static/` (`/img/photo.jpg`). `None` for anything else.
-/// A photo that exists but cannot be read is `Err`, so the error names the page and line.
-fn image_size(
-    url: &str,
-    folder: Option<&Path>,
-    static_dir: &Path,
-) -> Result<Option<(u32, u32)>, String> {
-    let url = url.split(['?', '#']).next().unwrap_or("");
-    if url.is_empty() || url.contains("://") || url.starts_with("//") || !is_photo(url) {
-        return Ok(None);
+impl Bodies<'_> {
+    /// How the image a body's `url` names is shown: a file beside the Markdown
+    /// (`photo.jpg`, published in the page's folder `page_dir`) or in `static/`
+    /// (`/img/photo.jpg`). `None` for anything else; a photo that exists but cannot be read
+    /// is `Err`, so the error names the page and line.
+    fn image(
+        &self,
+        url: &str,
+        folder: Option<&Path>,
+        page_dir: &str,
+    ) -> Result<Option<ShownPhoto>, String> {
+        let url = url.split(['?', '#']).next().unwrap_or("");
+        let sized = is_photo(url) || is_passthrough(url);
+        if url.is_empty() || url.contains("://") || url.starts_with("//") || !sized {
+            return Ok(None);
+        }
+        if url
+            .split('/')
+            .any(|part| part == ".." || part.contains('\\'))
+        {
+            return Ok(None);
+        }
+        let (path, rel) = match (url.strip_prefix('/'), folder) {
+            (Some(rooted), _) => (self.static_dir.join(rooted), rooted.to_string()),
+            (None, Some(folder)) => (folder.join(url), format!("{page_dir}{url}")),
+            (None, None) => return Ok(None),
+        };
+        if !path.is_file() {
+            return Ok(None); // a broken link: `kring check` reports it
+        }
+        if !is_photo(url) {
+            return Ok(passthrough_size(&path).map(|(w, h)| ShownPhoto {
+                rel,
+                upright: (w, h),
+                width: w,
+                height: h,
+                ..ShownPhoto::default()
+            }));
+        }
+        let upright = upright_size(&path)?;
+        let published = variants::published(&rel, upright);
+        let webp_srcset = variants::srcset(&variants::fluid(&rel, upright), |file| {
+            format!("{}{file}", self.root)
+        });
+        Ok(Some(ShownPhoto {
+            rel,
+            upright,
+            width: published.width,
+            height: published.height,
+            webp_srcset,
+            sizes: variants::FLUID_SIZES,
+        }))
     }
-    if url
-        .split('/')
-        .any(|part| part == ".." || part.contains('\\'))
-    {
-        return Ok(None);
-    }
-    let path = match (url.strip_prefix('/'), folder) {
-        (Some(rooted), _) => static_dir.join(rooted),
-        (None, Some(folder)) => folder.join(url),
-        (None, None) => return Ok(None),
-    };
-    if !path.is_file() {
-        return Ok(None); // a broken link: `kring check` reports it
-    }
-    let (w, h) = upright_size(&path)?;
-    Ok(Some(published_size(w, h)))
 }

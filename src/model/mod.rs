@@ -12,6 +12,7 @@ pub mod section;
 pub mod site;
 pub mod taxonomy;
 pub mod translations;
+pub mod variants;
 
 pub use page::{Article, Details, Event, Masterclass, Member, Page, Session};
 pub use section::Section;

@@ -98,7 +98,9 @@ pub fn sources(site: &Site) -> Vec<FeedSource> {
     out
 }
 
-/// Makes every `href`, `src` and `srcset` URL in `html` absolute against `page_url`.
+/// Makes every `href`, `src` and `srcset` URL in `html` absolute against `page_url`, and
+/// the site's photos their email size: feed readers and mail clients get JPEG or PNG at
+/// most 1200 wide, not the WebP sizes of a `<picture>` (many show no WebP).
 pub fn absolutize(html: &str, page_url: &str, base: &str) -> String {
     // In a feed an `#anchor` resolves against the feed's address, so it gets the page's too.
     let fix = |v: &str| match v.strip_prefix('#') {
@@ -106,6 +108,10 @@ pub fn absolutize(html: &str, page_url: &str, base: &str) -> String {
         None => absolute_url(v, page_url, base).unwrap_or_else(|| v.to_string()),
     };
     let settings = RewriteStrSettings::new()
+        .append_element_content_handler(element!("picture > source", |el| {
+            el.remove();
+            Ok(())
+        }))
         .append_element_content_handler(element!("[href], [src], [poster]", |el| {
             let img = el.tag_name() == "img";
             for attr in ["href", "src", "poster"] {

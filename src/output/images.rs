@@ -16,52 +16,71 @@ use std::sync::Mutex;
 use image::{DynamicImage, ImageFormat};
 
 use super::write::Sink;
-pub use crate::content::photo::{MAX_WIDTH, is_photo};
-use crate::content::photo::{decoder, format_of, published_size};
+use crate::content::markdown::ShownPhoto;
+pub use crate::content::photo::is_photo;
+use crate::content::photo::{decoder, upright_size};
 use crate::error::{Diagnostic, Error, Result};
-use crate::model::routes::{EMAIL_PHOTO_WIDTH, email_photo};
+use crate::model::variants::{self, Format, Variant};
+use crate::render::photos::PhotoShelf;
 
 /// Bumped when what [`process`] writes changes, so older cache entries are not reused.
-const OPERATION: &str = "upright-stripped-max2400-v1";
+const OPERATION: &str = "upright-stripped-v2";
 
-/// The image at `path` as kring publishes it, encoded in its own format.
-/// `format` and `max_width` are those of the file written (the source's, for the published
-/// photo; JPEG or PNG at most 1200 wide, for its email size).
-fn process(
-    bytes: &[u8],
-    path: &Path,
-    format: ImageFormat,
-    max_width: u32,
-) -> std::result::Result<Vec<u8>, String> {
+/// WebP quality: photos at 80 look like the JPEG at 85 they replace, at about two thirds
+/// of its size.
+const WEBP_QUALITY: f32 = 80.0;
+
+/// The file `variant` of the photo in `bytes` (read from `path`): upright, scaled or cut to
+/// its size, in its format, and without metadata (the encoders write none).
+fn process(bytes: &[u8], path: &Path, variant: &Variant) -> std::result::Result<Vec<u8>, String> {
     let mut decoder = decoder(Cursor::new(bytes), path)?;
     let orientation = decoder.orientation().map_err(|e| e.to_string())?;
     let mut img = DynamicImage::from_decoder(decoder).map_err(|e| e.to_string())?;
     img.apply_orientation(orientation);
-    let (w, h) = published_size(img.width(), img.height());
-    let (w, h) = if w > max_width {
-        (
-            max_width,
-            (u64::from(h) * u64::from(max_width))
-                .div_ceil(u64::from(w))
-                .max(1) as u32,
-        )
-    } else {
-        (w, h)
-    };
+    let (w, h) = (variant.width.max(1), variant.height.max(1));
+    if variant.crop {
+        // The middle of the photo in the variant's shape.
+        let (iw, ih) = (u64::from(img.width()), u64::from(img.height()));
+        let (cw, ch) = if iw * u64::from(h) > ih * u64::from(w) {
+            ((ih * u64::from(w) / u64::from(h)).max(1), ih)
+        } else {
+            (iw, (iw * u64::from(h) / u64::from(w)).max(1))
+        };
+        img = img.crop_imm(
+            ((iw - cw) / 2) as u32,
+            ((ih - ch) / 2) as u32,
+            cw as u32,
+            ch as u32,
+        );
+    }
     if (w, h) != (img.width(), img.height()) {
         img = resize(&img, w, h)?;
     }
     let mut out = Vec::new();
-    match format {
-        ImageFormat::Jpeg => {
+    match variant.format {
+        Format::Jpeg => {
             // JPEG has no alpha: flattened onto white rather than refused.
             let rgb = DynamicImage::ImageRgb8(img.to_rgb8());
             let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85);
             rgb.write_with_encoder(encoder).map_err(|e| e.to_string())?;
         }
-        other => {
-            img.write_to(&mut Cursor::new(&mut out), other)
+        Format::Png => {
+            img.write_to(&mut Cursor::new(&mut out), ImageFormat::Png)
                 .map_err(|e| e.to_string())?;
+        }
+        Format::WebP => {
+            let (rgba, rgb);
+            let encoder = if img.color().has_alpha() {
+                rgba = img.to_rgba8();
+                webp::Encoder::from_rgba(&rgba, w, h)
+            } else {
+                rgb = img.to_rgb8();
+                webp::Encoder::from_rgb(&rgb, w, h)
+            };
+            out = encoder
+                .encode_simple(false, WEBP_QUALITY)
+                .map_err(|e| format!("WebP encoding failed: {e:?}"))?
+                .to_vec();
         }
     }
     Ok(out)
@@ -122,19 +141,14 @@ impl ImageCache {
         site_dir.join(".kring-cache").join("images")
     }
 
-    /// The published bytes of `photo` written as `rel`: in its own format, or with `email`,
-    /// its size for email editions and feeds (see [`email_photo`]); `shown` names it in
-    /// errors.
-    fn publish(&self, photo: &Source, rel: &str, email: bool, shown: &Path) -> Result<Vec<u8>> {
-        let format = format_of(rel).ok_or_else(|| Error::Usage(format!("{rel} is not a photo")))?;
-        let ext = rel
-            .rsplit_once('.')
-            .map_or("", |(_, e)| e)
-            .to_ascii_lowercase();
-        let max = if email { EMAIL_PHOTO_WIDTH } else { MAX_WIDTH };
-        let op = format!("{OPERATION}-{max}-{ext}");
+    /// The bytes of `variant` of `photo`; `shown` names the photo in errors.
+    fn make(&self, photo: &Source, variant: &Variant, shown: &Path) -> Result<Vec<u8>> {
+        let op = format!(
+            "{OPERATION}-{}x{}-{}-{:?}",
+            variant.width, variant.height, variant.crop, variant.format
+        );
         let key = [op.as_bytes(), &photo.digest.to_le_bytes()];
-        self.get_or_make(&key, &ext, || process(&photo.bytes, &photo.path, format, max))
+        self.get_or_make(&key, variant.format.ext(), || process(&photo.bytes, &photo.path, variant))
             .map_err(|why| {
                 Error::from(Diagnostic::new(
                     shown,
@@ -193,13 +207,60 @@ impl ImageCache {
     }
 }
 
+/// The WebP sizes of the photos a Markdown body shows (see `content::picture`).
+pub fn body_sizes(photos: &[ShownPhoto]) -> impl Iterator<Item = Variant> + '_ {
+    photos
+        .iter()
+        .filter(|p| is_photo(&p.rel))
+        .flat_map(|p| variants::fluid(&p.rel, p.upright))
+}
+
 /// A sink that publishes photos through the [`ImageCache`] when they are copied; every other
 /// file passes through.
 pub struct Photos<'a> {
     pub inner: &'a dyn Sink,
     pub cache: &'a ImageCache,
+    pub shelf: &'a PhotoShelf,
     /// The site's folder, for naming images in errors relative to it.
     pub site_dir: &'a Path,
+    /// `[images] keep_originals`: the photo's own file under its name.
+    pub keep_originals: bool,
+}
+
+impl Photos<'_> {
+    fn shown<'p>(&self, from: &'p Path) -> &'p Path {
+        from.strip_prefix(self.site_dir).unwrap_or(from)
+    }
+
+    /// Writes `variants` (each once) of the photos on the shelf; returns how many.
+    pub fn write_variants(&self, variants: Vec<Variant>) -> Result<usize> {
+        use rayon::prelude::*;
+        let mut by_source: std::collections::BTreeMap<&str, Vec<&Variant>> = Default::default();
+        for v in &variants {
+            by_source.entry(v.source.as_str()).or_default().push(v);
+        }
+        let written: Vec<Result<usize>> = by_source
+            .into_par_iter()
+            .map(|(source, variants)| {
+                let Some(from) = self.shelf.source(source) else {
+                    return Ok(0);
+                };
+                let photo = Source::read(&from)?;
+                for v in &variants {
+                    if self.shelf.has_source(&v.file) {
+                        return Err(Diagnostic::new(
+                            self.shown(&from),
+                            format!("kring writes a size of this photo as {}, where the site has a file of its own: rename that file", v.file),
+                        )
+                        .into());
+                    }
+                    self.inner.write(&v.file, &self.cache.make(&photo, v, self.shown(&from))?)?;
+                }
+                Ok(variants.len())
+            })
+            .collect();
+        written.into_iter().sum()
+    }
 }
 
 impl Sink for Photos<'_> {
@@ -210,13 +271,30 @@ impl Sink for Photos<'_> {
         if !is_photo(rel) {
             return self.inner.copy(from, rel);
         }
-        let shown = from.strip_prefix(self.site_dir).unwrap_or(from);
+        let shown = self.shown(from);
         let photo = Source::read(from)?;
-        let bytes = self.cache.publish(&photo, rel, false, shown)?;
-        self.inner.write(rel, &bytes)?;
-        // And its size for email editions and feed items.
-        let email = email_photo(rel);
-        let bytes = self.cache.publish(&photo, &email, true, shown)?;
-        self.inner.write(&email, &bytes)
+        let size = upright_size(from).map_err(|why| {
+            Error::from(Diagnostic::new(
+                shown,
+                format!("this image cannot be published: {why}. Replace it with a JPEG, PNG or WebP file that opens in an image viewer"),
+            ))
+        })?;
+        if self.keep_originals {
+            self.inner.copy(from, rel)?;
+        } else {
+            let published = variants::published(rel, size);
+            self.inner
+                .write(rel, &self.cache.make(&photo, &published, shown)?)?;
+        }
+        // Its size for email editions and feed items, and the sizes pages asked of it
+        // before (the dev server, when the photo changed).
+        let email = variants::email(rel, size);
+        self.inner
+            .write(&email.file, &self.cache.make(&photo, &email, shown)?)?;
+        for v in self.shelf.made_from(rel) {
+            self.inner
+                .write(&v.file, &self.cache.make(&photo, &v, shown)?)?;
+        }
+        Ok(())
     }
 }

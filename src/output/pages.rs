@@ -373,6 +373,7 @@ impl<'a> Renderer<'a> {
                 let page = &self.site.pages[i];
                 let html = self.render_page(i)?;
                 out.write(&index_file(&page.path), html.as_bytes())?;
+                (self.templates.photos).want(super::images::body_sizes(&page.content.photos));
                 for (from, name) in &page.assets {
                     out.copy(from, &format!("{}{}", page.path, name))?;
                 }
@@ -510,6 +511,7 @@ impl<'a> Renderer<'a> {
             .render(&prep.template, ctx, &prep.rendering)?;
         out.write(&pager.file, html.as_bytes())?;
         if n == 0 {
+            (self.templates.photos).want(super::images::body_sizes(&section.content.photos));
             for asset in &section.assets {
                 let name = asset
                     .file_name()

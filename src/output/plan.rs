@@ -142,6 +142,8 @@ pub struct Counts {
     pub emails: usize,
     pub statics: usize,
     pub cards: usize,
+    /// Sizes of photos (WebP and fallbacks) made for pages.
+    pub photos: usize,
 }
 
 impl Counts {
@@ -155,6 +157,7 @@ impl Counts {
             + self.emails
             + self.statics
             + self.cards
+            + self.photos
     }
 
     pub fn add(&mut self, other: Counts) {
@@ -166,6 +169,7 @@ impl Counts {
         self.emails += other.emails;
         self.statics += other.statics;
         self.cards += other.cards;
+        self.photos += other.photos;
     }
 }
 

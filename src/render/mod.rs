@@ -4,6 +4,7 @@ pub mod calendar_links;
 pub mod community;
 pub mod cycles;
 pub mod jsonld;
+pub mod photos;
 pub mod templates;
 pub mod theme;
 pub mod views;

@@ -45,6 +45,8 @@ fn current(lookup: &SharedLookup) -> Arc<Lookup> {
 
 pub struct Templates {
     pub tera: Tera,
+    /// The photos `image()` and page bodies ask sizes of.
+    pub photos: Arc<super::photos::PhotoShelf>,
     /// Template name → file shown in errors.
     pub sources: BTreeMap<String, PathBuf>,
 }
@@ -92,7 +94,12 @@ pub fn chain(e: &dyn std::error::Error) -> String {
     out
 }
 
-pub fn load(theme: &Theme, site: &Site, lookup: SharedLookup) -> Result<Templates> {
+pub fn load(
+    theme: &Theme,
+    site: &Site,
+    lookup: SharedLookup,
+    photos: Arc<super::photos::PhotoShelf>,
+) -> Result<Templates> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
     // Tera's default also escapes `/` (as `&#x2F;`), which clutters every URL in the
@@ -148,7 +155,12 @@ pub fn load(theme: &Theme, site: &Site, lookup: SharedLookup) -> Result<Template
         strings,
         site.config.timezone.tz().clone(),
     );
-    Ok(Templates { tera, sources })
+    super::photos::register(&mut tera, photos.clone());
+    Ok(Templates {
+        tera,
+        sources,
+        photos,
+    })
 }
 
 /// Sections and pages that name a template the theme does not have: each an error at its

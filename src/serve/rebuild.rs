@@ -327,11 +327,18 @@ impl DevSite {
         state
             .full
             .replace_statics(loaded.statics.iter().map(|(rel, _)| rel.clone()));
+        let sites = loaded.sites();
+        loaded
+            .photos
+            .replace_sources(crate::build::image_sources(&sites, &loaded.statics));
         if !loaded.statics.iter().any(|(r, _)| r == rel) {
             let _ = std::fs::remove_file(self.out.join(rel));
-            // A photo's email size goes with it.
+            // A photo's sizes go with it.
             if crate::content::photo::is_photo(rel) {
                 let _ = std::fs::remove_file(self.out.join(crate::model::routes::email_photo(rel)));
+                for made in loaded.photos.forget(rel) {
+                    let _ = std::fs::remove_file(self.out.join(made.file));
+                }
             }
         }
         Ok(())

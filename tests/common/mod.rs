@@ -2,6 +2,8 @@
 //! with a fixed "now", and the `kring` binary.
 #![allow(dead_code)]
 
+pub mod photos;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
