@@ -20,6 +20,15 @@ pub fn stopping() -> bool {
     STOPPING.load(Ordering::Relaxed)
 }
 
+/// When a signal is ending the process, waits for its handler to finish: an error that the
+/// interruption caused (a write refused) must not end the process first, with the wrong
+/// exit code and the folders still there.
+pub fn let_a_signal_finish() {
+    if stopping() {
+        std::thread::sleep(std::time::Duration::from_secs(10));
+    }
+}
+
 fn folders() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
     FOLDERS.lock().unwrap_or_else(|e| e.into_inner())
 }

@@ -12,6 +12,7 @@ fn main() -> ExitCode {
     match kring::commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
+            kring::cleanup::let_a_signal_finish();
             eprintln!("error: {e}");
             ExitCode::FAILURE
         }

@@ -137,6 +137,44 @@ fn theme_is_accessible_and_loads_nothing_external_in_chromium() {
 }
 
 #[test]
+fn every_image_has_a_size_and_no_file_is_much_wider_than_shown_in_chromium() {
+    if !browser_ready() {
+        return;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let (tmp, site) = fixture("example-site");
+    let out = tmp.path().join("public");
+    let mut opts = options();
+    opts.base_url = Some(format!("http://127.0.0.1:{port}/"));
+    if let Err(e) = kring::build(&site, &opts, Some(&out)) {
+        panic!("build failed:\n{e}");
+    }
+    let (ok, output) = node(
+        "image-sizes.mjs",
+        &[out.to_str().unwrap(), &port.to_string()],
+    );
+    assert!(ok, "image sizes:\n{output}");
+    // The example site's photos are there to be measured: covers, avatars, a screenshot.
+    for file in [
+        "meetup-table.w",
+        "utrecht-evening.w",
+        "amara.",
+        "kitchen-table-screenshot.",
+    ] {
+        assert!(
+            output
+                .lines()
+                .any(|l| l.starts_with("ok: ") && l.contains(file)),
+            "no photo {file} measured:\n{output}"
+        );
+    }
+}
+
+#[test]
 fn a_build_works_at_another_origin_under_a_sub_path_in_chromium() {
     if !browser_ready() {
         return;
