@@ -30,13 +30,19 @@ const OPERATION: &str = "upright-stripped-v2";
 /// of its size.
 const WEBP_QUALITY: f32 = 80.0;
 
-/// The file `variant` of the photo in `bytes` (read from `path`): upright, scaled or cut to
-/// its size, in its format, and without metadata (the encoders write none).
-fn process(bytes: &[u8], path: &Path, variant: &Variant) -> std::result::Result<Vec<u8>, String> {
+/// The photo in `bytes` (read from `path`) decoded within limits, and upright.
+fn decode(bytes: &[u8], path: &Path) -> std::result::Result<DynamicImage, String> {
     let mut decoder = decoder(Cursor::new(bytes), path)?;
     let orientation = decoder.orientation().map_err(|e| e.to_string())?;
     let mut img = DynamicImage::from_decoder(decoder).map_err(|e| e.to_string())?;
     img.apply_orientation(orientation);
+    Ok(img)
+}
+
+/// The file `variant` of the (upright) photo `img`: scaled or cut to its size, in its
+/// format, and without metadata (the encoders write none).
+fn encode(img: &DynamicImage, variant: &Variant) -> std::result::Result<Vec<u8>, String> {
+    let mut img = std::borrow::Cow::Borrowed(img);
     let (w, h) = (variant.width.max(1), variant.height.max(1));
     if variant.crop {
         // The middle of the photo in the variant's shape.
@@ -46,15 +52,15 @@ fn process(bytes: &[u8], path: &Path, variant: &Variant) -> std::result::Result<
         } else {
             (iw, (iw * u64::from(h) / u64::from(w)).max(1))
         };
-        img = img.crop_imm(
+        img = std::borrow::Cow::Owned(img.crop_imm(
             ((iw - cw) / 2) as u32,
             ((ih - ch) / 2) as u32,
             cw as u32,
             ch as u32,
-        );
+        ));
     }
     if (w, h) != (img.width(), img.height()) {
-        img = resize(&img, w, h)?;
+        img = std::borrow::Cow::Owned(resize(&img, w, h)?);
     }
     let mut out = Vec::new();
     match variant.format {
@@ -107,12 +113,19 @@ pub struct ImageCache {
     dir: Option<PathBuf>,
     /// The entries this build used: the others are pruned after it.
     used: Mutex<HashSet<String>>,
+    /// The hash of each photo read, by file: its sizes are made without reading it again.
+    digests: Mutex<std::collections::HashMap<PathBuf, u128>>,
 }
 
-/// A photo's file, read once for every size made of it, and the hash of its bytes.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// A photo's file, read once for every size made of it (and only when one is not in the
+/// cache), and the hash of its bytes.
 struct Source {
     path: PathBuf,
-    bytes: Vec<u8>,
+    bytes: std::sync::OnceLock<Vec<u8>>,
     digest: u128,
 }
 
@@ -122,8 +135,16 @@ impl Source {
         Ok(Source {
             path: path.to_path_buf(),
             digest: xxhash_rust::xxh3::xxh3_128(&bytes),
-            bytes,
+            bytes: std::sync::OnceLock::from(bytes),
         })
+    }
+
+    fn bytes(&self) -> std::result::Result<&[u8], String> {
+        if let Some(bytes) = self.bytes.get() {
+            return Ok(bytes);
+        }
+        let read = std::fs::read(&self.path).map_err(|e| e.to_string())?;
+        Ok(self.bytes.get_or_init(|| read))
     }
 }
 
@@ -133,6 +154,7 @@ impl ImageCache {
         ImageCache {
             dir,
             used: Mutex::default(),
+            digests: Mutex::default(),
         }
     }
 
@@ -141,20 +163,39 @@ impl ImageCache {
         site_dir.join(".kring-cache").join("images")
     }
 
-    /// The bytes of `variant` of `photo`; `shown` names the photo in errors.
-    fn make(&self, photo: &Source, variant: &Variant, shown: &Path) -> Result<Vec<u8>> {
-        let op = format!(
-            "{OPERATION}-{}x{}-{}-{:?}",
-            variant.width, variant.height, variant.crop, variant.format
-        );
-        let key = [op.as_bytes(), &photo.digest.to_le_bytes()];
-        self.get_or_make(&key, variant.format.ext(), || process(&photo.bytes, &photo.path, variant))
-            .map_err(|why| {
-                Error::from(Diagnostic::new(
-                    shown,
-                    format!("this image cannot be published: {why}. Replace it with a JPEG, PNG or WebP file that opens in an image viewer"),
-                ))
-            })
+    /// The bytes of each of `variants` of `photo`, in order, decoding the photo once for
+    /// those not in the cache; `shown` names the photo in errors.
+    fn make(&self, photo: &Source, variants: &[&Variant], shown: &Path) -> Result<Vec<Vec<u8>>> {
+        let mut decoded: Option<DynamicImage> = None;
+        let mut made = Vec::with_capacity(variants.len());
+        for variant in variants {
+            let op = format!(
+                "{OPERATION}-{}x{}-{}-{:?}",
+                variant.width, variant.height, variant.crop, variant.format
+            );
+            let key = [op.as_bytes(), &photo.digest.to_le_bytes()];
+            let bytes = self
+                .get_or_make(&key, variant.format.ext(), || {
+                    if decoded.is_none() {
+                        decoded = Some(decode(photo.bytes()?, &photo.path)?);
+                    }
+                    encode(decoded.as_ref().expect("decoded above"), variant)
+                })
+                .map_err(|why| {
+                    Error::from(Diagnostic::new(
+                        shown,
+                        format!("this image cannot be published: {why}. Replace it with a JPEG, PNG or WebP file that opens in an image viewer"),
+                    ))
+                })?;
+            made.push(bytes);
+        }
+        Ok(made)
+    }
+
+    /// The hash of the photo at `path` if this build read it already (it is published
+    /// before the pages that show it ask for its sizes), else `None`.
+    fn digest_of(&self, path: &Path) -> Option<u128> {
+        lock(&self.digests).get(path).copied()
     }
 
     /// What `make` makes, from the cache when `key` (the input and the operation) was made
@@ -245,16 +286,24 @@ impl Photos<'_> {
                 let Some(from) = self.shelf.source(source) else {
                     return Ok(0);
                 };
-                let photo = Source::read(&from)?;
-                for v in &variants {
-                    if self.shelf.has_source(&v.file) {
-                        return Err(Diagnostic::new(
-                            self.shown(&from),
-                            format!("kring writes a size of this photo as {}, where the site has a file of its own: rename that file", v.file),
-                        )
-                        .into());
-                    }
-                    self.inner.write(&v.file, &self.cache.make(&photo, v, self.shown(&from))?)?;
+                if let Some(v) = variants.iter().find(|v| self.shelf.has_source(&v.file)) {
+                    return Err(Diagnostic::new(
+                        self.shown(&from),
+                        format!("kring writes a size of this photo as {}, where the site has a file of its own: rename that file", v.file),
+                    )
+                    .into());
+                }
+                let photo = match self.cache.digest_of(&from) {
+                    Some(digest) => Source {
+                        path: from.clone(),
+                        bytes: std::sync::OnceLock::new(),
+                        digest,
+                    },
+                    None => Source::read(&from)?,
+                };
+                let made = self.cache.make(&photo, &variants, self.shown(&from))?;
+                for (v, bytes) in variants.iter().zip(made) {
+                    self.inner.write(&v.file, &bytes)?;
                 }
                 Ok(variants.len())
             })
@@ -273,27 +322,26 @@ impl Sink for Photos<'_> {
         }
         let shown = self.shown(from);
         let photo = Source::read(from)?;
+        lock(&self.cache.digests).insert(from.to_path_buf(), photo.digest);
         let size = upright_size(from).map_err(|why| {
             Error::from(Diagnostic::new(
                 shown,
                 format!("this image cannot be published: {why}. Replace it with a JPEG, PNG or WebP file that opens in an image viewer"),
             ))
         })?;
+        // As published (unless the original is), its size for email editions and feed
+        // items, and the sizes pages asked of it before (the dev server, when it changed).
+        let mut all = vec![variants::email(rel, size)];
         if self.keep_originals {
             self.inner.copy(from, rel)?;
         } else {
-            let published = variants::published(rel, size);
-            self.inner
-                .write(rel, &self.cache.make(&photo, &published, shown)?)?;
+            all.push(variants::published(rel, size));
         }
-        // Its size for email editions and feed items, and the sizes pages asked of it
-        // before (the dev server, when the photo changed).
-        let email = variants::email(rel, size);
-        self.inner
-            .write(&email.file, &self.cache.make(&photo, &email, shown)?)?;
-        for v in self.shelf.made_from(rel) {
-            self.inner
-                .write(&v.file, &self.cache.make(&photo, &v, shown)?)?;
+        all.extend(self.shelf.made_from(rel));
+        let wanted: Vec<&Variant> = all.iter().collect();
+        let made = self.cache.make(&photo, &wanted, shown)?;
+        for (v, bytes) in all.iter().zip(made) {
+            self.inner.write(&v.file, &bytes)?;
         }
         Ok(())
     }
