@@ -36,6 +36,12 @@ fn decode(bytes: &[u8], path: &Path) -> std::result::Result<DynamicImage, String
     let orientation = decoder.orientation().map_err(|e| e.to_string())?;
     let mut img = DynamicImage::from_decoder(decoder).map_err(|e| e.to_string())?;
     img.apply_orientation(orientation);
+    // No size is wider than the published photo: every one is made from that, rather than
+    // from the camera's 12 megapixels each time.
+    let (w, h) = crate::content::photo::published_size(img.width(), img.height());
+    if w < img.width() {
+        img = resize(&img, w, h)?;
+    }
     Ok(img)
 }
 
