@@ -52,6 +52,8 @@ pub struct Config {
     #[serde(default)]
     pub images: ImagesConfig,
     #[serde(default)]
+    pub search: SearchConfig,
+    #[serde(default)]
     pub extra: toml::Table,
     /// For a language under `/LANG/`: the address of the whole site, where static files
     /// and root-relative URLs (`/images/x.png`) live.
@@ -400,6 +402,20 @@ impl Default for ImagesConfig {
             social_cards: true,
             keep_originals: false,
         }
+    }
+}
+
+/// `[search]`: the index the search page reads, written by every build.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchConfig {
+    #[serde(default = "yes")]
+    pub enabled: bool,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig { enabled: true }
     }
 }
 

@@ -14,7 +14,7 @@ use crate::output::images::Photos;
 use crate::output::pages::{Counts, Job, Renderer};
 use crate::output::plan::{Output, Plan};
 use crate::output::write::Sink;
-use crate::output::{calendar, cards, feeds, sitemap};
+use crate::output::{calendar, cards, feeds, search, sitemap};
 use crate::render::photos::PhotoShelf;
 use crate::render::templates::{self, SharedLookup, Strings, Templates};
 use crate::render::theme::{StaticSource, Theme};
@@ -156,6 +156,10 @@ pub fn run(
                 feed_folders.contains(s.path.as_str())
             })?;
             phases.done("feeds");
+        }
+        if outputs.contains(&Output::Search) {
+            counts.search += search::write_search(site, &prefixed)?;
+            phases.done("search index");
         }
         if outputs.contains(&Output::Calendars) {
             counts.calendars += calendar::write_calendars(site, &prefixed)?;

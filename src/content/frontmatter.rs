@@ -74,6 +74,8 @@ pub struct SectionFront {
     pub paginate_by: Option<usize>,
     pub feed: Option<bool>,
     pub in_menu: Option<bool>,
+    /// `false`: neither the section's pages nor the section are in the site's search.
+    pub in_search: Option<bool>,
     pub menu_title: Option<String>,
     #[serde(default)]
     pub weight: i64,
@@ -164,6 +166,8 @@ pub struct PageFront {
     pub weight: i64,
     pub image: Option<String>,
     pub in_menu: Option<bool>,
+    /// `false`: the page is left out of the site's search.
+    pub in_search: Option<bool>,
     pub template: Option<String>,
     /// For a translation with a file name of its own (`welkom.nl.md`): the page it
     /// translates, e.g. `articles/welcome.md`.

@@ -44,6 +44,7 @@ pub(super) fn build_section(
         in_menu: f
             .in_menu
             .unwrap_or(!s.dir.is_empty() && !s.dir.contains('/')),
+        in_search: f.in_search.unwrap_or(true),
         menu_title: f.menu_title,
         weight: f.weight,
         template: f.template,
@@ -286,6 +287,7 @@ pub(super) fn build_page(
         weight: front.weight,
         image,
         in_menu: front.in_menu.unwrap_or(false),
+        in_search: front.in_search.unwrap_or(true),
         template: front.template.clone(),
         extra: front.extra.clone(),
         details,

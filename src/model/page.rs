@@ -31,6 +31,8 @@ pub struct Page {
     /// Permalink of the page's image, if it has one.
     pub image: Option<String>,
     pub in_menu: bool,
+    /// Front matter `in_search`: `false` leaves the page out of the search index.
+    pub in_search: bool,
     pub template: Option<String>,
     pub extra: toml::Table,
     pub details: Details,

@@ -213,6 +213,14 @@ pub fn feed_links(
     out
 }
 
+/// Where the search page and the search index of a language live.
+pub const SEARCH_PATH: &str = "search/";
+
+/// A file of the search index: `search/meta.json`, `search/w/636f.json`.
+pub fn search_file(name: &str) -> String {
+    format!("{SEARCH_PATH}{name}")
+}
+
 /// Where the page of chat platforms lives.
 pub const COMMUNITY_PATH: &str = "community/";
 

@@ -26,6 +26,8 @@ pub struct Section {
     pub paginate_by: Option<usize>,
     pub feed: bool,
     pub in_menu: bool,
+    /// Front matter `in_search`: `false` leaves the section's pages out of the search.
+    pub in_search: bool,
     pub menu_title: Option<String>,
     pub weight: i64,
     pub template: Option<String>,

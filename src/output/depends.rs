@@ -148,8 +148,10 @@ impl Footprint {
         if scheduled {
             plan.add(lang, Output::Calendars);
         }
-        // Its card shows its title (only where it has one: see `Plan::within`).
+        // Its card shows its title (only where it has one: see `Plan::within`); the search
+        // index its words.
         plan.add(lang, Output::Card(index));
+        plan.add(lang, Output::Search);
         plan.add(0, Output::Sitemap);
         plan
     }

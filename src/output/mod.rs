@@ -12,6 +12,7 @@ pub mod pages;
 pub mod plan;
 pub mod privacy;
 pub mod relative;
+pub mod search;
 pub mod sitemap;
 pub mod staging;
 pub mod write;

@@ -36,13 +36,15 @@ pub enum Job {
     NotFound,
     /// `/community/`: the chat platforms to join.
     Community,
+    /// `/search/`: the search page (`[search] enabled`).
+    Search,
     /// The newsletter archive.
     Newsletter,
     /// The email edition of a newsletter article.
     Email(usize),
 }
 
-pub use crate::model::routes::{COMMUNITY_PATH, newsletter_path};
+pub use crate::model::routes::{COMMUNITY_PATH, SEARCH_PATH, newsletter_path};
 
 struct SectionPrep {
     template: String,
@@ -181,6 +183,7 @@ impl<'a> Renderer<'a> {
             Job::Term(..) => "taxonomy_term.html".into(),
             Job::NotFound => "404.html".into(),
             Job::Community => "community.html".into(),
+            Job::Search => "search.html".into(),
             Job::Newsletter => "newsletter.html".into(),
             Job::Email(_) => "email.html".into(),
         })
@@ -260,6 +263,12 @@ impl<'a> Renderer<'a> {
             && !taken(COMMUNITY_PATH)
         {
             jobs.push(Job::Community);
+        }
+        if self.site.config.search.enabled
+            && self.templates.has("search.html")
+            && !taken(SEARCH_PATH)
+        {
+            jobs.push(Job::Search);
         }
         let newsletter = newsletter_path(&self.site.config);
         if (self.site.config.newsletter.is_some() || !self.site.issues.is_empty())
@@ -352,7 +361,9 @@ impl<'a> Renderer<'a> {
                 Ok(Job::Page(_)) => counts.pages += 1,
                 Ok(Job::Section(_) | Job::SectionPage(..)) => counts.sections += 1,
                 Ok(Job::TaxonomyList(_) | Job::Term(..)) => counts.taxonomy_pages += 1,
-                Ok(Job::NotFound | Job::Community | Job::Newsletter) => counts.pages += 1,
+                Ok(Job::NotFound | Job::Community | Job::Search | Job::Newsletter) => {
+                    counts.pages += 1
+                }
                 Ok(Job::Email(_)) => counts.emails += 1,
                 Err(e) => errors.push(e),
             }
@@ -384,12 +395,14 @@ impl<'a> Renderer<'a> {
             }
             Job::TaxonomyList(t) => self.write_taxonomy_list(t, out),
             Job::Term(t, term) => self.write_term_pager(t, term, pager, out),
-            Job::Community => {
-                let ctx = self.context(&self.site.config.base_url.join(COMMUNITY_PATH), &[], None);
-                let html = self
-                    .templates
-                    .render("community.html", ctx, "the community page")?;
-                out.write(&index_file(COMMUNITY_PATH), html.as_bytes())
+            Job::Community | Job::Search => {
+                let (path, template, what) = match job {
+                    Job::Community => (COMMUNITY_PATH, "community.html", "the community page"),
+                    _ => (SEARCH_PATH, "search.html", "the search page"),
+                };
+                let ctx = self.context(&self.site.config.base_url.join(path), &[], None);
+                let html = self.templates.render(template, ctx, what)?;
+                out.write(&index_file(path), html.as_bytes())
             }
             Job::Newsletter => {
                 let path = newsletter_path(&self.site.config);

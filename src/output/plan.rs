@@ -27,6 +27,8 @@ pub enum Output {
     Card(usize),
     /// The social card of the language's site, for its other pages.
     SiteCard,
+    /// The language's search index (`[search] enabled`).
+    Search,
 }
 
 /// Outputs by language (0 is the default language, then the others in config order).
@@ -63,6 +65,9 @@ impl Plan {
         plan.extend(lang, cards.map(Output::Card));
         if site.config.images.social_cards {
             plan.add(lang, Output::SiteCard);
+        }
+        if site.config.search.enabled {
+            plan.add(lang, Output::Search);
         }
         plan
     }
@@ -142,6 +147,8 @@ pub struct Counts {
     pub emails: usize,
     pub statics: usize,
     pub cards: usize,
+    /// Files of the search index.
+    pub search: usize,
     /// Sizes of photos (WebP and fallbacks) made for pages.
     pub photos: usize,
 }
@@ -157,6 +164,7 @@ impl Counts {
             + self.emails
             + self.statics
             + self.cards
+            + self.search
             + self.photos
     }
 
@@ -169,6 +177,7 @@ impl Counts {
         self.emails += other.emails;
         self.statics += other.statics;
         self.cards += other.cards;
+        self.search += other.search;
         self.photos += other.photos;
     }
 }
@@ -220,7 +229,7 @@ fn shows(site: &Site, job: Job, path: &str) -> bool {
         Job::Section(i) | Job::SectionPage(i, _) => list_at(&site.sections[i].path),
         Job::TaxonomyList(t) => site.taxonomies[t].path == path,
         Job::Term(t, n) => list_at(&site.taxonomies[t].terms[n].path),
-        Job::NotFound | Job::Community | Job::Newsletter | Job::Email(_) => false,
+        Job::NotFound | Job::Community | Job::Search | Job::Newsletter | Job::Email(_) => false,
     }
 }
 

@@ -88,6 +88,8 @@ pub struct SiteView<'a> {
     pub calendar: Option<CalendarView>,
     /// The address of the site's drawn social card (`[images] social_cards`).
     pub social_card: Option<String>,
+    /// The search page's address, where the index is too (`[search] enabled`).
+    pub search: Option<String>,
 }
 
 impl<'a> SiteView<'a> {
@@ -174,6 +176,10 @@ impl<'a> SiteView<'a> {
                 form: community::newsletter_form(config),
             }),
             analytics: community::analytics(config),
+            search: config
+                .search
+                .enabled
+                .then(|| config.base_url.join(routes::SEARCH_PATH)),
             social_card: config
                 .images
                 .social_cards

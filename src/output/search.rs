@@ -1,0 +1,466 @@
+//! The search index of a language: static JSON files the search page's script reads, so
+//! search needs no server and nothing from another host.
+//!
+//! Words are lower-cased and stripped of accents (`coördinator` → `coordinator`), then
+//! grouped by their Snowball stem (Dutch or English), so `gemeenschappen` finds
+//! `gemeenschap`. The browser has no stemmer: it looks the typed word up among the words
+//! the site uses (exactly, or as the start of one) and takes their stems' pages. Words are
+//! split into files by their first letters, so a query loads only the few files of its
+//! words; page records (title, address, kind, date, text for the excerpt) come ten to a
+//! file. Pagefind was measured first: through its Rust API, indexing 10,000 pages took
+//! longer than building them (see the README).
+//!
+//! Files, under the language's `search/`:
+//! - `meta.json`: `{"pages": N, "per_file": 10, "keys": ["co", "com", …]}`;
+//! - `w/<hex of the key>.json`: `{"w": {"word": stem, …}, "s": [[page, weight, …], …]}`,
+//!   pages as increasing numbers written as differences;
+//! - `p/<n>.json`: the records of pages `10n` to `10n + 9`.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+use super::write::Sink;
+use crate::error::Result;
+use crate::model::routes::{SEARCH_PATH, search_file};
+use crate::model::{Details, Site};
+
+/// Records per file of page records.
+const PER_FILE: usize = 10;
+/// A file of words is split by one more letter past this size (bytes), so that no query
+/// loads much more than it needs.
+const MOST_PER_KEY: usize = 48 * 1024;
+/// Characters of a page's text kept for its excerpt.
+const EXCERPT_TEXT: usize = 1200;
+
+/// How much a word counts where it is found.
+const IN_TITLE: u32 = 8;
+const IN_DETAILS: u32 = 3;
+const IN_TEXT: u32 = 1;
+
+/// What the browser shows of a page in the results.
+#[derive(Serialize)]
+struct Record<'a> {
+    /// Its address relative to the search folder (`../articles/x/`), so the index works
+    /// wherever the site is served.
+    u: String,
+    /// Its title (a member's name).
+    t: &'a str,
+    /// Its kind: `articles`, `events`, `masterclasses`, `members`, `pages`.
+    k: &'static str,
+    /// An event's start (`2026-12-10T19:30`), or a member's role.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    d: Option<String>,
+    /// Its text, for the excerpt around the words found.
+    x: String,
+}
+
+/// Whether page `index` of `site` is found by search: published, listed, and neither it
+/// nor its section says `in_search = false`.
+pub fn searchable(site: &Site, index: usize) -> bool {
+    let page = &site.pages[index];
+    !page.draft && page.listed() && page.in_search && site.sections[page.section].in_search
+}
+
+/// Writes the search index of `site` under `search/`; returns how many files.
+pub fn write_search(site: &Site, out: &dyn Sink) -> Result<usize> {
+    let pages: Vec<usize> = (0..site.pages.len())
+        .filter(|&i| searchable(site, i))
+        .collect();
+    // Each page's words and their weights, in parallel; the records beside them.
+    let read: Vec<(Record, HashMap<String, u32>)> =
+        pages.par_iter().map(|&i| read_page(site, i)).collect();
+    let stemmer = stemmer_for(&site.config.language);
+    let mut stems: HashMap<String, usize> = HashMap::new();
+    let mut stem_of: HashMap<String, usize> = HashMap::new();
+    let mut postings: Vec<Vec<(u32, u32)>> = Vec::new();
+    let mut records = Vec::with_capacity(read.len());
+    for (n, (record, words)) in read.into_iter().enumerate() {
+        records.push(record);
+        let mut words: Vec<(String, u32)> = words.into_iter().collect();
+        words.sort_unstable();
+        for (word, weight) in words {
+            let stem = match stem_of.get(&word) {
+                Some(&s) => s,
+                None => {
+                    let stem = stemmer
+                        .as_ref()
+                        .map_or_else(|| word.clone(), |s| s.stem(&word).into_owned());
+                    let next = stems.len();
+                    let s = *stems.entry(stem).or_insert(next);
+                    if s == postings.len() {
+                        postings.push(Vec::new());
+                    }
+                    stem_of.insert(word, s);
+                    s
+                }
+            };
+            let list = &mut postings[stem];
+            match list.last_mut() {
+                // Two words of one stem on one page.
+                Some((page, w)) if *page == n as u32 => *w += weight,
+                _ => list.push((n as u32, weight)),
+            }
+        }
+    }
+    let mut files = 0;
+    let groups = group_words(stem_of, &postings);
+    let keys: Vec<&String> = groups.keys().collect();
+    let meta = serde_json::json!({"pages": records.len(), "per_file": PER_FILE, "keys": keys});
+    out.write(&search_file("meta.json"), meta.to_string().as_bytes())?;
+    files += 1;
+    for (key, json) in &groups {
+        out.write(
+            &search_file(&format!("w/{}.json", hex(key))),
+            json.as_bytes(),
+        )?;
+        files += 1;
+    }
+    for (n, chunk) in records.chunks(PER_FILE).enumerate() {
+        let json = serde_json::to_string(chunk).expect("records serialize");
+        out.write(&search_file(&format!("p/{n}.json")), json.as_bytes())?;
+        files += 1;
+    }
+    Ok(files)
+}
+
+/// The words of the index in files by key (the first letters of their words): each key
+/// with the JSON of its file.
+fn group_words(
+    stem_of: HashMap<String, usize>,
+    postings: &[Vec<(u32, u32)>],
+) -> BTreeMap<String, String> {
+    let mut words: Vec<(String, usize)> = stem_of.into_iter().collect();
+    words.sort_unstable();
+    let mut done = BTreeMap::new();
+    let mut todo: Vec<(usize, Vec<(String, usize)>)> = Vec::new();
+    // First by two letters, then splitting what is too large.
+    let mut by_key: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();
+    for (word, stem) in words {
+        by_key
+            .entry(prefix(&word, 2))
+            .or_default()
+            .push((word, stem));
+    }
+    todo.extend(by_key.into_iter().map(|(_, group)| (2, group)));
+    while let Some((len, group)) = todo.pop() {
+        let key = prefix(&group[0].0, len);
+        let json = words_file(&group, postings);
+        if json.len() <= MOST_PER_KEY || len >= 6 || group.len() == 1 {
+            done.insert(key, json);
+            continue;
+        }
+        // Words no longer than the key stay under it; the others go one letter deeper.
+        let mut deeper: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();
+        let mut here = Vec::new();
+        for (word, stem) in group {
+            if word.chars().count() <= len {
+                here.push((word, stem));
+            } else {
+                deeper
+                    .entry(prefix(&word, len + 1))
+                    .or_default()
+                    .push((word, stem));
+            }
+        }
+        if !here.is_empty() {
+            done.insert(key, words_file(&here, postings));
+        }
+        todo.extend(deeper.into_values().map(|g| (len + 1, g)));
+    }
+    done
+}
+
+/// The JSON of a file of words: each word's stem (a number in this file), and each stem's
+/// pages with their weights.
+fn words_file(group: &[(String, usize)], postings: &[Vec<(u32, u32)>]) -> String {
+    let mut local: HashMap<usize, usize> = HashMap::new();
+    let mut words = serde_json::Map::new();
+    let mut stems: Vec<Vec<u32>> = Vec::new();
+    for (word, stem) in group {
+        let n = *local.entry(*stem).or_insert_with(|| {
+            let mut flat = Vec::with_capacity(postings[*stem].len() * 2);
+            let mut last = 0;
+            for &(page, weight) in &postings[*stem] {
+                flat.push(page - last);
+                flat.push(weight);
+                last = page;
+            }
+            stems.push(flat);
+            stems.len() - 1
+        });
+        words.insert(word.clone(), n.into());
+    }
+    serde_json::json!({"w": words, "s": stems}).to_string()
+}
+
+/// The first `n` characters of `word`.
+fn prefix(word: &str, n: usize) -> String {
+    word.chars().take(n).collect()
+}
+
+/// A key as a file name: the hex of its UTF-8 bytes (`co` → `636f`), as the script does.
+fn hex(key: &str) -> String {
+    key.bytes().map(|b| format!("{b:02x}")).collect()
+}
+
+fn stemmer_for(language: &str) -> Option<pagefind_stem::Stemmer> {
+    let algorithm = match language.split(['-', '_']).next().unwrap_or("") {
+        "nl" => pagefind_stem::Algorithm::Dutch,
+        "en" => pagefind_stem::Algorithm::English,
+        _ => return None,
+    };
+    Some(pagefind_stem::Stemmer::create(algorithm))
+}
+
+/// A page's record and its words with their weights.
+fn read_page(site: &Site, index: usize) -> (Record<'_>, HashMap<String, u32>) {
+    let page = &site.pages[index];
+    let mut words = HashMap::new();
+    let mut add = |text: &str, weight: u32| {
+        for_each_word(text, |w| *words.entry(w.to_string()).or_insert(0) += weight);
+    };
+    let text = html_text(&page.content.html);
+    add(&page.title, IN_TITLE);
+    if let Some(d) = &page.description {
+        add(d, IN_DETAILS);
+    }
+    let mut date = None;
+    match &page.details {
+        Details::Event(e) => {
+            date = Some(e.start.strftime("%Y-%m-%dT%H:%M").to_string());
+            if let Some(l) = &e.location {
+                add(l.name.as_deref().unwrap_or(""), IN_DETAILS);
+                add(l.address.as_deref().unwrap_or(""), IN_DETAILS);
+            }
+        }
+        Details::Masterclass(m) => {
+            date = m
+                .sessions
+                .first()
+                .map(|s| s.start.strftime("%Y-%m-%dT%H:%M").to_string());
+            add(m.level.as_deref().unwrap_or(""), IN_DETAILS);
+        }
+        Details::Member(m) => {
+            add(&m.name, IN_TITLE);
+            add(m.role.as_deref().unwrap_or(""), IN_DETAILS);
+            add(m.location.as_deref().unwrap_or(""), IN_DETAILS);
+            for skill in &m.skills {
+                add(skill, IN_DETAILS);
+            }
+            date = m.role.clone();
+        }
+        _ => {}
+    }
+    for tag in &page.tags {
+        add(tag, IN_DETAILS);
+    }
+    add(&text, IN_TEXT);
+    let lead = page.description.as_deref().unwrap_or("");
+    let mut x = String::with_capacity(EXCERPT_TEXT + 8);
+    for part in [lead, text.as_str()] {
+        if !part.is_empty() && !x.contains(part) {
+            if !x.is_empty() {
+                x.push_str(" · ");
+            }
+            x.push_str(part);
+        }
+    }
+    if let Some((cut, _)) = x.char_indices().nth(EXCERPT_TEXT) {
+        x.truncate(cut);
+    }
+    let title = match &page.details {
+        Details::Member(m) => m.name.as_str(),
+        _ => page.title.as_str(),
+    };
+    let from_root = page
+        .permalink
+        .strip_prefix(site.config.base_url.as_str())
+        .unwrap_or(&page.path);
+    let record = Record {
+        u: format!("../{from_root}"),
+        t: title,
+        k: page.kind.name(),
+        d: date,
+        x,
+    };
+    (record, words)
+}
+
+/// Calls `f` with each word of `text`, lower-cased and without accents, as the search
+/// script splits what is typed: runs of letters and digits. One letter is no word.
+pub fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
+    let mut word = String::new();
+    let mut flush = |word: &mut String| {
+        if word.chars().nth(1).is_some() {
+            f(word);
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            if c.is_ascii() {
+                word.push(c.to_ascii_lowercase());
+            } else {
+                for d in c.to_lowercase().nfd().filter(|d| !is_combining_mark(*d)) {
+                    word.push(d);
+                }
+            }
+        } else if !is_combining_mark(c) {
+            flush(&mut word);
+        }
+    }
+    flush(&mut word);
+}
+
+/// The text of kring's HTML (a Markdown body): tags dropped, entities decoded, runs of
+/// white space made one space.
+pub fn html_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    let mut space = true;
+    while let Some(c) = rest.chars().next() {
+        match c {
+            '<' => {
+                rest = rest.find('>').map_or("", |end| &rest[end + 1..]);
+                if !space {
+                    out.push(' ');
+                    space = true;
+                }
+                continue;
+            }
+            '&' => {
+                let (decoded, len) = entity(rest);
+                out.push(decoded);
+                space = false;
+                rest = &rest[len..];
+                continue;
+            }
+            c if c.is_whitespace() => {
+                if !space {
+                    out.push(' ');
+                    space = true;
+                }
+            }
+            c => {
+                out.push(c);
+                space = false;
+            }
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    out.truncate(out.trim_end().len());
+    out
+}
+
+/// The character of the entity at the start of `s`, and its length; `&` itself when it is
+/// not one kring writes.
+fn entity(s: &str) -> (char, usize) {
+    for (name, c) in [
+        ("&amp;", '&'),
+        ("&lt;", '<'),
+        ("&gt;", '>'),
+        ("&quot;", '"'),
+        ("&#39;", '\''),
+        ("&nbsp;", '\u{a0}'),
+    ] {
+        if s.starts_with(name) {
+            return (c, name.len());
+        }
+    }
+    if let Some(end) = s.find(';').filter(|&e| e < 10) {
+        let num = &s[2..end];
+        let code = if let Some(hex) = num.strip_prefix(['x', 'X']) {
+            u32::from_str_radix(hex, 16).ok()
+        } else {
+            num.parse().ok()
+        };
+        if s.starts_with("&#") {
+            if let Some(c) = code.and_then(char::from_u32) {
+                return (c, end + 1);
+            }
+        }
+    }
+    ('&', 1)
+}
+
+/// The search page's path (`search/`), for templates and the plan.
+pub const PAGE: &str = SEARCH_PATH;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for_each_word(text, |w| out.push(w.to_string()));
+        out
+    }
+
+    #[test]
+    fn words_are_lower_case_without_accents_and_split_as_the_script_does() {
+        assert_eq!(
+            words("Coördinator, café & Ünïcode!"),
+            ["coordinator", "cafe", "unicode"]
+        );
+        assert_eq!(words("a b c2 x-ray 3D"), ["c2", "ray", "3d"]);
+        assert_eq!(
+            words("<script>alert(1)</script>"),
+            ["script", "alert", "script"]
+        );
+        assert_eq!(words("e\u{301}te\u{301} ÉTÉ"), ["ete", "ete"]);
+        assert_eq!(words("\0\r\n"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn html_becomes_text() {
+        assert_eq!(
+            html_text("<p>Hello <em>world</em> &amp; &lt;you&gt;&#39;&#x41;</p>\n<p>Two</p>"),
+            "Hello world & <you>'A Two"
+        );
+        assert_eq!(html_text("a &bogus; b & c"), "a &bogus; b & c");
+        assert_eq!(html_text("<p>unclosed <b"), "unclosed");
+    }
+
+    #[test]
+    fn dutch_and_english_words_meet_at_their_stem() {
+        let nl = stemmer_for("nl").unwrap();
+        assert_eq!(nl.stem("gemeenschappen"), nl.stem("gemeenschap"));
+        let en = stemmer_for("en-GB").unwrap();
+        assert_eq!(en.stem("communities"), en.stem("community"));
+        assert!(stemmer_for("fy").is_none());
+    }
+
+    #[test]
+    fn keys_split_until_files_are_small() {
+        let postings: Vec<Vec<(u32, u32)>> = (0..400)
+            .map(|i| (0..200).map(|p| (p, i % 7 + 1)).collect())
+            .collect();
+        let stem_of: HashMap<String, usize> = (0..400)
+            .map(|i| (format!("co{i:03}word"), i))
+            .chain([("co".to_string(), 0)])
+            .collect();
+        let groups = group_words(stem_of, &postings);
+        assert!(groups.len() > 1, "{:?}", groups.keys().collect::<Vec<_>>());
+        assert!(
+            groups.contains_key("co"),
+            "the two-letter word stays under its key"
+        );
+        for (key, json) in &groups {
+            assert!(
+                json.len() <= MOST_PER_KEY || key.chars().count() >= 6,
+                "{key}: {}",
+                json.len()
+            );
+            let v: serde_json::Value = serde_json::from_str(json).unwrap();
+            for word in v["w"].as_object().unwrap().keys() {
+                assert!(word.starts_with(key.as_str()), "{word} under {key}");
+            }
+        }
+        assert_eq!(hex("co"), "636f");
+        assert_eq!(hex("ïj"), "c3af6a");
+    }
+}
