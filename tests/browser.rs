@@ -174,6 +174,111 @@ fn every_image_has_a_size_and_no_file_is_much_wider_than_shown_in_chromium() {
     }
 }
 
+/// A word of at least nine letters that occurs in exactly one of the example site's
+/// content files in `language` (`""` for Dutch, `"en"`), and that file is an article: the
+/// word, and the article's path.
+fn word_of_one_article(site: &std::path::Path, language: &str) -> (String, String) {
+    let mut seen: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+        Default::default();
+    let mut texts = Vec::new();
+    for entry in walkdir::WalkDir::new(site.join("content")) {
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let english = name.ends_with(".en.md");
+        if !name.ends_with(".md") || english != (language == "en") {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(site.join("content")).unwrap();
+        let text = std::fs::read_to_string(entry.path())
+            .unwrap()
+            .to_lowercase();
+        for word in text.split(|c: char| !c.is_ascii_lowercase()) {
+            if word.len() >= 9 {
+                seen.entry(word.to_string())
+                    .or_default()
+                    .insert(rel.display().to_string());
+            }
+        }
+        texts.push(text);
+    }
+    for (word, files) in seen {
+        let file = files.iter().next().unwrap();
+        let Some(name) = file.strip_prefix("articles/") else {
+            continue;
+        };
+        let stem = name.trim_end_matches(".en.md").trim_end_matches(".md");
+        let body_only = !std::fs::read_to_string(site.join("content").join(file))
+            .unwrap()
+            .split("+++")
+            .nth(1)
+            .unwrap()
+            .to_lowercase()
+            .contains(&word);
+        // Other forms of the word (one stem) must not be in another file either.
+        let alone = texts.iter().filter(|t| t.contains(&word[..7])).count() == 1;
+        if files.len() == 1 && alone && !stem.contains('/') && !stem.starts_with("20") && body_only
+        {
+            let lang = if language.is_empty() {
+                String::new()
+            } else {
+                format!("{language}/")
+            };
+            return (word, format!("{lang}articles/{stem}/"));
+        }
+    }
+    panic!("no word of one {language} article");
+}
+
+#[test]
+fn search_finds_pages_safely_under_a_sub_path_in_chromium() {
+    if !browser_ready() {
+        return;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let (tmp, site) = fixture("example-site");
+    let (word_nl, path_nl) = word_of_one_article(&site, "");
+    let (word_en, path_en) = word_of_one_article(&site, "en");
+    let title = "<img src=x onerror=alert(1)></script><!--";
+    std::fs::write(
+        site.join("content/articles/markup-title.md"),
+        format!(
+            "+++\ntitle = \"{title}\"\ndate = 2026-01-05\n+++\n\nEen pagina met xssproefwoord.\n"
+        ),
+    )
+    .unwrap();
+    let root = tmp.path().join("served");
+    let out = root.join("sub");
+    let mut opts = options();
+    opts.base_url = Some(format!("http://127.0.0.1:{port}/sub/"));
+    if let Err(e) = kring::build(&site, &opts, Some(&out)) {
+        panic!("build failed:\n{e}");
+    }
+    let (ok, output) = node(
+        "search.mjs",
+        &[
+            root.to_str().unwrap(),
+            &port.to_string(),
+            "/sub/",
+            &word_nl,
+            &format!("/sub/{path_nl}"),
+            &word_en,
+            &format!("/sub/{path_en}"),
+            "xssproefwoord",
+            title,
+        ],
+    );
+    assert!(ok, "search in Chromium:\n{output}");
+    assert_eq!(
+        output.lines().filter(|l| l.starts_with("ok: ")).count(),
+        5,
+        "{output}"
+    );
+}
+
 #[test]
 fn a_build_works_at_another_origin_under_a_sub_path_in_chromium() {
     if !browser_ready() {

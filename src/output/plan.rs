@@ -94,6 +94,18 @@ impl Plan {
         default.extend(statics.into_iter().map(Output::Static));
     }
 
+    /// Takes the search indexes out of the plan: the dev server writes them after the
+    /// browsers reload, as they are rewritten whole for any edit.
+    pub fn take_search(&mut self) -> Plan {
+        let mut taken = Plan::default();
+        for (&lang, outputs) in &mut self.by_language {
+            if outputs.remove(&Output::Search) {
+                taken.add(lang, Output::Search);
+            }
+        }
+        taken
+    }
+
     pub fn is_empty(&self) -> bool {
         self.by_language.values().all(BTreeSet::is_empty)
     }

@@ -12,8 +12,9 @@
 //!
 //! Files, under the language's `search/`:
 //! - `meta.json`: `{"pages": N, "per_file": 10, "keys": ["co", "com", …]}`;
-//! - `w/<hex of the key>.json`: `{"w": {"word": stem, …}, "s": [[page, weight, …], …]}`,
-//!   pages as increasing numbers written as differences;
+//! - `w/<hex of the key>.json`: `{"w": {"word": [stem, page, weight, page, weight, …]}}`:
+//!   the stem a number shared by the words of one stem in the file, pages as increasing
+//!   numbers written as differences;
 //! - `p/<n>.json`: the records of pages `10n` to `10n + 9`.
 
 use std::collections::{BTreeMap, HashMap};
@@ -74,40 +75,33 @@ pub fn write_search(site: &Site, out: &dyn Sink) -> Result<usize> {
     let read: Vec<(Record, HashMap<String, u32>)> =
         pages.par_iter().map(|&i| read_page(site, i)).collect();
     let stemmer = stemmer_for(&site.config.language);
+    // Each word's pages with their weights, and its stem: words of one stem find each
+    // other's pages, after the pages with the very word typed.
+    let mut ids: HashMap<String, usize> = HashMap::new();
     let mut stems: HashMap<String, usize> = HashMap::new();
-    let mut stem_of: HashMap<String, usize> = HashMap::new();
-    let mut postings: Vec<Vec<(u32, u32)>> = Vec::new();
+    let mut index = Index::default();
     let mut records = Vec::with_capacity(read.len());
     for (n, (record, words)) in read.into_iter().enumerate() {
         records.push(record);
-        let mut words: Vec<(String, u32)> = words.into_iter().collect();
-        words.sort_unstable();
         for (word, weight) in words {
-            let stem = match stem_of.get(&word) {
-                Some(&s) => s,
+            let id = match ids.get(&word) {
+                Some(&id) => id,
                 None => {
                     let stem = stemmer
                         .as_ref()
                         .map_or_else(|| word.clone(), |s| s.stem(&word).into_owned());
                     let next = stems.len();
-                    let s = *stems.entry(stem).or_insert(next);
-                    if s == postings.len() {
-                        postings.push(Vec::new());
-                    }
-                    stem_of.insert(word, s);
-                    s
+                    index.stem.push(*stems.entry(stem).or_insert(next));
+                    index.postings.push(Vec::new());
+                    ids.insert(word, index.stem.len() - 1);
+                    index.stem.len() - 1
                 }
             };
-            let list = &mut postings[stem];
-            match list.last_mut() {
-                // Two words of one stem on one page.
-                Some((page, w)) if *page == n as u32 => *w += weight,
-                _ => list.push((n as u32, weight)),
-            }
+            index.postings[id].push((n as u32, weight));
         }
     }
     let mut files = 0;
-    let groups = group_words(stem_of, &postings);
+    let groups = group_words(ids, &index);
     let keys: Vec<&String> = groups.keys().collect();
     let meta = serde_json::json!({"pages": records.len(), "per_file": PER_FILE, "keys": keys});
     out.write(&search_file("meta.json"), meta.to_string().as_bytes())?;
@@ -127,28 +121,29 @@ pub fn write_search(site: &Site, out: &dyn Sink) -> Result<usize> {
     Ok(files)
 }
 
-/// The words of the index in files by key (the first letters of their words): each key
-/// with the JSON of its file.
-fn group_words(
-    stem_of: HashMap<String, usize>,
-    postings: &[Vec<(u32, u32)>],
-) -> BTreeMap<String, String> {
-    let mut words: Vec<(String, usize)> = stem_of.into_iter().collect();
+/// Every word's pages (ascending, with the word's weight on each) and its stem.
+#[derive(Default)]
+struct Index {
+    postings: Vec<Vec<(u32, u32)>>,
+    stem: Vec<usize>,
+}
+
+/// The words of the index (word → its number in `index`) in files by key (the first
+/// letters of their words): each key with the JSON of its file.
+fn group_words(ids: HashMap<String, usize>, index: &Index) -> BTreeMap<String, String> {
+    let mut words: Vec<(String, usize)> = ids.into_iter().collect();
     words.sort_unstable();
     let mut done = BTreeMap::new();
     let mut todo: Vec<(usize, Vec<(String, usize)>)> = Vec::new();
     // First by two letters, then splitting what is too large.
     let mut by_key: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();
-    for (word, stem) in words {
-        by_key
-            .entry(prefix(&word, 2))
-            .or_default()
-            .push((word, stem));
+    for (word, id) in words {
+        by_key.entry(prefix(&word, 2)).or_default().push((word, id));
     }
-    todo.extend(by_key.into_iter().map(|(_, group)| (2, group)));
+    todo.extend(by_key.into_values().map(|group| (2, group)));
     while let Some((len, group)) = todo.pop() {
         let key = prefix(&group[0].0, len);
-        let json = words_file(&group, postings);
+        let json = words_file(&group, index);
         if json.len() <= MOST_PER_KEY || len >= 6 || group.len() == 1 {
             done.insert(key, json);
             continue;
@@ -156,45 +151,43 @@ fn group_words(
         // Words no longer than the key stay under it; the others go one letter deeper.
         let mut deeper: BTreeMap<String, Vec<(String, usize)>> = BTreeMap::new();
         let mut here = Vec::new();
-        for (word, stem) in group {
+        for (word, id) in group {
             if word.chars().count() <= len {
-                here.push((word, stem));
+                here.push((word, id));
             } else {
                 deeper
                     .entry(prefix(&word, len + 1))
                     .or_default()
-                    .push((word, stem));
+                    .push((word, id));
             }
         }
         if !here.is_empty() {
-            done.insert(key, words_file(&here, postings));
+            done.insert(key, words_file(&here, index));
         }
         todo.extend(deeper.into_values().map(|g| (len + 1, g)));
     }
     done
 }
 
-/// The JSON of a file of words: each word's stem (a number in this file), and each stem's
-/// pages with their weights.
-fn words_file(group: &[(String, usize)], postings: &[Vec<(u32, u32)>]) -> String {
-    let mut local: HashMap<usize, usize> = HashMap::new();
+/// The JSON of a file of words: for each word, its stem (a number shared by the words of
+/// one stem in this file), then its pages and weights, pages written as differences.
+fn words_file(group: &[(String, usize)], index: &Index) -> String {
+    let mut stems: HashMap<usize, usize> = HashMap::new();
     let mut words = serde_json::Map::new();
-    let mut stems: Vec<Vec<u32>> = Vec::new();
-    for (word, stem) in group {
-        let n = *local.entry(*stem).or_insert_with(|| {
-            let mut flat = Vec::with_capacity(postings[*stem].len() * 2);
-            let mut last = 0;
-            for &(page, weight) in &postings[*stem] {
-                flat.push(page - last);
-                flat.push(weight);
-                last = page;
-            }
-            stems.push(flat);
-            stems.len() - 1
-        });
-        words.insert(word.clone(), n.into());
+    for (word, id) in group {
+        let next = stems.len();
+        let stem = *stems.entry(index.stem[*id]).or_insert(next);
+        let mut flat = Vec::with_capacity(index.postings[*id].len() * 2 + 1);
+        flat.push(stem as u32);
+        let mut last = 0;
+        for &(page, weight) in &index.postings[*id] {
+            flat.push(page - last);
+            flat.push(weight);
+            last = page;
+        }
+        words.insert(word.clone(), flat.into());
     }
-    serde_json::json!({"w": words, "s": stems}).to_string()
+    serde_json::json!({"w": words}).to_string()
 }
 
 /// The first `n` characters of `word`.
@@ -436,14 +429,17 @@ mod tests {
 
     #[test]
     fn keys_split_until_files_are_small() {
-        let postings: Vec<Vec<(u32, u32)>> = (0..400)
-            .map(|i| (0..200).map(|p| (p, i % 7 + 1)).collect())
-            .collect();
-        let stem_of: HashMap<String, usize> = (0..400)
+        let index = Index {
+            postings: (0..401)
+                .map(|i| (0..200).map(|p| (p, i % 7 + 1)).collect())
+                .collect(),
+            stem: (0..401).map(|i| i / 2).collect(),
+        };
+        let ids: HashMap<String, usize> = (0..400)
             .map(|i| (format!("co{i:03}word"), i))
-            .chain([("co".to_string(), 0)])
+            .chain([("co".to_string(), 400)])
             .collect();
-        let groups = group_words(stem_of, &postings);
+        let groups = group_words(ids, &index);
         assert!(groups.len() > 1, "{:?}", groups.keys().collect::<Vec<_>>());
         assert!(
             groups.contains_key("co"),

@@ -264,7 +264,8 @@ impl DevSite {
         let split = (plan.len() > self.visited_first_above)
             .then(|| plan.visited_first(&state.loaded.sites(), &self.visits.recent()))
             .flatten();
-        let (now, later) = split.unwrap_or_else(|| (plan, Plan::default()));
+        let (mut now, mut later) = split.unwrap_or_else(|| (plan, Plan::default()));
+        later.merge(now.take_search());
         let written = self.write(&now)?;
         let pending = later.len();
         self.pending = (pending > 0).then_some(later);
@@ -306,6 +307,18 @@ impl DevSite {
     /// Runs `plan` into the served folder; returns how many files were written.
     fn write(&self, plan: &Plan) -> Result<usize> {
         let state = self.state.as_ref().expect("state is loaded");
+        // A search index written again may have fewer files (a word gone): the old ones go
+        // first, from the served folder, which kring made.
+        let sites = state.loaded.sites();
+        for (lang, outputs) in plan.languages() {
+            if outputs.contains(&Output::Search) {
+                let folder = self.out.join(sites[lang].config.language_prefix());
+                let folder = folder.join(crate::model::routes::SEARCH_PATH);
+                for part in ["w", "p"] {
+                    let _ = std::fs::remove_dir_all(folder.join(part));
+                }
+            }
+        }
         let live = LiveDir(self.out.clone());
         let counts = if self.live_reload {
             run(&state.loaded, &state.renderings, plan, &WithReload(&live))?

@@ -53,20 +53,17 @@
     const found = new Set();
     for (const key of keys) {
       const file = await load(`w/${hex(key)}.json`);
-      const used = new Set();
-      for (const [word, stem] of Object.entries(file.w)) {
-        const exact = word === t;
-        if (!exact && !(long && word.startsWith(t))) continue;
+      // The stems of the word typed: other forms of it count, less than the word itself.
+      const stems = new Set(file.w[t] ? [file.w[t][0]] : []);
+      for (const [word, postings] of Object.entries(file.w)) {
+        const weight = word === t ? 1 : stems.has(postings[0]) ? 0.8 : long && word.startsWith(t) ? 0.5 : 0;
+        if (!weight) continue;
         found.add(word);
-        if (used.has(stem)) continue;
-        used.add(stem);
-        const postings = file.s[stem];
-        const idf = Math.log(1 + meta.pages / (postings.length / 2));
+        const idf = Math.log(1 + meta.pages / ((postings.length - 1) / 2));
         let page = 0;
-        for (let i = 0; i < postings.length; i += 2) {
+        for (let i = 1; i < postings.length; i += 2) {
           page += postings[i];
-          const score = postings[i + 1] * idf * (exact ? 1 : 0.6);
-          scores.set(page, (scores.get(page) || 0) + score);
+          scores.set(page, (scores.get(page) || 0) + postings[i + 1] * idf * weight);
         }
       }
     }
