@@ -364,18 +364,17 @@ fn entity(s: &str) -> (char, usize) {
             return (c, name.len());
         }
     }
-    if let Some(end) = s.find(';').filter(|&e| e < 10) {
-        let num = &s[2..end];
-        let code = if let Some(hex) = num.strip_prefix(['x', 'X']) {
-            u32::from_str_radix(hex, 16).ok()
-        } else {
-            num.parse().ok()
+    // A number: `&#39;`, `&#x41;`.
+    let numeric = s.strip_prefix("&#").and_then(|rest| {
+        let (num, _) = rest.split_once(';').filter(|(n, _)| n.len() < 8)?;
+        let code = match num.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+            None => num.parse().ok()?,
         };
-        if s.starts_with("&#") {
-            if let Some(c) = code.and_then(char::from_u32) {
-                return (c, end + 1);
-            }
-        }
+        Some((char::from_u32(code)?, num.len() + 3))
+    });
+    if let Some(found) = numeric {
+        return found;
     }
     ('&', 1)
 }
@@ -416,6 +415,20 @@ mod tests {
         );
         assert_eq!(html_text("a &bogus; b & c"), "a &bogus; b & c");
         assert_eq!(html_text("<p>unclosed <b"), "unclosed");
+        // Raw HTML passes what kring would not write: never a panic.
+        for odd in [
+            "&;",
+            "&#;",
+            "&é;",
+            "&#é;",
+            "&#xZZ;",
+            "&#99999999999;",
+            "&#xD800;",
+            "&",
+            "&#",
+        ] {
+            assert!(html_text(odd).starts_with('&'), "{odd}");
+        }
     }
 
     #[test]
