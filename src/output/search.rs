@@ -17,7 +17,7 @@
 //!   numbers written as differences;
 //! - `p/<n>.json`: the records of pages `10n` to `10n + 9`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -25,6 +25,10 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
 use super::write::Sink;
+
+/// Maps of words, hashed with foldhash: indexing hashes millions of short words, and the
+/// standard library's SipHash was a third of the time.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 use crate::error::Result;
 use crate::model::routes::{SEARCH_PATH, search_file};
 use crate::model::{Details, Site};
@@ -35,7 +39,7 @@ const PER_FILE: usize = 10;
 /// loads much more than it needs.
 const MOST_PER_KEY: usize = 48 * 1024;
 /// Characters of a page's text kept for its excerpt.
-const EXCERPT_TEXT: usize = 1200;
+const EXCERPT_TEXT: usize = 800;
 
 /// How much a word counts where it is found.
 const IN_TITLE: u32 = 8;
@@ -77,8 +81,8 @@ pub fn write_search(site: &Site, out: &dyn Sink) -> Result<usize> {
     let stemmer = stemmer_for(&site.config.language);
     // Each word's pages with their weights, and its stem: words of one stem find each
     // other's pages, after the pages with the very word typed.
-    let mut ids: HashMap<String, usize> = HashMap::new();
-    let mut stems: HashMap<String, usize> = HashMap::new();
+    let mut ids: HashMap<String, usize> = HashMap::default();
+    let mut stems: HashMap<String, usize> = HashMap::default();
     let mut index = Index::default();
     let mut records = Vec::with_capacity(read.len());
     for (n, (record, words)) in read.into_iter().enumerate() {
@@ -100,24 +104,28 @@ pub fn write_search(site: &Site, out: &dyn Sink) -> Result<usize> {
             index.postings[id].push((n as u32, weight));
         }
     }
-    let mut files = 0;
     let groups = group_words(ids, &index);
-    let keys: Vec<&String> = groups.keys().collect();
+    let keys: Vec<&String> = groups.iter().map(|(key, _)| key).collect();
     let meta = serde_json::json!({"pages": records.len(), "per_file": PER_FILE, "keys": keys});
     out.write(&search_file("meta.json"), meta.to_string().as_bytes())?;
-    files += 1;
-    for (key, json) in &groups {
-        out.write(
-            &search_file(&format!("w/{}.json", hex(key))),
-            json.as_bytes(),
-        )?;
-        files += 1;
-    }
-    for (n, chunk) in records.chunks(PER_FILE).enumerate() {
-        let json = serde_json::to_string(chunk).expect("records serialize");
-        out.write(&search_file(&format!("p/{n}.json")), json.as_bytes())?;
-        files += 1;
-    }
+    let words: Result<Vec<()>> = groups
+        .par_iter()
+        .map(|(key, group)| {
+            let file = search_file(&format!("w/{}.json", hex(key)));
+            out.write(&file, words_file(group, &index).as_bytes())
+        })
+        .collect();
+    words?;
+    let pages: Result<Vec<()>> = records
+        .par_chunks(PER_FILE)
+        .enumerate()
+        .map(|(n, chunk)| {
+            let json = serde_json::to_string(chunk).expect("records serialize");
+            out.write(&search_file(&format!("p/{n}.json")), json.as_bytes())
+        })
+        .collect();
+    pages?;
+    let files = 1 + groups.len() + records.len().div_ceil(PER_FILE);
     Ok(files)
 }
 
@@ -129,8 +137,10 @@ struct Index {
 }
 
 /// The words of the index (word → its number in `index`) in files by key (the first
-/// letters of their words): each key with the JSON of its file.
-fn group_words(ids: HashMap<String, usize>, index: &Index) -> BTreeMap<String, String> {
+/// letters of their words): each key with its words.
+type Group = Vec<(String, usize)>;
+
+fn group_words(ids: HashMap<String, usize>, index: &Index) -> Vec<(String, Group)> {
     let mut words: Vec<(String, usize)> = ids.into_iter().collect();
     words.sort_unstable();
     let mut done = BTreeMap::new();
@@ -143,9 +153,8 @@ fn group_words(ids: HashMap<String, usize>, index: &Index) -> BTreeMap<String, S
     todo.extend(by_key.into_values().map(|group| (2, group)));
     while let Some((len, group)) = todo.pop() {
         let key = prefix(&group[0].0, len);
-        let json = words_file(&group, index);
-        if json.len() <= MOST_PER_KEY || len >= 6 || group.len() == 1 {
-            done.insert(key, json);
+        if file_size(&group, index) <= MOST_PER_KEY || len >= 6 || group.len() == 1 {
+            done.insert(key, group);
             continue;
         }
         // Words no longer than the key stay under it; the others go one letter deeper.
@@ -162,32 +171,62 @@ fn group_words(ids: HashMap<String, usize>, index: &Index) -> BTreeMap<String, S
             }
         }
         if !here.is_empty() {
-            done.insert(key, words_file(&here, index));
+            done.insert(key, here);
         }
         todo.extend(deeper.into_values().map(|g| (len + 1, g)));
     }
-    done
+    done.into_iter().collect()
 }
 
 /// The JSON of a file of words: for each word, its stem (a number shared by the words of
 /// one stem in this file), then its pages and weights, pages written as differences.
+/// Written by hand: these are most of the index's numbers, and serde_json's `Value`s
+/// for them cost more than the rest of the index.
 fn words_file(group: &[(String, usize)], index: &Index) -> String {
-    let mut stems: HashMap<usize, usize> = HashMap::new();
-    let mut words = serde_json::Map::new();
-    for (word, id) in group {
+    let mut stems: HashMap<usize, usize> = HashMap::default();
+    let mut out = String::with_capacity(file_size(group, index) + 16);
+    let mut number = itoa::Buffer::new();
+    out.push_str("{\"w\":{");
+    for (n, (word, id)) in group.iter().enumerate() {
+        if n > 0 {
+            out.push(',');
+        }
+        out.push_str(&serde_json::to_string(word).expect("a string serializes"));
+        out.push_str(":[");
         let next = stems.len();
-        let stem = *stems.entry(index.stem[*id]).or_insert(next);
-        let mut flat = Vec::with_capacity(index.postings[*id].len() * 2 + 1);
-        flat.push(stem as u32);
+        out.push_str(number.format(*stems.entry(index.stem[*id]).or_insert(next)));
         let mut last = 0;
         for &(page, weight) in &index.postings[*id] {
-            flat.push(page - last);
-            flat.push(weight);
+            out.push(',');
+            out.push_str(number.format(page - last));
+            out.push(',');
+            out.push_str(number.format(weight));
             last = page;
         }
-        words.insert(word.clone(), flat.into());
+        out.push(']');
     }
-    serde_json::json!({"w": words}).to_string()
+    out.push_str("}}");
+    out
+}
+
+/// About how many bytes [`words_file`] writes for `group`, without writing it.
+fn file_size(group: &[(String, usize)], index: &Index) -> usize {
+    let digits = |n: u32| (n.max(1).ilog10() + 1) as usize;
+    group
+        .iter()
+        .map(|(word, id)| {
+            let mut last = 0;
+            let pages: usize = index.postings[*id]
+                .iter()
+                .map(|&(page, weight)| {
+                    let d = digits(page - last) + digits(weight) + 2;
+                    last = page;
+                    d
+                })
+                .sum();
+            word.len() + 8 + pages
+        })
+        .sum()
 }
 
 /// The first `n` characters of `word`.
@@ -212,11 +251,16 @@ fn stemmer_for(language: &str) -> Option<pagefind_stem::Stemmer> {
 /// A page's record and its words with their weights.
 fn read_page(site: &Site, index: usize) -> (Record<'_>, HashMap<String, u32>) {
     let page = &site.pages[index];
-    let mut words = HashMap::new();
+    let mut words = HashMap::default();
     let mut add = |text: &str, weight: u32| {
-        for_each_word(text, |w| *words.entry(w.to_string()).or_insert(0) += weight);
+        for_each_word(text, |w| match words.get_mut(w) {
+            Some(sum) => *sum += weight,
+            None => {
+                words.insert(w.to_owned(), weight);
+            }
+        });
     };
-    let text = html_text(&page.content.html);
+    let text = html_text(&page.content.html, EXCERPT_TEXT);
     add(&page.title, IN_TITLE);
     if let Some(d) = &page.description {
         add(d, IN_DETAILS);
@@ -251,7 +295,12 @@ fn read_page(site: &Site, index: usize) -> (Record<'_>, HashMap<String, u32>) {
     for tag in &page.tags {
         add(tag, IN_DETAILS);
     }
-    add(&text, IN_TEXT);
+    for_each_word_in_html(&page.content.html, |w| match words.get_mut(w) {
+        Some(sum) => *sum += IN_TEXT,
+        None => {
+            words.insert(w.to_owned(), IN_TEXT);
+        }
+    });
     let lead = page.description.as_deref().unwrap_or("");
     let mut x = String::with_capacity(EXCERPT_TEXT + 8);
     for part in [lead, text.as_str()] {
@@ -285,7 +334,44 @@ fn read_page(site: &Site, index: usize) -> (Record<'_>, HashMap<String, u32>) {
 
 /// Calls `f` with each word of `text`, lower-cased and without accents, as the search
 /// script splits what is typed: runs of letters and digits. One letter is no word.
+///
+/// Most words are ASCII: they are cut from the text and lower-cased at once; a word with
+/// any other character goes through the character-by-character path.
 pub fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
+    let bytes = text.as_bytes();
+    let separator = |b: u8| b < 0x80 && !b.is_ascii_alphanumeric();
+    let mut word = String::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if separator(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        if i == bytes.len() || bytes[i] < 0x80 {
+            if i - start > 1 {
+                word.clear();
+                word.push_str(&text[start..i]);
+                word.make_ascii_lowercase();
+                f(&word);
+            }
+            continue;
+        }
+        let end = bytes[i..]
+            .iter()
+            .position(|&b| separator(b))
+            .map_or(bytes.len(), |p| i + p);
+        words_of_any_script(&text[start..end], &mut f);
+        i = end;
+    }
+}
+
+/// [`for_each_word`] a character at a time: letters of any script, lower-cased, their
+/// accents (combining marks after decomposition) dropped.
+fn words_of_any_script(text: &str, f: &mut impl FnMut(&str)) {
     let mut word = String::new();
     let mut flush = |word: &mut String| {
         if word.chars().nth(1).is_some() {
@@ -309,13 +395,38 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(&str)) {
     flush(&mut word);
 }
 
-/// The text of kring's HTML (a Markdown body): tags dropped, entities decoded, runs of
-/// white space made one space.
-pub fn html_text(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
+/// [`for_each_word`] of the text of kring's HTML: tags and entities are not words.
+pub fn for_each_word_in_html(html: &str, mut f: impl FnMut(&str)) {
+    let mut rest = html;
+    while let Some(at) = rest.find(['<', '&']) {
+        for_each_word(&rest[..at], &mut f);
+        rest = &rest[at..];
+        rest = if rest.starts_with('<') {
+            rest.find('>').map_or("", |end| &rest[end + 1..])
+        } else {
+            let name = rest[1..]
+                .bytes()
+                .take_while(|b| b.is_ascii_alphanumeric() || *b == b'#')
+                .count();
+            match rest.as_bytes().get(1 + name) {
+                Some(b';') if name > 0 => &rest[name + 2..],
+                _ => &rest[1..],
+            }
+        };
+    }
+    for_each_word(rest, &mut f);
+}
+
+/// The text of kring's HTML (a Markdown body), its first `most` characters or so: tags
+/// dropped, entities decoded, runs of white space made one space.
+pub fn html_text(html: &str, most: usize) -> String {
+    let mut out = String::with_capacity(html.len().min(most * 2));
     let mut rest = html;
     let mut space = true;
     while let Some(c) = rest.chars().next() {
+        if out.len() > most * 4 {
+            break;
+        }
         match c {
             '<' => {
                 rest = rest.find('>').map_or("", |end| &rest[end + 1..]);
@@ -408,13 +519,46 @@ mod tests {
     }
 
     #[test]
+    fn the_ascii_path_splits_as_the_path_for_any_script() {
+        for text in [
+            "Hello, World! x-ray 3D",
+            "coöperatie—één “quote” naïef",
+            "abcé",
+            "éabc def",
+            "a\u{301}b c",
+            "日本語 テキスト",
+            "tab\tnew\nline\0null",
+            "R&D Q&A",
+            "",
+            "ß straße ǅ",
+        ] {
+            let mut slow = Vec::new();
+            words_of_any_script(text, &mut |w: &str| slow.push(w.to_string()));
+            assert_eq!(words(text), slow, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn words_of_html_leave_out_tags_and_entities() {
+        let mut found = Vec::new();
+        for_each_word_in_html(
+            "<p class=\"intro\">Hello <em>big</em> world &amp; caf&eacute; &#39;quoted&#39; <a href=\"https://x.org/hidden\">link</a> Q&A</p>",
+            |w| found.push(w.to_string()),
+        );
+        assert_eq!(found, ["hello", "big", "world", "caf", "quoted", "link"]);
+    }
+
+    #[test]
     fn html_becomes_text() {
         assert_eq!(
-            html_text("<p>Hello <em>world</em> &amp; &lt;you&gt;&#39;&#x41;</p>\n<p>Two</p>"),
+            html_text(
+                "<p>Hello <em>world</em> &amp; &lt;you&gt;&#39;&#x41;</p>\n<p>Two</p>",
+                99
+            ),
             "Hello world & <you>'A Two"
         );
-        assert_eq!(html_text("a &bogus; b & c"), "a &bogus; b & c");
-        assert_eq!(html_text("<p>unclosed <b"), "unclosed");
+        assert_eq!(html_text("a &bogus; b & c", 99), "a &bogus; b & c");
+        assert_eq!(html_text("<p>unclosed <b", 99), "unclosed");
         // Raw HTML passes what kring would not write: never a panic.
         for odd in [
             "&;",
@@ -427,7 +571,7 @@ mod tests {
             "&",
             "&#",
         ] {
-            assert!(html_text(odd).starts_with('&'), "{odd}");
+            assert!(html_text(odd, 99).starts_with('&'), "{odd}");
         }
     }
 
@@ -452,7 +596,10 @@ mod tests {
             .map(|i| (format!("co{i:03}word"), i))
             .chain([("co".to_string(), 400)])
             .collect();
-        let groups = group_words(ids, &index);
+        let groups: BTreeMap<String, String> = group_words(ids, &index)
+            .into_iter()
+            .map(|(key, group)| (key, words_file(&group, &index)))
+            .collect();
         assert!(groups.len() > 1, "{:?}", groups.keys().collect::<Vec<_>>());
         assert!(
             groups.contains_key("co"),

@@ -28,6 +28,7 @@ const PAGES = [
   ["event", "/events/utrecht-meetup-december/"],
   ["member", "/members/noor/"],
   ["members", "/members/"],
+  ["search", "/search/?q=community"],
 ];
 const WIDTHS = [390, 1280];
 

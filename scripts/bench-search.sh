@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Benchmarks search: the same generated site (examples/gensite.rs, default theme) built
+# with its search index (the default) and with `[search] enabled = false` (best of 3
+# each), and what a visitor downloads for one query: meta.json, the files of the query's
+# words, and the records of the first ten results (scripts/search-download.py follows
+# the search page's script).
+#
+# Usage: scripts/bench-search.sh [N]    (default: 10000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n=${1:-10000}
+cargo build --release --quiet --bin kring --example gensite
+out_base=${OUT_BASE:-$( [ -d /dev/shm ] && echo /dev/shm || echo "${TMPDIR:-/tmp}")}
+work=$(mktemp -d)
+out_dir=$(mktemp -d "$out_base/kring-bench-out.XXXXXX")
+trap 'rm -rf "$work" "$out_dir"' EXIT
+./target/release/examples/gensite "$work/on" "$n" >/dev/null
+cp -r "$work/on" "$work/off"
+printf '\n[search]\nenabled = false\n' >> "$work/off/kring.toml"
+timed() { /usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null 2>&1; cat "$work/time"; }
+best() { # best wall time of 3 after a warm-up, and the peak memory
+  "$@" >/dev/null 2>&1
+  local best="" peak=0
+  for _ in 1 2 3; do
+    read -r secs kib < <(timed "$@")
+    if [ -z "$best" ] || awk "BEGIN{exit !($secs < $best)}"; then best=$secs; fi
+    [ "$kib" -gt "$peak" ] && peak=$kib
+  done
+  echo "$best $((peak / 1024))"
+}
+read -r off off_mib < <(best ./target/release/kring build "$work/off" -o "$out_dir/off")
+read -r on on_mib < <(best ./target/release/kring build "$work/on" -o "$out_dir/on")
+printf 'without search: %6.2f s, %4d MiB\n' "$off" "$off_mib"
+printf 'with search:    %6.2f s, %4d MiB (%s of index files)\n' "$on" "$on_mib" "$(du -sh --apparent-size "$out_dir/on/search" | cut -f1)"
+awk -v a="$on" -v b="$off" 'BEGIN { printf "with / without: %.2f× (at most 1.15×)\n", a / b }'
+python3 scripts/search-download.py "$out_dir/on/search"
