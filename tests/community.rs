@@ -26,8 +26,9 @@ fn append(site: &std::path::Path, rel: &str, more: &str) {
 /// The signup form on the home page: (action, method, input names).
 fn form(out: &std::path::Path) -> (String, String, Vec<String>) {
     let doc = Html::parse_document(&read(out, "index.html"));
+    // The signup form, not the header's search box.
     let form = doc
-        .select(&sel("form[action]"))
+        .select(&sel("form[action]:not([role=search])"))
         .next()
         .unwrap_or_else(|| panic!("no signup form on the home page of {}", out.display()));
     let names = form
