@@ -14,7 +14,7 @@ use crate::output::images::Photos;
 use crate::output::pages::{Counts, Job, Renderer};
 use crate::output::plan::{Output, Plan};
 use crate::output::write::Sink;
-use crate::output::{calendar, cards, feeds, search, sitemap};
+use crate::output::{calendar, cards, feeds, redirects, search, sitemap};
 use crate::render::photos::PhotoShelf;
 use crate::render::templates::{self, SharedLookup, Strings, Templates};
 use crate::render::theme::{StaticSource, Theme};
@@ -168,6 +168,9 @@ pub fn run(
         // Site-wide files, at the root whichever language plans them.
         if outputs.contains(&Output::Sitemap) {
             out.write(routes::SITEMAP, sitemap::sitemap(&sites).as_bytes())?;
+        }
+        if outputs.contains(&Output::Redirects) {
+            counts.pages += redirects::write_redirects(&sites, out)?;
         }
         if outputs.contains(&Output::Robots) {
             out.write(routes::ROBOTS, sitemap::robots(site).as_bytes())?;

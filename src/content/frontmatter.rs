@@ -168,6 +168,9 @@ pub struct PageFront {
     pub in_menu: Option<bool>,
     /// `false`: the page is left out of the site's search.
     pub in_search: Option<bool>,
+    /// Old addresses of the page (`/p/my-slug`): each gets a page that redirects here.
+    #[serde(default)]
+    pub aliases: Vec<String>,
     pub template: Option<String>,
     /// For a translation with a file name of its own (`welkom.nl.md`): the page it
     /// translates, e.g. `articles/welcome.md`.

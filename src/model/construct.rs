@@ -247,6 +247,20 @@ pub(super) fn build_page(
         }
     };
 
+    let aliases: Vec<String> = front
+        .aliases
+        .iter()
+        .filter_map(|a| match super::routes::alias_path(a) {
+            Ok(path) => Some(path),
+            Err(why) => {
+                errors.push(
+                    file.error_at_key("aliases", format!("alias `{}` {why}", a.escape_debug())),
+                );
+                None
+            }
+        })
+        .collect();
+
     // Events and masterclasses are dated by when they happen, never hidden as "future".
     let date = match (&front.date, name_date, &details) {
         (Some(d), _, _) => Some(d.in_zone(site_tz)),
@@ -288,6 +302,7 @@ pub(super) fn build_page(
         image,
         in_menu: front.in_menu.unwrap_or(false),
         in_search: front.in_search.unwrap_or(true),
+        aliases,
         template: front.template.clone(),
         extra: front.extra.clone(),
         details,

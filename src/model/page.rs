@@ -33,6 +33,9 @@ pub struct Page {
     pub in_menu: bool,
     /// Front matter `in_search`: `false` leaves the page out of the search index.
     pub in_search: bool,
+    /// Old addresses that redirect here, as output folders (`p/my-slug/`); see
+    /// `routes::alias_path`.
+    pub aliases: Vec<String>,
     pub template: Option<String>,
     pub extra: toml::Table,
     pub details: Details,

@@ -213,6 +213,51 @@ pub fn feed_links(
     out
 }
 
+/// The `_redirects` file of static hosts (Netlify, Cloudflare Pages): every alias.
+pub const REDIRECTS: &str = "_redirects";
+
+/// The output folder of an old address a page keeps (`aliases = ["/p/my-slug"]`):
+/// `p/my-slug/`, relative to the output's root. An address with a file name
+/// (`/2019/05/post.html`) is that file. `Err` says what is wrong with it.
+pub fn alias_path(alias: &str) -> Result<String, &'static str> {
+    let path = alias.trim();
+    if path.contains("://") || path.starts_with("//") {
+        return Err("is an address on another site: write the path only, e.g. /p/my-post");
+    }
+    if path
+        .chars()
+        .any(|c| c.is_control() || "?#\\\"<>".contains(c))
+    {
+        return Err(
+            "has a character a path cannot have (a query, an anchor, a quote, a control character)",
+        );
+    }
+    let path = path.trim_matches('/');
+    if path.is_empty() {
+        return Err("is the site's home page, which is not a page's to redirect");
+    }
+    if path
+        .split('/')
+        .any(|part| part.is_empty() || part == "." || part == "..")
+    {
+        return Err("has an empty, `.` or `..` part");
+    }
+    Ok(if path.ends_with(".html") || path.ends_with(".htm") {
+        path.to_string()
+    } else {
+        format!("{path}/")
+    })
+}
+
+/// The file written for an alias folder or file (see [`alias_path`]).
+pub fn alias_file(path: &str) -> String {
+    if path.ends_with('/') {
+        index_file(path)
+    } else {
+        path.to_string()
+    }
+}
+
 /// Where the search page and the search index of a language live.
 pub const SEARCH_PATH: &str = "search/";
 
@@ -304,6 +349,13 @@ impl Claims {
                 let rel = format!("{prefix}{}{name}", page.path);
                 self.claim_photo_size(&rel, name);
                 self.claim(rel, format!("the file {}", from.display()), Some(&shown));
+            }
+            for alias in &page.aliases {
+                self.claim(
+                    alias_file(alias),
+                    format!("the alias /{alias} of {shown}"),
+                    Some(&shown),
+                );
             }
             if let Some(card) = social_card_file(site, i) {
                 self.claim(
@@ -448,6 +500,16 @@ pub fn check(sites: &[&Site], static_files: &[(String, String)]) -> Result<()> {
     }
     for site in sites {
         claims.claim_site(site, &site.config.language_prefix());
+    }
+    if sites
+        .iter()
+        .any(|s| s.pages.iter().any(|p| !p.aliases.is_empty()))
+    {
+        claims.claim(
+            REDIRECTS.to_string(),
+            "the _redirects file kring writes for pages' aliases (put your own rules in a page's `aliases` instead)",
+            None,
+        );
     }
     claims.claim_static(static_files);
     claims.finish()

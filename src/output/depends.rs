@@ -153,6 +153,7 @@ impl Footprint {
         plan.add(lang, Output::Card(index));
         plan.add(lang, Output::Search);
         plan.add(0, Output::Sitemap);
+        plan.add(0, Output::Redirects);
         plan
     }
 }

@@ -11,6 +11,7 @@ pub mod pager;
 pub mod pages;
 pub mod plan;
 pub mod privacy;
+pub mod redirects;
 pub mod relative;
 pub mod search;
 pub mod sitemap;

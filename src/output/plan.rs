@@ -29,6 +29,9 @@ pub enum Output {
     SiteCard,
     /// The language's search index (`[search] enabled`).
     Search,
+    /// The pages at every language's aliases and `_redirects` (planned in the default
+    /// language, like the sitemap).
+    Redirects,
 }
 
 /// Outputs by language (0 is the default language, then the others in config order).
@@ -47,6 +50,7 @@ impl Plan {
         }
         plan.add(0, Output::Sitemap);
         plan.add(0, Output::Robots);
+        plan.add(0, Output::Redirects);
         plan.extend(0, statics.into_iter().map(Output::Static));
         plan
     }

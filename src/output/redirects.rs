@@ -1,0 +1,49 @@
+//! Old addresses that keep working: for each alias of a page (`aliases = ["/p/my-slug"]`,
+//! kept by an import from Substack, Ghost or WordPress) a small page that sends the
+//! browser on (a `<meta>` refresh, the canonical address for search engines, and a link
+//! for everyone else), and one `_redirects` file with every alias as a permanent (301)
+//! redirect, for the static hosts that read it (Netlify, Cloudflare Pages).
+
+use super::write::Sink;
+use crate::error::Result;
+use crate::model::Site;
+use crate::model::routes::{REDIRECTS, alias_file};
+use crate::render::templates::escape_html;
+
+/// Writes the alias pages of every language's pages and the `_redirects` file (when there
+/// is an alias); returns how many files.
+pub fn write_redirects(sites: &[&Site], out: &dyn Sink) -> Result<usize> {
+    let mut lines = String::new();
+    let mut files = 0;
+    for site in sites {
+        let root = site.config.root_url().path();
+        for page in &site.pages {
+            let target = url::Url::parse(&page.permalink)
+                .map(|u| u.path().to_string())
+                .unwrap_or_else(|_| page.permalink.clone());
+            for alias in &page.aliases {
+                out.write(
+                    &alias_file(alias),
+                    redirect_page(site, page.title.as_str(), &page.permalink).as_bytes(),
+                )?;
+                lines.push_str(&format!("{root}{alias} {target} 301\n"));
+                files += 1;
+            }
+        }
+    }
+    if !lines.is_empty() {
+        out.write(REDIRECTS, lines.as_bytes())?;
+        files += 1;
+    }
+    Ok(files)
+}
+
+/// The page at an old address of the page titled `title` at `url`.
+fn redirect_page(site: &Site, title: &str, url: &str) -> String {
+    let url = escape_html(url);
+    let title = escape_html(title);
+    format!(
+        "<!doctype html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n<link rel=\"canonical\" href=\"{url}\">\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={url}\">\n</head>\n<body>\n<p><a href=\"{url}\">{title}</a></p>\n</body>\n</html>\n",
+        lang = escape_html(&site.config.language),
+    )
+}
