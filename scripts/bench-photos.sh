@@ -18,17 +18,7 @@ trap 'rm -rf "$work" "$out_dir"' EXIT
 ./target/release/examples/gensite "$work/plain" "$n" >/dev/null
 ./target/release/examples/gensite "$work/photos" "$n" --photos "$p" >/dev/null
 echo "$n pages, $p photos of 4000×3000 ($(du -sh "$work/photos/content" | cut -f1) of content)"
-timed() { /usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null 2>&1; cat "$work/time"; }
-best() { # best wall time of 3 after a warm-up, and the peak memory
-  "$@" >/dev/null 2>&1
-  local best="" peak=0
-  for _ in 1 2 3; do
-    read -r secs kib < <(timed "$@")
-    if [ -z "$best" ] || awk "BEGIN{exit !($secs < $best)}"; then best=$secs; fi
-    [ "$kib" -gt "$peak" ] && peak=$kib
-  done
-  echo "$best $((peak / 1024))"
-}
+. scripts/timing.sh
 read -r plain plain_mib < <(best ./target/release/kring build "$work/plain" -o "$out_dir/plain")
 rm -rf "$work/photos/.kring-cache"
 read -r first first_kib < <(timed ./target/release/kring build "$work/photos" -o "$out_dir/photos")

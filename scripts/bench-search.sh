@@ -17,17 +17,7 @@ trap 'rm -rf "$work" "$out_dir"' EXIT
 ./target/release/examples/gensite "$work/on" "$n" >/dev/null
 cp -r "$work/on" "$work/off"
 printf '\n[search]\nenabled = false\n' >> "$work/off/kring.toml"
-timed() { /usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null 2>&1; cat "$work/time"; }
-best() { # best wall time of 3 after a warm-up, and the peak memory
-  "$@" >/dev/null 2>&1
-  local best="" peak=0
-  for _ in 1 2 3; do
-    read -r secs kib < <(timed "$@")
-    if [ -z "$best" ] || awk "BEGIN{exit !($secs < $best)}"; then best=$secs; fi
-    [ "$kib" -gt "$peak" ] && peak=$kib
-  done
-  echo "$best $((peak / 1024))"
-}
+. scripts/timing.sh
 read -r off off_mib < <(best ./target/release/kring build "$work/off" -o "$out_dir/off")
 read -r on on_mib < <(best ./target/release/kring build "$work/on" -o "$out_dir/on")
 printf 'without search: %6.2f s, %4d MiB\n' "$off" "$off_mib"

@@ -94,17 +94,19 @@ fn a_video_loads_nothing_until_clicked_in_chromium() {
     }
 }
 
-#[test]
-fn theme_is_accessible_and_loads_nothing_external_in_chromium() {
-    if !browser_ready() {
-        return;
-    }
-    // A free port for theme-check.mjs to serve the build on, so base_url can name it.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
+/// A port nothing listens on, for a script to serve a build on.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
-        .port();
+        .port()
+}
+
+/// The example site built for `http://127.0.0.1:PORT/` on a free port, so a script can
+/// serve it where its base_url says: the temp folder, the output, the port.
+fn example_site_for_a_port() -> (tempfile::TempDir, std::path::PathBuf, u16) {
+    let port = free_port();
     let (tmp, site) = fixture("example-site");
     let out = tmp.path().join("public");
     let mut opts = options();
@@ -112,6 +114,15 @@ fn theme_is_accessible_and_loads_nothing_external_in_chromium() {
     if let Err(e) = kring::build(&site, &opts, Some(&out)) {
         panic!("build failed:\n{e}");
     }
+    (tmp, out, port)
+}
+
+#[test]
+fn theme_is_accessible_and_loads_nothing_external_in_chromium() {
+    if !browser_ready() {
+        return;
+    }
+    let (_tmp, out, port) = example_site_for_a_port();
     let screenshots = repo().join("target/screenshots");
     std::fs::create_dir_all(&screenshots).unwrap();
     let (ok, output) = node(
@@ -141,18 +152,7 @@ fn every_image_has_a_size_and_no_file_is_much_wider_than_shown_in_chromium() {
     if !browser_ready() {
         return;
     }
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let (tmp, site) = fixture("example-site");
-    let out = tmp.path().join("public");
-    let mut opts = options();
-    opts.base_url = Some(format!("http://127.0.0.1:{port}/"));
-    if let Err(e) = kring::build(&site, &opts, Some(&out)) {
-        panic!("build failed:\n{e}");
-    }
+    let (_tmp, out, port) = example_site_for_a_port();
     let (ok, output) = node(
         "image-sizes.mjs",
         &[out.to_str().unwrap(), &port.to_string()],
@@ -234,11 +234,7 @@ fn search_finds_pages_safely_at_another_origin_under_a_sub_path_in_chromium() {
     if !browser_ready() {
         return;
     }
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let (tmp, site) = fixture("example-site");
     let (word_nl, path_nl) = word_of_one_article(&site, "");
     let (word_en, path_en) = word_of_one_article(&site, "en");
@@ -299,11 +295,7 @@ fn a_build_works_at_another_origin_under_a_sub_path_in_chromium() {
         .and_then(|r| r.split('/').next())
         .unwrap()
         .to_string();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let (ok, output) = node(
         "portable.mjs",
         &[

@@ -8,6 +8,25 @@ mod common;
 use common::photos::*;
 use common::*;
 
+/// The `<img>` elements of `html` that `css` selects.
+fn imgs_in(html: &str, css: &str) -> Vec<scraper::node::Element> {
+    scraper::Html::parse_document(html)
+        .select(&scraper::Selector::parse(css).unwrap())
+        .map(|e| e.value().clone())
+        .collect()
+}
+
+/// The one of `imgs` whose `src` ends in `end` (in `html`, shown if there is none).
+fn img_ending<'a>(
+    imgs: &'a [scraper::node::Element],
+    end: &str,
+    html: &str,
+) -> &'a scraper::node::Element {
+    imgs.iter()
+        .find(|i| i.attr("src").is_some_and(|s| s.ends_with(end)))
+        .unwrap_or_else(|| panic!("no <img> with a src ending {end} in {html}"))
+}
+
 #[test]
 fn photos_are_published_upright_without_metadata() {
     let (_tmp, site) = fixture("hub");
@@ -72,16 +91,8 @@ fn images_in_pages_have_their_size_and_alt_text() {
     );
     assert_eq!(stderr.matches("without alt text").count(), 1, "{stderr}");
     let html = read(&site.join("public"), "articles/bundle-post/index.html");
-    let doc = scraper::Html::parse_document(&html);
-    let imgs: Vec<_> = doc
-        .select(&scraper::Selector::parse("main p img").unwrap())
-        .map(|e| e.value().clone())
-        .collect();
-    let by_src = |end: &str| {
-        imgs.iter()
-            .find(|i| i.attr("src").is_some_and(|s| s.ends_with(end)))
-            .unwrap_or_else(|| panic!("no <img> of {end} in {html}"))
-    };
+    let imgs = imgs_in(&html, "main p img");
+    let by_src = |end: &str| img_ending(&imgs, end, &html);
     // Upright: stored 64 × 32, shown 32 × 64. The wide one as published, 2400 wide.
     let phone = by_src("phone.jpg");
     assert_eq!(
@@ -331,16 +342,8 @@ fn emails_and_feeds_get_photos_in_their_size() {
     );
     let public = build_ok(&site);
     let email = read(&public, "articles/letter/email.html");
-    let doc = scraper::Html::parse_document(&email);
-    let imgs: Vec<_> = doc
-        .select(&scraper::Selector::parse("img").unwrap())
-        .map(|e| e.value().clone())
-        .collect();
-    let find = |end: &str| {
-        imgs.iter()
-            .find(|i| i.attr("src").is_some_and(|s| s.ends_with(end)))
-            .unwrap_or_else(|| panic!("no img ending {end} in the email: {email}"))
-    };
+    let imgs = imgs_in(&email, "img");
+    let find = |end: &str| img_ending(&imgs, end, &email);
     let meetup = find("/articles/letter/meetup.w1200.jpg");
     assert_eq!(
         (meetup.attr("width"), meetup.attr("height")),

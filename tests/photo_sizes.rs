@@ -11,21 +11,6 @@ use std::process::Command;
 use common::photos::*;
 use common::*;
 
-/// Pillow's name for the format of `path` (`JPEG`, `PNG`, `WEBP`, `GIF`).
-fn format(path: &Path) -> String {
-    let script = "import sys\nfrom PIL import Image\nprint(Image.open(sys.argv[1]).format)";
-    let out = Command::new("python3")
-        .args(["-c", script, path.to_str().unwrap()])
-        .output()
-        .expect("python3 runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
 /// A site with a phone photo and a wide PNG in an article's body, a cover, a GIF and an
 /// avatar.
 fn site_with_photos() -> (tempfile::TempDir, std::path::PathBuf) {
@@ -91,7 +76,7 @@ fn check_webp_set(public: &Path, page: &str, srcset: &str) -> Vec<u32> {
             let (url, w) = candidate.split_once(' ').unwrap();
             let w: u32 = w.trim_end_matches('w').parse().unwrap();
             let file = file_of(public, page, url);
-            assert_eq!(format(&file), "WEBP", "{url}");
+            assert_eq!(pillow_format(&file), "WEBP", "{url}");
             let (pw, _, exif, _) = pillow(&file);
             assert_eq!((pw, exif), (w, false), "{url}");
             assert_no_exif(&std::fs::read(&file).unwrap(), url);
@@ -150,7 +135,7 @@ fn pages_offer_webp_sizes_and_every_img_has_a_size() {
         [480, 960, 1920]
     );
     let fallback = public.join("articles/bundle-post/cover.w960.jpg");
-    assert_eq!(format(&fallback), "JPEG");
+    assert_eq!(pillow_format(&fallback), "JPEG");
     assert_eq!(pillow(&fallback).0, 960);
     // The byline avatar (28 CSS px): cut square, 1× and 2×.
     let avatar = picture_of("img/ada.28x28.jpg");
@@ -166,7 +151,10 @@ fn pages_offer_webp_sizes_and_every_img_has_a_size() {
         (gif.value().attr("width"), gif.value().attr("height")),
         (Some("7"), Some("5"))
     );
-    assert_eq!(format(&public.join("articles/bundle-post/dot.gif")), "GIF");
+    assert_eq!(
+        pillow_format(&public.join("articles/bundle-post/dot.gif")),
+        "GIF"
+    );
     // The member's page shows the avatar at 152 CSS px: 152 and 304 files.
     let member = read(&public, "members/ada/index.html");
     assert!(

@@ -94,10 +94,9 @@ pub fn plain_photo(width: u32, height: u32, format: image::ImageFormat) -> Vec<u
     bytes
 }
 
-/// Width, height, whether Pillow finds EXIF, and the top-left pixel of `path`, by Python's
-/// Pillow (`scripts/test.sh` installs it).
-pub fn pillow(path: &Path) -> (u32, u32, bool, (u8, u8, u8)) {
-    let script = "import sys\nfrom PIL import Image\nim = Image.open(sys.argv[1])\nim.load()\nrgb = im.convert('RGB').getpixel((0, 0))\nprint(im.size[0], im.size[1], len(im.getexif()) > 0 or 'exif' in im.info, *rgb)";
+/// What `script` (Python, with Pillow) prints for the image at `path`, given as `argv[1]`.
+/// `scripts/test.sh` installs Pillow.
+fn pillow_says(script: &str, path: &Path) -> String {
     let out = Command::new("python3")
         .args(["-c", script, path.to_str().unwrap()])
         .output()
@@ -108,7 +107,22 @@ pub fn pillow(path: &Path) -> (u32, u32, bool, (u8, u8, u8)) {
         path.display(),
         String::from_utf8_lossy(&out.stderr)
     );
-    let text = String::from_utf8_lossy(&out.stdout);
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// Pillow's name for the format of `path` (`JPEG`, `PNG`, `WEBP`, `GIF`).
+pub fn pillow_format(path: &Path) -> String {
+    pillow_says(
+        "import sys\nfrom PIL import Image\nprint(Image.open(sys.argv[1]).format)",
+        path,
+    )
+}
+
+/// Width, height, whether Pillow finds EXIF, and the top-left pixel of `path`, by Python's
+/// Pillow.
+pub fn pillow(path: &Path) -> (u32, u32, bool, (u8, u8, u8)) {
+    let script = "import sys\nfrom PIL import Image\nim = Image.open(sys.argv[1])\nim.load()\nrgb = im.convert('RGB').getpixel((0, 0))\nprint(im.size[0], im.size[1], len(im.getexif()) > 0 or 'exif' in im.info, *rgb)";
+    let text = pillow_says(script, path);
     let v: Vec<&str> = text.split_whitespace().collect();
     let n = |i: usize| v[i].parse::<u32>().unwrap();
     (

@@ -248,18 +248,21 @@ fn stemmer_for(language: &str) -> Option<pagefind_stem::Stemmer> {
     Some(pagefind_stem::Stemmer::create(algorithm))
 }
 
+/// Adds `weight` to `word`'s sum, allocating the word only the first time it is seen.
+fn tally(words: &mut HashMap<String, u32>, word: &str, weight: u32) {
+    match words.get_mut(word) {
+        Some(sum) => *sum += weight,
+        None => {
+            words.insert(word.to_owned(), weight);
+        }
+    }
+}
+
 /// A page's record and its words with their weights.
 fn read_page(site: &Site, index: usize) -> (Record<'_>, HashMap<String, u32>) {
     let page = &site.pages[index];
     let mut words = HashMap::default();
-    let mut add = |text: &str, weight: u32| {
-        for_each_word(text, |w| match words.get_mut(w) {
-            Some(sum) => *sum += weight,
-            None => {
-                words.insert(w.to_owned(), weight);
-            }
-        });
-    };
+    let mut add = |text: &str, weight: u32| for_each_word(text, |w| tally(&mut words, w, weight));
     let text = html_text(&page.content.html, EXCERPT_TEXT);
     add(&page.title, IN_TITLE);
     if let Some(d) = &page.description {
@@ -295,12 +298,7 @@ fn read_page(site: &Site, index: usize) -> (Record<'_>, HashMap<String, u32>) {
     for tag in &page.tags {
         add(tag, IN_DETAILS);
     }
-    for_each_word_in_html(&page.content.html, |w| match words.get_mut(w) {
-        Some(sum) => *sum += IN_TEXT,
-        None => {
-            words.insert(w.to_owned(), IN_TEXT);
-        }
-    });
+    for_each_word_in_html(&page.content.html, |w| tally(&mut words, w, IN_TEXT));
     let lead = page.description.as_deref().unwrap_or("");
     let mut x = String::with_capacity(EXCERPT_TEXT + 8);
     for part in [lead, text.as_str()] {
