@@ -229,6 +229,50 @@ fn edits_new_files_deletions_and_errors_reach_the_browser() {
     });
 }
 
+/// A change saved while a page was loading is not lost: the page says which build it
+/// comes from, and a socket that connects after a later rebuild is told what it missed.
+#[test]
+fn a_tab_whose_socket_connects_late_catches_up() {
+    let (_tmp, site) = fixture("hub");
+    let server = start(&site);
+    let since = |body: &str| -> String {
+        let at = body
+            .find("live-reload.js?since=")
+            .expect("the page names its build")
+            + 21;
+        body[at..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect()
+    };
+    let before = since(&get(server.addr, "/articles/first/").body);
+
+    write(&site, "static/late.css", "body { color: teal }");
+    eventually(server.addr, "/late.css", |r| r.body.contains("teal"));
+    let after_css = since(&get(server.addr, "/articles/first/").body);
+    assert_ne!(before, after_css, "a rebuild moves the generation on");
+    let (mut socket, _) =
+        tungstenite::connect(format!("ws://{}/__kring/ws?since={before}", server.addr)).unwrap();
+    let notice = socket.read().unwrap().into_text().unwrap();
+    assert!(notice.contains("\"css\""), "{notice}");
+
+    let first = std::fs::read_to_string(site.join("content/articles/first.md")).unwrap();
+    write(
+        &site,
+        "content/articles/first.md",
+        first.replace("First paragraph", "Late paragraph"),
+    );
+    eventually(server.addr, "/articles/first/", |r| {
+        r.body.contains("Late paragraph")
+    });
+    for stale in [before, after_css] {
+        let (mut socket, _) =
+            tungstenite::connect(format!("ws://{}/__kring/ws?since={stale}", server.addr)).unwrap();
+        let notice = socket.read().unwrap().into_text().unwrap();
+        assert!(notice.contains("\"reload\""), "since {stale}: {notice}");
+    }
+}
+
 #[test]
 fn a_taken_port_moves_to_the_next_one() {
     let (_tmp, site) = fixture("hub");

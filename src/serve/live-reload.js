@@ -4,6 +4,9 @@
 (() => {
   "use strict";
   const OVERLAY_ID = "kring-error-overlay";
+  // The build this page was served from (`?since=N`, added by the server): the socket
+  // hears of any rebuild since, even one that finished while the page was loading.
+  const since = new URL(document.currentScript.src).searchParams.get("since");
   let connectedBefore = false;
   let retryMs = 200;
 
@@ -47,7 +50,8 @@
 
   function connect() {
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-    const socket = new WebSocket(scheme + "//" + location.host + "/__kring/ws");
+    const query = since === null ? "" : "?since=" + encodeURIComponent(since);
+    const socket = new WebSocket(scheme + "//" + location.host + "/__kring/ws" + query);
     socket.addEventListener("open", () => {
       // After a server restart, what is on screen may be stale.
       if (connectedBefore) location.reload();

@@ -115,6 +115,8 @@ struct State {
 /// A sink that adds the live-reload script to HTML.
 struct WithReload<'a>(&'a dyn Sink);
 
+pub const RELOAD_SCRIPT_SRC: &str = "/__kring/live-reload.js";
+/// Added before `</body>` of every page; the server marks it with the build generation.
 pub const RELOAD_SCRIPT_TAG: &str = "<script src=\"/__kring/live-reload.js\" defer></script>";
 
 impl Sink for WithReload<'_> {

@@ -8,13 +8,15 @@ use std::sync::{Arc, RwLock};
 
 use axum::Router;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::extract::{Request, State};
+use axum::extract::{Query, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tokio::sync::broadcast;
 use tower_http::services::{ServeDir, ServeFile};
+
+use super::rebuild::{RELOAD_SCRIPT_SRC, RELOAD_SCRIPT_TAG};
 
 /// What the browser is told after a rebuild.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,6 +47,47 @@ pub struct Shared {
     pub error: Arc<RwLock<Option<String>>>,
     /// The pages open in browsers: a rebuild of thousands of pages renders these first.
     pub visits: Visits,
+    /// The notices sent lately, numbered: a tab whose page was served before a rebuild
+    /// but whose socket connected after it catches up from here.
+    history: Arc<std::sync::Mutex<History>>,
+}
+
+/// The last [`History::KEPT`] notices with their numbers; the number of the last is the
+/// server's current build generation.
+#[derive(Default)]
+struct History {
+    generation: u64,
+    recent: std::collections::VecDeque<(u64, Notice)>,
+}
+
+impl History {
+    const KEPT: usize = 32;
+
+    fn push(&mut self, notice: Notice) {
+        self.generation += 1;
+        self.recent.push_back((self.generation, notice));
+        if self.recent.len() > Self::KEPT {
+            self.recent.pop_front();
+        }
+    }
+
+    /// What a page served at generation `since` missed: a reload if any notice since was
+    /// one (or the history no longer reaches back that far), else a stylesheet swap if any
+    /// was, else nothing. Errors are not replayed: the current one is sent anyway.
+    fn missed_since(&self, since: u64) -> Option<Notice> {
+        if since >= self.generation {
+            return None;
+        }
+        let reaches_back = self.recent.front().is_some_and(|(n, _)| *n <= since + 1);
+        let missed = || self.recent.iter().filter(move |(n, _)| *n > since);
+        if !reaches_back || missed().any(|(_, n)| *n == Notice::Reload) {
+            Some(Notice::Reload)
+        } else if missed().any(|(_, n)| *n == Notice::Css) {
+            Some(Notice::Css)
+        } else {
+            None
+        }
+    }
 }
 
 /// The URL paths of the HTML pages served last, most recent first.
@@ -77,7 +120,12 @@ impl Shared {
             notices,
             error: Arc::new(RwLock::new(None)),
             visits,
+            history: Arc::default(),
         }
+    }
+
+    fn history(&self) -> std::sync::MutexGuard<'_, History> {
+        self.history.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Records the outcome of a rebuild and tells the browsers.
@@ -87,6 +135,7 @@ impl Shared {
             Notice::Error(m) => Some(m.clone()),
             _ => None,
         };
+        self.history().push(notice.clone());
         let _ = self.notices.send(notice);
     }
 }
@@ -119,25 +168,40 @@ async fn live_reload_js() -> impl IntoResponse {
     )
 }
 
-async fn websocket(State(shared): State<Shared>, upgrade: WebSocketUpgrade) -> Response {
-    upgrade.on_upgrade(move |socket| follow(socket, shared))
+/// `?since=N`: the generation the tab's page was served at (see [`mark_generation`]).
+#[derive(serde::Deserialize)]
+struct Since {
+    since: Option<u64>,
 }
 
-/// Sends the current error (if any), then every notice, until the tab goes away.
-async fn follow(mut socket: WebSocket, shared: Shared) {
+async fn websocket(
+    State(shared): State<Shared>,
+    Query(Since { since }): Query<Since>,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    upgrade.on_upgrade(move |socket| follow(socket, shared, since))
+}
+
+/// Sends what the tab missed since its page was served and the current error (if any),
+/// then every notice, until the tab goes away.
+async fn follow(mut socket: WebSocket, shared: Shared, since: Option<u64>) {
+    // Subscribed first: a notice published while the missed ones are worked out is sent
+    // too (at worst a swap or reload twice, never none).
     let mut notices = shared.notices.subscribe();
+    let missed = since.and_then(|since| shared.history().missed_since(since));
     let current = shared
         .error
         .read()
         .unwrap_or_else(|e| e.into_inner())
         .clone();
-    if let Some(message) = current
-        && socket
-            .send(Message::Text(Notice::Error(message).json().into()))
+    for notice in missed.into_iter().chain(current.map(Notice::Error)) {
+        if socket
+            .send(Message::Text(notice.json().into()))
             .await
             .is_err()
-    {
-        return;
+        {
+            return;
+        }
     }
     loop {
         tokio::select! {
@@ -168,7 +232,10 @@ async fn guard_and_label(State(shared): State<Shared>, request: Request, next: N
     if !path.starts_with("/__kring/") && escapes(&shared.out, &path) {
         return (StatusCode::NOT_FOUND, "not found").into_response();
     }
-    let mut response = next.run(request).await;
+    // Read before the file: a rebuild that lands while it is served makes the tab catch up
+    // once too often, never once too few.
+    let generation = shared.history().generation;
+    let mut response = mark_generation(next.run(request).await, generation).await;
     let is_page = path.ends_with('/') || path.ends_with(".html");
     if is_page && response.status().is_success() {
         shared.visits.record(&path);
@@ -205,6 +272,35 @@ async fn guard_and_label(State(shared): State<Shared>, request: Request, next: N
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
+}
+
+/// Points the live-reload script of an HTML page at the generation it was served at:
+/// `live-reload.js?since=N`, which the script passes on to its socket.
+async fn mark_generation(response: Response, generation: u64) -> Response {
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("text/html"));
+    if !is_html {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "could not read the page").into_response();
+    };
+    let mut html = String::from_utf8_lossy(&bytes).into_owned();
+    // The last one: the tag kring added before `</body>`, not one an article quotes.
+    if let Some(at) = html.rfind(RELOAD_SCRIPT_TAG) {
+        let marked = RELOAD_SCRIPT_TAG.replacen(
+            RELOAD_SCRIPT_SRC,
+            &format!("{RELOAD_SCRIPT_SRC}?since={generation}"),
+            1,
+        );
+        html.replace_range(at..at + RELOAD_SCRIPT_TAG.len(), &marked);
+    }
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, axum::body::Body::from(html))
 }
 
 /// Only requests for this server, from its own pages. A `Host` that is a domain name (other
@@ -267,5 +363,39 @@ fn escapes(root: &Path, url_path: &str) -> bool {
     match (candidate.canonicalize(), root.canonicalize()) {
         (Ok(real), Ok(root)) => !real.starts_with(root),
         _ => false, // does not exist: ServeDir answers 404
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn history(notices: &[Notice]) -> History {
+        let mut history = History::default();
+        for n in notices {
+            history.push(n.clone());
+        }
+        history
+    }
+
+    #[test]
+    fn a_tab_catches_up_with_the_strongest_change_it_missed() {
+        let h = history(&[Notice::Reload, Notice::Css, Notice::Error("x".into())]);
+        assert_eq!(h.missed_since(0), Some(Notice::Reload));
+        assert_eq!(h.missed_since(1), Some(Notice::Css));
+        assert_eq!(
+            h.missed_since(2),
+            None,
+            "an error is sent as the current one"
+        );
+        assert_eq!(h.missed_since(3), None);
+        assert_eq!(h.missed_since(99), None, "a page of an earlier server run");
+    }
+
+    #[test]
+    fn a_tab_older_than_the_history_reloads() {
+        let h = history(&vec![Notice::Css; History::KEPT + 5]);
+        assert_eq!(h.missed_since(0), Some(Notice::Reload));
+        assert_eq!(h.missed_since(5), Some(Notice::Css));
     }
 }

@@ -29,7 +29,7 @@ pub fn watch(
             .into_iter()
             .filter(|e| !e.kind.is_access())
             .flat_map(|e| e.event.paths)
-            .filter(|p| !ignore.iter().any(|i| p.starts_with(i)))
+            .flat_map(|p| with_files_inside(p, &ignore))
             .collect();
         paths.sort();
         paths.dedup();
@@ -42,4 +42,26 @@ pub fn watch(
         .watch(site_dir, RecursiveMode::Recursive)
         .map_err(|e| Error::io(site_dir, std::io::Error::other(e.to_string())))?;
     Ok((debouncer, rx))
+}
+
+/// A path and, when it is a folder, every file in it. A folder created with files in it
+/// (`mkdir -p static && cp kring.css static/`, a page bundle copied in) reaches the watcher
+/// before it watches the new folder, so the files' own events can be lost: they are found
+/// here instead.
+/// Paths inside `ignore` are left out.
+fn with_files_inside(path: PathBuf, ignore: &[PathBuf]) -> Vec<PathBuf> {
+    let ignored = |p: &Path| ignore.iter().any(|i| p.starts_with(i));
+    if ignored(&path) {
+        return Vec::new();
+    }
+    if !path.is_dir() {
+        return vec![path];
+    }
+    let files = walkdir::WalkDir::new(&path)
+        .into_iter()
+        .filter_entry(|e| !ignored(e.path()))
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .map(walkdir::DirEntry::into_path);
+    std::iter::once(path.clone()).chain(files).collect()
 }
