@@ -273,6 +273,34 @@ fn a_tab_whose_socket_connects_late_catches_up() {
     }
 }
 
+/// A folder moved in whole gives one event for the folder and none for its files: they are
+/// found anyway, in `static/` and in `content/`.
+#[test]
+fn a_folder_moved_in_is_read_whole() {
+    let (tmp, site) = fixture("hub");
+    let server = start(&site);
+    write(
+        tmp.path(),
+        "outside/fonts/face.css",
+        "@font-face { font-family: Moved }",
+    );
+    std::fs::rename(tmp.path().join("outside/fonts"), site.join("static/fonts")).unwrap();
+    eventually(server.addr, "/fonts/face.css", |r| r.body.contains("Moved"));
+    write(
+        tmp.path(),
+        "outside/bundle/index.md",
+        "+++\ntitle = \"Moved bundle\"\ndate = 2026-05-02\n+++\nIn a folder.\n",
+    );
+    std::fs::rename(
+        tmp.path().join("outside/bundle"),
+        site.join("content/articles/bundle"),
+    )
+    .unwrap();
+    eventually(server.addr, "/articles/bundle/", |r| {
+        r.status == 200 && r.body.contains("Moved bundle")
+    });
+}
+
 #[test]
 fn a_taken_port_moves_to_the_next_one() {
     let (_tmp, site) = fixture("hub");
