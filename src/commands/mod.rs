@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 pub mod build;
 pub mod check;
 pub mod email;
+pub mod import;
 pub mod init;
 pub mod new;
 pub mod serve;
@@ -32,6 +33,8 @@ pub enum Command {
     Serve(serve::Args),
     /// Write the email edition of an article (HTML with inlined CSS, and plain text)
     Email(email::Args),
+    /// Bring posts, pages and authors over from a Substack, Ghost or WordPress export
+    Import(import::Args),
 }
 
 /// The site folder argument shared by the commands: the current folder by default.
@@ -47,5 +50,6 @@ pub fn run(cli: Cli) -> crate::Result<()> {
         Command::New(args) => new::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Email(args) => email::run(args),
+        Command::Import(args) => import::run(args),
     }
 }

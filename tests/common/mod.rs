@@ -2,6 +2,7 @@
 //! with a fixed "now", and the `kring` binary.
 #![allow(dead_code)]
 
+pub mod import;
 pub mod photos;
 
 use std::collections::BTreeMap;

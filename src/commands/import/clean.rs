@@ -1,0 +1,336 @@
+//! Cleaning imported HTML, the part every platform shares: what would run code or load
+//! another host goes (scripts, forms, buttons, styles, iframes), embeds of YouTube and Vimeo
+//! become kring's click-to-load video (the address alone on a line), other embeds a link.
+//! At the end, links and images are pointed at their new places.
+//!
+//! All of it is lol_html rewriting, which never builds a tree: a post of megabytes costs
+//! no more than reading it.
+
+use std::cell::{Cell, RefCell};
+
+use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::{
+    BufferQueue, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+};
+use lol_html::html_content::ContentType;
+use lol_html::{ElementContentHandlers, RewriteStrSettings, Selector, element, rewrite_str};
+use url::Url;
+
+use crate::content::video;
+
+/// The element kring's Markdown conversion writes out as it is: `data-text` alone in its
+/// own paragraph (a video address must not get Markdown escapes).
+pub const RAW: &str = "kring-raw";
+
+/// One lol_html handler, as the platform modules build their lists.
+pub type Handler<'h> = (std::borrow::Cow<'h, Selector>, ElementContentHandlers<'h>);
+
+/// Runs `handlers` over `html`; on a rewriting error (which lol_html reports only for
+/// broken encodings or memory limits) the input is kept.
+pub fn rewrite<'h>(html: &str, handlers: Vec<Handler<'h>>) -> String {
+    let settings = handlers
+        .into_iter()
+        .fold(RewriteStrSettings::new(), |settings, handler| {
+            settings.append_element_content_handler(handler)
+        });
+    rewrite_str(html, settings).unwrap_or_else(|_| html.to_string())
+}
+
+/// What every platform's body goes through after its own rules; `embeds` counts the embeds
+/// turned into videos or links.
+pub fn common(html: &str, embeds: &Cell<usize>) -> String {
+    rewrite(
+        html,
+        vec![
+            element!(
+                "script, style, noscript, template, form, input, button, select, textarea, svg, link, meta, object, audio, canvas",
+                |el| {
+                    el.remove();
+                    Ok(())
+                }
+            ),
+            element!("iframe, embed, video", |el| {
+                let src = el
+                    .get_attribute("src")
+                    .or_else(|| el.get_attribute("data-src"))
+                    .map(|s| html_text(&s));
+                let title = el.get_attribute("title").map(|t| html_text(&t));
+                match src {
+                    Some(src) => {
+                        embeds.set(embeds.get() + 1);
+                        el.replace(&embed(&src, title.as_deref()), ContentType::Html);
+                    }
+                    None => el.remove(),
+                }
+                Ok(())
+            }),
+            element!("img", |el| {
+                let src = el.get_attribute("src").unwrap_or_default();
+                if !(src.starts_with("http://") || src.starts_with("https://")) {
+                    // No source, or a data: or relative one that points nowhere now.
+                    el.remove();
+                } else {
+                    for attr in ["srcset", "sizes", "style", "class", "loading", "onerror"] {
+                        el.remove_attribute(attr);
+                    }
+                }
+                Ok(())
+            }),
+            element!("a[href]", |el| {
+                let href = el.get_attribute("href").unwrap_or_default();
+                if !is_safe_link(&html_text(&href)) {
+                    el.remove_and_keep_content();
+                }
+                Ok(())
+            }),
+            element!("*", |el| {
+                // Event handlers and inline styles of the old theme.
+                let names: Vec<String> = el
+                    .attributes()
+                    .iter()
+                    .map(|a| a.name())
+                    .filter(|n| n.starts_with("on") || n == "style")
+                    .collect();
+                for name in names {
+                    el.remove_attribute(&name);
+                }
+                Ok(())
+            }),
+        ],
+    )
+}
+
+/// The HTML an embed of `src` becomes: a video's address alone (kring shows it as a video
+/// that loads nothing until clicked), or a link to what was embedded.
+pub fn embed(src: &str, title: Option<&str>) -> String {
+    if let Some(watch) = video_address(src) {
+        return raw(&watch);
+    }
+    let Ok(url) = Url::parse(src.trim()) else {
+        return String::new();
+    };
+    if !matches!(url.scheme(), "http" | "https") {
+        return String::new();
+    }
+    let host = url.host_str().unwrap_or_default();
+    let text = title
+        .filter(|t| !t.trim().is_empty())
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("Embedded content on {host}"));
+    format!(
+        "<p><a href=\"{}\">{}</a></p>",
+        escape(url.as_str()),
+        escape(&text)
+    )
+}
+
+/// `data-text` written out verbatim, alone on its line.
+pub fn raw(text: &str) -> String {
+    format!("<{RAW} data-text=\"{}\"></{RAW}>", escape(text))
+}
+
+/// The address to write for a YouTube or Vimeo player or page, in the form kring turns into
+/// a click-to-load video: `https://www.youtube.com/watch?v=ID&t=90`, `https://vimeo.com/ID`.
+pub fn video_address(src: &str) -> Option<String> {
+    let src = src.trim();
+    let src = if src.starts_with("//") {
+        format!("https:{src}")
+    } else {
+        src.to_string()
+    };
+    let url = Url::parse(&src).ok()?;
+    let host = url.host_str()?.to_ascii_lowercase();
+    let host = host.strip_prefix("www.").unwrap_or(&host);
+    let segments: Vec<&str> = url.path_segments()?.filter(|s| !s.is_empty()).collect();
+    let query = |key: &str| {
+        url.query_pairs()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.into_owned())
+    };
+    let address = match (host, segments.as_slice()) {
+        ("youtube.com" | "youtube-nocookie.com", ["embed", id]) => {
+            let start = query("start")
+                .or_else(|| query("t"))
+                .filter(|s| s.bytes().all(|b| b.is_ascii_digit()) && !s.is_empty());
+            let mut address = format!("https://www.youtube.com/watch?v={id}");
+            if let Some(start) = start {
+                address.push_str(&format!("&t={start}"));
+            }
+            address
+        }
+        ("player.vimeo.com", ["video", id]) => format!("https://vimeo.com/{id}"),
+        _ => src.clone(),
+    };
+    video::recognize(&address, None).map(|_| address)
+}
+
+/// Every image address in `html`, in order, once each.
+pub fn image_urls(html: &str) -> Vec<String> {
+    let found = RefCell::new(Vec::<String>::new());
+    let _ = rewrite(
+        html,
+        vec![element!("img[src]", |el| {
+            let src = html_text(&el.get_attribute("src").unwrap_or_default());
+            let mut found = found.borrow_mut();
+            if !found.contains(&src) {
+                found.push(src);
+            }
+            Ok(())
+        })],
+    );
+    found.into_inner()
+}
+
+/// Points links and images at their new places: `link(href)` gives the `@/` path of an
+/// imported post, `image(src)` the file an image was saved as.
+pub fn relink(
+    html: &str,
+    link: &dyn Fn(&str) -> Option<String>,
+    image: &dyn Fn(&str) -> Option<String>,
+) -> String {
+    rewrite(
+        html,
+        vec![
+            element!("a[href]", |el| {
+                let href = html_text(&el.get_attribute("href").unwrap_or_default());
+                if let Some(new) = link(&href) {
+                    el.set_attribute("href", &new)?;
+                }
+                Ok(())
+            }),
+            element!("img[src]", |el| {
+                let src = html_text(&el.get_attribute("src").unwrap_or_default());
+                if let Some(new) = image(&src) {
+                    el.set_attribute("src", &new)?;
+                }
+                Ok(())
+            }),
+        ],
+    )
+}
+
+/// A link the new site may keep: web, mail and in-page links, and relative ones.
+fn is_safe_link(href: &str) -> bool {
+    let lower = href.trim().to_ascii_lowercase();
+    match lower.split_once(':') {
+        Some((scheme, _)) if !scheme.contains('/') && !scheme.contains('#') => {
+            matches!(scheme, "http" | "https" | "mailto" | "__ghost_url__")
+        }
+        _ => true,
+    }
+}
+
+/// The text of an HTML fragment, its character references decoded and its tags dropped:
+/// `&#x201C;Hi&#x201D; <em>there</em>` → `“Hi” there`. Also decodes attribute values as
+/// lol_html hands them over (with their references still in).
+pub fn html_text(html: &str) -> String {
+    #[derive(Default)]
+    struct Text(RefCell<String>);
+    impl TokenSink for Text {
+        type Handle = ();
+        fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+            if let Token::CharacterTokens(t) = token {
+                self.0.borrow_mut().push_str(&t);
+            }
+            TokenSinkResult::Continue
+        }
+    }
+    if !html.contains(['&', '<']) {
+        return html.to_string();
+    }
+    let input = BufferQueue::default();
+    input.push_back(StrTendril::from_slice(html));
+    let tokenizer = Tokenizer::new(Text::default(), TokenizerOpts::default());
+    let _ = tokenizer.feed(&input);
+    tokenizer.end();
+    tokenizer.sink.0.into_inner()
+}
+
+/// Text with its character references decoded and nothing else changed: a title written
+/// `Why &lt;div&gt; &amp; <span>` as Substack or WordPress store it reads `Why <div> & <span>`.
+pub fn decode_entities(text: &str) -> String {
+    html_text(&text.replace('<', "&lt;"))
+}
+
+/// Escapes text for an HTML attribute or element.
+pub fn escape(s: &str) -> String {
+    crate::content::markdown::escape_attr(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn players_become_addresses_kring_shows_as_videos() {
+        assert_eq!(
+            video_address("https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?rel=0&start=90")
+                .as_deref(),
+            Some("https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=90")
+        );
+        assert_eq!(
+            video_address("//player.vimeo.com/video/76979871?h=abc").as_deref(),
+            Some("https://vimeo.com/76979871")
+        );
+        assert_eq!(video_address("https://evil.example/embed/x"), None);
+        assert_eq!(
+            video_address("https://www.youtube.com/embed/<script>"),
+            None,
+            "not an id"
+        );
+    }
+
+    #[test]
+    fn scripts_styles_forms_and_handlers_go() {
+        let embeds = Cell::new(0);
+        let out = common(
+            "<p onclick=\"x()\" style=\"color:red\">Hi<script>alert(1)</script></p>\
+             <form><input name=email><button>Subscribe</button></form>\
+             <a href=\"javascript:alert(1)\">click</a><a href=\" JavaScript:alert(2)\">two</a>\
+             <img src=\"data:image/png;base64,AAA\"><img src=\"https://x.example/a.png\" srcset=\"b 2x\" onerror=\"y()\" alt=\"A\">\
+             <iframe src=\"https://www.youtube.com/embed/dQw4w9WgXcQ\"></iframe>\
+             <iframe src=\"https://maps.example/embed?q=1\" title=\"Our map\"></iframe>",
+            &embeds,
+        );
+        for gone in [
+            "script",
+            "onclick",
+            "style=",
+            "<form",
+            "<button",
+            "javascript",
+            "data:",
+            "srcset",
+            "onerror",
+        ] {
+            assert!(!out.to_ascii_lowercase().contains(gone), "{gone} in {out}");
+        }
+        assert!(
+            out.contains("click") && out.contains("two"),
+            "link text kept: {out}"
+        );
+        assert!(
+            out.contains("data-text=\"https://www.youtube.com/watch?v=dQw4w9WgXcQ\""),
+            "{out}"
+        );
+        assert!(
+            out.contains("<a href=\"https://maps.example/embed?q=1\">Our map</a>"),
+            "{out}"
+        );
+        assert_eq!(embeds.get(), 2);
+    }
+
+    #[test]
+    fn text_of_html_is_decoded() {
+        assert_eq!(
+            html_text("&#x201C;Hi&#x201D; <em>there</em> &amp; &nbsp;you"),
+            "\u{201c}Hi\u{201d} there & \u{a0}you"
+        );
+        assert_eq!(html_text("{&quot;a&quot;:1}"), "{\"a\":1}");
+        assert_eq!(html_text("plain"), "plain");
+        assert_eq!(
+            decode_entities("Why &lt;div&gt; &amp; <span> &#8217;"),
+            "Why <div> & <span> \u{2019}"
+        );
+    }
+}

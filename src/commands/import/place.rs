@@ -1,0 +1,210 @@
+//! Where each imported post and member goes in the site: a file name of its own (a
+//! hand-written file of the same name is never taken over), a page bundle when it has
+//! images, and the old addresses it keeps as aliases, unless one would be another page's.
+
+use std::collections::{BTreeSet, HashSet};
+use std::path::Path;
+
+use super::model::path_key;
+use super::write::Manifest;
+
+/// Top-level names a page may not take: what kring generates at the site's root.
+const RESERVED: &[&str] = &[
+    "tags",
+    "series",
+    "search",
+    "en",
+    "nl",
+    "de",
+    "fr",
+    "static",
+    "images",
+    "page",
+    "rss-xml",
+    "atom-xml",
+    "feed-json",
+    "sitemap-xml",
+    "404",
+    "calendar",
+    "newsletter",
+];
+
+/// The folders of the site's sections and what is already there.
+pub struct Layout<'m> {
+    pub site: &'m Path,
+    pub manifest: &'m Manifest,
+    /// Sections' folders under `content/`.
+    pub articles: String,
+    pub members: String,
+    /// Site-relative content paths the import has given out in this run.
+    used: HashSet<String>,
+    /// Output paths of pages that are already in the site (`about/`), for aliases.
+    existing_paths: BTreeSet<String>,
+}
+
+/// A post's or member's place.
+#[derive(Debug, Clone)]
+pub struct Place {
+    /// The folder under `content/` (`articles`, or `""` for pages at the top).
+    pub dir: String,
+    pub name: String,
+    pub bundle: bool,
+}
+
+impl Place {
+    /// The Markdown file, site-relative: `content/articles/x.md` or `content/articles/x/index.md`.
+    pub fn file(&self) -> String {
+        let dir = if self.dir.is_empty() {
+            "content".to_string()
+        } else {
+            format!("content/{}", self.dir)
+        };
+        if self.bundle {
+            format!("{dir}/{}/index.md", self.name)
+        } else {
+            format!("{dir}/{}.md", self.name)
+        }
+    }
+
+    /// The same file in the other form (flat or bundle).
+    pub fn other_form(&self) -> String {
+        Place {
+            bundle: !self.bundle,
+            ..self.clone()
+        }
+        .file()
+    }
+
+    /// The folder of a bundle's files, site-relative.
+    pub fn bundle_dir(&self) -> String {
+        self.file().trim_end_matches("/index.md").to_string()
+    }
+
+    /// How other content links to it: `@/articles/x.md`.
+    pub fn at_link(&self) -> String {
+        format!("@/{}", self.file().trim_start_matches("content/"))
+    }
+
+    /// Its output path: `articles/x/`.
+    pub fn output_path(&self) -> String {
+        if self.dir.is_empty() {
+            format!("{}/", self.name)
+        } else {
+            format!("{}/{}/", self.dir, self.name)
+        }
+    }
+}
+
+impl<'m> Layout<'m> {
+    pub fn new(site: &'m Path, manifest: &'m Manifest, articles: String, members: String) -> Self {
+        let content = site.join("content");
+        let mut existing_paths = BTreeSet::new();
+        for entry in walkdir::WalkDir::new(&content)
+            .into_iter()
+            .filter_map(|e| e.ok())
+        {
+            let Ok(rel) = entry.path().strip_prefix(site) else {
+                continue;
+            };
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            if manifest.files.contains_key(&rel) || !rel.ends_with(".md") {
+                continue;
+            }
+            let page = rel.trim_start_matches("content/").trim_end_matches(".md");
+            let page = page
+                .strip_suffix("/_index")
+                .or_else(|| page.strip_suffix("/index"))
+                .unwrap_or(page);
+            existing_paths.insert(format!("{page}/"));
+        }
+        Layout {
+            site,
+            manifest,
+            articles,
+            members,
+            used: HashSet::new(),
+            existing_paths,
+        }
+    }
+
+    /// Whether the site has a file or folder at `rel` that the import did not write.
+    fn foreign(&self, rel: &str) -> bool {
+        let path = self.site.join(rel);
+        if !path.exists() {
+            return false;
+        }
+        if path.is_dir() {
+            // A bundle the import wrote has its index.md in the manifest.
+            return !self.manifest.files.contains_key(&format!("{rel}/index.md"));
+        }
+        !self.manifest.files.contains_key(rel)
+    }
+
+    /// A place of its own for `slug` in `dir`; a bundle when `wants_bundle` or when an
+    /// earlier import made it one.
+    pub fn place(&mut self, dir: &str, slug: &str, wants_bundle: bool) -> Place {
+        let base = if slug.is_empty() { "untitled" } else { slug };
+        for n in 1.. {
+            let name = if n == 1 {
+                base.to_string()
+            } else {
+                format!("{base}-{n}")
+            };
+            if dir.is_empty() && RESERVED.contains(&name.as_str()) {
+                continue;
+            }
+            let flat = Place {
+                dir: dir.to_string(),
+                name: name.clone(),
+                bundle: false,
+            };
+            let bundle = Place {
+                bundle: true,
+                ..flat.clone()
+            };
+            let taken = self.used.contains(&flat.file())
+                || self.foreign(&flat.file())
+                || self.foreign(&bundle.bundle_dir());
+            if taken {
+                continue;
+            }
+            let was_bundle = self.manifest.files.contains_key(&bundle.file());
+            let place = if wants_bundle || was_bundle {
+                bundle
+            } else {
+                flat
+            };
+            self.used.insert(place.file());
+            self.used.insert(place.other_form());
+            return place;
+        }
+        unreachable!("some numbered name is free")
+    }
+
+    /// The aliases to write for an old path, if it is a valid one and no other page's;
+    /// `Err` says why an old path is not kept.
+    pub fn alias(
+        &self,
+        old_path: &str,
+        own: &Place,
+        others: &HashSet<String>,
+    ) -> Result<Option<String>, String> {
+        let decoded = percent_encoding::percent_decode_str(old_path).decode_utf8_lossy();
+        let key = path_key(&decoded);
+        let output =
+            crate::model::routes::alias_path(&key).map_err(|e| format!("old address {key} {e}"))?;
+        if output == own.output_path() {
+            return Ok(None);
+        }
+        let first = output.split('/').next().unwrap_or_default();
+        if others.contains(&output)
+            || self.existing_paths.contains(&output)
+            || RESERVED.contains(&first)
+        {
+            return Err(format!(
+                "old address {key} is the address of another page of the new site"
+            ));
+        }
+        Ok(Some(key))
+    }
+}

@@ -1,0 +1,111 @@
+//! What an import did, printed at the end: counts per kind, what was skipped and why,
+//! images, and the files it left alone because someone edited them.
+
+use std::fmt;
+
+use super::model::Skipped;
+
+#[derive(Debug, Default)]
+pub struct Report {
+    pub platform: &'static str,
+    pub articles: usize,
+    pub newsletter_issues: usize,
+    pub drafts: usize,
+    /// Paid, members-only, private, password-protected or email-only: kept as drafts.
+    pub held_back: usize,
+    pub pages: usize,
+    pub members: usize,
+    pub images_downloaded: usize,
+    pub embeds_converted: usize,
+    pub aliases: usize,
+    pub skipped: Vec<Skipped>,
+    pub notes: Vec<String>,
+    /// Images that could not be fetched: (post, address, why).
+    pub failed_images: Vec<(String, String, String)>,
+    /// Hosts that images are still loaded from (without `--download-images`).
+    pub remote_hosts: Vec<String>,
+    /// Files written for the first time, updated, and already as the import would write.
+    pub written: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    /// Files not written because they were edited since the last import (or were never
+    /// written by one).
+    pub kept: Vec<String>,
+    /// Whether the site was created by this import.
+    pub created_site: bool,
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "Imported from {}:", self.platform)?;
+        if self.created_site {
+            writeln!(f, "  a new site (kring.toml, sections) was made for it")?;
+        }
+        let lines = [
+            (self.articles, "articles"),
+            (
+                self.newsletter_issues,
+                "of them newsletter issues (newsletter = true)",
+            ),
+            (self.drafts, "drafts (draft = true)"),
+            (
+                self.held_back,
+                "paid, members-only, private or email-only posts kept as drafts ([extra] audience says which)",
+            ),
+            (self.pages, "pages"),
+            (
+                self.members,
+                "members (from the authors; no e-mail addresses)",
+            ),
+            (self.images_downloaded, "images downloaded"),
+            (self.embeds_converted, "embeds turned into videos or links"),
+            (self.aliases, "old addresses redirected (aliases)"),
+        ];
+        for (count, what) in lines {
+            writeln!(f, "  {count:>5} {what}")?;
+        }
+        writeln!(
+            f,
+            "  files: {} new, {} updated, {} unchanged, {} kept as you edited them",
+            self.written,
+            self.updated,
+            self.unchanged,
+            self.kept.len()
+        )?;
+        if !self.kept.is_empty() {
+            writeln!(
+                f,
+                "Not overwritten (edited since the last import, or not written by one):"
+            )?;
+            for path in &self.kept {
+                writeln!(f, "  {path}")?;
+            }
+        }
+        if !self.skipped.is_empty() {
+            writeln!(f, "Skipped:")?;
+            for s in &self.skipped {
+                writeln!(f, "  {}: {}", s.what, s.why)?;
+            }
+        }
+        if !self.failed_images.is_empty() {
+            writeln!(
+                f,
+                "Images not downloaded (the posts link to them where they were):"
+            )?;
+            for (post, url, why) in &self.failed_images {
+                writeln!(f, "  {post}: {url}: {why}")?;
+            }
+        }
+        if !self.remote_hosts.is_empty() {
+            writeln!(
+                f,
+                "Images are still loaded from {} (run again with --download-images to keep copies in the site; `kring check --privacy` lists them)",
+                self.remote_hosts.join(", ")
+            )?;
+        }
+        for note in &self.notes {
+            writeln!(f, "Note: {note}")?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,374 @@
+//! Substack's export: a `.zip` (or the folder it unpacks to) with `posts.csv`, one
+//! `posts/<post_id>.html` body per post, statistics per post and the subscriber lists
+//! (`email_list*.csv`), which are never read.
+
+use std::cell::{Cell, RefCell};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use lol_html::element;
+use lol_html::html_content::ContentType;
+use serde::Deserialize;
+
+use super::clean::{self, escape, html_text};
+use super::markdown::FN_NUMBER;
+use super::model::{Audience, Export, Post, PostKind, clean_html, clean_text, datetime};
+use crate::error::{Diagnostic, Error, Result};
+
+/// The most kring reads of one file in an export: far above any real post, far below what a
+/// zip bomb unpacks to.
+const MAX_FILE: u64 = 64 * 1024 * 1024;
+
+/// One row of `posts.csv`; columns come and go between exports, so every one is optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Row {
+    post_id: String,
+    post_date: String,
+    is_published: String,
+    email_sent_at: String,
+    #[serde(rename = "type")]
+    kind: String,
+    audience: String,
+    title: String,
+    subtitle: String,
+    podcast_url: String,
+}
+
+/// The files of the export, from the zip or the folder.
+enum Files {
+    Zip(RefCell<zip::ZipArchive<std::fs::File>>, Vec<String>),
+    Folder(PathBuf, Vec<String>),
+}
+
+impl Files {
+    fn open(path: &Path) -> Result<Files> {
+        if path.is_dir() {
+            let names = walkdir::WalkDir::new(path)
+                .into_iter()
+                .filter_map(|e| e.ok())
+                .filter(|e| e.file_type().is_file())
+                .filter_map(|e| {
+                    let rel = e.path().strip_prefix(path).ok()?;
+                    Some(rel.to_string_lossy().replace('\\', "/"))
+                })
+                .collect();
+            return Ok(Files::Folder(path.to_path_buf(), names));
+        }
+        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        let archive = zip::ZipArchive::new(file).map_err(|e| {
+            Error::from(Diagnostic::new(
+                path,
+                format!("not a readable Substack export (.zip): {e}"),
+            ))
+        })?;
+        let names = archive
+            .file_names()
+            .filter_map(|n| n.ok().map(|n| n.into_owned()))
+            .collect();
+        Ok(Files::Zip(RefCell::new(archive), names))
+    }
+
+    fn names(&self) -> &[String] {
+        match self {
+            Files::Zip(_, names) | Files::Folder(_, names) => names,
+        }
+    }
+
+    fn read(&self, name: &str, export: &Path) -> Result<String> {
+        let mut bytes = Vec::new();
+        let failed = |e: String| Error::from(Diagnostic::new(export.join(name), e));
+        match self {
+            Files::Zip(archive, _) => {
+                let mut archive = archive.borrow_mut();
+                let entry = archive.by_name(name).map_err(|e| failed(e.to_string()))?;
+                entry
+                    .take(MAX_FILE)
+                    .read_to_end(&mut bytes)
+                    .map_err(|e| failed(format!("the export is damaged: {e}")))?;
+            }
+            Files::Folder(dir, _) => {
+                let file =
+                    std::fs::File::open(dir.join(name)).map_err(|e| failed(e.to_string()))?;
+                file.take(MAX_FILE)
+                    .read_to_end(&mut bytes)
+                    .map_err(|e| failed(e.to_string()))?;
+            }
+        }
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
+}
+
+pub fn read(path: &Path, site_host: Option<&str>) -> Result<Export> {
+    let files = Files::open(path)?;
+    let Some(csv_name) = files
+        .names()
+        .iter()
+        .filter(|n| n.rsplit('/').next() == Some("posts.csv"))
+        .min_by_key(|n| n.len())
+        .cloned()
+    else {
+        return Err(Diagnostic::new(
+            path,
+            "not a Substack export: it has no posts.csv (export from Settings → Exports on Substack)",
+        )
+        .into());
+    };
+    let prefix = csv_name.trim_end_matches("posts.csv").to_string();
+    let mut export = Export::default();
+    export.old_hosts.extend(site_host.map(str::to_string));
+    for name in files.names() {
+        let file = name.rsplit('/').next().unwrap_or(name);
+        if file.starts_with("email_list") {
+            export.notes.push(format!(
+                "{name}: a subscriber list, not read. Subscribers' e-mail addresses are personal data and never belong in a site's files; move them to your newsletter service instead."
+            ));
+        }
+    }
+    export.notes.push(
+        "Substack's export names no authors: add yourself as a member (kring new member \"Your Name\") and `authors = [\"your-name\"]` to the articles.".into(),
+    );
+    let text = files.read(&csv_name, path)?;
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    for (i, row) in reader.deserialize::<Row>().enumerate() {
+        let line = i + 2;
+        let row = match row {
+            Ok(row) => row,
+            Err(e) => {
+                export.skip(
+                    format!("{csv_name} line {line}"),
+                    format!("unreadable row: {e}"),
+                );
+                continue;
+            }
+        };
+        let source = format!("{prefix}posts/{}.html", row.post_id);
+        let html = if files.names().contains(&source) {
+            Some(files.read(&source, path)?)
+        } else {
+            None
+        };
+        if let Some(post) = post(&mut export, row, source, html) {
+            export.posts.push(post);
+        }
+    }
+    if export.posts.is_empty() && export.skipped.is_empty() {
+        return Err(Diagnostic::new(path.join(csv_name), "posts.csv lists no posts").into());
+    }
+    Ok(export)
+}
+
+/// The post of a row, or `None` (recorded as skipped) when there is nothing to import.
+fn post(export: &mut Export, row: Row, source: String, html: Option<String>) -> Option<Post> {
+    let id = clean_text(&row.post_id);
+    let slug = slug::slugify(id.split_once('.').map_or(id.as_str(), |(_, s)| s));
+    let title = clean_text(&clean::decode_entities(&row.title));
+    let kind = match row.kind.trim() {
+        "page" => PostKind::Page,
+        "thread" => {
+            export.skip(
+                &source,
+                "a discussion thread: it lives on in Substack's chat",
+            );
+            return None;
+        }
+        _ => PostKind::Article,
+    };
+    if slug.is_empty() {
+        export.skip(&source, "no post id to make an address from");
+        return None;
+    }
+    if title.is_empty() {
+        export.skip(&source, "no title");
+        return None;
+    }
+    let Some(html) = html else {
+        export.skip(
+            &source,
+            "listed in posts.csv, but its body is not in the export",
+        );
+        return None;
+    };
+    let mut post = Post::new(source, kind, slug.clone(), title);
+    post.date = datetime(&row.post_date);
+    post.draft = !row.is_published.trim().eq_ignore_ascii_case("true");
+    post.newsletter = kind == PostKind::Article && !row.email_sent_at.trim().is_empty();
+    post.audience = match row.audience.trim() {
+        "only_paid" | "founding" => Audience::Paid,
+        "only_free" => Audience::Members,
+        _ => Audience::Everyone,
+    };
+    post.description =
+        Some(clean_text(&clean::decode_entities(&row.subtitle))).filter(|s| !s.is_empty());
+    post.old_path = Some(format!("/p/{slug}"));
+    let embeds = Cell::new(0);
+    let mut body = body(&clean_html(&html), &embeds, &mut export.old_hosts);
+    let podcast = row.podcast_url.trim();
+    if podcast.starts_with("https://") || podcast.starts_with("http://") {
+        body = format!(
+            "<p><a href=\"{}\">Listen to the episode</a></p>{body}",
+            escape(podcast)
+        );
+    }
+    post.html = clean::common(&body, &embeds);
+    post.embeds = embeds.get();
+    Some(post)
+}
+
+/// A JSON value from a `data-attrs` attribute.
+fn data_attrs(el: &lol_html::html_content::Element) -> serde_json::Value {
+    el.get_attribute("data-attrs")
+        .and_then(|a| serde_json::from_str(&html_text(&a)).ok())
+        .unwrap_or(serde_json::Value::Null)
+}
+
+/// Whether a Substack button only asks to subscribe, share, comment or give a gift.
+fn is_furniture(url: &str) -> bool {
+    [
+        "/subscribe",
+        "action=share",
+        "/comments",
+        "gift=true",
+        "/share",
+        "utm_source=substack",
+    ]
+    .iter()
+    .any(|s| url.contains(s))
+        || url.is_empty()
+}
+
+/// Substack's markup in kring's terms: furniture removed, footnotes marked, images at
+/// their originals, YouTube as a video, other embeds as links. Hosts of the old site seen
+/// in its subscribe buttons are added to `hosts`.
+fn body(html: &str, embeds: &Cell<usize>, hosts: &mut Vec<String>) -> String {
+    let seen_hosts = RefCell::new(Vec::<String>::new());
+    let remember_host = |url: &str| {
+        if let Some(host) = url::Url::parse(url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string))
+        {
+            seen_hosts.borrow_mut().push(host);
+        }
+    };
+    let out = clean::rewrite(
+        html,
+        vec![
+            element!(
+                ".subscription-widget-wrap, .subscription-widget-wrap-editor, .subscription-widget, .subscribe-widget, .captioned-button-wrap, .paywall-jump, .image-link-expand, .post-ufi, .share-dialog",
+                |el| {
+                    if let Some(url) = data_attrs(el)["url"].as_str() {
+                        remember_host(url);
+                    }
+                    el.remove();
+                    Ok(())
+                }
+            ),
+            element!("p.button-wrapper, div.button-wrapper", |el| {
+                let attrs = data_attrs(el);
+                let url = attrs["url"].as_str().unwrap_or_default().to_string();
+                let text = attrs["text"].as_str().unwrap_or("Link").to_string();
+                if is_furniture(&url) {
+                    remember_host(&url);
+                    el.remove();
+                } else {
+                    el.replace(
+                        &format!("<p><a href=\"{}\">{}</a></p>", escape(&url), escape(&text)),
+                        ContentType::Html,
+                    );
+                }
+                Ok(())
+            }),
+            element!("a.footnote-anchor", |el| {
+                let href = el.get_attribute("href").unwrap_or_default();
+                let n = href.rsplit('-').next().unwrap_or_default().to_string();
+                el.set_attribute("data-kring-fnref", &n)?;
+                Ok(())
+            }),
+            element!("div.footnote", |el| {
+                let n = el
+                    .get_attribute("id")
+                    .and_then(|id| id.strip_prefix("footnote-").map(str::to_string))
+                    .unwrap_or_default();
+                el.set_attribute("data-kring-fn", &n)?;
+                Ok(())
+            }),
+            element!("a.footnote-number", |el| {
+                let id = el.get_attribute("id").or_else(|| el.get_attribute("href"));
+                let n = id
+                    .as_deref()
+                    .and_then(|id| id.rsplit('-').next())
+                    .unwrap_or_default();
+                el.replace(
+                    &format!("<{FN_NUMBER} data-n=\"{}\"></{FN_NUMBER}>", escape(n)),
+                    ContentType::Html,
+                );
+                Ok(())
+            }),
+            element!("a.image-link", |el| {
+                el.remove_and_keep_content();
+                Ok(())
+            }),
+            element!("picture source", |el| {
+                el.remove();
+                Ok(())
+            }),
+            element!("img[data-attrs]", |el| {
+                // The original upload, not the CDN's resized copy.
+                if let Some(src) = data_attrs(el)["src"].as_str() {
+                    el.set_attribute("src", src)?;
+                }
+                Ok(())
+            }),
+            element!(".youtube-wrap, .vimeo-wrap", |el| {
+                let attrs = data_attrs(el);
+                let id = attrs["videoId"].as_str().unwrap_or_default();
+                let start = attrs["startTime"].as_u64();
+                let address = if el
+                    .get_attribute("class")
+                    .unwrap_or_default()
+                    .contains("vimeo")
+                {
+                    format!("https://vimeo.com/{id}")
+                } else {
+                    let at = start.map_or(String::new(), |s| format!("&t={s}"));
+                    format!("https://www.youtube.com/watch?v={id}{at}")
+                };
+                embeds.set(embeds.get() + 1);
+                match clean::video_address(&address) {
+                    Some(address) => el.replace(&clean::raw(&address), ContentType::Html),
+                    None => el.remove(),
+                }
+                Ok(())
+            }),
+            element!(
+                ".tweet, .embedded-post-wrap, .digest-post-embed, .instagram, .bluesky-wrap, .spotify-wrap, .soundcloud-wrap",
+                |el| {
+                    let attrs = data_attrs(el);
+                    let url = attrs["url"].as_str().unwrap_or_default();
+                    let title = attrs["title"]
+                        .as_str()
+                        .or(attrs["full_text"].as_str())
+                        .map(|t| t.chars().take(120).collect::<String>());
+                    embeds.set(embeds.get() + 1);
+                    el.replace(&clean::embed(url, title.as_deref()), ContentType::Html);
+                    Ok(())
+                }
+            ),
+            element!(
+                ".poll-embed, .native-video-embed, .native-audio-embed, .install-substack-app-embed, .community-chat",
+                |el| {
+                    el.remove();
+                    Ok(())
+                }
+            ),
+        ],
+    );
+    for host in seen_hosts.into_inner() {
+        if !hosts.contains(&host) {
+            hosts.push(host);
+        }
+    }
+    out
+}

@@ -1,0 +1,286 @@
+//! WordPress's export (Tools → Export): WXR, an RSS 2.0 file with `wp:`, `content:`,
+//! `excerpt:` and `dc:` elements. Read with the `rss` crate, which is lenient where
+//! WordPress is sloppy (control characters in CDATA, undeclared prefixes). Posts and pages
+//! are imported; attachments give covers; authors' e-mail addresses are never read.
+
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use lol_html::html_content::ContentType;
+use lol_html::{element, text};
+use rss::extension::{Extension, ExtensionMap};
+
+use super::clean::{self, html_text};
+use super::model::{Audience, Author, Export, Post, PostKind, clean_html, clean_text, datetime};
+use super::wpautop::{autop, shortcodes};
+use crate::error::{Diagnostic, Error, Result};
+
+/// The first value of `name` among `wp:` children or elements.
+fn value(map: &BTreeMap<String, Vec<Extension>>, name: &str) -> String {
+    map.get(name)
+        .and_then(|v| v.first())
+        .and_then(|e| e.value.clone())
+        .unwrap_or_default()
+}
+
+fn child(ext: &Extension, name: &str) -> String {
+    ext.children
+        .get(name)
+        .and_then(|v| v.first())
+        .and_then(|e| e.value.clone())
+        .unwrap_or_default()
+}
+
+fn prefixed<'a>(
+    map: &'a ExtensionMap,
+    prefix: &str,
+) -> Option<&'a BTreeMap<String, Vec<Extension>>> {
+    map.get(prefix)
+}
+
+pub fn read(path: &Path, site_url: Option<&url::Url>) -> Result<Export> {
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let channel = rss::Channel::read_from(std::io::BufReader::new(file))
+        .map_err(|e| Diagnostic::new(path, format!("not a WordPress export (WXR): {e}")))?;
+    let empty = BTreeMap::new();
+    let wp = prefixed(channel.extensions(), "wp").unwrap_or(&empty);
+    if value(wp, "wxr_version").is_empty()
+        && !channel
+            .items()
+            .iter()
+            .any(|i| i.extensions().contains_key("wp"))
+    {
+        return Err(Diagnostic::new(
+            path,
+            "not a WordPress export: an RSS feed without WordPress's wp: elements (export from WordPress → Tools → Export)",
+        )
+        .into());
+    }
+    let mut export = Export {
+        title: Some(clean_text(&clean::decode_entities(channel.title()))).filter(|t| !t.is_empty()),
+        language: channel
+            .language()
+            .map(|l| {
+                l.split(['-', '_'])
+                    .next()
+                    .unwrap_or_default()
+                    .to_ascii_lowercase()
+            })
+            .filter(|l| l == "nl" || l == "en"),
+        ..Export::default()
+    };
+    for address in [
+        value(wp, "base_site_url"),
+        value(wp, "base_blog_url"),
+        channel.link().to_string(),
+    ]
+    .iter()
+    .map(String::as_str)
+    .chain(site_url.map(url::Url::as_str))
+    {
+        if let Some(host) = url::Url::parse(address)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string))
+            && !export.old_hosts.contains(&host)
+        {
+            export.old_hosts.push(host);
+        }
+    }
+    // Attachments by id, for covers: (url, alt text).
+    let mut attachments: HashMap<String, (String, String)> = HashMap::new();
+    for item in channel.items() {
+        let w = prefixed(item.extensions(), "wp").unwrap_or(&empty);
+        if value(w, "post_type") == "attachment" {
+            let alt = meta(w, "_wp_attachment_image_alt");
+            attachments.insert(
+                value(w, "post_id"),
+                (value(w, "attachment_url"), clean_text(&alt)),
+            );
+        }
+    }
+    let mut other_types: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, item) in channel.items().iter().enumerate() {
+        let w = prefixed(item.extensions(), "wp").unwrap_or(&empty);
+        let kind = match value(w, "post_type").as_str() {
+            "post" => PostKind::Article,
+            "page" => PostKind::Page,
+            "attachment" => continue,
+            other => {
+                *other_types.entry(other.to_string()).or_default() += 1;
+                continue;
+            }
+        };
+        let name = clean_text(&value(w, "post_name"));
+        let title = clean_text(&clean::decode_entities(item.title().unwrap_or_default()));
+        let what = format!(
+            "item {} \"{}\"",
+            i + 1,
+            if name.is_empty() { &title } else { &name }
+        );
+        let status = value(w, "status");
+        if matches!(status.as_str(), "trash" | "auto-draft" | "inherit") {
+            export.skip(&what, format!("status \"{status}\" in WordPress"));
+            continue;
+        }
+        if title.is_empty() {
+            export.skip(&what, "no title");
+            continue;
+        }
+        let slug = slug::slugify(if name.is_empty() { &title } else { &name });
+        if slug.is_empty() {
+            export.skip(&what, "no letters or digits to make an address from");
+            continue;
+        }
+        let mut post = Post::new(what, kind, slug, title);
+        post.draft = status != "publish";
+        post.audience = if !value(w, "post_password").is_empty() {
+            Audience::Password
+        } else if status == "private" {
+            Audience::Private
+        } else {
+            Audience::Everyone
+        };
+        post.date =
+            datetime(&value(w, "post_date_gmt")).or_else(|| datetime(&value(w, "post_date")));
+        post.description = item
+            .extensions()
+            .get("excerpt")
+            .map(|e| value(e, "encoded"))
+            .map(|e| clean_text(&html_text(&e)))
+            .filter(|e| !e.is_empty());
+        post.tags = item
+            .categories()
+            .iter()
+            .filter(|c| matches!(c.domain(), Some("category" | "post_tag") | None))
+            .map(|c| clean_text(&clean::decode_entities(c.name())))
+            .filter(|c| {
+                !c.is_empty() && !c.eq_ignore_ascii_case("uncategorized") && c != "Geen categorie"
+            })
+            .fold(Vec::new(), |mut tags, t| {
+                if !tags.contains(&t) {
+                    tags.push(t);
+                }
+                tags
+            });
+        post.authors = item
+            .dublin_core_ext()
+            .map(|dc| dc.creators().iter().map(|c| clean_text(c)).collect())
+            .unwrap_or_default();
+        if let Some(cover) = attachments.get(&meta(w, "_thumbnail_id")) {
+            post.cover = Some(cover.clone());
+        }
+        post.old_path = item
+            .link()
+            .and_then(|l| url::Url::parse(l).ok())
+            .filter(|u| u.query().is_none())
+            .map(|u| u.path().to_string())
+            .filter(|p| p != "/");
+        let embeds = Cell::new(0);
+        let content = clean_html(item.content().unwrap_or_default());
+        post.html = clean::common(&body(&content, &embeds), &embeds);
+        post.embeds = embeds.get();
+        export.posts.push(post);
+    }
+    for (kind, count) in other_types {
+        let kind = if kind.is_empty() {
+            "(no type)".to_string()
+        } else {
+            kind
+        };
+        export.skip(
+            format!("{count} item(s) of type {kind}"),
+            "not posts or pages (menus, blocks, revisions and plugin data stay in WordPress)",
+        );
+    }
+    let wrote: Vec<&String> = export.posts.iter().flat_map(|p| &p.authors).collect();
+    for author in wp.get("author").into_iter().flatten() {
+        let login = clean_text(&child(author, "author_login"));
+        if !wrote.contains(&&login) {
+            continue;
+        }
+        let display = clean_text(&child(author, "author_display_name"));
+        let full = clean_text(&format!(
+            "{} {}",
+            child(author, "author_first_name"),
+            child(author, "author_last_name")
+        ));
+        let name = [display, full, login.clone()]
+            .into_iter()
+            .find(|n| !n.is_empty())
+            .unwrap_or_default();
+        export.authors.push(Author {
+            slug: slug::slugify(&login),
+            key: login,
+            name,
+            ..Author::default()
+        });
+    }
+    if export.posts.is_empty() && export.skipped.is_empty() {
+        return Err(Diagnostic::new(path, "the WordPress export has no posts or pages").into());
+    }
+    Ok(export)
+}
+
+/// The value of a `wp:postmeta` entry.
+fn meta(w: &BTreeMap<String, Vec<Extension>>, key: &str) -> String {
+    w.get("postmeta")
+        .into_iter()
+        .flatten()
+        .find(|m| child(m, "meta_key") == key)
+        .map(|m| child(m, "meta_value"))
+        .unwrap_or_default()
+}
+
+/// WordPress's markup in kring's terms: classic posts get their paragraphs (WordPress adds
+/// them only when showing a post) and shortcodes; block embeds hold a bare address, which
+/// becomes a video or a link; buttons stay links; footnotes are marked.
+fn body(html: &str, embeds: &Cell<usize>) -> String {
+    let html = autop(&shortcodes(html, embeds));
+    let address = RefCell::new(String::new());
+    let note = Cell::new(0usize);
+    let reference = Cell::new(0usize);
+    clean::rewrite(
+        &html,
+        vec![
+            text!(".wp-block-embed__wrapper", |t| {
+                address.borrow_mut().push_str(t.as_str());
+                if t.last_in_text_node() {
+                    let found = html_text(address.borrow().trim());
+                    address.borrow_mut().clear();
+                    embeds.set(embeds.get() + 1);
+                    t.replace(&clean::embed(&found, None), ContentType::Html);
+                } else {
+                    t.remove();
+                }
+                Ok(())
+            }),
+            element!(
+                ".wp-block-spacer, .wp-block-separator.is-style-dots, .sharedaddy, .jp-relatedposts, .wp-block-jetpack-subscriptions, .wp-block-buttons .wp-block-button__link[href*='subscribe']",
+                |el| {
+                    el.remove();
+                    Ok(())
+                }
+            ),
+            element!("sup.fn a, sup[data-fn] a", |el| {
+                reference.set(reference.get() + 1);
+                el.set_attribute("data-kring-fnref", &reference.get().to_string())?;
+                Ok(())
+            }),
+            element!("ol.wp-block-footnotes", |el| {
+                el.remove_and_keep_content();
+                Ok(())
+            }),
+            element!("ol.wp-block-footnotes > li", |el| {
+                note.set(note.get() + 1);
+                el.set_tag_name("div")?;
+                el.set_attribute("data-kring-fn", &note.get().to_string())?;
+                Ok(())
+            }),
+            element!("ol.wp-block-footnotes > li a[href$='-link']", |el| {
+                el.remove();
+                Ok(())
+            }),
+        ],
+    )
+}

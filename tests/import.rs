@@ -1,0 +1,270 @@
+//! `kring import`: the fixture exports of Substack, Ghost and WordPress (tests/fixtures/
+//! import, written for kring to cover every construct the importer handles) become a site
+//! that builds and passes `kring check`, with its images fetched from a server on
+//! 127.0.0.1, its old addresses redirected, and no e-mail address from the exports in it.
+
+mod common;
+
+use std::path::Path;
+
+use common::import::*;
+use common::*;
+use scraper::{Html, Selector};
+
+/// Addresses the fixtures hold that must never reach the site: subscribers' and authors'.
+const PRIVATE: &[&str] = &[
+    "reader.one@example.com",
+    "paying.reader@example.net",
+    "noor.private@example.com",
+    "sam.private@example.net",
+    "nobody@example.org",
+    "subscriber@example.com",
+    "anouk.secret@example.nl",
+    "jeroen.secret@example.nl",
+    "hunter2",
+];
+
+fn import(args: &[&str], tmp: &Path) -> String {
+    let mut all = vec!["import"];
+    all.extend_from_slice(args);
+    let (ok, stdout, stderr) = run(&all, tmp);
+    assert!(ok, "import failed:\n{stdout}\n{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    stdout
+}
+
+fn check_ok(site: &Path, tmp: &Path) {
+    let (ok, stdout, stderr) = run(&["check", site.to_str().unwrap()], tmp);
+    assert!(ok, "kring check failed:\n{stdout}\n{stderr}");
+}
+
+fn no_private_data(site: &Path) {
+    for needle in PRIVATE {
+        let found = files_containing(site, needle);
+        assert!(found.is_empty(), "{needle} found in {found:?}");
+    }
+}
+
+fn file(site: &Path, rel: &str) -> (toml::Table, String) {
+    front_and_body(&read(site, rel))
+}
+
+#[test]
+fn a_substack_export_becomes_a_site_with_redirects() {
+    let server = ImageServer::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let folder = export_fixture("substack", tmp.path(), &server.base);
+    let zip = tmp.path().join("export.zip");
+    zip_folder(&folder, &zip);
+    let site = tmp.path().join("hub");
+    let report = import(
+        &[
+            "substack",
+            zip.to_str().unwrap(),
+            site.to_str().unwrap(),
+            "--download-images",
+        ],
+        tmp.path(),
+    );
+    for line in [
+        "Imported from Substack",
+        "a new site",
+        "      6 articles",
+        "      3 of them newsletter issues",
+        "      3 drafts",
+        "      2 paid, members-only",
+        "      1 pages",
+        "      1 images downloaded",
+        "posts/100006.chat-thread.html: a discussion thread",
+        "posts/100007.no-title.html: no title",
+        "posts/100008.missing-body.html: listed in posts.csv, but its body is not in the export",
+        "email_list.hub.csv: a subscriber list, not read",
+        "Substack's export names no authors",
+    ] {
+        assert!(report.contains(line), "report lacks `{line}`:\n{report}");
+    }
+    assert!(
+        report.contains("/substack/missing.png: the server answered 404"),
+        "{report}"
+    );
+    assert!(
+        report.contains("/substack/page.png: not a JPEG, PNG, WebP or GIF image"),
+        "{report}"
+    );
+
+    // The newsletter issue with an image is a bundle with the photo beside it.
+    let (front, body) = file(&site, "content/articles/welcome-to-the-hub/index.md");
+    assert_eq!(front["title"].as_str(), Some("Welcome to the hub"));
+    assert_eq!(
+        front["description"].as_str(),
+        Some("Why we started, and what\u{2019}s next")
+    );
+    assert_eq!(front["date"].to_string(), "2025-03-01T09:00:00Z");
+    assert_eq!(front["newsletter"].as_bool(), Some(true));
+    assert!(front.get("draft").is_none());
+    assert_eq!(
+        front["aliases"].as_array().unwrap()[0].as_str(),
+        Some("/p/welcome-to-the-hub")
+    );
+    assert_eq!(front["extra"]["imported_from"].as_str(), Some("substack"));
+    for part in [
+        "the conversation kept *scattering* across chats.",
+        "[onboarding guide](@/articles/onboarding-that-works.md#step-two)",
+        "[old post](https://hub.substack.com/p/missing-post)",
+        "![Members at the first meetup](meetup-800x600.jpg)",
+        "_Our first meetup, **Utrecht**_",
+        "A claim that needs a source[^1] and another[^2].",
+        "\n\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ&t=90\n\n",
+        "[We are live](https://twitter.com/hub/status/123)",
+        "[Get a ticket](https://tickets.example.org/meetup)",
+        "[^1]: The [study](https://research.example.org/paper) from 2024.",
+        "[^2]: Second note.\n\n    With a second paragraph.",
+    ] {
+        assert!(body.contains(part), "`{part}` missing from:\n{body}");
+    }
+    for furniture in [
+        "Thanks for reading",
+        "Subscribe",
+        "Share",
+        "substackcdn",
+        "<svg",
+        "<button",
+        "<form",
+    ] {
+        assert!(!body.contains(furniture), "`{furniture}` left in:\n{body}");
+    }
+    let photo =
+        image::open(site.join("content/articles/welcome-to-the-hub/meetup-800x600.jpg")).unwrap();
+    assert_eq!((photo.width(), photo.height()), (64, 48));
+    assert_eq!(server.hits("/substack/meetup_800x600.jpg"), 1);
+
+    let (_, body) = file(&site, "content/articles/onboarding-that-works.md");
+    for part in [
+        "## Step one",
+        "`#introductions`",
+        "[the editor](mailto:editor@hub.example)",
+        "1. Pick a buddy\n2. Join a call",
+        "- Bring **questions**",
+        "> The best onboarding is a person.",
+        "```\nkring serve example-site\n```",
+        "| 1    | Say hi |",
+        "[welcome post](@/articles/welcome-to-the-hub/index.md)",
+    ] {
+        assert!(body.contains(part), "`{part}` missing from:\n{body}");
+    }
+    // A failed download leaves the image where it was, and the post flat.
+    assert!(
+        body.contains(&format!("]({}/substack/missing.png)", server.base)),
+        "{body}"
+    );
+
+    let (front, _) = file(&site, "content/articles/members-only-retro.md");
+    assert_eq!(front["draft"].as_bool(), Some(true));
+    assert_eq!(front["extra"]["audience"].as_str(), Some("paid"));
+    assert!(
+        read(&site, "content/articles/members-only-retro.md")
+            .contains("# Readable by paid only on Substack")
+    );
+    let (front, _) = file(&site, "content/articles/free-members.md");
+    assert_eq!(
+        (
+            front["draft"].as_bool(),
+            front["extra"]["audience"].as_str()
+        ),
+        (Some(true), Some("members"))
+    );
+    let (front, _) = file(&site, "content/articles/half-finished-idea.md");
+    assert_eq!(front["draft"].as_bool(), Some(true));
+    assert!(front["extra"].get("audience").is_none());
+    let (front, body) = file(&site, "content/about.md");
+    assert_eq!(front["title"].as_str(), Some("About this newsletter"));
+    assert!(front.get("newsletter").is_none() && body.contains("about running communities"));
+
+    // Hostile input stays text.
+    let (front, body) = file(&site, "content/articles/hostile.md");
+    assert_eq!(
+        front["title"].as_str(),
+        Some("<img src=x onerror=alert(1)> \"quoted\" +++")
+    );
+    assert_eq!(
+        front["description"].as_str(),
+        Some("Sub<script>alert(2)</script>title")
+    );
+    assert!(body.contains("Control characters"), "{body}");
+    for bad in ["\0", "\r", "\u{1b}", "<script", "alert(3)", "alert(4)"] {
+        assert!(!body.contains(bad), "{bad:?} in {body:?}");
+    }
+    assert!(
+        body.contains("[Embedded content on evil.example](https://evil.example/frame)"),
+        "{body}"
+    );
+
+    check_ok(&site, tmp.path());
+    let out = build_ok(&site);
+    let page = Html::parse_document(&read(&out, "articles/hostile/index.html"));
+    assert!(
+        page.select(&Selector::parse("img[src=x], img[onerror]").unwrap())
+            .next()
+            .is_none()
+    );
+    let h1: String = page
+        .select(&Selector::parse("h1").unwrap())
+        .next()
+        .unwrap()
+        .text()
+        .collect();
+    assert!(h1.contains("<img src=x onerror=alert(1)>"), "{h1}");
+    // Old addresses redirect.
+    let redirect = Html::parse_document(&read(&out, "p/welcome-to-the-hub/index.html"));
+    let refresh = redirect
+        .select(&Selector::parse("meta[http-equiv=refresh]").unwrap())
+        .next()
+        .unwrap();
+    assert!(
+        refresh
+            .value()
+            .attr("content")
+            .unwrap()
+            .ends_with("/articles/welcome-to-the-hub/")
+    );
+    assert!(
+        read(&out, "_redirects")
+            .contains("/p/welcome-to-the-hub/ /articles/welcome-to-the-hub/ 301")
+    );
+    assert!(read(&out, "_redirects").contains("/p/about/ /about/ 301"));
+    // The video loads nothing until clicked; the photo is offered in sizes.
+    let welcome = read(&out, "articles/welcome-to-the-hub/index.html");
+    assert!(
+        welcome.contains("class=\"video\"") && !welcome.contains("<iframe"),
+        "video figure"
+    );
+    no_private_data(&site);
+    assert!(out.starts_with(&site));
+}
+
+#[test]
+fn a_substack_folder_imports_without_downloads_and_lists_the_hosts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let folder = export_fixture("substack", tmp.path(), "https://cdn.example.net");
+    let site = tmp.path().join("hub");
+    let report = import(
+        &["substack", folder.to_str().unwrap(), site.to_str().unwrap()],
+        tmp.path(),
+    );
+    assert!(
+        report.contains("Images are still loaded from cdn.example.net"),
+        "{report}"
+    );
+    assert!(report.contains("      0 images downloaded"), "{report}");
+    let (_, body) = file(&site, "content/articles/welcome-to-the-hub.md");
+    assert!(
+        body.contains("](https://cdn.example.net/substack/meetup_800x600.jpg)"),
+        "{body}"
+    );
+    let (ok, _, stderr) = run(&["check", "--privacy", site.to_str().unwrap()], tmp.path());
+    assert!(!ok, "remote images are a privacy problem");
+    assert!(
+        stderr.contains("content/articles/welcome-to-the-hub.md: the page /articles/welcome-to-the-hub/ loads https://cdn.example.net/"),
+        "the privacy check names the file and host: {stderr}"
+    );
+}
