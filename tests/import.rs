@@ -268,3 +268,447 @@ fn a_substack_folder_imports_without_downloads_and_lists_the_hosts() {
         "the privacy check names the file and host: {stderr}"
     );
 }
+
+#[test]
+fn a_ghost_export_becomes_articles_pages_and_members() {
+    let server = ImageServer::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let export = export_fixture("ghost.json", tmp.path(), &server.base);
+    let site = tmp.path().join("hub");
+
+    // The export calls its site __GHOST_URL__: without --site-url nothing is written.
+    let (ok, _, stderr) = run(
+        &[
+            "import",
+            "ghost",
+            export.to_str().unwrap(),
+            site.to_str().unwrap(),
+        ],
+        tmp.path(),
+    );
+    assert!(
+        !ok && stderr.contains("__GHOST_URL__") && stderr.contains("--site-url"),
+        "{stderr}"
+    );
+    assert!(!site.exists(), "a failed import writes nothing");
+
+    let report = import(
+        &[
+            "ghost",
+            export.to_str().unwrap(),
+            site.to_str().unwrap(),
+            "--site-url",
+            &server.base,
+            "--download-images",
+        ],
+        tmp.path(),
+    );
+    for line in [
+        "      6 articles",
+        "      3 of them newsletter issues",
+        "      4 drafts",
+        "      3 paid, members-only",
+        "      1 pages",
+        "      2 members",
+        "      3 images downloaded",
+        "posts[6] \"untitled\": no title",
+        "members table (subscribers) was not read",
+    ] {
+        assert!(report.contains(line), "report lacks `{line}`:\n{report}");
+    }
+    let (front, body) = file(&site, "content/articles/a-year-of-the-hub/index.md");
+    assert_eq!(front["title"].as_str(), Some("A year of the hub"));
+    assert_eq!(
+        front["description"].as_str(),
+        Some("Twelve months, three hundred members")
+    );
+    assert_eq!(front["date"].to_string(), "2025-03-10T09:00:00Z");
+    assert_eq!(front["newsletter"].as_bool(), Some(true));
+    assert_eq!(front["tags"].as_array().unwrap().len(), 1);
+    assert_eq!(front["tags"][0].as_str(), Some("Community-strategie"));
+    assert_eq!(
+        front["authors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ["noor", "sam"]
+    );
+    assert_eq!(front["image"].as_str(), Some("cover.png"));
+    assert_eq!(
+        front["extra"]["image_alt"].as_str(),
+        Some("Confetti over the stage")
+    );
+    assert_eq!(front["aliases"][0].as_str(), Some("/a-year-of-the-hub"));
+    for part in [
+        "[meetup recap](@/articles/meetup-recap.md)",
+        "![A full room](crowd.jpg)",
+        "_The room in *March*_",
+        "\n\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ\n\n",
+        "\n\nhttps://vimeo.com/76979871\n\n",
+        "[The moderation guide](https://guide.example.org/moderation)",
+        "[Buy a summit ticket](https://tickets.example.org/summit)",
+        "> 💡",
+        "Bring a friend.",
+        "A claim[^1].",
+        "[^1]: A source.",
+        "> Big news",
+    ] {
+        assert!(body.contains(part), "`{part}` missing from:\n{body}");
+    }
+    for furniture in [
+        "Subscribe",
+        "Sign up",
+        "portal",
+        "platform.twitter.com",
+        "How to keep a space kind",
+        "↩",
+    ] {
+        assert!(!body.contains(furniture), "`{furniture}` left in:\n{body}");
+    }
+    assert_eq!(server.hits("/content/images/2025/03/crowd.jpg"), 1);
+
+    let (front, body) = file(&site, "content/articles/meetup-recap.md");
+    assert!(front.get("newsletter").is_none());
+    assert_eq!(front["authors"][0].as_str(), Some("sam"));
+    assert!(
+        body.contains("[the year in review](@/articles/a-year-of-the-hub/index.md)"),
+        "{body}"
+    );
+    let (front, _) = file(&site, "content/articles/paid-deep-dive.md");
+    assert_eq!(
+        (
+            front["draft"].as_bool(),
+            front["extra"]["audience"].as_str()
+        ),
+        (Some(true), Some("paid"))
+    );
+    let (front, _) = file(&site, "content/articles/for-members.md");
+    assert_eq!(front["extra"]["audience"].as_str(), Some("members"));
+    let (front, _) = file(&site, "content/articles/only-in-the-inbox.md");
+    assert_eq!(
+        (
+            front["draft"].as_bool(),
+            front["extra"]["email_only"].as_bool()
+        ),
+        (Some(true), Some(true))
+    );
+    assert_eq!(front["newsletter"].as_bool(), Some(true));
+    let (front, _) = file(&site, "content/articles/work-in-progress.md");
+    assert_eq!(front["draft"].as_bool(), Some(true));
+    let (front, _) = file(&site, "content/contact.md");
+    assert_eq!(front["title"].as_str(), Some("Contact"));
+
+    // Authors are members, with their avatar; the one who wrote nothing is not.
+    let (front, body) = file(&site, "content/members/noor/index.md");
+    assert_eq!(front["name"].as_str(), Some("Noor de Vries"));
+    assert_eq!(front["location"].as_str(), Some("Utrecht"));
+    assert_eq!(front["avatar"].as_str(), Some("avatar.jpg"));
+    assert_eq!(
+        front["links"]["website"].as_str(),
+        Some("https://noor.example")
+    );
+    assert_eq!(body.trim(), "Runs the hub.");
+    assert!(site.join("content/members/noor/avatar.jpg").is_file());
+    let (front, _) = file(&site, "content/members/sam.md");
+    assert_eq!(front["name"].as_str(), Some("Sam Jansen"));
+    assert!(!site.join("content/members/ghost-writer.md").exists());
+
+    check_ok(&site, tmp.path());
+    let out = build_ok(&site);
+    assert!(
+        out.join("a-year-of-the-hub/index.html").is_file(),
+        "the old address redirects"
+    );
+    assert!(read(&out, "_redirects").contains("/meetup-recap/ /articles/meetup-recap/ 301"));
+    no_private_data(&site);
+}
+
+#[test]
+fn a_wordpress_export_becomes_a_dutch_site() {
+    let server = ImageServer::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let export = export_fixture("wordpress.xml", tmp.path(), &server.base);
+    let site = tmp.path().join("buurt");
+    let report = import(
+        &[
+            "wordpress",
+            export.to_str().unwrap(),
+            site.to_str().unwrap(),
+            "--download-images",
+        ],
+        tmp.path(),
+    );
+    for line in [
+        "      5 articles",
+        "      0 of them newsletter issues",
+        "      3 drafts",
+        "      2 paid, members-only, private",
+        "      2 pages",
+        "      2 members",
+        "      2 images downloaded",
+        "item 8 \"weg\": status \"trash\" in WordPress",
+        "1 item(s) of type nav_menu_item",
+        "content/tags-2.md: old address /tags is the address of another page",
+    ] {
+        assert!(report.contains(line), "report lacks `{line}`:\n{report}");
+    }
+    let config = read(&site, "kring.toml");
+    assert!(
+        config.contains("language = \"nl\"") && config.contains("title = \"Buurt & Bijeen\""),
+        "{config}"
+    );
+
+    let (front, body) = file(&site, "content/articles/zomerfeest-in-het-park/index.md");
+    assert_eq!(
+        front["description"].as_str(),
+        Some("Een terugblik op het zomerfeest & de muziek.")
+    );
+    assert_eq!(front["date"].to_string(), "2024-06-15T10:00:00Z");
+    let tags: Vec<&str> = front["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
+    assert_eq!(tags, ["Buurtnieuws", "Moestuin"]);
+    assert_eq!(front["authors"][0].as_str(), Some("anouk"));
+    assert_eq!(front["image"].as_str(), Some("feest.jpg"));
+    assert_eq!(
+        front["aliases"][0].as_str(),
+        Some("/2024/06/zomerfeest-in-het-park")
+    );
+    for part in [
+        "Het **zomerfeest** was een succes. Lees ook over [de moestuin](@/articles/de-moestuin/index.md).",
+        "![Dansen in het park](feest.jpg)",
+        "_Dansen bij de *vijver*_",
+        "\n\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ\n\n",
+        "[Embedded content on www.instagram.com](https://www.instagram.com/p/abc/)",
+        "Met dank aan de vrijwilligers[^1].",
+        "[^1]: En aan de bakker.",
+        "[Meld je aan](https://buurt.example.nl/aanmelden/)",
+    ] {
+        assert!(body.contains(part), "`{part}` missing from:\n{body}");
+    }
+    assert!(!body.contains("wp:") && !body.contains("↩"), "{body}");
+    assert_eq!(
+        server.hits("/wp/feest.jpg"),
+        1,
+        "one download for the cover and the body"
+    );
+
+    let (_, body) = file(&site, "content/articles/de-moestuin/index.md");
+    for part in [
+        "De moestuin is open.  \nElke zaterdag.",
+        "![Rijpe tomaten](tomaten.png)",
+        "_Tomaten uit eigen tuin_",
+        "\n\nhttps://vimeo.com/76979871\n\n",
+        "Zie \\[1\\] en \\[sic\\].",
+        "[zomerfeest](@/articles/zomerfeest-in-het-park/index.md#muziek)",
+    ] {
+        assert!(body.contains(part), "`{part}` missing from:\n{body}");
+    }
+    assert!(
+        !body.contains("gallery") && !body.contains("contact-form"),
+        "{body}"
+    );
+
+    let (front, _) = file(&site, "content/articles/concept-nieuwe-plannen.md");
+    assert_eq!(front["draft"].as_bool(), Some(true));
+    assert!(
+        front.get("aliases").is_none(),
+        "?p= addresses are not aliases"
+    );
+    let (front, _) = file(&site, "content/articles/bestuur.md");
+    assert_eq!(
+        (
+            front["draft"].as_bool(),
+            front["extra"]["audience"].as_str()
+        ),
+        (Some(true), Some("password"))
+    );
+    let (front, _) = file(&site, "content/articles/prive.md");
+    assert_eq!(front["extra"]["audience"].as_str(), Some("private"));
+    let (front, _) = file(&site, "content/over-ons.md");
+    assert!(
+        front.get("aliases").is_none(),
+        "the same address needs no redirect"
+    );
+    assert!(
+        site.join("content/tags-2.md").is_file(),
+        "a page does not take a name kring uses"
+    );
+    let (front, _) = file(&site, "content/members/anouk.md");
+    assert_eq!(front["name"].as_str(), Some("Anouk Bakker"));
+
+    check_ok(&site, tmp.path());
+    let out = build_ok(&site);
+    assert!(
+        read(&out, "_redirects")
+            .contains("/2024/06/zomerfeest-in-het-park/ /articles/zomerfeest-in-het-park/ 301")
+    );
+    assert!(read(&out, "index.html").contains("lang=\"nl\""));
+    no_private_data(&site);
+    no_private_data(&out);
+}
+
+/// Importing again updates what nobody edited, keeps (and lists) what someone did, and
+/// deletes nothing.
+#[test]
+fn importing_again_keeps_edits_and_deletes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let folder = export_fixture("substack", tmp.path(), "https://cdn.example.net");
+    let site = tmp.path().join("hub");
+    let args = ["substack", folder.to_str().unwrap(), site.to_str().unwrap()];
+    import(&args, tmp.path());
+    let before = tree(&site);
+
+    let again = import(&args, tmp.path());
+    assert!(
+        again.contains("files: 0 new, 0 updated, 7 unchanged, 0 kept"),
+        "{again}"
+    );
+    assert_eq!(
+        tree(&site),
+        before,
+        "a second import of the same export changes nothing"
+    );
+
+    // An edit survives; an untouched file follows the export; a post gone from the export stays.
+    let edited = read(&site, "content/articles/onboarding-that-works.md")
+        .replace("Step one", "Step one (edited)");
+    write(&site, "content/articles/onboarding-that-works.md", &edited);
+    let csv = read(&folder, "posts.csv")
+        .replace("Welcome to the hub,", "Welcome to our hub,")
+        .replace("Onboarding that works, step by step", "Onboarding, renamed")
+        .lines()
+        .filter(|l| !l.starts_with("100010."))
+        .collect::<Vec<_>>()
+        .join("\n");
+    write(&folder, "posts.csv", csv);
+    let third = import(&args, tmp.path());
+    assert!(
+        third.contains("1 updated") && third.contains("1 kept as you edited them"),
+        "{third}"
+    );
+    assert!(
+        third.contains("  content/articles/onboarding-that-works.md"),
+        "{third}"
+    );
+    assert_eq!(
+        read(&site, "content/articles/onboarding-that-works.md"),
+        edited
+    );
+    assert!(
+        read(&site, "content/articles/welcome-to-the-hub.md")
+            .contains("title = \"Welcome to our hub\"")
+    );
+    assert!(
+        site.join("content/articles/free-members.md").exists(),
+        "never deletes content"
+    );
+}
+
+/// Into an existing site: its sections are used, and a hand-written file with the same
+/// name as an imported post is left alone (the post takes the next name).
+#[test]
+fn an_existing_site_keeps_its_own_files() {
+    let (tmp, site) = fixture("hub");
+    write(
+        &site,
+        "content/articles/welcome-to-the-hub.md",
+        "+++\ntitle = \"Mine\"\ndate = 2026-01-01\n+++\nHand-written.\n",
+    );
+    let folder = export_fixture("substack", tmp.path(), "https://cdn.example.net");
+    let report = import(
+        &["substack", folder.to_str().unwrap(), site.to_str().unwrap()],
+        tmp.path(),
+    );
+    assert!(!report.contains("a new site"), "{report}");
+    assert!(read(&site, "content/articles/welcome-to-the-hub.md").contains("Hand-written."));
+    let (front, _) = file(&site, "content/articles/welcome-to-the-hub-2.md");
+    assert_eq!(front["title"].as_str(), Some("Welcome to the hub"));
+    let (_, body) = file(&site, "content/articles/onboarding-that-works.md");
+    assert!(
+        body.contains("@/articles/welcome-to-the-hub-2.md"),
+        "links follow the post: {body}"
+    );
+    check_ok(&site, tmp.path());
+}
+
+/// Not an export, a damaged one, or the wrong platform's: a clear error naming the file,
+/// no panic, and nothing written.
+#[test]
+fn bad_exports_are_clear_errors_and_write_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let folder = export_fixture("substack", tmp.path(), "https://cdn.example.net");
+    let good_zip = tmp.path().join("good.zip");
+    zip_folder(&folder, &good_zip);
+    let bytes = std::fs::read(&good_zip).unwrap();
+    write(tmp.path(), "truncated.zip", &bytes[..bytes.len() / 2]);
+    write(
+        tmp.path(),
+        "random.zip",
+        b"PK\x03\x04 not really a zip \x00\xff",
+    );
+    write(tmp.path(), "empty-folder/readme.txt", "nothing here");
+    write(
+        tmp.path(),
+        "broken.json",
+        "{\"db\": [{\"data\": {\"posts\": [\n{\"title\": \"x\",\n]}}]}",
+    );
+    write(tmp.path(), "not-ghost.json", "{\"hello\": \"world\"}");
+    write(
+        tmp.path(),
+        "broken.xml",
+        "<rss><channel><item><title>x</title></channel>",
+    );
+    write(
+        tmp.path(),
+        "plain-feed.xml",
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>A feed</title><link>https://x.example</link><description>d</description><item><title>x</title></item></channel></rss>",
+    );
+    write(tmp.path(), "binary.xml", b"\x00\x01\x02\xff\xfe");
+    let cases = [
+        ("substack", "truncated.zip", "truncated.zip"),
+        ("substack", "random.zip", "not a readable Substack export"),
+        ("substack", "empty-folder", "no posts.csv"),
+        ("substack", "broken.json", "not a readable Substack export"),
+        ("ghost", "broken.json", "broken.json:3"),
+        ("ghost", "not-ghost.json", "not a Ghost export"),
+        ("ghost", "broken.xml", "not a Ghost export"),
+        ("wordpress", "broken.xml", "not a WordPress export"),
+        (
+            "wordpress",
+            "plain-feed.xml",
+            "not a WordPress export: an RSS feed without WordPress's wp: elements",
+        ),
+        ("wordpress", "binary.xml", "not a WordPress export"),
+        ("wordpress", "missing.xml", "does not exist"),
+    ];
+    for (platform, name, message) in cases {
+        let site = tmp.path().join(format!("site-{platform}-{name}"));
+        let export = tmp.path().join(name);
+        let (ok, stdout, stderr) = run(
+            &[
+                "import",
+                platform,
+                export.to_str().unwrap(),
+                site.to_str().unwrap(),
+            ],
+            tmp.path(),
+        );
+        assert!(!ok, "{platform} {name} was accepted:\n{stdout}");
+        assert!(!stderr.contains("panicked"), "{platform} {name}: {stderr}");
+        assert!(
+            stderr.contains(message),
+            "{platform} {name}: expected `{message}` in:\n{stderr}"
+        );
+        assert!(
+            !site.exists(),
+            "{platform} {name}: a failed import wrote {}",
+            site.display()
+        );
+    }
+}

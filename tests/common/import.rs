@@ -73,15 +73,18 @@ impl ImageServer {
 pub fn export_fixture(name: &str, dir: &Path, base: &str) -> PathBuf {
     let from = repo().join("tests/fixtures/import").join(name);
     let to = dir.join(name);
+    let fill = |bytes: Vec<u8>| String::from_utf8_lossy(&bytes).replace("{{IMAGES}}", base);
+    if from.is_file() {
+        std::fs::write(&to, fill(std::fs::read(&from).unwrap())).unwrap();
+        return to;
+    }
     for entry in walkdir::WalkDir::new(&from) {
         let entry = entry.unwrap();
         let target = to.join(entry.path().strip_prefix(&from).unwrap());
         if entry.file_type().is_dir() {
             std::fs::create_dir_all(&target).unwrap();
         } else {
-            let bytes = std::fs::read(entry.path()).unwrap();
-            let text = String::from_utf8_lossy(&bytes).replace("{{IMAGES}}", base);
-            std::fs::write(&target, text).unwrap();
+            std::fs::write(&target, fill(std::fs::read(entry.path()).unwrap())).unwrap();
         }
     }
     to

@@ -22,6 +22,9 @@ use crate::content::video;
 /// own paragraph (a video address must not get Markdown escapes).
 pub const RAW: &str = "kring-raw";
 
+/// How deeply elements may nest in a cleaned body.
+pub const MAX_DEPTH: usize = 64;
+
 /// One lol_html handler, as the platform modules build their lists.
 pub type Handler<'h> = (std::borrow::Cow<'h, Selector>, ElementContentHandlers<'h>);
 
@@ -39,6 +42,7 @@ pub fn rewrite<'h>(html: &str, handlers: Vec<Handler<'h>>) -> String {
 /// What every platform's body goes through after its own rules; `embeds` counts the embeds
 /// turned into videos or links.
 pub fn common(html: &str, embeds: &Cell<usize>) -> String {
+    let depth = std::rc::Rc::new(Cell::new(0usize));
     rewrite(
         html,
         vec![
@@ -83,7 +87,22 @@ pub fn common(html: &str, embeds: &Cell<usize>) -> String {
                 }
                 Ok(())
             }),
-            element!("*", |el| {
+            element!("*", move |el| {
+                // Nesting deeper than any real post is flattened (tags dropped, text kept):
+                // the conversion to Markdown walks the tree recursively.
+                if let Some(ends) = el.end_tag_handlers() {
+                    let depth = depth.clone();
+                    depth.set(depth.get() + 1);
+                    let too_deep = depth.get() > MAX_DEPTH;
+                    let on_end: lol_html::EndTagHandler<'static> = Box::new(move |_| {
+                        depth.set(depth.get().saturating_sub(1));
+                        Ok(())
+                    });
+                    ends.push(on_end);
+                    if too_deep {
+                        el.remove_and_keep_content();
+                    }
+                }
                 // Event handlers and inline styles of the old theme.
                 let names: Vec<String> = el
                     .attributes()
@@ -318,6 +337,22 @@ mod tests {
             "{out}"
         );
         assert_eq!(embeds.get(), 2);
+    }
+
+    #[test]
+    fn deep_nesting_is_flattened_and_the_text_kept() {
+        for n in [100usize, 10_000, 200_000] {
+            let html = format!(
+                "{}deep text{}",
+                "<div><blockquote>".repeat(n),
+                "</blockquote></div>".repeat(n)
+            );
+            let out = common(&html, &Cell::new(0));
+            assert!(out.contains("deep text"));
+            assert!(out.matches("<div>").count() <= MAX_DEPTH, "{n} levels kept");
+            let md = super::super::markdown::Converter::new().convert(&out);
+            assert!(md.contains("deep text"), "{n}");
+        }
     }
 
     #[test]

@@ -93,6 +93,23 @@ impl Converter {
                 let n = label(attr(&el, "data-n").unwrap_or_default());
                 Some(format!("{MARK_START}{n}{MARK_END}").into())
             })
+            .add_handler(
+                vec!["h1", "h2", "h3", "h4", "h5", "h6"],
+                |h: &dyn Handlers, el: Element| {
+                    // An id the old site's links use stays the heading's id (`## Title {#id}`).
+                    let id = attr(&el, "id").map(str::to_string).filter(|id| {
+                        !id.is_empty()
+                            && id.len() <= 80
+                            && id
+                                .chars()
+                                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+                    });
+                    let result = h.fallback(el)?;
+                    let Some(id) = id else { return Some(result) };
+                    let heading = result.content.trim_end();
+                    Some(format!("{heading} {{#{id}}}\n\n").into())
+                },
+            )
             .add_handler(vec!["figcaption"], |h: &dyn Handlers, el: Element| {
                 let caption = h.walk_children(el.node).content;
                 let caption = caption.trim();
@@ -151,13 +168,14 @@ mod tests {
     #[test]
     fn blocks_become_markdown() {
         let md = Converter::new().convert(
-            "<h2>Plan</h2><p>Some <em>words</em> and <strong>more</strong>, a <a href=\"https://x.example/\">link</a>.</p>\
+            "<h2 id=\"the-plan\">Plan</h2><h3 id=\"a b{#c}\">Bad id</h3><p>Some <em>words</em> and <strong>more</strong>, a <a href=\"https://x.example/\">link</a>.</p>\
              <ul><li>one</li><li>two</li></ul><ol><li>first</li></ol><blockquote><p>Quoted</p></blockquote>\
              <pre><code class=\"language-rust\">fn main() {}</code></pre>\
              <table><tr><th>A</th><th>B</th></tr><tr><td>1</td><td>2</td></tr></table><p><del>old</del></p>",
         );
         for part in [
-            "## Plan",
+            "## Plan {#the-plan}\n",
+            "### Bad id\n",
             "Some *words* and **more**, a [link](https://x.example/).",
             "- one\n- two",
             "1. first",

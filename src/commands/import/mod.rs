@@ -457,13 +457,11 @@ fn plan(
                 "Sent by email only on {}: kept as a draft. Remove `draft = true` to publish it on the web.",
                 platform.name()
             ))
-        } else if let Some(audience) = post.audience.note() {
-            Some(format!(
+        } else {
+            post.audience.note().map(|audience| format!(
                 "Readable by {audience} only on {}: kept as a draft. Remove `draft = true` only if it may be read by everyone.",
                 platform.name()
             ))
-        } else {
-            None
         };
         files.push(Planned {
             rel: place.file(),

@@ -150,7 +150,8 @@ impl<'m> Layout<'m> {
             } else {
                 format!("{base}-{n}")
             };
-            if dir.is_empty() && RESERVED.contains(&name.as_str()) {
+            // `index` would be the folder's own page, not one in it.
+            if name == "index" || (dir.is_empty() && RESERVED.contains(&name.as_str())) {
                 continue;
             }
             let flat = Place {
@@ -206,5 +207,67 @@ impl<'m> Layout<'m> {
             ));
         }
         Ok(Some(key))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_kring_uses_or_someone_wrote_are_not_taken() {
+        let tmp = tempfile::tempdir().unwrap();
+        let site = tmp.path();
+        std::fs::create_dir_all(site.join("content/articles/bundle")).unwrap();
+        std::fs::write(site.join("content/articles/mine.md"), "+++\n+++\n").unwrap();
+        std::fs::write(site.join("content/articles/bundle/index.md"), "+++\n+++\n").unwrap();
+        let manifest = Manifest::default();
+        let mut layout = Layout::new(site, &manifest, "articles".into(), "members".into());
+        let name = |l: &mut Layout, dir: &str, slug: &str| l.place(dir, slug, false).file();
+        assert_eq!(
+            name(&mut layout, "articles", "mine"),
+            "content/articles/mine-2.md"
+        );
+        assert_eq!(
+            name(&mut layout, "articles", "bundle"),
+            "content/articles/bundle-2.md"
+        );
+        assert_eq!(
+            name(&mut layout, "articles", "index"),
+            "content/articles/index-2.md"
+        );
+        assert_eq!(name(&mut layout, "", "tags"), "content/tags-2.md");
+        assert_eq!(name(&mut layout, "", "articles"), "content/articles-2.md");
+        assert_eq!(name(&mut layout, "", "search"), "content/search-2.md");
+        assert_eq!(
+            name(&mut layout, "articles", "twice"),
+            "content/articles/twice.md"
+        );
+        assert_eq!(
+            name(&mut layout, "articles", "twice"),
+            "content/articles/twice-2.md"
+        );
+        assert_eq!(
+            layout.place("articles", "pics", true).file(),
+            "content/articles/pics/index.md"
+        );
+        let own = layout.place("articles", "own", false);
+        let none = HashSet::new();
+        assert_eq!(layout.alias("/own/", &own, &none), Ok(Some("/own".into())));
+        assert_eq!(layout.alias("/articles/own/", &own, &none), Ok(None));
+        assert!(layout.alias("/mine/../../etc", &own, &none).is_err());
+        assert!(
+            layout.alias("/articles/mine/", &own, &none).is_err(),
+            "a page of the site"
+        );
+        assert!(
+            layout.alias("/tags/x/", &own, &none).is_err(),
+            "kring's own"
+        );
+        assert!(layout.alias("/", &own, &none).is_err(), "the home page");
+        assert_eq!(
+            layout.alias("/caf%C3%A9/", &own, &none),
+            Ok(Some("/café".into()))
+        );
     }
 }

@@ -15,9 +15,10 @@ use super::markdown::FN_NUMBER;
 use super::model::{Audience, Export, Post, PostKind, clean_html, clean_text, datetime};
 use crate::error::{Diagnostic, Error, Result};
 
-/// The most kring reads of one file in an export: far above any real post, far below what a
-/// zip bomb unpacks to.
+/// The most kring reads of one file in an export, and of all of them: far above any real
+/// newsletter, far below what a zip bomb unpacks to.
 const MAX_FILE: u64 = 64 * 1024 * 1024;
+const MAX_TOTAL: u64 = 2 * 1024 * 1024 * 1024;
 
 /// One row of `posts.csv`; columns come and go between exports, so every one is optional.
 #[derive(Debug, Default, Deserialize)]
@@ -37,7 +38,11 @@ struct Row {
 
 /// The files of the export, from the zip or the folder.
 enum Files {
-    Zip(RefCell<zip::ZipArchive<std::fs::File>>, Vec<String>),
+    Zip(
+        RefCell<zip::ZipArchive<std::fs::File>>,
+        Vec<String>,
+        Cell<u64>,
+    ),
     Folder(PathBuf, Vec<String>),
 }
 
@@ -66,12 +71,12 @@ impl Files {
             .file_names()
             .filter_map(|n| n.ok().map(|n| n.into_owned()))
             .collect();
-        Ok(Files::Zip(RefCell::new(archive), names))
+        Ok(Files::Zip(RefCell::new(archive), names, Cell::new(0)))
     }
 
     fn names(&self) -> &[String] {
         match self {
-            Files::Zip(_, names) | Files::Folder(_, names) => names,
+            Files::Zip(_, names, _) | Files::Folder(_, names) => names,
         }
     }
 
@@ -79,13 +84,19 @@ impl Files {
         let mut bytes = Vec::new();
         let failed = |e: String| Error::from(Diagnostic::new(export.join(name), e));
         match self {
-            Files::Zip(archive, _) => {
+            Files::Zip(archive, _, total) => {
                 let mut archive = archive.borrow_mut();
                 let entry = archive.by_name(name).map_err(|e| failed(e.to_string()))?;
                 entry
                     .take(MAX_FILE)
                     .read_to_end(&mut bytes)
                     .map_err(|e| failed(format!("the export is damaged: {e}")))?;
+                total.set(total.get() + bytes.len() as u64);
+                if total.get() > MAX_TOTAL {
+                    return Err(failed(
+                        "the export unpacks to more than 2 GiB: not a Substack export".into(),
+                    ));
+                }
             }
             Files::Folder(dir, _) => {
                 let file =

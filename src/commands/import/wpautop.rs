@@ -88,7 +88,7 @@ fn paragraphs(text: &str) -> String {
                 out.push_str(&clean::embed(&clean::html_text(c), None));
             } else {
                 out.push_str("<p>");
-                out.push_str(&c.replace('\n', "<br>\n"));
+                out.push_str(&c.replace('\n', "<br>"));
                 out.push_str("</p>");
             }
             out.push('\n');
@@ -216,10 +216,7 @@ mod tests {
         let html = autop(
             "First line\nsecond line\n\n<h2>Head</h2>\n\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ\n\n<pre>a\n\nb</pre>\n\nLast",
         );
-        assert!(
-            html.contains("<p>First line<br>\nsecond line</p>"),
-            "{html}"
-        );
+        assert!(html.contains("<p>First line<br>second line</p>"), "{html}");
         assert!(
             html.contains("<h2>Head</h2>") && !html.contains("<p><h2>"),
             "{html}"
