@@ -7,7 +7,7 @@ use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use super::repo;
+use super::{read, repo, run};
 
 /// A tiny HTTP server: `*.jpg`/`*.png` are real images (64×48), a path with `missing`
 /// answers 404, one with `page` an HTML page. It counts the requests per path.
@@ -136,4 +136,25 @@ pub fn files_containing(dir: &Path, needle: &str) -> Vec<String> {
         })
         .map(|e| e.path().display().to_string())
         .collect()
+}
+
+/// Runs `kring import ARGS…`, which must succeed; its report.
+pub fn import_ok(args: &[&str], tmp: &Path) -> String {
+    let mut all = vec!["import"];
+    all.extend_from_slice(args);
+    let (ok, stdout, stderr) = run(&all, tmp);
+    assert!(ok, "import failed:\n{stdout}\n{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    stdout
+}
+
+/// `kring check SITE` must pass.
+pub fn check_ok(site: &Path, tmp: &Path) {
+    let (ok, stdout, stderr) = run(&["check", site.to_str().unwrap()], tmp);
+    assert!(ok, "kring check failed:\n{stdout}\n{stderr}");
+}
+
+/// A content file of `site`: its front matter and body.
+pub fn content(site: &Path, rel: &str) -> (toml::Table, String) {
+    front_and_body(&read(site, rel))
 }
