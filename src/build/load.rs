@@ -59,6 +59,59 @@ impl Loaded {
     }
 
     /// Rendering state for every language, in the order of [`sites`](Self::sites).
+    /// Renders the content blocks of language `lang`'s bodies with the theme (all of them,
+    /// or only page `only`), now that the whole site is known; each body takes its blocks'
+    /// HTML in place of their placeholders. `rendering` is used when given (the dev
+    /// server's), otherwise one is made when some body has blocks.
+    pub fn expand_blocks(&mut self, lang: usize, only: Option<(usize, &Rendering)>) -> Result<()> {
+        let site = self.sites()[lang];
+        let made;
+        let (rendering, pages): (&Rendering, Vec<usize>) = match only {
+            Some((index, rendering)) => (rendering, vec![index]),
+            None => {
+                let pages: Vec<usize> = (0..site.pages.len())
+                    .filter(|&i| !site.pages[i].content.blocks.is_empty())
+                    .collect();
+                if pages.is_empty() && site.sections.iter().all(|s| s.content.blocks.is_empty()) {
+                    return Ok(());
+                }
+                made = Rendering::for_site(site, &self.theme, self.photos.clone())?;
+                (&made, pages)
+            }
+        };
+        let renderer = rendering.renderer(site);
+        let mut problems = crate::error::Problems::default();
+        let mut expanded_pages = Vec::new();
+        for i in pages {
+            match renderer.expand_page(i) {
+                Ok(Some(e)) => expanded_pages.push((i, e)),
+                Ok(None) => {}
+                Err(e) => problems.extend(e.diagnostics()),
+            }
+        }
+        let mut expanded_sections = Vec::new();
+        if only.is_none() {
+            for i in 0..site.sections.len() {
+                match renderer.expand_section(i) {
+                    Ok(Some(e)) => expanded_sections.push((i, e)),
+                    Ok(None) => {}
+                    Err(e) => problems.extend(e.diagnostics()),
+                }
+            }
+        }
+        problems.into_result()?;
+        let site = self.site_mut(lang);
+        for (i, e) in expanded_pages {
+            let content = &mut site.pages[i].content;
+            (content.html, content.summary, content.faq) = (e.html, e.summary, e.faq);
+        }
+        for (i, e) in expanded_sections {
+            let content = &mut site.sections[i].content;
+            (content.html, content.summary, content.faq) = (e.html, e.summary, e.faq);
+        }
+        Ok(())
+    }
+
     pub fn renderings(&self) -> Result<Vec<Rendering>> {
         self.sites()
             .into_iter()
@@ -169,14 +222,19 @@ pub fn load_site(site_dir: &Path, options: &BuildOptions) -> Result<Loaded> {
         site.config.root_url().as_str(),
         image_sources(&sites, &statics),
     );
-    Ok(Loaded {
+    let mut loaded = Loaded {
         site,
         theme,
         others,
         statics,
         images: ImageCache::new(Some(ImageCache::folder(site_dir))),
         photos: Arc::new(photos),
-    })
+    };
+    for lang in 0..=loaded.others.len() {
+        loaded.expand_blocks(lang, None)?;
+    }
+    phases.done("content blocks rendered");
+    Ok(loaded)
 }
 
 /// Every image a build publishes by output path: page and section bundles' (under their

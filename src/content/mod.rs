@@ -1,5 +1,6 @@
 //! Reading the site's Markdown: discovery, front matter, Markdown rendering.
 
+pub mod blocks;
 pub mod frontmatter;
 pub mod load;
 pub mod markdown;

@@ -76,6 +76,9 @@ impl Bodies<'_> {
                 format!("this image cannot be published: {why}. Replace it with a JPEG, PNG or WebP file that opens in an image viewer"),
             ));
         }
+        for (at, why) in &rendered.block_errors {
+            errors.push(file.error_in_body(*at, why.clone()));
+        }
         if let Some(at) = rendered.too_deep_at {
             errors.push(file.error_in_body(
                 at,

@@ -100,7 +100,8 @@ pub fn sources(site: &Site) -> Vec<FeedSource> {
 
 /// Makes every `href`, `src` and `srcset` URL in `html` absolute against `page_url`, and
 /// the site's photos their email size: feed readers and mail clients get JPEG or PNG at
-/// most 1200 wide, not the WebP sizes of a `<picture>` (many show no WebP).
+/// most 1200 wide, not the WebP sizes of a `<picture>` (many show no WebP). Content blocks
+/// take their static form: `<details>` open as text, forms (and `data-web-only`) gone.
 pub fn absolutize(html: &str, page_url: &str, base: &str) -> String {
     // In a feed an `#anchor` resolves against the feed's address, so it gets the page's too.
     let fix = |v: &str| match v.strip_prefix('#') {
@@ -108,8 +109,21 @@ pub fn absolutize(html: &str, page_url: &str, base: &str) -> String {
         None => absolute_url(v, page_url, base).unwrap_or_else(|| v.to_string()),
     };
     let settings = RewriteStrSettings::new()
-        .append_element_content_handler(element!("picture > source", |el| {
+        .append_element_content_handler(element!("picture > source, form, [data-web-only]", |el| {
+            // Forms post nowhere from a mail client or feed reader.
             el.remove();
+            Ok(())
+        }))
+        // Content blocks in their static form: a FAQ's questions and answers as text.
+        .append_element_content_handler(element!("details", |el| {
+            el.set_tag_name("div")?;
+            el.remove_attribute("open");
+            Ok(())
+        }))
+        .append_element_content_handler(element!("summary", |el| {
+            el.set_tag_name("p")?;
+            el.prepend("<strong>", lol_html::html_content::ContentType::Html);
+            el.append("</strong>", lol_html::html_content::ContentType::Html);
             Ok(())
         }))
         .append_element_content_handler(element!("[href], [src], [poster]", |el| {

@@ -15,9 +15,7 @@ use crate::model::Site;
 use crate::model::schedule::{Happening, upcoming_and_past};
 use crate::output::feeds::{self, FeedLink};
 use crate::render::templates::Templates;
-use crate::render::views::{
-    self, EmailView, IssueView, ListViews, TaxonomyHeader, TaxonomyView, TermPageView, TermView,
-};
+use crate::render::views::{self, EmailView, IssueView, ListViews, TaxonomyView};
 use crate::render::views::{happening_view, page_full, section_feeds, section_view, site_view};
 use crate::vocabulary::Kind;
 
@@ -56,6 +54,9 @@ struct SectionPrep {
     pager_count: usize,
     rendering: String,
 }
+
+mod blocks;
+mod terms;
 
 pub use super::pager::{Pager, pager};
 pub use super::plan::Counts;
@@ -534,70 +535,6 @@ impl<'a> Renderer<'a> {
             }
         }
         Ok(())
-    }
-
-    fn write_taxonomy_list(&self, t: usize, out: &dyn Sink) -> Result<()> {
-        let taxonomy = &self.site.taxonomies[t];
-        let mut ctx = self.context(&taxonomy.permalink, &[], None);
-        ctx.insert("taxonomy".into(), self.taxonomy_values[t].clone());
-        let html = self.templates.render(
-            "taxonomy_list.html",
-            ctx,
-            &format!("the {} list", taxonomy.name),
-        )?;
-        out.write(&index_file(&taxonomy.path), html.as_bytes())
-    }
-
-    fn write_term_pager(
-        &self,
-        t: usize,
-        term_index: usize,
-        n: usize,
-        out: &dyn Sink,
-    ) -> Result<()> {
-        let taxonomy = &self.site.taxonomies[t];
-        let term = &taxonomy.terms[term_index];
-        let term_feeds = if taxonomy.feed {
-            feeds::links_for(
-                &self.site.config.feeds,
-                self.site.config.base_url.as_str(),
-                &term.path,
-                &format!("{} — {}", self.site.config.title, term.name),
-                false,
-            )
-        } else {
-            Vec::new()
-        };
-        let pager = pager(
-            &term.pages,
-            taxonomy.paginate_by,
-            &term.permalink,
-            &term.path,
-            n,
-        );
-        let mut ctx = self.context(&pager.permalink, &term_feeds, None);
-        let list = self.list(pager.items);
-        // Without its terms: a list of every term on every term page grows with the square
-        // of the number of terms (an `authors` taxonomy has one per author).
-        ctx.insert(
-            "taxonomy".into(),
-            views::value(TaxonomyHeader::of(taxonomy)),
-        );
-        let view = TermPageView {
-            term: TermView::of(term),
-            feeds: term_feeds,
-        };
-        ctx.insert(
-            "term".into(),
-            serde_json::to_value(&view).unwrap_or_default(),
-        );
-        ctx.insert("paginator".into(), pager.value(list));
-        let html = self.templates.render(
-            "taxonomy_term.html",
-            ctx,
-            &format!("the {} page of {}", taxonomy.name, term.name),
-        )?;
-        out.write(&pager.file, html.as_bytes())
     }
 
     fn list(&self, items: &[usize]) -> Vec<Value> {

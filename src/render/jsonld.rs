@@ -191,6 +191,28 @@ pub fn article(site: &Site, page: &crate::model::Page) -> Value {
     }))
 }
 
+/// `FAQPage` for a page with `faq()` blocks: each question with its answer, as text.
+pub fn faq(page: &crate::model::Page) -> Value {
+    let questions: Vec<Value> = page
+        .content
+        .faq
+        .iter()
+        .map(|(q, a)| {
+            json!({
+                "@type": "Question",
+                "name": q,
+                "acceptedAnswer": { "@type": "Answer", "text": a },
+            })
+        })
+        .collect();
+    json!({
+        "@context": "https://schema.org",
+        "@type": "FAQPage",
+        "url": page.permalink,
+        "mainEntity": questions,
+    })
+}
+
 /// `Person` for a member page.
 pub fn person(site: &Site, page: &crate::model::Page, m: &crate::model::Member) -> Value {
     strip_nulls(json!({

@@ -240,6 +240,14 @@ impl DevSite {
                     css_only &= rel.ends_with(".css");
                 }
                 Change::Template(name) => {
+                    // Blocks are rendered into page bodies when the site is read.
+                    let theme = &self.state.as_ref().expect("state is loaded").loaded.theme;
+                    if templates_using(theme, std::slice::from_ref(name))
+                        .iter()
+                        .any(|t| t.starts_with("shortcodes/"))
+                    {
+                        return self.full_build();
+                    }
                     templates_changed.push(name.clone());
                     css_only = false;
                 }
@@ -404,7 +412,6 @@ impl DevSite {
             return Ok(None); // a section, a new page or a deleted one
         };
         let site = loaded.site_mut(lang);
-        let rendering = &mut renderings[lang];
         if !path.is_file() {
             return Ok(None);
         }
@@ -432,6 +439,9 @@ impl DevSite {
             return Ok(None);
         }
         phases.done("page re-read and the model re-linked");
+        loaded.expand_blocks(lang, Some((index, &renderings[lang])))?;
+        let site = loaded.site_mut(lang);
+        let rendering = &mut renderings[lang];
         let after = Footprint::of(site, index);
         if before.terms != after.terms && before.all_terms != Footprint::all_terms(site) {
             return Ok(None);

@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 use serde::Serialize;
-mod words;
+pub mod words;
 pub use words::{for_each_word, for_each_word_in_html, html_text};
 
 use super::write::Sink;

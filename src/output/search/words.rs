@@ -101,8 +101,10 @@ pub fn html_text(html: &str, most: usize) -> String {
         }
         match c {
             '<' => {
+                let tag = rest.find('>').map_or(rest, |end| &rest[..end]);
                 rest = rest.find('>').map_or("", |end| &rest[end + 1..]);
-                if !space {
+                // Inline elements are inside words (`<em>free</em>?`); others separate them.
+                if !space && !is_inline(tag) {
                     out.push(' ');
                     space = true;
                 }
@@ -130,6 +132,38 @@ pub fn html_text(html: &str, most: usize) -> String {
     }
     out.truncate(out.trim_end().len());
     out
+}
+
+/// Whether `tag` (`<em class="x"`, `</a`) opens or closes an inline element.
+fn is_inline(tag: &str) -> bool {
+    let name = tag
+        .trim_start_matches('<')
+        .trim_start_matches('/')
+        .split(|c: char| c.is_whitespace() || c == '/')
+        .next()
+        .unwrap_or_default();
+    matches!(
+        name,
+        "a" | "abbr"
+            | "b"
+            | "cite"
+            | "code"
+            | "del"
+            | "em"
+            | "i"
+            | "ins"
+            | "kbd"
+            | "mark"
+            | "q"
+            | "s"
+            | "small"
+            | "span"
+            | "strong"
+            | "sub"
+            | "sup"
+            | "time"
+            | "u"
+    )
 }
 
 /// The character of the entity at the start of `s`, and its length; `&` itself when it is

@@ -496,6 +496,16 @@ pub fn page_full(site: &Site, index: usize, summaries: &ListViews) -> Value {
         Details::Member(m) => Some(jsonld::person(site, page, m)),
         Details::Plain { .. } => None,
     };
+    // A page with a FAQ says so too, beside what it is.
+    let json_ld = match (json_ld, page.content.faq.is_empty()) {
+        (json_ld, true) => json_ld,
+        (None, false) => Some(jsonld::faq(page)),
+        (Some(Value::Array(mut all)), false) => {
+            all.push(jsonld::faq(page));
+            Some(Value::Array(all))
+        }
+        (Some(one), false) => Some(Value::from(vec![one, jsonld::faq(page)])),
+    };
     let series_pages = match &page.details {
         Details::Article(a) => a.series.as_ref().map(|series| {
             let list = site.series.get(series).map_or(&[][..], Vec::as_slice);

@@ -1,0 +1,317 @@
+//! Content blocks rendered with the theme: each call found in a body (see
+//! `content::blocks`) is rendered by `shortcodes/NAME.html` — the site's own or the
+//! theme's — and put where its placeholder is. This runs once the whole site is known, so
+//! an `event()` card shows the event as its list does. The built-ins check their
+//! arguments here; an unknown block or a bad argument is an error at the call's line.
+
+use serde_json::{Map, Value};
+
+use super::Renderer;
+use crate::content::blocks::{Arg, BlockCall, placeholder};
+use crate::content::load::SourceFile;
+use crate::content::markdown::Rendered;
+use crate::content::video;
+use crate::error::{Error, Result};
+use crate::render::templates::escape_html;
+use crate::vocabulary::Kind;
+
+/// A body with its blocks rendered.
+pub struct Expanded {
+    pub html: String,
+    pub summary: Option<String>,
+    /// The questions and answers of its `faq()` blocks, as text (for FAQPage JSON-LD).
+    pub faq: Vec<(String, String)>,
+}
+
+const BUILT_INS: &str = "faq, callout, video, event, member, signup";
+
+impl Renderer<'_> {
+    /// The body of page `index` with its blocks rendered; `None` when it calls none.
+    pub fn expand_page(&self, index: usize) -> Result<Option<Expanded>> {
+        let page = &self.site.pages[index];
+        if page.content.blocks.is_empty() {
+            return Ok(None);
+        }
+        let view = self.summaries.get(index);
+        self.expand(&page.content, &page.file, Some(view)).map(Some)
+    }
+
+    /// The body of section `index` (its `_index.md`) with its blocks rendered.
+    pub fn expand_section(&self, index: usize) -> Result<Option<Expanded>> {
+        let section = &self.site.sections[index];
+        match &section.file {
+            Some(file) if !section.content.blocks.is_empty() => {
+                self.expand(&section.content, file, None).map(Some)
+            }
+            _ => Ok(None),
+        }
+    }
+
+    fn expand(
+        &self,
+        content: &Rendered,
+        file: &SourceFile,
+        page: Option<Value>,
+    ) -> Result<Expanded> {
+        let mut faqs: Vec<Vec<(String, String)>> = vec![Vec::new(); content.blocks.len()];
+        let mut rendered: Vec<Option<String>> = vec![None; content.blocks.len()];
+        // Inner blocks come after the block whose body holds them: render from the last.
+        for n in (0..content.blocks.len()).rev() {
+            let call = &content.blocks[n];
+            let body = call.body_html.as_ref().map(|b| fill(b, &rendered));
+            let html = self
+                .render_block(call, n, body.as_deref(), page.as_ref(), &mut faqs[n])
+                .map_err(|why| Error::from(file.error_in_body(call.offset, why)))?;
+            rendered[n] = Some(html);
+        }
+        Ok(Expanded {
+            html: fill(&content.html, &rendered),
+            summary: content.summary.as_ref().map(|s| fill(s, &rendered)),
+            faq: faqs.into_iter().flatten().collect(),
+        })
+    }
+
+    fn render_block(
+        &self,
+        call: &BlockCall,
+        n: usize,
+        body: Option<&str>,
+        page: Option<&Value>,
+        faq: &mut Vec<(String, String)>,
+    ) -> std::result::Result<String, String> {
+        let template = format!("shortcodes/{}.html", call.name);
+        if !self.templates.has(&template) {
+            return Err(format!(
+                "unknown block `{}`: kring has {BUILT_INS}, and a site adds its own as templates/{template}",
+                call.name
+            ));
+        }
+        let mut ctx: Map<String, Value> = self.base.clone();
+        for (key, value) in &call.args {
+            ctx.insert(key.clone(), arg_value(value));
+        }
+        ctx.insert("body".into(), Value::from(body.unwrap_or_default()));
+        // The block's number in the body: for ids that must be unique on the page.
+        ctx.insert("block_number".into(), Value::from(n));
+        if let Some(page) = page {
+            ctx.insert("page".into(), page.clone());
+        }
+        self.built_in(call, body, &mut ctx, faq)?;
+        self.templates
+            .render(&template, ctx, &format!("the block {}()", call.name))
+            .map_err(|e| {
+                e.diagnostics()
+                    .iter()
+                    .map(|d| format!("{}: {}", d.file.display(), d.message))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            })
+    }
+
+    /// What the built-in blocks need beyond their arguments, and their arguments checked.
+    fn built_in(
+        &self,
+        call: &BlockCall,
+        body: Option<&str>,
+        ctx: &mut Map<String, Value>,
+        faq: &mut Vec<(String, String)>,
+    ) -> std::result::Result<(), String> {
+        let allowed: &[&str] = match call.name.as_str() {
+            "faq" => &[],
+            "callout" => &["kind", "title"],
+            "video" => &["url", "title", "start"],
+            "event" => &["path"],
+            "member" => &["id"],
+            "signup" => &[],
+            _ => return Ok(()),
+        };
+        if let Some((key, _)) = call
+            .args
+            .iter()
+            .find(|(k, _)| !allowed.contains(&k.as_str()))
+        {
+            return Err(match allowed {
+                [] => format!("{}() takes no arguments, not `{key}`", call.name),
+                _ => format!(
+                    "{}() has no argument `{key}`: it takes {}",
+                    call.name,
+                    allowed.join(", ")
+                ),
+            });
+        }
+        match call.name.as_str() {
+            "faq" => {
+                let body =
+                    body.ok_or("faq() needs a body: {% faq() %} ### A question … {% end %}")?;
+                let (intro, items) = faq_items(body);
+                if items.is_empty() {
+                    return Err("faq() has no questions: start each with a ### heading".into());
+                }
+                for (q, a) in &items {
+                    faq.push((text_of(q), text_of(a)));
+                }
+                ctx.insert("intro".into(), Value::from(intro));
+                let items: Vec<Value> = items
+                    .into_iter()
+                    .map(|(q, a)| serde_json::json!({ "question": q, "answer": a }))
+                    .collect();
+                ctx.insert("items".into(), Value::from(items));
+            }
+            "callout" => {
+                let kind = call.str_arg("kind").unwrap_or("note");
+                if !matches!(kind, "note" | "tip" | "warning") {
+                    return Err(format!(
+                        "callout(): kind must be \"note\", \"tip\" or \"warning\", not \"{kind}\""
+                    ));
+                }
+                ctx.insert("kind".into(), Value::from(kind));
+                if body.is_none() {
+                    return Err(
+                        "callout() needs a body: {% callout(kind=\"tip\") %} … {% end %}".into(),
+                    );
+                }
+            }
+            "video" => {
+                let url = call
+                    .str_arg("url")
+                    .ok_or("video() needs url=\"https://…\" (YouTube, Vimeo or PeerTube)")?;
+                let start = match call.arg("start") {
+                    None => None,
+                    Some(Arg::Int(s)) if *s >= 0 => Some(*s as u32),
+                    Some(Arg::Str(s)) => Some(video::seconds(s).ok_or_else(|| {
+                        format!("video(): start=\"{s}\" is not a time like \"1m30s\" or \"90\"")
+                    })?),
+                    Some(_) => return Err("video(): start is a time like \"1m30s\"".into()),
+                };
+                let found = video::recognize(url, start).ok_or_else(|| {
+                    format!("video(): {url} is not a YouTube, Vimeo or PeerTube address")
+                })?;
+                let figure = video::markup(&found, call.str_arg("title"), escape_html);
+                ctx.insert("figure".into(), Value::from(figure));
+            }
+            "event" => {
+                let path = call
+                    .str_arg("path")
+                    .ok_or("event() needs path=\"@/events/….md\"")?;
+                let i = self
+                    .page_at(path, Kind::Events)
+                    .map_err(|why| format!("event(): {why}"))?;
+                ctx.insert("event".into(), self.summaries.get(i));
+            }
+            "member" => {
+                let id = call
+                    .str_arg("id")
+                    .ok_or("member() needs id=\"…\" (the member file's name)")?;
+                let i = self.site.members.get(id).copied().ok_or_else(|| {
+                    format!("member(): there is no member `{id}` (content/members/{id}.md)")
+                })?;
+                ctx.insert("member".into(), self.summaries.get(i));
+            }
+            "signup" if self.site.config.newsletter.is_none() => {
+                return Err(
+                    "signup(): the site has no newsletter form: set [newsletter] in kring.toml"
+                        .into(),
+                );
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// The page at content path `path` (`@/events/x.md`), which must be of `kind`.
+    fn page_at(&self, path: &str, kind: Kind) -> std::result::Result<usize, String> {
+        let rel = path.trim_start_matches("@/").trim_start_matches('/');
+        let i = self
+            .site
+            .pages
+            .iter()
+            .position(|p| p.file.rel == rel || p.file.rel.strip_suffix("/index.md") == Some(rel))
+            .ok_or_else(|| format!("there is no page {path}"))?;
+        if self.site.pages[i].kind != kind {
+            return Err(format!("{path} is not an event"));
+        }
+        Ok(i)
+    }
+}
+
+/// `html` with each placeholder replaced by its block (a placeholder alone in a paragraph
+/// takes the paragraph's place: a block is not inside a `<p>`).
+fn fill(html: &str, rendered: &[Option<String>]) -> String {
+    let mut out = html.to_string();
+    for (n, block) in rendered.iter().enumerate() {
+        let Some(block) = block else { continue };
+        let mark = placeholder(n);
+        if !out.contains(&mark) {
+            continue;
+        }
+        let alone = format!("<p>{mark}</p>");
+        out = out
+            .replace(&alone, block.trim_end())
+            .replace(&mark, block.trim_end());
+    }
+    out
+}
+
+fn arg_value(arg: &Arg) -> Value {
+    match arg {
+        Arg::Str(s) => Value::from(s.as_str()),
+        Arg::Int(i) => Value::from(*i),
+        Arg::Float(f) => Value::from(*f),
+        Arg::Bool(b) => Value::from(*b),
+    }
+}
+
+/// A FAQ body split at its `<h3>` headings: the text before the first, and each question
+/// (the heading's content, without its anchor link) with its answer.
+pub fn faq_items(body: &str) -> (String, Vec<(String, String)>) {
+    let mut parts = body.split("<h3");
+    let intro = parts.next().unwrap_or_default().trim().to_string();
+    let items = parts
+        .filter_map(|part| {
+            let open_end = part.find('>')? + 1;
+            let close = part.find("</h3>")?;
+            let mut question = part[open_end..close].to_string();
+            if let Some(anchor) = question.find("<a class=\"heading-anchor\"") {
+                question.truncate(anchor);
+            }
+            let answer = part[close + "</h3>".len()..].trim().to_string();
+            Some((question.trim().to_string(), answer))
+        })
+        .collect();
+    (intro, items)
+}
+
+/// The text of an HTML fragment, its tags dropped and white space collapsed.
+fn text_of(html: &str) -> String {
+    crate::output::search::words::html_text(html, html.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn faq_bodies_split_at_their_questions() {
+        let (intro, items) = faq_items(
+            "<p>Before.</p>\n<h3 id=\"a\">Is it <em>free</em>?<a class=\"heading-anchor\" href=\"#a\">#</a></h3>\n<p>Yes.</p>\n<h3 id=\"b\">Where?</h3>\n<ul><li>Utrecht</li></ul>\n",
+        );
+        assert_eq!(intro, "<p>Before.</p>");
+        assert_eq!(items.len(), 2);
+        assert_eq!(
+            items[0],
+            ("Is it <em>free</em>?".into(), "<p>Yes.</p>".into())
+        );
+        assert_eq!(items[1].1, "<ul><li>Utrecht</li></ul>");
+        assert_eq!(text_of(&items[0].0), "Is it free?");
+    }
+
+    #[test]
+    fn placeholders_alone_replace_their_paragraph() {
+        let html = format!("<p>{}</p><p>x {} y</p>", placeholder(0), placeholder(1));
+        let out = fill(
+            &html,
+            &[Some("<aside>A</aside>\n".into()), Some("<b>B</b>".into())],
+        );
+        assert_eq!(out, "<aside>A</aside><p>x <b>B</b> y</p>");
+    }
+}
