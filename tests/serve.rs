@@ -305,6 +305,34 @@ fn a_folder_moved_in_is_read_whole() {
     });
 }
 
+/// Content blocks are rendered again when the page that calls them is edited, and when
+/// the site adds or changes a block's template.
+#[test]
+fn blocks_follow_edits_of_pages_and_templates() {
+    let (_tmp, site) = fixture("hub");
+    let server = start(&site);
+    let first = std::fs::read_to_string(site.join("content/articles/first.md")).unwrap();
+    write(
+        &site,
+        "content/articles/first.md",
+        first.replace("First paragraph", "First paragraph.\n\n{{ member(id=\"ada\") }}\n\n{% callout() %}\nMind the step.\n{% end %}\n\nAfter"),
+    );
+    let page = eventually(server.addr, "/articles/first/", |r| {
+        r.body.contains("Mind the step.")
+    });
+    assert!(page.body.contains("member-card") && page.body.contains("callout--note"));
+    assert!(!page.body.contains("kring-block"), "no placeholder is left");
+
+    write(
+        &site,
+        "templates/shortcodes/callout.html",
+        "<div class=\"my-callout\">{{ body | safe }}</div>",
+    );
+    eventually(server.addr, "/articles/first/", |r| {
+        r.body.contains("my-callout")
+    });
+}
+
 #[test]
 fn a_taken_port_moves_to_the_next_one() {
     let (_tmp, site) = fixture("hub");
