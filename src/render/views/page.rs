@@ -483,6 +483,9 @@ pub fn page_full(site: &Site, index: usize, summaries: &ListViews) -> Value {
     let neighbour = |at: Option<usize>| {
         position.map(|_| at.and_then(|p| siblings.get(p)).map(|&i| link(i, None)))
     };
+    let newest_first = site.sections[page.section].sort_by == crate::vocabulary::SortBy::Date;
+    let earlier = position.and_then(|p| p.checked_sub(1));
+    let later = position.map(|p| p + 1);
     let mut happenings = site.happenings_of(index);
     // One `json_ld` per page, on its own page only: lists do not carry it.
     let json_ld = match &page.details {
@@ -528,8 +531,10 @@ pub fn page_full(site: &Site, index: usize, summaries: &ListViews) -> Value {
     let parts = FullParts {
         content: &page.content.html,
         toc: &page.content.toc,
-        previous: neighbour(position.and_then(|p| p.checked_sub(1))),
-        next: neighbour(position.map(|p| p + 1)),
+        // Reading order: a section by date lists the newest first, so "previous" is the
+        // older page (after this one in the list), "next" the newer one.
+        previous: neighbour(if newest_first { later } else { earlier }),
+        next: neighbour(if newest_first { earlier } else { later }),
         json_ld: json_ld.map(|j| jsonld::embed(&j)),
         series_pages,
         member_articles: credited(Kind::Articles),
