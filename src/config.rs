@@ -180,6 +180,30 @@ pub struct TaxonomyConfig {
     #[serde(default)]
     pub feed: bool,
     pub paginate_by: Option<usize>,
+    /// What pages call it: one name, or one per language (`{ nl = "Vaardigheden",
+    /// en = "Skills" }`). The theme names the built-in ones.
+    pub name: Option<TaxonomyName>,
+    /// Events with one of its terms are also in the term's own calendar
+    /// (`/tags/utrecht/calendar.ics`).
+    #[serde(default)]
+    pub calendar: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum TaxonomyName {
+    One(String),
+    PerLanguage(BTreeMap<String, String>),
+}
+
+impl TaxonomyConfig {
+    /// Its name in language `lang`, if `kring.toml` gives one.
+    pub fn name_in(&self, lang: &str) -> Option<&str> {
+        match self.name.as_ref()? {
+            TaxonomyName::One(name) => Some(name),
+            TaxonomyName::PerLanguage(names) => names.get(lang).map(String::as_str),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -47,7 +47,7 @@ impl Rendering {
         ))));
         let templates = templates::load(theme, site, lookup.clone(), photos)?;
         templates::check_named_templates(site, &templates)?;
-        let strings = Strings::new(theme, &site.config.language);
+        let strings = Strings::for_site(theme, &site.config);
         phases.done("list views, lookups and templates");
         Ok(Rendering {
             summaries,

@@ -148,7 +148,7 @@ pub fn load(
         .into());
     }
 
-    let strings = Strings::new(theme, &site.config.language);
+    let strings = Strings::for_site(theme, &site.config);
     register(
         &mut tera,
         lookup,
@@ -226,10 +226,31 @@ pub struct Strings {
 }
 
 impl Strings {
+    /// The strings of `site`'s language: the theme's, with the names `kring.toml` gives its
+    /// taxonomies (`taxonomy_<name>`) in that language.
+    pub fn for_site(theme: &Theme, config: &crate::config::Config) -> Strings {
+        let lang = config.language.as_str();
+        let mut table = theme.i18n.get(lang).cloned().unwrap_or_default();
+        for (name, settings) in &config.taxonomies {
+            if let Some(title) = settings.name_in(lang) {
+                table.insert(format!("taxonomy_{name}"), toml::Value::from(title));
+            }
+        }
+        Strings::with_table(theme, lang, table)
+    }
+
     pub fn new(theme: &Theme, lang: &str) -> Strings {
+        Strings::with_table(
+            theme,
+            lang,
+            theme.i18n.get(lang).cloned().unwrap_or_default(),
+        )
+    }
+
+    fn with_table(theme: &Theme, lang: &str, table: toml::Table) -> Strings {
         let mut strings = Strings {
             lang: lang.to_string(),
-            table: Arc::new(theme.i18n.get(lang).cloned().unwrap_or_default()),
+            table: Arc::new(table),
             fallback: Arc::new(theme.i18n.get("en").cloned().unwrap_or_default()),
             months: Arc::default(),
             months_short: Arc::default(),
@@ -372,7 +393,9 @@ fn register(tera: &mut Tera, lookup: SharedLookup, strings: Strings, site_tz: Ti
     let s = strings.clone();
     tera.register_function("trans", move |args: &HashMap<String, Value>| {
         let key = arg_str(args, "key", "trans")?;
-        let text = s.text(key).ok_or_else(|| {
+        // `default="…"`: what to show when neither language has the string.
+        let fallback = args.get("default").and_then(Value::as_str);
+        let text = s.text(key).or(fallback).ok_or_else(|| {
             tera::Error::msg(format!(
                 "trans: no string `{key}` in i18n/{}.toml or i18n/en.toml",
                 s.lang
@@ -380,7 +403,7 @@ fn register(tera: &mut Tera, lookup: SharedLookup, strings: Strings, site_tz: Ti
         })?;
         // `trans(key="reading_time", n=5)` fills `{n}`.
         let mut out = text.to_string();
-        for (k, v) in args.iter().filter(|(k, _)| *k != "key") {
+        for (k, v) in args.iter().filter(|(k, _)| *k != "key" && *k != "default") {
             let v = match v {
                 Value::String(s) => s.clone(),
                 other => other.to_string(),
