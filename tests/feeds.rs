@@ -120,12 +120,35 @@ fn feeds_are_written_where_documented() {
             expected.push(format!("{dir}{file}"));
         }
     }
-    // Terms get RSS only: tags always, topics because the hub sets `topics = { feed = true }`.
+    // Terms get every format too: tags always, topics because the hub sets
+    // `topics = { feed = true }`.
     for term in ["tags/growth/", "tags/moderation/", "topics/safety/"] {
-        expected.push(format!("{term}rss.xml"));
+        for file in ["rss.xml", "atom.xml", "feed.json"] {
+            expected.push(format!("{term}{file}"));
+        }
     }
     expected.sort();
     assert_eq!(feed_files(&out), expected);
+    // …each one a feed an independent parser reads, with the term's pages.
+    for file in ["rss.xml", "atom.xml", "feed.json"] {
+        let feed = feed_rs::parser::parse(read(&out, &format!("tags/growth/{file}")).as_bytes())
+            .unwrap_or_else(|e| panic!("tags/growth/{file}: {e}"));
+        assert!(
+            !feed.entries.is_empty(),
+            "tags/growth/{file} has no entries"
+        );
+        assert!(
+            feed.title.is_some_and(|t| t.content.contains("growth")),
+            "tags/growth/{file} is titled by its term"
+        );
+    }
+    let term_page = read(&out, "tags/growth/index.html");
+    for file in ["rss.xml", "atom.xml", "feed.json"] {
+        assert!(
+            term_page.contains(&format!("tags/growth/{file}")),
+            "the term page links its {file}"
+        );
+    }
 
     let (_tmp, _site, out) = built("calendar");
     for file in [
@@ -136,11 +159,11 @@ fn feeds_are_written_where_documented() {
         "events/atom.xml",
         "masterclasses/feed.json",
         "tags/special/rss.xml",
+        "tags/special/atom.xml",
+        "tags/special/feed.json",
     ] {
         assert!(out.join(file).is_file(), "{file} missing");
     }
-    assert!(!out.join("tags/special/atom.xml").exists());
-    assert!(!out.join("tags/special/feed.json").exists());
 }
 
 #[test]

@@ -185,7 +185,6 @@ pub fn feed_links(
     base: &str,
     path: &str,
     title: &str,
-    all_formats: bool,
 ) -> Vec<FeedLink> {
     let mut out = Vec::new();
     let url = |file: &str| feed_url(base, path, file);
@@ -196,14 +195,14 @@ pub fn feed_links(
             mime: "application/rss+xml",
         });
     }
-    if all_formats && config.atom {
+    if config.atom {
         out.push(FeedLink {
             title: format!("{title} (Atom)"),
             url: url(ATOM),
             mime: "application/atom+xml",
         });
     }
-    if all_formats && config.json {
+    if config.json {
         out.push(FeedLink {
             title: format!("{title} (JSON Feed)"),
             url: url(JSON_FEED),
@@ -400,11 +399,13 @@ impl Claims {
                     );
                 }
                 if taxonomy.feed {
-                    self.claim(
-                        format!("{prefix}{}{RSS}", term.path),
-                        format!("the feed of {what}"),
-                        None,
-                    );
+                    for file in [RSS, ATOM, JSON_FEED] {
+                        self.claim(
+                            format!("{prefix}{}{file}", term.path),
+                            format!("the {file} feed of {what}"),
+                            None,
+                        );
+                    }
                 }
             }
         }

@@ -1,5 +1,5 @@
-//! Feeds: RSS 2.0 for the site, each section and each term of a taxonomy with `feed`;
-//! Atom 1.0 and JSON Feed 1.1 for the site and each section. Every URL in an item's content
+//! Feeds: RSS 2.0, Atom 1.0 and JSON Feed 1.1 (those the site enables) for the site, each
+//! section and each term of a taxonomy with `feed`. Every URL in an item's content
 //! is absolute, so feed readers show images and follow links.
 
 use std::collections::HashMap;
@@ -32,8 +32,6 @@ pub struct FeedSource {
     /// Output folder of the feed files: `""`, `articles/`, `tags/moderation/`.
     pub path: String,
     pub pages: Vec<usize>,
-    /// Atom and JSON Feed too, not only RSS.
-    pub all_formats: bool,
 }
 
 /// Every feed the site has.
@@ -55,7 +53,6 @@ pub fn sources(site: &Site) -> Vec<FeedSource> {
         home: site.config.base_url.as_str().to_string(),
         path: String::new(),
         pages: articles,
-        all_formats: true,
     });
     for (i, s) in site.sections.iter().enumerate() {
         if !section_has_feed(site, i) {
@@ -80,7 +77,6 @@ pub fn sources(site: &Site) -> Vec<FeedSource> {
             home: s.permalink.clone(),
             path: s.path.clone(),
             pages: pages.into_iter().take(limit).collect(),
-            all_formats: true,
         });
     }
     for t in site.taxonomies.iter().filter(|t| t.feed) {
@@ -91,7 +87,6 @@ pub fn sources(site: &Site) -> Vec<FeedSource> {
                 home: term.permalink.clone(),
                 path: term.path.clone(),
                 pages: term.pages.iter().copied().take(limit).collect(),
-                all_formats: false,
             });
         }
     }
@@ -521,14 +516,14 @@ pub fn write_feeds(
                 )?;
                 n += 1;
             }
-            if source.all_formats && config.atom {
+            if config.atom {
                 out.write(
                     &feed_file(&source.path, ATOM),
                     atom(site, &source, &html).as_bytes(),
                 )?;
                 n += 1;
             }
-            if source.all_formats && config.json {
+            if config.json {
                 out.write(
                     &feed_file(&source.path, JSON),
                     json_feed(site, &source, &html).as_bytes(),

@@ -102,7 +102,6 @@ impl<'a> Renderer<'a> {
             site.config.base_url.as_str(),
             "",
             &site.config.title,
-            true,
         );
         Renderer {
             site,

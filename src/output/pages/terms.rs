@@ -36,7 +36,6 @@ impl Renderer<'_> {
                 self.site.config.base_url.as_str(),
                 &term.path,
                 &format!("{} — {}", self.site.config.title, term.name),
-                false,
             )
         } else {
             Vec::new()

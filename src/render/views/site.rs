@@ -158,13 +158,7 @@ impl<'a> SiteView<'a> {
                     current: l.lang == config.language,
                 })
                 .collect(),
-            feeds: routes::feed_links(
-                &config.feeds,
-                config.base_url.as_str(),
-                "",
-                &config.title,
-                true,
-            ),
+            feeds: routes::feed_links(&config.feeds, config.base_url.as_str(), "", &config.title),
             community: community::community(config),
             community_url: (!config.community.is_empty())
                 .then(|| config.base_url.join(routes::COMMUNITY_PATH)),
@@ -269,6 +263,5 @@ pub fn section_feeds(site: &Site, section: usize) -> Vec<FeedLink> {
         site.config.base_url.as_str(),
         &s.path,
         &format!("{} — {}", site.config.title, s.title),
-        true,
     )
 }
