@@ -107,3 +107,74 @@ fn terms_keep_the_writers_words_and_taxonomies_their_names() {
         "the member's skill as written"
     );
 }
+
+/// Summaries of the events in an .ics file, read by an independent iCalendar parser.
+fn ics_summaries(path: &std::path::Path) -> Vec<String> {
+    let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let calendars: Vec<_> = ical::IcalParser::new(std::io::BufReader::new(file))
+        .collect::<Result<_, _>>()
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    calendars
+        .iter()
+        .flat_map(|c| &c.events)
+        .filter_map(|e| e.properties.iter().find(|p| p.name == "SUMMARY"))
+        .filter_map(|p| p.value.clone())
+        .collect()
+}
+
+/// A topic's events in a calendar of their own (`calendar = true` on the taxonomy), and a
+/// sub-section of events with its own calendar; their pages link them with webcal://.
+#[test]
+fn topics_and_sub_sections_have_their_own_calendars() {
+    let (_tmp, site) = fixture("hub");
+    let config = read(&site, "kring.toml").replace(
+        "[taxonomies]\n",
+        "[taxonomies]\ntags = { calendar = true }\n",
+    );
+    write(&site, "kring.toml", config);
+    let meetup =
+        read(&site, "content/events/meetup.md").replacen("+++\n", "+++\ntags = [\"Utrecht\"]\n", 1);
+    write(&site, "content/events/meetup.md", meetup);
+    write(
+        &site,
+        "content/events/rotterdam/_index.md",
+        "+++\ntitle = \"Rotterdam\"\nkind = \"events\"\n+++\n",
+    );
+    write(
+        &site,
+        "content/events/rotterdam/harbour-walk.md",
+        "+++\ntitle = \"Harbour walk\"\nstart = 2026-12-12T10:00:00\nend = 2026-12-12T12:00:00\ntimezone = \"Europe/Amsterdam\"\ntags = [\"Utrecht\", \"Walks\"]\n+++\nWalk.\n",
+    );
+    let out = build_ok(&site);
+    assert_eq!(
+        ics_summaries(&out.join("tags/utrecht/calendar.ics")),
+        ["Summer meetup", "Harbour walk"]
+    );
+    assert_eq!(
+        ics_summaries(&out.join("tags/walks/calendar.ics")),
+        ["Harbour walk"]
+    );
+    assert!(
+        !out.join("tags/growth/calendar.ics").exists(),
+        "a term without events has none"
+    );
+    assert_eq!(
+        ics_summaries(&out.join("events/rotterdam/calendar.ics")),
+        ["Harbour walk"]
+    );
+    let all = ics_summaries(&out.join("events/calendar.ics"));
+    assert!(
+        all.contains(&"Harbour walk".to_string()) && all.contains(&"Summer meetup".to_string())
+    );
+
+    let term = read(&out, "tags/utrecht/index.html");
+    assert!(
+        term.contains("href=\"webcal://hub.example.org/tags/utrecht/calendar.ics\""),
+        "the term page links its calendar"
+    );
+    let section = read(&out, "events/rotterdam/index.html");
+    assert!(
+        section.contains("href=\"webcal://hub.example.org/events/rotterdam/calendar.ics\""),
+        "the sub-section links its own calendar"
+    );
+}

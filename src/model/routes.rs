@@ -157,6 +157,54 @@ pub fn calendar_path(site: &Site) -> String {
         )
 }
 
+/// The calendar of a term of a taxonomy with `calendar = true` (`tags/utrecht/calendar.ics`)
+/// or of an events section below the one with the site's calendar
+/// (`events/utrecht/calendar.ics`): `folder` is the term's or section's path.
+pub fn folder_calendar_path(folder: &str) -> String {
+    format!("{folder}calendar.ics")
+}
+
+/// The events sections with a calendar of their own: every events section but the one
+/// beside which the site's calendar lives.
+pub fn sections_with_calendar(site: &Site) -> Vec<usize> {
+    let site_calendar = calendar_path(site);
+    site.sections
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| {
+            s.kind == crate::vocabulary::Kind::Events
+                && folder_calendar_path(&s.path) != site_calendar
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// The calendar file of a term, when its taxonomy has `calendar = true` and the term has
+/// events: one place decides for the file and for the links to it.
+pub fn term_calendar(
+    site: &Site,
+    taxonomy: &super::Taxonomy,
+    term: &super::Term,
+) -> Option<String> {
+    let has_events = term
+        .pages
+        .iter()
+        .any(|&p| site.happenings_of(p).next().is_some());
+    (taxonomy.calendar && has_events).then(|| folder_calendar_path(&term.path))
+}
+
+/// The calendar file of events section `section`, when it has one and events in it.
+pub fn section_calendar(site: &Site, section: usize) -> Option<String> {
+    let path = &site.sections[section].path;
+    let has_events = site.schedule.iter().any(|h| {
+        site.sections[site.pages[h.page].section]
+            .path
+            .starts_with(path.as_str())
+    });
+    (has_events && sections_with_calendar(site).contains(&section))
+        .then(|| folder_calendar_path(path))
+}
+
 /// The .ics file of one page (event or masterclass): `events/x/x.ics`.
 pub fn page_ics_path(site: &Site, page: usize) -> String {
     let p = &site.pages[page];
@@ -425,6 +473,22 @@ impl Claims {
             }
         }
         if !site.schedule.is_empty() {
+            for taxonomy in site.taxonomies.iter().filter(|t| t.calendar) {
+                for term in &taxonomy.terms {
+                    self.claim(
+                        format!("{prefix}{}", folder_calendar_path(&term.path)),
+                        format!("the calendar of the {} term {}", taxonomy.name, term.name),
+                        None,
+                    );
+                }
+            }
+            for i in sections_with_calendar(site) {
+                self.claim(
+                    format!("{prefix}{}", folder_calendar_path(&site.sections[i].path)),
+                    format!("the calendar of the section /{}", site.sections[i].path),
+                    None,
+                );
+            }
             self.claim(
                 format!("{prefix}{}", calendar_path(site)),
                 "the calendar of all events",

@@ -357,14 +357,17 @@ impl Site {
                 let settings = config.taxonomies.get(name);
                 let feed = settings.map_or(name == "tags", |t| t.feed);
                 let paginate_by = settings.and_then(|t| t.paginate_by);
-                taxonomy::collect(name, pages, &config.base_url, feed, paginate_by, |value| {
-                    if name == "authors"
-                        && let Some(&m) = members.get(value)
-                    {
-                        return pages[m].title.clone();
-                    }
-                    value.to_string()
-                })
+                let mut taxonomy =
+                    taxonomy::collect(name, pages, &config.base_url, feed, paginate_by, |value| {
+                        if name == "authors"
+                            && let Some(&m) = members.get(value)
+                        {
+                            return pages[m].title.clone();
+                        }
+                        value.to_string()
+                    });
+                taxonomy.calendar = settings.is_some_and(|t| t.calendar);
+                taxonomy
             })
             .filter(|t| !t.terms.is_empty())
             .collect();

@@ -11,6 +11,8 @@ pub struct Taxonomy {
     pub path: String,
     pub permalink: String,
     pub feed: bool,
+    /// Its terms have calendars of their events (`calendar = true` in `kring.toml`).
+    pub calendar: bool,
     pub paginate_by: Option<usize>,
     /// Sorted by name.
     pub terms: Vec<Term>,
@@ -102,6 +104,7 @@ pub fn collect(
         permalink: base_url.join(&path),
         path,
         feed,
+        calendar: false,
         paginate_by,
         terms,
     }

@@ -14,7 +14,7 @@ use crate::model::schedule::Happening;
 use crate::time::compact_utc;
 use crate::vocabulary::EventStatus;
 
-pub use crate::model::routes::{calendar_path, page_ics_path};
+pub use crate::model::routes::{calendar_path, page_ics_path, section_calendar, term_calendar};
 
 /// A calendar of `items`, named `name`.
 pub fn calendar(site: &Site, name: &str, items: &[&Happening]) -> String {
@@ -204,5 +204,42 @@ pub fn write_calendars(site: &Site, out: &dyn crate::output::write::Sink) -> cra
             calendar(site, &site.pages[*page].title, items).as_bytes(),
         )?;
     }
-    Ok(1 + by_page.len())
+    let mut written = 1 + by_page.len();
+    // Per topic: the events with a term of a taxonomy that asks for calendars.
+    for taxonomy in &site.taxonomies {
+        for term in &taxonomy.terms {
+            let Some(path) = term_calendar(site, taxonomy, term) else {
+                continue;
+            };
+            // In the schedule's order, as the calendar of everything.
+            let pages: std::collections::HashSet<usize> = term.pages.iter().copied().collect();
+            let items: Vec<&Happening> = site
+                .schedule
+                .iter()
+                .filter(|h| pages.contains(&h.page))
+                .collect();
+            let name = format!("{} — {}", site.config.title, term.name);
+            out.write(&path, calendar(site, &name, &items).as_bytes())?;
+            written += 1;
+        }
+    }
+    // Per events sub-section: its events and those of the sections below it.
+    for (i, section) in site.sections.iter().enumerate() {
+        let Some(path) = section_calendar(site, i) else {
+            continue;
+        };
+        let items: Vec<&Happening> = site
+            .schedule
+            .iter()
+            .filter(|h| {
+                site.sections[site.pages[h.page].section]
+                    .path
+                    .starts_with(&section.path)
+            })
+            .collect();
+        let name = format!("{} — {}", site.config.title, section.title);
+        out.write(&path, calendar(site, &name, &items).as_bytes())?;
+        written += 1;
+    }
+    Ok(written)
 }

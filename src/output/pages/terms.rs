@@ -58,6 +58,8 @@ impl Renderer<'_> {
         let view = TermPageView {
             term: TermView::of(term),
             feeds: term_feeds,
+            calendar: crate::model::routes::term_calendar(self.site, taxonomy, term)
+                .map(|path| crate::render::views::CalendarView::at(self.site, &path)),
         };
         ctx.insert(
             "term".into(),

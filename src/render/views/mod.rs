@@ -10,7 +10,7 @@ mod taxonomy;
 
 pub use event::{HappeningView, LocationView, happening_view};
 pub use page::{ListViews, PageView, page_full};
-pub use site::{SectionView, SiteView, section_feeds, section_view, site_view};
+pub use site::{CalendarView, SectionView, SiteView, section_feeds, section_view, site_view};
 pub use taxonomy::{TaxonomyHeader, TaxonomyView, TermPageView, TermView};
 
 use serde::Serialize;

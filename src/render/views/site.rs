@@ -47,11 +47,22 @@ pub struct LanguageView<'a> {
     pub current: bool,
 }
 
-/// The site's calendar of everything, to download or subscribe to.
-#[derive(Debug, Serialize)]
+/// A calendar to download or subscribe to: the site's, a topic's or a section's.
+#[derive(Debug, Clone, Serialize)]
 pub struct CalendarView {
     pub url: String,
     pub webcal: String,
+}
+
+impl CalendarView {
+    /// The links to the calendar file at output path `path`.
+    pub fn at(site: &Site, path: &str) -> CalendarView {
+        let url = site.config.base_url.join(path);
+        CalendarView {
+            webcal: calendar_links::webcal(&url),
+            url,
+        }
+    }
 }
 
 /// `site.newsletter`: the signup form and where the archive is.
@@ -178,13 +189,8 @@ impl<'a> SiteView<'a> {
                 .images
                 .social_cards
                 .then(|| config.base_url.join(routes::SOCIAL_CARD)),
-            calendar: (!site.schedule.is_empty()).then(|| {
-                let url = config.base_url.join(&calendar_path(site));
-                CalendarView {
-                    webcal: calendar_links::webcal(&url),
-                    url,
-                }
-            }),
+            calendar: (!site.schedule.is_empty())
+                .then(|| CalendarView::at(site, &calendar_path(site))),
         }
     }
 }
@@ -216,6 +222,8 @@ pub struct SectionView<'a> {
     pub page_count: usize,
     pub translations: Vec<TranslationView<'a>>,
     pub subsections: Vec<SubsectionView<'a>>,
+    /// The calendar of an events section below the main one (`events/utrecht/`).
+    pub calendar: Option<CalendarView>,
 }
 
 impl<'a> SectionView<'a> {
@@ -231,6 +239,12 @@ impl<'a> SectionView<'a> {
             extra: &section.extra,
             page_count: section.pages.len(),
             translations: translations(site, &section.index_file()),
+            calendar: site
+                .sections
+                .iter()
+                .position(|s| std::ptr::eq(s, section))
+                .and_then(|i| routes::section_calendar(site, i))
+                .map(|path| CalendarView::at(site, &path)),
             subsections: section
                 .subsections
                 .iter()

@@ -31,6 +31,8 @@ pub struct TermPageView<'a> {
     #[serde(flatten)]
     pub term: TermView<'a>,
     pub feeds: Vec<FeedLink>,
+    /// The calendar of the term's events (`calendar = true` on its taxonomy).
+    pub calendar: Option<super::site::CalendarView>,
 }
 
 /// A taxonomy with all its terms (`taxonomy` on its list page, `get_taxonomy(name=…)`).
