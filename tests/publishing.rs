@@ -178,3 +178,105 @@ fn topics_and_sub_sections_have_their_own_calendars() {
         "the sub-section links its own calendar"
     );
 }
+
+/// Paid content says so before the reader starts — on the page, in feeds, in the email
+/// edition — and its links to other sites are `rel="sponsored"`.
+#[test]
+fn sponsored_content_is_labelled_everywhere() {
+    let (tmp, site) = fixture("hub");
+    write(
+        &site,
+        "content/articles/paid.md",
+        "+++\ntitle = \"A word from Acme\"\ndate = 2026-03-05\nnewsletter = true\nsponsored = { by = \"Acme <Tools>\", url = \"https://acme.example/\" }\n+++\n\nTry [Acme](https://acme.example/try) or read [our rules](@/articles/first.md) and [more](https://other.example/x \"t\").\n",
+    );
+    let meetup = read(&site, "content/events/meetup.md").replacen(
+        "+++\n",
+        "+++\nsponsored = { by = \"Café Noord\" }\n",
+        1,
+    );
+    write(&site, "content/events/meetup.md", meetup);
+    let out = build_ok(&site);
+
+    let html = read(&out, "articles/paid/index.html");
+    let doc = Html::parse_document(&html);
+    let label = doc
+        .select(&Selector::parse("header .sponsored-label").unwrap())
+        .next()
+        .expect("a label");
+    assert_eq!(
+        label.text().collect::<String>(),
+        "Sponsored by Acme <Tools>"
+    );
+    assert!(
+        html.find("sponsored-label").unwrap() < html.find("<h1").unwrap(),
+        "before the title"
+    );
+    let rels: Vec<(String, Option<String>)> = doc
+        .select(&Selector::parse(".prose a").unwrap())
+        .map(|a| {
+            (
+                a.value().attr("href").unwrap().to_string(),
+                a.value().attr("rel").map(str::to_string),
+            )
+        })
+        .collect();
+    for (href, rel) in &rels {
+        let outbound =
+            href.starts_with("https://acme.example") || href.starts_with("https://other.example");
+        assert_eq!(
+            rel.as_deref() == Some("sponsored noopener"),
+            outbound,
+            "{href}: {rel:?}"
+        );
+    }
+    let event = Html::parse_document(&read(&out, "events/meetup/index.html"));
+    let label: String = event
+        .select(&Selector::parse(".sponsored-label").unwrap())
+        .next()
+        .unwrap()
+        .text()
+        .collect();
+    assert_eq!(label, "Sponsored by Café Noord");
+
+    let feed = feed_rs::parser::parse(read(&out, "atom.xml").as_bytes()).unwrap();
+    let entry = feed
+        .entries
+        .iter()
+        .find(|e| {
+            e.title
+                .as_ref()
+                .is_some_and(|t| t.content == "A word from Acme")
+        })
+        .unwrap();
+    let body = entry.content.as_ref().and_then(|c| c.body.clone()).unwrap();
+    assert!(body.trim_start().starts_with("<p><strong>Sponsored by <a href=\"https://acme.example/\" rel=\"sponsored noopener\">Acme &lt;Tools&gt;</a></strong></p>"), "{body}");
+    let email = read(&out, "articles/paid/email.html");
+    assert!(
+        email.find("Sponsored by").unwrap() < email.find("<h1").unwrap(),
+        "the email edition says so first"
+    );
+    assert!(read(&out, "articles/paid/email.txt").contains("Sponsored by"));
+
+    // Without `by` it is an error at its line; on a member it is one too.
+    for (file, text, message) in [
+        (
+            "content/articles/bad.md",
+            "+++\ntitle = \"Bad\"\ndate = 2026-03-05\nsponsored = { url = \"https://acme.example/\" }\n+++\nx\n",
+            "needs `by`",
+        ),
+        (
+            "content/members/paid.md",
+            "+++\nname = \"Paid\"\nsponsored = { by = \"Acme\" }\n+++\nx\n",
+            "for articles and events",
+        ),
+    ] {
+        let (tmp2, site2) = fixture("hub");
+        write(&site2, file, text);
+        let (ok, _, stderr) = run(&["build", site2.to_str().unwrap()], tmp2.path());
+        assert!(
+            !ok && stderr.contains(message) && stderr.contains(&format!("{file}:")),
+            "{stderr}"
+        );
+    }
+    drop(tmp);
+}

@@ -146,6 +146,14 @@ pub struct ShowcaseItem {
     pub description: Option<String>,
 }
 
+/// `sponsored = { by = "Acme", url = "https://acme.example" }`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SponsoredFront {
+    pub by: Option<String>,
+    pub url: Option<HttpUrl>,
+}
+
 /// Front matter of a page, every kind's keys together.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -177,6 +185,8 @@ pub struct PageFront {
     pub translation_of: Option<String>,
     #[serde(default)]
     pub extra: toml::Table,
+    /// Paid for by someone: labelled as such (articles and events).
+    pub sponsored: Option<SponsoredFront>,
 
     // Articles.
     #[serde(default)]

@@ -40,6 +40,16 @@ pub(super) struct Body {
 }
 
 impl Bodies<'_> {
+    /// The body of `page`: as [`Bodies::render`], and a sponsored page's links to other
+    /// sites marked `rel="sponsored noopener"`.
+    pub fn render_page(&self, page: &super::Page) -> Body {
+        let mut body = self.render(&page.file, &page.permalink);
+        if page.sponsored.is_some() {
+            body.rendered.html = mark_sponsored(&body.rendered.html, self.root);
+        }
+        body
+    }
+
     /// The body of `file`, whose page or section is at `permalink`.
     pub fn render(&self, file: &SourceFile, permalink: &str) -> Body {
         // Files beside the Markdown are published beside the page: a bundle's `index.md`
@@ -161,4 +171,34 @@ impl Bodies<'_> {
             sizes: variants::FLUID_SIZES,
         }))
     }
+}
+
+/// Every link in `html` to another site (not under `root`) marked `rel="sponsored
+/// noopener"`, as search engines and the Dutch advertising code ask of paid content.
+fn mark_sponsored(html: &str, root: &str) -> String {
+    use lol_html::{RewriteStrSettings, element, rewrite_str};
+    let settings =
+        RewriteStrSettings::new().append_element_content_handler(element!("a[href]", |el| {
+            let href = el.get_attribute("href").unwrap_or_default();
+            let outbound = (href.starts_with("https://")
+                || href.starts_with("http://")
+                || href.starts_with("//"))
+                && !href.starts_with(root);
+            if outbound {
+                let mut rel: Vec<String> = el
+                    .get_attribute("rel")
+                    .unwrap_or_default()
+                    .split_whitespace()
+                    .map(str::to_string)
+                    .collect();
+                for word in ["sponsored", "noopener"] {
+                    if !rel.iter().any(|r| r == word) {
+                        rel.push(word.to_string());
+                    }
+                }
+                el.set_attribute("rel", &rel.join(" "))?;
+            }
+            Ok(())
+        }));
+    rewrite_str(html, settings).unwrap_or_else(|_| html.to_string())
 }

@@ -261,6 +261,27 @@ pub(super) fn build_page(
         })
         .collect();
 
+    let sponsored = match &front.sponsored {
+        None => None,
+        Some(_) if !matches!(kind, Kind::Articles | Kind::Events) => {
+            errors.push(file.error_at_key("sponsored", "`sponsored` is for articles and events"));
+            None
+        }
+        Some(s) => match s.by.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
+            Some(by) => Some(super::page::Sponsor {
+                by: by.to_string(),
+                url: s.url.as_ref().map(|u| u.0.clone()),
+            }),
+            None => {
+                errors.push(file.error_at_key(
+                    "sponsored",
+                    "`sponsored` needs `by`: who paid for it, e.g. sponsored = { by = \"Acme\", url = \"https://acme.example\" }",
+                ));
+                None
+            }
+        },
+    };
+
     // Events and masterclasses are dated by when they happen, never hidden as "future".
     let date = match (&front.date, name_date, &details) {
         (Some(d), _, _) => Some(d.in_zone(site_tz)),
@@ -305,6 +326,7 @@ pub(super) fn build_page(
         aliases,
         template: front.template.clone(),
         extra: front.extra.clone(),
+        sponsored,
         details,
         content: Default::default(),
         assets,

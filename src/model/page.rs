@@ -38,10 +38,20 @@ pub struct Page {
     pub aliases: Vec<String>,
     pub template: Option<String>,
     pub extra: toml::Table,
+    /// Who paid for it (`sponsored`): labelled at the top, in feeds and email, and its
+    /// outbound links marked `rel="sponsored"`.
+    pub sponsored: Option<Sponsor>,
     pub details: Details,
     pub content: Rendered,
     /// Page bundle files: where they are, and their name beside the page.
     pub assets: Vec<(PathBuf, String)>,
+}
+
+/// Who paid for a page, and their address.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Sponsor {
+    pub by: String,
+    pub url: Option<String>,
 }
 
 impl Page {

@@ -191,7 +191,7 @@ impl Site {
         let rendered: Vec<(Vec<Diagnostic>, Vec<String>)> = pages
             .par_iter_mut()
             .map(|page| {
-                let body = bodies.render(&page.file, &page.permalink);
+                let body = bodies.render_page(page);
                 page.content = body.rendered;
                 page.file.release_body();
                 (body.errors, body.warnings)
@@ -435,7 +435,7 @@ impl Site {
             links: &self.links,
             static_dir: self.root.join("static"),
         };
-        let body = bodies.render(&page.file, &page.permalink);
+        let body = bodies.render_page(&page);
         let mut problems = Problems::default();
         problems.extend(body.errors);
         problems.into_result()?;

@@ -159,6 +159,22 @@ pub fn absolutize(html: &str, page_url: &str, base: &str) -> String {
     rewrite_str(html, settings).unwrap_or_else(|_| html.to_string())
 }
 
+/// "Gesponsord door Acme" (with a link to the sponsor when it has one), as HTML.
+pub fn sponsored_label(sponsor: &crate::model::page::Sponsor, strings: &Strings) -> String {
+    let text = strings
+        .text("sponsored_by")
+        .unwrap_or("Sponsored by {name}");
+    let name = match &sponsor.url {
+        Some(url) => format!(
+            "<a href=\"{}\" rel=\"sponsored noopener\">{}</a>",
+            escape(url),
+            escape(&sponsor.by)
+        ),
+        None => escape(&sponsor.by),
+    };
+    escape(text).replace("{name}", &name)
+}
+
 /// The HTML of an item: when and where for events and masterclasses, then the content.
 fn item_html(site: &Site, index: usize, strings: &Strings) -> String {
     let page = &site.pages[index];
@@ -175,8 +191,13 @@ fn item_html(site: &Site, index: usize, strings: &Strings) -> String {
     } else {
         page.content.html.clone()
     };
-    let mut intro = String::new();
     let label = |key: &str, fallback: &str| strings.text(key).unwrap_or(fallback).to_string();
+    // Paid content says so first, in the feed as on the page.
+    let mut intro = page
+        .sponsored
+        .as_ref()
+        .map(|s| format!("<p><strong>{}</strong></p>\n", sponsored_label(s, strings)))
+        .unwrap_or_default();
     for h in site.happenings_of(index) {
         let (start, end) = h.next(&site.now).unwrap_or_else(|| h.last());
         let status = match h.status {

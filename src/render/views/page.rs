@@ -156,6 +156,8 @@ pub struct PageView<'a> {
     pub word_count: usize,
     pub reading_time: usize,
     pub extra: &'a toml::Table,
+    /// Who paid for it (`sponsored`), shown before the reader starts.
+    pub sponsored: Option<&'a crate::model::page::Sponsor>,
     pub section: SectionLink<'a>,
     pub authors: Vec<PersonView<'a>>,
     pub lang: &'a str,
@@ -350,6 +352,7 @@ impl<'a> PageView<'a> {
             _ => None,
         };
         PageView {
+            sponsored: page.sponsored.as_ref(),
             title: &page.title,
             description: page.description.as_deref(),
             permalink: &page.permalink,
