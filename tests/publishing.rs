@@ -280,3 +280,60 @@ fn sponsored_content_is_labelled_everywhere() {
     }
     drop(tmp);
 }
+
+/// "Read also": the articles sharing the most (terms, series, authors), newer first on
+/// ties; `related` in front matter chooses instead, and names only pages that exist.
+#[test]
+fn related_articles_share_the_most() {
+    let (tmp, site) = fixture("hub");
+    let article = |name: &str, date: &str, extra: &str| {
+        write(
+            &site,
+            &format!("content/articles/{name}.md"),
+            format!("+++\ntitle = \"{name}\"\ndate = {date}\n{extra}\n+++\nText.\n"),
+        );
+    };
+    article(
+        "alpha",
+        "2026-04-01",
+        "tags = [\"Zeilen\", \"Roeien\"]\nseries = \"Water\"",
+    );
+    article("beta", "2026-03-01", "tags = [\"Zeilen\", \"Roeien\"]");
+    article("gamma", "2026-03-02", "tags = [\"Zeilen\"]");
+    article("delta", "2026-03-03", "series = \"Water\"");
+    article("epsilon", "2026-03-04", "tags = [\"Zeilen\"]");
+    article("zeta", "2026-03-05", "tags = [\"Anders\"]");
+    article(
+        "eta",
+        "2026-03-06",
+        "tags = [\"Anders\"]\nrelated = [\"@/articles/zeta.md\", \"@/articles/alpha.md\"]",
+    );
+    let out = build_ok(&site);
+    let titles = |page: &str| -> Vec<String> {
+        let doc = Html::parse_document(&read(&out, page));
+        doc.select(&Selector::parse(".related .card__title").unwrap())
+            .map(|t| t.text().collect::<String>().trim().to_string())
+            .collect()
+    };
+    // beta 4 (two tags), delta 3 (series), then gamma and epsilon 2 each: newer first.
+    assert_eq!(
+        titles("articles/alpha/index.html"),
+        ["beta", "delta", "epsilon", "gamma"]
+    );
+    assert_eq!(
+        titles("articles/eta/index.html"),
+        ["zeta", "alpha"],
+        "chosen in front matter"
+    );
+    assert_eq!(titles("articles/zeta/index.html"), ["eta"]);
+    let html = read(&out, "articles/alpha/index.html");
+    assert!(html.contains("Read also"));
+
+    article("theta", "2026-03-07", "related = [\"@/articles/nope.md\"]");
+    let (ok, _, stderr) = run(&["build", site.to_str().unwrap()], tmp.path());
+    assert!(
+        !ok && stderr.contains("content/articles/theta.md:4")
+            && stderr.contains("no page @/articles/nope.md"),
+        "{stderr}"
+    );
+}

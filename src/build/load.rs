@@ -13,6 +13,7 @@ use crate::content::photo::{is_passthrough, is_photo};
 use crate::error::Result;
 use crate::model::{BuildOptions, Site};
 use crate::output::images::ImageCache;
+use crate::output::pages::Expanded;
 use crate::output::plan::Plan;
 use crate::render::photos::PhotoShelf;
 use crate::render::theme::{StaticSource, Theme, files_under};
@@ -101,13 +102,17 @@ impl Loaded {
         }
         problems.into_result()?;
         let site = self.site_mut(lang);
+        let take = |content: &mut crate::content::markdown::Rendered, e: Expanded| {
+            let html = std::mem::replace(&mut content.html, e.html);
+            let summary = std::mem::replace(&mut content.summary, e.summary);
+            content.unexpanded.get_or_insert((html, summary));
+            content.faq = e.faq;
+        };
         for (i, e) in expanded_pages {
-            let content = &mut site.pages[i].content;
-            (content.html, content.summary, content.faq) = (e.html, e.summary, e.faq);
+            take(&mut site.pages[i].content, e);
         }
         for (i, e) in expanded_sections {
-            let content = &mut site.sections[i].content;
-            (content.html, content.summary, content.faq) = (e.html, e.summary, e.faq);
+            take(&mut site.sections[i].content, e);
         }
         Ok(())
     }

@@ -187,6 +187,9 @@ pub struct PageFront {
     pub extra: toml::Table,
     /// Paid for by someone: labelled as such (articles and events).
     pub sponsored: Option<SponsoredFront>,
+    /// The articles to show under "Read also" (`@/…` paths), instead of those kring picks.
+    #[serde(default)]
+    pub related: Vec<String>,
 
     // Articles.
     #[serde(default)]

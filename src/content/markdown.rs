@@ -51,6 +51,10 @@ pub struct Rendered {
     pub block_errors: Vec<(usize, String)>,
     /// The questions and answers of its `faq()` blocks as text, once rendered.
     pub faq: Vec<(String, String)>,
+    /// For a body with blocks, once they are rendered: its HTML and summary with the
+    /// placeholders still in, so the blocks can be rendered again when what they show
+    /// changes (the dev server).
+    pub unexpanded: Option<(String, Option<String>)>,
 }
 
 /// How deep lists, quotes and other blocks may nest. Real writing stays under ten; past

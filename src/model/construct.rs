@@ -327,6 +327,7 @@ pub(super) fn build_page(
         template: front.template.clone(),
         extra: front.extra.clone(),
         sponsored,
+        related: front.related.clone(),
         details,
         content: Default::default(),
         assets,

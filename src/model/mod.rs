@@ -5,6 +5,7 @@ mod body;
 mod construct;
 pub mod page;
 pub mod recurrence;
+pub mod related;
 mod relink;
 pub mod routes;
 pub mod schedule;

@@ -41,6 +41,8 @@ pub struct Page {
     /// Who paid for it (`sponsored`): labelled at the top, in feeds and email, and its
     /// outbound links marked `rel="sponsored"`.
     pub sponsored: Option<Sponsor>,
+    /// `related` as written: the articles to show under "Read also" (see `related.rs`).
+    pub related: Vec<String>,
     pub details: Details,
     pub content: Rendered,
     /// Page bundle files: where they are, and their name beside the page.

@@ -66,6 +66,7 @@ impl Site {
         if matches!(&new.details, Details::Article(a) if a.newsletter) {
             self.number_issues();
         }
-        Ok(())
+        // Its date breaks ties among related articles, and its `related` may have changed.
+        self.relate()
     }
 }

@@ -44,6 +44,8 @@ pub struct Site {
     pub series: HashMap<String, Vec<usize>>,
     /// Newsletter issues, newest first: (number, page index).
     pub issues: Vec<(u32, usize)>,
+    /// Per page, its related articles (see `related.rs`); empty for other kinds.
+    pub related: Vec<Vec<usize>>,
     /// Content key (`articles/welcome.md`, `articles/_index.md`) → every language's version.
     /// Empty for a site in one language.
     pub translations: std::sync::Arc<HashMap<String, Vec<Translation>>>,
@@ -226,6 +228,7 @@ impl Site {
             now,
             schedule: Vec::new(),
             happenings_by_page: HashMap::new(),
+            related: Vec::new(),
             warnings,
             links,
         };
@@ -378,7 +381,16 @@ impl Site {
         }
         self.happenings_by_page = by_page;
         self.number_issues();
-        Ok(())
+        self.relate()
+    }
+
+    /// Works out every article's related articles again.
+    pub(super) fn relate(&mut self) -> Result<()> {
+        let (related, errors) = super::related::related(self);
+        self.related = related;
+        let mut problems = Problems::default();
+        problems.extend(errors);
+        problems.into_result()
     }
 
     /// Numbers the newsletter issues (see [`newsletter_issues`]), newest first.

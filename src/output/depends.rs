@@ -22,6 +22,8 @@ pub struct Footprint {
     pub terms: BTreeSet<String>,
     pub series: Vec<usize>,
     pub people: Vec<usize>,
+    /// The pages that show it under "Read also".
+    pub related_by: Vec<usize>,
     /// Every term of every taxonomy: a term that appears or vanishes adds or removes pages.
     pub all_terms: BTreeSet<String>,
 }
@@ -76,6 +78,9 @@ impl Footprint {
             terms,
             series,
             people,
+            related_by: (0..site.related.len())
+                .filter(|&i| site.related[i].contains(&index))
+                .collect(),
             all_terms: Footprint::all_terms(site),
         }
     }
@@ -110,6 +115,8 @@ impl Footprint {
             .chain(&after.series)
             .chain(&self.people)
             .chain(&after.people)
+            .chain(&self.related_by)
+            .chain(&after.related_by)
         {
             jobs.push(Job::Page(i));
         }

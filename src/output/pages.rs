@@ -58,6 +58,8 @@ struct SectionPrep {
 mod blocks;
 mod terms;
 
+pub use blocks::{Expanded, shown_by_blocks};
+
 pub use super::pager::{Pager, pager};
 pub use super::plan::Counts;
 use crate::model::routes::{NOT_FOUND, email_files, index_file, pager_count};

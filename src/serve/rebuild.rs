@@ -456,14 +456,30 @@ impl DevSite {
         if multilingual && (before.title != after.title || is_member) {
             return Ok(None);
         }
+        // Pages whose blocks show this one (an event's card in an article) show it anew,
+        // from its new list view.
+        let shown_by = crate::output::pages::shown_by_blocks(site, index);
+        let edited = [index];
+        rendering.refresh(site, if is_member { None } else { Some(&edited) });
+        for &other in &shown_by {
+            loaded.expand_blocks(lang, Some((other, &renderings[lang])))?;
+        }
+        let site = loaded.site_mut(lang);
+        let rendering = &mut renderings[lang];
+        if !shown_by.is_empty() {
+            rendering.refresh(site, Some(&shown_by));
+        }
         if is_member {
             // Other pages show this member's name and avatar.
-            rendering.refresh(site, None);
             return Ok(Some(everything_of(&rendering.renderer(site), lang)));
         }
-        rendering.refresh(site, Some(&[index]));
         phases.done("list views and lookups refreshed");
-        Ok(Some(before.affected(&after, site, lang, index)))
+        let mut plan = before.affected(&after, site, lang, index);
+        for &other in &shown_by {
+            let footprint = Footprint::of(site, other);
+            plan.merge(footprint.affected(&footprint, site, lang, other));
+        }
+        Ok(Some(plan))
     }
 }
 

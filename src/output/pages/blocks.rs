@@ -25,6 +25,24 @@ pub struct Expanded {
 
 const BUILT_INS: &str = "faq, callout, video, event, member, signup";
 
+/// The pages whose blocks show page `index` (`event(path=…)`, `member(id=…)`): they are
+/// rendered again when it changes.
+pub fn shown_by_blocks(site: &crate::model::Site, index: usize) -> Vec<usize> {
+    let target = &site.pages[index];
+    let member_id = target.as_member().map(|m| m.id.as_str());
+    let names_it = |call: &BlockCall| match call.name.as_str() {
+        "event" => call.str_arg("path").is_some_and(|p| {
+            let rel = p.trim_start_matches("@/").trim_start_matches('/');
+            target.file.rel == rel || target.file.rel.strip_suffix("/index.md") == Some(rel)
+        }),
+        "member" => member_id.is_some() && call.str_arg("id") == member_id,
+        _ => false,
+    };
+    (0..site.pages.len())
+        .filter(|&i| i != index && site.pages[i].content.blocks.iter().any(names_it))
+        .collect()
+}
+
 impl Renderer<'_> {
     /// The body of page `index` with its blocks rendered; `None` when it calls none.
     pub fn expand_page(&self, index: usize) -> Result<Option<Expanded>> {
@@ -53,6 +71,11 @@ impl Renderer<'_> {
         file: &SourceFile,
         page: Option<Value>,
     ) -> Result<Expanded> {
+        // Rendered before: from the HTML with its placeholders.
+        let (html, summary) = match &content.unexpanded {
+            Some((html, summary)) => (html, summary.as_ref()),
+            None => (&content.html, content.summary.as_ref()),
+        };
         let mut faqs: Vec<Vec<(String, String)>> = vec![Vec::new(); content.blocks.len()];
         let mut rendered: Vec<Option<String>> = vec![None; content.blocks.len()];
         // Inner blocks come after the block whose body holds them: render from the last.
@@ -65,8 +88,8 @@ impl Renderer<'_> {
             rendered[n] = Some(html);
         }
         Ok(Expanded {
-            html: fill(&content.html, &rendered),
-            summary: content.summary.as_ref().map(|s| fill(s, &rendered)),
+            html: fill(html, &rendered),
+            summary: summary.map(|s| fill(s, &rendered)),
             faq: faqs.into_iter().flatten().collect(),
         })
     }

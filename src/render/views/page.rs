@@ -463,6 +463,9 @@ struct FullParts<'a> {
     json_ld: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     series_pages: Option<Vec<PageLink<'a>>>,
+    /// "Read also": its related articles' list views (articles only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    related: Option<Vec<Value>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     member_articles: Option<Vec<Value>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -540,6 +543,14 @@ pub fn page_full(site: &Site, index: usize, summaries: &ListViews) -> Value {
         next: neighbour(if newest_first { earlier } else { later }),
         json_ld: json_ld.map(|j| jsonld::embed(&j)),
         series_pages,
+        related: (page.kind == Kind::Articles).then(|| {
+            site.related
+                .get(index)
+                .map_or(&[][..], Vec::as_slice)
+                .iter()
+                .map(|&i| summaries.get(i))
+                .collect()
+        }),
         member_articles: credited(Kind::Articles),
         member_events: credited(Kind::Events),
         member_masterclasses: credited(Kind::Masterclasses),
