@@ -273,9 +273,25 @@ pub struct NewsletterConfig {
     pub honeypot_field: Option<String>,
     /// Where the archive of issues lives (default `newsletter`: `/newsletter/`).
     pub archive_path: Option<String>,
+    /// The unsubscribe link your mail tool fills in, for `provider = "custom"` (the
+    /// others' are known: see [`NewsletterConfig::unsubscribe_url`]).
+    pub unsubscribe_url: Option<String>,
 }
 
 impl NewsletterConfig {
+    /// The placeholder the provider replaces with each reader's own unsubscribe link, for
+    /// the email edition's footer.
+    pub fn unsubscribe_url(&self) -> Option<&str> {
+        match self.provider {
+            NewsletterProvider::Buttondown => Some("{{ unsubscribe_url }}"),
+            NewsletterProvider::Mailchimp => Some("*|UNSUB|*"),
+            NewsletterProvider::Kit => Some("{{ unsubscribe_url }}"),
+            NewsletterProvider::Listmonk => Some("{{ UnsubscribeURL }}"),
+            NewsletterProvider::Ghost => Some("%%{unsubscribe_url}%%"),
+            NewsletterProvider::Custom => self.unsubscribe_url.as_deref(),
+        }
+    }
+
     /// What the provider needs and this table lacks, as the message for it.
     pub fn check(&self) -> Result<(), String> {
         let has_action = self.action.is_some();

@@ -72,3 +72,165 @@ pub fn escape_xml(s: &str) -> String {
         .replace('"', "&quot;")
         .replace('\'', "&apos;")
 }
+
+/// The text of kring's HTML (a Markdown body), its first `most` characters or so: tags
+/// dropped, entities decoded, runs of white space made one space (none for inline elements:
+/// `<em>free</em>?` reads `free?`).
+pub fn html_text(html: &str, most: usize) -> String {
+    let mut out = String::with_capacity(html.len().min(most * 2));
+    let mut rest = html;
+    let mut space = true;
+    while let Some(c) = rest.chars().next() {
+        if out.len() > most * 4 {
+            break;
+        }
+        match c {
+            '<' => {
+                let tag = rest.find('>').map_or(rest, |end| &rest[..end]);
+                rest = rest.find('>').map_or("", |end| &rest[end + 1..]);
+                // Inline elements are inside words (`<em>free</em>?`); others separate them.
+                if !space && !is_inline(tag) {
+                    out.push(' ');
+                    space = true;
+                }
+                continue;
+            }
+            '&' => {
+                let (decoded, len) = entity(rest);
+                out.push(decoded);
+                space = false;
+                rest = &rest[len..];
+                continue;
+            }
+            c if c.is_whitespace() => {
+                if !space {
+                    out.push(' ');
+                    space = true;
+                }
+            }
+            c => {
+                out.push(c);
+                space = false;
+            }
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    out.truncate(out.trim_end().len());
+    out
+}
+
+/// Whether `tag` (`<em class="x"`, `</a`) opens or closes an inline element.
+fn is_inline(tag: &str) -> bool {
+    let name = tag
+        .trim_start_matches('<')
+        .trim_start_matches('/')
+        .split(|c: char| c.is_whitespace() || c == '/')
+        .next()
+        .unwrap_or_default();
+    matches!(
+        name,
+        "a" | "abbr"
+            | "b"
+            | "cite"
+            | "code"
+            | "del"
+            | "em"
+            | "i"
+            | "ins"
+            | "kbd"
+            | "mark"
+            | "q"
+            | "s"
+            | "small"
+            | "span"
+            | "strong"
+            | "sub"
+            | "sup"
+            | "time"
+            | "u"
+    )
+}
+
+/// The character of the entity at the start of `s`, and its length; `&` itself when it is
+/// not one kring writes.
+fn entity(s: &str) -> (char, usize) {
+    for (name, c) in [
+        ("&amp;", '&'),
+        ("&lt;", '<'),
+        ("&gt;", '>'),
+        ("&quot;", '"'),
+        ("&#39;", '\''),
+        ("&nbsp;", '\u{a0}'),
+    ] {
+        if s.starts_with(name) {
+            return (c, name.len());
+        }
+    }
+    // A number: `&#39;`, `&#x41;`.
+    let numeric = s.strip_prefix("&#").and_then(|rest| {
+        let (num, _) = rest.split_once(';').filter(|(n, _)| n.len() < 8)?;
+        let code = match num.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+            None => num.parse().ok()?,
+        };
+        Some((char::from_u32(code)?, num.len() + 3))
+    });
+    if let Some(found) = numeric {
+        return found;
+    }
+    ('&', 1)
+}
+
+/// A summary's text for a meta description or an inbox preview: at most `most` characters,
+/// cut after a whole word (with `…` when cut).
+pub fn summary_text(html: &str, most: usize) -> String {
+    let text = html_text(html, most + 1);
+    if text.chars().count() <= most {
+        return text;
+    }
+    let cut: String = text.chars().take(most).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{}…", cut.trim_end_matches([',', ';', ':', '.', ' ']))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summaries_are_cut_after_a_word() {
+        assert_eq!(summary_text("<p>Short <em>one</em>.</p>", 50), "Short one.");
+        assert_eq!(
+            summary_text("<p>One two three, four five</p>", 16),
+            "One two three…"
+        );
+        assert_eq!(summary_text("<p>Éénwoord</p>", 3), "Één…");
+    }
+
+    #[test]
+    fn html_becomes_text() {
+        assert_eq!(
+            html_text(
+                "<p>Hello <em>world</em> &amp; &lt;you&gt;&#39;&#x41;</p>\n<p>Two</p>",
+                99
+            ),
+            "Hello world & <you>'A Two"
+        );
+        assert_eq!(html_text("a &bogus; b & c", 99), "a &bogus; b & c");
+        assert_eq!(html_text("<p>unclosed <b", 99), "unclosed");
+        // Raw HTML passes what kring would not write: never a panic.
+        for odd in [
+            "&;",
+            "&#;",
+            "&é;",
+            "&#é;",
+            "&#xZZ;",
+            "&#99999999999;",
+            "&#xD800;",
+            "&",
+            "&#",
+        ] {
+            assert!(html_text(odd, 99).starts_with('&'), "{odd}");
+        }
+    }
+}

@@ -337,3 +337,97 @@ fn related_articles_share_the_most() {
         "{stderr}"
     );
 }
+
+/// Email editions: each provider's unsubscribe link in the footer of both files, links in
+/// the text never broken across lines, and a page without `description` described by its
+/// summary (meta description, og:description, the inbox preview).
+#[test]
+fn email_editions_unsubscribe_and_keep_links_whole() {
+    let long = "https://tickets.example.org/destoep/rotterdam-october-2026/registration?utm_source=none&seat=front-row-please";
+    let providers = [
+        (
+            "provider = \"buttondown\"\naccount = \"hub\"",
+            "{{ unsubscribe_url }}",
+        ),
+        (
+            "provider = \"mailchimp\"\naction = \"https://x.us1.list-manage.com/subscribe/post?u=1&id=2\"",
+            "*|UNSUB|*",
+        ),
+        (
+            "provider = \"kit\"\naccount = \"123\"",
+            "{{ unsubscribe_url }}",
+        ),
+        (
+            "provider = \"listmonk\"\naction = \"https://lists.example.org/subscription/form\"\nlist_ids = [\"abc\"]",
+            "{{ UnsubscribeURL }}",
+        ),
+        (
+            "provider = \"ghost\"\naction = \"https://ghost.example.org/\"",
+            "%%{unsubscribe_url}%%",
+        ),
+        (
+            "provider = \"custom\"\naction = \"https://mail.example.org/join\"\nunsubscribe_url = \"[[UNSUB_LINK]]\"",
+            "[[UNSUB_LINK]]",
+        ),
+    ];
+    for (newsletter, unsubscribe) in providers {
+        let (_tmp, site) = fixture("hub");
+        let config = read(&site, "kring.toml");
+        write(
+            &site,
+            "kring.toml",
+            format!("{config}\n[newsletter]\n{newsletter}\n"),
+        );
+        write(
+            &site,
+            "content/articles/issue.md",
+            format!(
+                "+++\ntitle = \"Issue one\"\ndate = 2026-03-05\nnewsletter = true\n+++\n\nThe first paragraph is what this issue is about, in a few words.\n\nRegister at <{long}> before Friday.\n"
+            ),
+        );
+        let out = build_ok(&site);
+        let html = read(&out, "articles/issue/email.html");
+        let doc = Html::parse_document(&html);
+        let hrefs: Vec<&str> = doc
+            .select(&Selector::parse(".footer a").unwrap())
+            .filter_map(|a| a.value().attr("href"))
+            .collect();
+        assert!(hrefs.contains(&unsubscribe), "{newsletter}: {hrefs:?}");
+        let text = read(&out, "articles/issue/email.txt");
+        assert!(text.contains(unsubscribe), "{newsletter}: {text}");
+        assert!(
+            text.lines().any(|l| l.contains(long)),
+            "the address stays on one line:\n{text}"
+        );
+        assert!(
+            text.lines()
+                .all(|l| l.chars().count() <= 78 || l.contains("https://")),
+            "{text}"
+        );
+        // No description: the summary describes it.
+        let preheader: String = doc
+            .select(&Selector::parse(".preheader").unwrap())
+            .next()
+            .unwrap()
+            .text()
+            .collect();
+        assert!(
+            preheader.starts_with("The first paragraph is what this issue is about"),
+            "{preheader}"
+        );
+        let page = Html::parse_document(&read(&out, "articles/issue/index.html"));
+        for css in ["meta[name=description]", "meta[property='og:description']"] {
+            let content = page
+                .select(&Selector::parse(css).unwrap())
+                .next()
+                .unwrap()
+                .value()
+                .attr("content")
+                .unwrap();
+            assert_eq!(
+                content, "The first paragraph is what this issue is about, in a few words.",
+                "{css}"
+            );
+        }
+    }
+}

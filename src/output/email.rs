@@ -57,12 +57,16 @@ fn make_edition(rendered: &str, page_url: &str, base: &str, shown: &str) -> Resu
     })?;
     let absolute = absolutize(&inlined, page_url, base);
     let html = email_safe_images(&absolute);
-    let text = html2text::from_read(without_hidden(&html).as_bytes(), 78).map_err(|e| {
-        Diagnostic::new(
-            shown,
-            format!("the plain-text edition could not be made: {e}"),
-        )
-    })?;
+    // Links are never broken across lines: a wrapped address does not open.
+    let text = html2text::config::plain()
+        .no_link_wrapping()
+        .string_from_read(without_hidden(&html).as_bytes(), 78)
+        .map_err(|e| {
+            Diagnostic::new(
+                shown,
+                format!("the plain-text edition could not be made: {e}"),
+            )
+        })?;
     Ok(Edition {
         html,
         text: tidy_text(&text),

@@ -215,13 +215,7 @@ impl<'a> Renderer<'a> {
         let mut ctx = self.context(&page.permalink, &[], None);
         let full = page_full(self.site, index, &self.summaries);
         let preheader = page.description.clone().unwrap_or_else(|| {
-            let summary = page.content.summary.as_deref().unwrap_or("");
-            html2text::from_read(summary.as_bytes(), 10_000)
-                .unwrap_or_default()
-                .trim()
-                .chars()
-                .take(150)
-                .collect()
+            crate::text::summary_text(page.content.summary.as_deref().unwrap_or(""), 150)
         });
         ctx.insert("page".into(), full);
         ctx.insert(
@@ -229,6 +223,12 @@ impl<'a> Renderer<'a> {
             views::value(EmailView {
                 preheader,
                 web_url: &page.permalink,
+                unsubscribe_url: self
+                    .site
+                    .config
+                    .newsletter
+                    .as_ref()
+                    .and_then(|n| n.unsubscribe_url()),
             }),
         );
         let shown = page.file.shown.display().to_string();

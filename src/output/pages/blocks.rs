@@ -306,7 +306,7 @@ pub fn faq_items(body: &str) -> (String, Vec<(String, String)>) {
 
 /// The text of an HTML fragment, its tags dropped and white space collapsed.
 fn text_of(html: &str) -> String {
-    crate::output::search::words::html_text(html, html.len())
+    crate::text::html_text(html, html.len())
 }
 
 #[cfg(test)]

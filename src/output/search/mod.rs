@@ -21,8 +21,9 @@ use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 use serde::Serialize;
-pub mod words;
-pub use words::{for_each_word, for_each_word_in_html, html_text};
+mod words;
+pub use crate::text::html_text;
+pub use words::{for_each_word, for_each_word_in_html};
 
 use super::write::Sink;
 

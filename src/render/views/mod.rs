@@ -61,6 +61,8 @@ pub struct EmailView<'a> {
     pub preheader: String,
     /// Where the issue is on the web.
     pub web_url: &'a str,
+    /// The provider's placeholder for each reader's unsubscribe link (`*|UNSUB|*`).
+    pub unsubscribe_url: Option<&'a str>,
 }
 
 /// A newsletter issue in the archive: its number and its page's list view.

@@ -153,6 +153,9 @@ pub struct PageView<'a> {
     /// The address of its drawn social card, when it has no image a chat app can show.
     pub social_card: Option<String>,
     pub summary: Option<&'a str>,
+    /// For a page without `description`: its summary's text, for the meta description,
+    /// `og:description` and social previews.
+    pub summary_text: Option<String>,
     pub word_count: usize,
     pub reading_time: usize,
     pub extra: &'a toml::Table,
@@ -372,6 +375,13 @@ impl<'a> PageView<'a> {
             social_card: routes::social_card_file(site, index)
                 .map(|file| site.config.base_url.join(&file)),
             summary: page.content.summary.as_deref(),
+            summary_text: page
+                .description
+                .is_none()
+                .then(|| page.content.summary.as_deref())
+                .flatten()
+                .map(|summary| crate::text::summary_text(summary, 160))
+                .filter(|t| !t.is_empty()),
             word_count: page.content.word_count,
             reading_time: page.reading_minutes(),
             extra: &page.extra,
