@@ -376,10 +376,10 @@ impl<'a> PageView<'a> {
                 .map(|file| site.config.base_url.join(&file)),
             summary: page.content.summary.as_deref(),
             summary_text: page
-                .description
-                .is_none()
-                .then(|| page.content.summary.as_deref())
-                .flatten()
+                .content
+                .summary
+                .as_deref()
+                .filter(|_| page.description.is_none())
                 .map(|summary| crate::text::summary_text(summary, 160))
                 .filter(|t| !t.is_empty()),
             word_count: page.content.word_count,
