@@ -431,3 +431,68 @@ fn email_editions_unsubscribe_and_keep_links_whole() {
         }
     }
 }
+
+/// A repeating event: its rule in words in the page's language, the Google Calendar link
+/// with the rule (`recur=RRULE:…`), and an `eventSchedule` in its JSON-LD.
+#[test]
+fn repeating_events_say_how_they_repeat() {
+    let (_tmp, site) = fixture("hub");
+    let config = read(&site, "kring.toml").replace("language = \"en\"", "language = \"nl\"");
+    write(&site, "kring.toml", config);
+    let meetup = read(&site, "content/events/meetup.md").replacen(
+        "+++\n",
+        "+++\nrecurrence = \"FREQ=MONTHLY;BYDAY=2TH;COUNT=12\"\n",
+        1,
+    );
+    write(&site, "content/events/meetup.md", meetup);
+    let out = build_ok(&site);
+    let html = read(&out, "events/meetup/index.html");
+    assert!(
+        html.contains("Elke tweede donderdag van de maand, 12 keer"),
+        "the rule in Dutch"
+    );
+    let doc = Html::parse_document(&html);
+    let google = doc
+        .select(&Selector::parse("a[href^='https://calendar.google.com/']").unwrap())
+        .next()
+        .unwrap()
+        .value()
+        .attr("href")
+        .unwrap()
+        .to_string();
+    let url = url::Url::parse(&google).unwrap();
+    let recur = url
+        .query_pairs()
+        .find(|(k, _)| k == "recur")
+        .map(|(_, v)| v.into_owned());
+    assert_eq!(
+        recur.as_deref(),
+        Some("RRULE:FREQ=MONTHLY;COUNT=12;BYDAY=2TH")
+    );
+    let dates = url
+        .query_pairs()
+        .find(|(k, _)| k == "dates")
+        .unwrap()
+        .1
+        .into_owned();
+    assert!(
+        dates.starts_with("20260709T"),
+        "the series from its first occurrence: {dates}"
+    );
+    let ld: serde_json::Value = serde_json::from_str(
+        &doc.select(&Selector::parse("script[type='application/ld+json']").unwrap())
+            .next()
+            .unwrap()
+            .text()
+            .collect::<String>(),
+    )
+    .unwrap();
+    let schedule = &ld["eventSchedule"];
+    assert_eq!(schedule["@type"], "Schedule");
+    assert_eq!(schedule["repeatFrequency"], "P1M");
+    assert_eq!(schedule["byDay"][0], "https://schema.org/Thursday");
+    assert_eq!(schedule["byMonthWeek"], 2);
+    assert_eq!(schedule["repeatCount"], 12);
+    assert_eq!(schedule["startTime"], "19:30:00");
+    assert_eq!(schedule["scheduleTimezone"], "Europe/Amsterdam");
+}

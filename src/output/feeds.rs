@@ -122,9 +122,8 @@ pub fn absolutize(html: &str, page_url: &str, base: &str) -> String {
             Ok(())
         }))
         .append_element_content_handler(element!("[href], [src], [poster]", |el| {
-            // A mail tool's placeholder (`*|UNSUB|*`) is the tool's to fill in.
-            if el.has_attribute("data-keep-href") {
-                el.remove_attribute("data-keep-href");
+            // An unsubscribe link is the mail tool's placeholder (`*|UNSUB|*`) to fill in.
+            if el.has_attribute("data-unsubscribe") {
                 return Ok(());
             }
             let img = el.tag_name() == "img";

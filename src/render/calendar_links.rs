@@ -13,7 +13,12 @@ pub fn add_links(site: &Site, h: &Happening) -> CalendarLinks {
     use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
     let enc = |s: &str| utf8_percent_encode(s, NON_ALPHANUMERIC).to_string();
     let page = &site.pages[h.page];
-    let (start, end) = h.next(&site.now).unwrap_or_else(|| h.last());
+    // A repeating event is added as the series it is: from its first occurrence, with its
+    // rule (`recur=RRULE:…`), so the calendar app repeats it as kring does.
+    let (start, end) = match &h.recurrence {
+        Some(_) => (h.start.clone(), h.end.clone()),
+        None => h.next(&site.now).unwrap_or_else(|| h.last()),
+    };
     let details = match &h.online_url {
         Some(u) => format!(
             "{}\n\n{}\n{}",
@@ -64,7 +69,7 @@ pub fn add_links(site: &Site, h: &Happening) -> CalendarLinks {
         )
     };
     let tz = start.time_zone().iana_name().unwrap_or("UTC");
-    let google = format!(
+    let mut google = format!(
         "https://calendar.google.com/calendar/render?action=TEMPLATE&text={}&dates={}&details={}&location={}&ctz={}",
         enc(&h.title),
         g_dates,
@@ -72,6 +77,10 @@ pub fn add_links(site: &Site, h: &Happening) -> CalendarLinks {
         enc(&place),
         enc(tz)
     );
+    if let Some(rule) = &h.recurrence {
+        let rrule = format!("RRULE:{}", rule.to_rrule(start.time_zone(), h.all_day));
+        google.push_str(&format!("&recur={}", enc(&rrule)));
+    }
     let outlook = |host: &str| {
         format!(
             "https://{host}/calendar/0/action/compose?rru=addevent&subject={}&startdt={}&enddt={}&allday={}&body={}&location={}",

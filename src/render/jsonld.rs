@@ -138,7 +138,39 @@ pub fn event(site: &Site, h: &Happening) -> Value {
     if let Some(o) = offers {
         v["offers"] = o;
     }
+    if let Some(rule) = &h.recurrence {
+        v["eventSchedule"] = schedule(h, rule);
+    }
     strip_nulls(v)
+}
+
+/// schema.org `Schedule` of a repeating event: how often, on which days, from when until
+/// when, at what time in which zone.
+fn schedule(h: &Happening, rule: &crate::model::recurrence::Recurrence) -> Value {
+    use crate::model::recurrence::Frequency;
+    let unit = match rule.frequency {
+        Frequency::Weekly => "W",
+        Frequency::Monthly => "M",
+    };
+    let days: Vec<String> = rule
+        .by_day
+        .iter()
+        .map(|(_, day)| format!("https://schema.org/{day:?}"))
+        .collect();
+    // "The second Thursday": the week of the month, where the rule names one.
+    let month_week = rule.by_day.iter().find_map(|(n, _)| *n);
+    strip_nulls(json!({
+        "@type": "Schedule",
+        "repeatFrequency": format!("P{}{unit}", rule.interval.max(1)),
+        "byDay": if days.is_empty() { Value::Null } else { Value::from(days) },
+        "byMonthWeek": month_week,
+        "startDate": h.start.date().to_string(),
+        "endDate": rule.until.map(|u| u.to_string()),
+        "repeatCount": rule.count,
+        "startTime": (!h.all_day).then(|| h.start.time().strftime("%H:%M:%S").to_string()),
+        "endTime": (!h.all_day).then(|| h.end.time().strftime("%H:%M:%S").to_string()),
+        "scheduleTimezone": h.start.time_zone().iana_name(),
+    }))
 }
 
 /// `WebSite` and the `Organization` behind it, for the home page.

@@ -5,6 +5,7 @@ pub mod community;
 pub mod cycles;
 pub mod jsonld;
 pub mod photos;
+pub mod recurrence_text;
 pub mod templates;
 pub mod theme;
 pub mod views;

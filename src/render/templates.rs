@@ -421,6 +421,22 @@ fn register(tera: &mut Tera, lookup: SharedLookup, strings: Strings, site_tz: Ti
         Ok(Value::from(slug::slugify(text)))
     });
 
+    let (s, tz) = (strings.clone(), site_tz.clone());
+    tera.register_filter(
+        "recurrence",
+        move |value: &Value, _: &HashMap<String, Value>| {
+            let rule = value
+                .as_str()
+                .ok_or_else(|| tera::Error::msg("recurrence: expects a rule (FREQ=…)"))?;
+            let rule = rule
+                .parse()
+                .map_err(|e| tera::Error::msg(format!("recurrence: {e}")))?;
+            Ok(Value::from(super::recurrence_text::describe(
+                &rule, &s, &tz,
+            )))
+        },
+    );
+
     let s = strings;
     tera.register_filter(
         "date",

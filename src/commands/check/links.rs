@@ -43,6 +43,10 @@ fn scan(html: &[u8]) -> Scan {
                 .append_element_content_handler(element!(
                     "a[href], link[href], img[src], script[src], source[src], iframe[src]",
                     |el| {
+                        // An email edition's unsubscribe link is the mail tool's placeholder.
+                        if el.has_attribute("data-unsubscribe") {
+                            return Ok(());
+                        }
                         for attr in ["href", "src"] {
                             if let Some(v) = el.get_attribute(attr) {
                                 links.push(v);
