@@ -34,6 +34,9 @@ pub struct Config {
     pub relative_urls: bool,
     #[serde(default)]
     pub taxonomies: BTreeMap<String, TaxonomyConfig>,
+    /// Series of articles by name (or slug): what their page says about them.
+    #[serde(default)]
+    pub series: BTreeMap<String, SeriesConfig>,
     #[serde(default)]
     pub feeds: FeedConfig,
     #[serde(default)]
@@ -187,6 +190,13 @@ pub struct TaxonomyConfig {
     /// (`/tags/utrecht/calendar.ics`).
     #[serde(default)]
     pub calendar: bool,
+}
+
+/// `[series."Name"]`: the description on the series' page.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeriesConfig {
+    pub description: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -135,8 +135,24 @@ fn theme_is_accessible_and_loads_nothing_external_in_chromium() {
     );
     assert!(ok, "theme check failed:\n{output}");
     let oks = output.lines().filter(|l| l.starts_with("ok: ")).count();
-    assert_eq!(oks, 12, "expected 6 pages × 2 widths:\n{output}");
-    for page in ["home", "article", "event", "member", "members", "search"] {
+    let pages = [
+        "home",
+        "article",
+        "event",
+        "member",
+        "members",
+        "search",
+        "blocks",
+        "series",
+        "sponsored",
+        "term",
+    ];
+    assert_eq!(
+        oks,
+        pages.len() * 2,
+        "expected every page at 2 widths:\n{output}"
+    );
+    for page in pages {
         for width in [390, 1280] {
             let line = format!("ok: {page} @{width}");
             assert!(

@@ -496,3 +496,77 @@ fn repeating_events_say_how_they_repeat() {
     assert_eq!(schedule["startTime"], "19:30:00");
     assert_eq!(schedule["scheduleTimezone"], "Europe/Amsterdam");
 }
+
+/// A series has its own page, `/series/<slug>/`, with its parts in reading order and the
+/// description from `kring.toml`, its own feeds, and its articles link to it.
+#[test]
+fn series_have_their_own_page_and_feed() {
+    let (_tmp, site) = fixture("hub");
+    let config = read(&site, "kring.toml");
+    write(
+        &site,
+        "kring.toml",
+        format!(
+            "{config}\n[series.\"Goed begonnen\"]\ndescription = \"Vier stukken over de eerste maand.\"\n"
+        ),
+    );
+    for (name, date) in [
+        ("deel-twee", "2026-04-02"),
+        ("deel-een", "2026-04-01"),
+        ("deel-drie", "2026-04-03"),
+    ] {
+        write(
+            &site,
+            &format!("content/articles/{name}.md"),
+            format!(
+                "+++\ntitle = \"{name}\"\ndate = {date}\nseries = \"Goed begonnen\"\n+++\nText.\n"
+            ),
+        );
+    }
+    let out = build_ok(&site);
+    let doc = Html::parse_document(&read(&out, "series/goed-begonnen/index.html"));
+    let h1: String = doc
+        .select(&Selector::parse("h1").unwrap())
+        .next()
+        .unwrap()
+        .text()
+        .collect();
+    assert_eq!(h1, "Goed begonnen");
+    let parts: Vec<String> = doc
+        .select(&Selector::parse(".series-parts .card__title").unwrap())
+        .map(|t| t.text().collect::<String>().trim().to_string())
+        .collect();
+    assert_eq!(
+        parts,
+        ["deel-een", "deel-twee", "deel-drie"],
+        "reading order"
+    );
+    assert!(
+        read(&out, "series/goed-begonnen/index.html")
+            .contains("Vier stukken over de eerste maand.")
+    );
+    let feed =
+        feed_rs::parser::parse(read(&out, "series/goed-begonnen/atom.xml").as_bytes()).unwrap();
+    let titles: Vec<String> = feed
+        .entries
+        .iter()
+        .map(|e| e.title.clone().unwrap().content)
+        .collect();
+    assert_eq!(
+        titles,
+        ["deel-drie", "deel-twee", "deel-een"],
+        "the newest part first"
+    );
+    let article = Html::parse_document(&read(&out, "articles/deel-twee/index.html"));
+    let link = article
+        .select(&Selector::parse(".series__all a").unwrap())
+        .next()
+        .expect("a link to the series");
+    assert!(
+        link.value()
+            .attr("href")
+            .unwrap()
+            .ends_with("series/goed-begonnen/")
+    );
+    assert!(read(&out, "sitemap.xml").contains("https://hub.example.org/series/goed-begonnen/"));
+}

@@ -402,6 +402,11 @@ fn render_markdown(
     }
     rendered.html.reserve(body.len() * 3 / 2);
     html::push_html(&mut rendered.html, events.into_iter());
+    // A wide table scrolls sideways on a phone: it takes the keyboard's focus so it can be
+    // scrolled without a mouse.
+    if rendered.html.contains("<table>") {
+        rendered.html = rendered.html.replace("<table>", "<table tabindex=\"0\">");
+    }
     (rendered, broken)
 }
 

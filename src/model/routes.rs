@@ -316,6 +316,11 @@ pub fn search_file(name: &str) -> String {
 /// Where the page of chat platforms lives.
 pub const COMMUNITY_PATH: &str = "community/";
 
+/// The page of a series of articles: `series/<slug>/`.
+pub fn series_path(name: &str) -> String {
+    format!("series/{}/", slug::slugify(name))
+}
+
 /// Where the newsletter archive lives: `[newsletter] archive_path`, `newsletter/` by default.
 pub fn newsletter_path(config: &crate::config::Config) -> String {
     let path = config
@@ -457,7 +462,18 @@ impl Claims {
                 }
             }
         }
+        for name in site.series_names() {
+            let path = series_path(name);
+            self.claim(
+                format!("{prefix}{}", index_file(&path)),
+                format!("the page of the series {name}"),
+                None,
+            );
+        }
         let mut feed_folders = vec![(String::new(), "the site".to_string())];
+        for name in site.series_names() {
+            feed_folders.push((series_path(name), format!("the series {name}")));
+        }
         for (i, s) in site.sections.iter().enumerate() {
             if section_has_feed(site, i) {
                 feed_folders.push((s.path.clone(), format!("the section /{}", s.path)));

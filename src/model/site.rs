@@ -458,6 +458,16 @@ impl Site {
         Ok(true)
     }
 
+    /// The names of the site's series, in the order of their addresses: [`Job`]s and plans
+    /// number series by this order.
+    ///
+    /// [`Job`]: crate::output::pages::Job
+    pub fn series_names(&self) -> Vec<&String> {
+        let mut names: Vec<&String> = self.series.keys().collect();
+        names.sort_by_cached_key(|n| (slug::slugify(n.as_str()), n.to_string()));
+        names
+    }
+
     /// The happenings of page `index` (an event's occurrences, a masterclass's sessions),
     /// in schedule order.
     pub fn happenings_of(&self, index: usize) -> impl Iterator<Item = &super::schedule::Happening> {

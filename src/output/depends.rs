@@ -24,6 +24,10 @@ pub struct Footprint {
     pub people: Vec<usize>,
     /// The pages that show it under "Read also".
     pub related_by: Vec<usize>,
+    /// The series it is a part of.
+    pub series_name: Option<String>,
+    /// Every series of the site: one that appears or vanishes adds or removes a page.
+    pub all_series: Vec<String>,
     /// Every term of every taxonomy: a term that appears or vanishes adds or removes pages.
     pub all_terms: BTreeSet<String>,
 }
@@ -82,6 +86,11 @@ impl Footprint {
                 .filter(|&i| site.related[i].contains(&index))
                 .collect(),
             all_terms: Footprint::all_terms(site),
+            series_name: match &page.details {
+                Details::Article(a) => a.series.clone(),
+                _ => None,
+            },
+            all_series: site.series_names().into_iter().cloned().collect(),
         }
     }
 
@@ -134,6 +143,13 @@ impl Footprint {
             }
             if touched {
                 jobs.push(Job::TaxonomyList(t));
+            }
+        }
+        let names = site.series_names();
+        for name in self.series_name.iter().chain(&after.series_name) {
+            if let Some(n) = names.iter().position(|s| *s == name) {
+                jobs.push(Job::Series(n));
+                feeds.insert(crate::model::routes::series_path(name));
             }
         }
         if after.issue.is_some() {

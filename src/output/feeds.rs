@@ -79,6 +79,20 @@ pub fn sources(site: &Site) -> Vec<FeedSource> {
             pages: pages.into_iter().take(limit).collect(),
         });
     }
+    for name in site.series_names() {
+        let path = crate::model::routes::series_path(name);
+        let mut pages = site.series[name].clone();
+        pages.reverse(); // the newest part first
+        out.push(FeedSource {
+            title: format!("{} — {name}", site.config.title),
+            description: series_description(site, name)
+                .unwrap_or_default()
+                .to_string(),
+            home: site.config.base_url.join(&path),
+            path,
+            pages: pages.into_iter().take(limit).collect(),
+        });
+    }
     for t in site.taxonomies.iter().filter(|t| t.feed) {
         for term in &t.terms {
             out.push(FeedSource {
@@ -91,6 +105,15 @@ pub fn sources(site: &Site) -> Vec<FeedSource> {
         }
     }
     out
+}
+
+/// What `kring.toml` says about a series (`[series."Name"]` or by its slug).
+pub fn series_description<'a>(site: &'a Site, name: &str) -> Option<&'a str> {
+    let series = &site.config.series;
+    series
+        .get(name)
+        .or_else(|| series.get(&slug::slugify(name)))
+        .and_then(|s| s.description.as_deref())
 }
 
 /// Makes every `href`, `src` and `srcset` URL in `html` absolute against `page_url`, and

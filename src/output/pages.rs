@@ -40,6 +40,8 @@ pub enum Job {
     Newsletter,
     /// The email edition of a newsletter article.
     Email(usize),
+    /// `/series/<slug>/`: a series' parts in order (by [`Site::series_names`]).
+    Series(usize),
 }
 
 pub use crate::model::routes::{COMMUNITY_PATH, SEARCH_PATH, newsletter_path};
@@ -56,6 +58,7 @@ struct SectionPrep {
 }
 
 mod blocks;
+mod series;
 mod terms;
 
 pub use blocks::{Expanded, shown_by_blocks};
@@ -188,6 +191,7 @@ impl<'a> Renderer<'a> {
             Job::Search => "search.html".into(),
             Job::Newsletter => "newsletter.html".into(),
             Job::Email(_) => "email.html".into(),
+            Job::Series(_) => "series.html".into(),
         })
     }
 
@@ -282,6 +286,9 @@ impl<'a> Renderer<'a> {
         if self.templates.has("email.html") {
             jobs.extend(self.site.issues.iter().map(|&(_, i)| Job::Email(i)));
         }
+        if self.templates.has("series.html") {
+            jobs.extend((0..self.site.series.len()).map(Job::Series));
+        }
         jobs
     }
 
@@ -363,9 +370,9 @@ impl<'a> Renderer<'a> {
                 Ok(Job::Page(_)) => counts.pages += 1,
                 Ok(Job::Section(_) | Job::SectionPage(..)) => counts.sections += 1,
                 Ok(Job::TaxonomyList(_) | Job::Term(..)) => counts.taxonomy_pages += 1,
-                Ok(Job::NotFound | Job::Community | Job::Search | Job::Newsletter) => {
-                    counts.pages += 1
-                }
+                Ok(
+                    Job::NotFound | Job::Community | Job::Search | Job::Newsletter | Job::Series(_),
+                ) => counts.pages += 1,
                 Ok(Job::Email(_)) => counts.emails += 1,
                 Err(e) => errors.push(e),
             }
@@ -396,6 +403,7 @@ impl<'a> Renderer<'a> {
                 self.write_section_pager(i, pager, &sections[&i], out)
             }
             Job::TaxonomyList(t) => self.write_taxonomy_list(t, out),
+            Job::Series(i) => self.write_series(i, out),
             Job::Term(t, term) => self.write_term_pager(t, term, pager, out),
             Job::Community | Job::Search => {
                 let (path, template, what) = match job {

@@ -245,6 +245,10 @@ fn shows(site: &Site, job: Job, path: &str) -> bool {
         Job::Section(i) | Job::SectionPage(i, _) => list_at(&site.sections[i].path),
         Job::TaxonomyList(t) => site.taxonomies[t].path == path,
         Job::Term(t, n) => list_at(&site.taxonomies[t].terms[n].path),
+        Job::Series(i) => site
+            .series_names()
+            .get(i)
+            .is_some_and(|name| crate::model::routes::series_path(name) == path),
         Job::NotFound | Job::Community | Job::Search | Job::Newsletter | Job::Email(_) => false,
     }
 }

@@ -52,6 +52,16 @@ pub fn sitemap(sites: &[&Site]) -> String {
                 Some(&p.file.rel),
             );
         }
+        for name in site.series_names() {
+            entry(
+                &site
+                    .config
+                    .base_url
+                    .join(&crate::model::routes::series_path(name)),
+                None,
+                None,
+            );
+        }
         for t in &site.taxonomies {
             entry(&t.permalink, None, None);
             for term in &t.terms {

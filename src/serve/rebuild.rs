@@ -446,6 +446,9 @@ impl DevSite {
         if before.terms != after.terms && before.all_terms != Footprint::all_terms(site) {
             return Ok(None);
         }
+        if before.all_series != after.all_series {
+            return Ok(None);
+        }
         // Becoming (or ceasing to be) a newsletter issue adds or removes an email edition;
         // the first dated event adds the calendars, the last one removes them.
         if before.issue != after.issue || had_schedule == site.schedule.is_empty() {

@@ -29,6 +29,10 @@ const PAGES = [
   ["member", "/members/noor/"],
   ["members", "/members/"],
   ["search", "/search/?q=community"],
+  ["blocks", "/articles/hybrid-meetups/"],
+  ["series", "/series/beginnen-bij-nul/"],
+  ["sponsored", "/articles/community-health-without-trackers/"],
+  ["term", "/tags/evenementen/"],
 ];
 const WIDTHS = [390, 1280];
 

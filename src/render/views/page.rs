@@ -473,6 +473,9 @@ struct FullParts<'a> {
     json_ld: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     series_pages: Option<Vec<PageLink<'a>>>,
+    /// The page of its series (`/series/<slug>/`), when it is a part of one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    series_url: Option<String>,
     /// "Read also": its related articles' list views (articles only).
     #[serde(skip_serializing_if = "Option::is_none")]
     related: Option<Vec<Value>>,
@@ -552,6 +555,14 @@ pub fn page_full(site: &Site, index: usize, summaries: &ListViews) -> Value {
         previous: neighbour(if newest_first { later } else { earlier }),
         next: neighbour(if newest_first { earlier } else { later }),
         json_ld: json_ld.map(|j| jsonld::embed(&j)),
+        series_url: match &page.details {
+            Details::Article(a) => a.series.as_ref().map(|s| {
+                site.config
+                    .base_url
+                    .join(&crate::model::routes::series_path(s))
+            }),
+            _ => None,
+        },
         series_pages,
         related: (page.kind == Kind::Articles).then(|| {
             site.related
