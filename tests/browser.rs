@@ -117,6 +117,31 @@ fn example_site_for_a_port() -> (tempfile::TempDir, std::path::PathBuf, u16) {
     (tmp, out, port)
 }
 
+/// Events that end after the build: with the browser's clock set an hour after the first
+/// upcoming event ends, the script moves it to the archive and its page says it is over.
+#[test]
+fn ended_events_leave_the_upcoming_list_in_chromium() {
+    if !browser_ready() {
+        return;
+    }
+    let (_tmp, out, port) = example_site_for_a_port();
+    let (ok, output) = node("fresh.mjs", &[out.to_str().unwrap(), &port.to_string()]);
+    assert!(ok, "freshness check failed:\n{output}");
+    for step in [
+        "without JavaScript the list stands as built",
+        "the ended event heads the archive",
+        "and looks like a past event",
+        "times in New York time",
+        "no invitation to register",
+        "no request leaves the origin",
+    ] {
+        assert!(
+            output.contains(&format!("ok: {step}")),
+            "missing `{step}`:\n{output}"
+        );
+    }
+}
+
 #[test]
 fn theme_is_accessible_and_loads_nothing_external_in_chromium() {
     if !browser_ready() {

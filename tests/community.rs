@@ -8,10 +8,19 @@ use scraper::{Html, Selector};
 
 /// Whether a page has a script that runs (JSON-LD `<script type="application/ld+json">` is
 /// data, not code).
+/// Whether a page runs code other than the theme's own scripts (the freshness script,
+/// the video player, search): JSON-LD is data, not code.
 fn has_code(html: &str) -> bool {
     let doc = Html::parse_document(html);
-    doc.select(&sel("script"))
-        .any(|s| s.value().attr("type") != Some("application/ld+json"))
+    doc.select(&sel("script")).any(|s| {
+        let own = s.value().attr("src").is_some_and(|src| {
+            !src.contains("://")
+                && ["fresh.js", "video.js", "search.js"]
+                    .iter()
+                    .any(|f| src.ends_with(f))
+        });
+        s.value().attr("type") != Some("application/ld+json") && !own
+    })
 }
 
 fn sel(s: &str) -> Selector {
