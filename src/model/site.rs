@@ -458,10 +458,8 @@ impl Site {
         Ok(true)
     }
 
-    /// The names of the site's series, in the order of their addresses: [`Job`]s and plans
-    /// number series by this order.
-    ///
-    /// [`Job`]: crate::output::pages::Job
+    /// The names of the site's series, in the order of their addresses: the output jobs
+    /// and plans number series by this order.
     pub fn series_names(&self) -> Vec<&String> {
         let mut names: Vec<&String> = self.series.keys().collect();
         names.sort_by_cached_key(|n| (slug::slugify(n.as_str()), n.to_string()));
