@@ -1,7 +1,7 @@
 //! kring: a static site generator for newsletter-plus-community hubs.
 //!
 //! The modules follow the pipeline: [`config`] → [`content`] (load, front matter,
-//! Markdown) → [`model`] → [`render`] (theme, templates, views) → [`output`] → [`build`].
+//! Markdown) → [`model`] → [`render`] (theme, templates, views) → [`output`] → [`build`](mod@build).
 
 pub mod build;
 pub mod cleanup;

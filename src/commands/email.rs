@@ -11,7 +11,7 @@ use crate::model::{BuildOptions, Details};
 pub struct Args {
     /// The article's Markdown file, e.g. example-site/content/articles/welcome.md
     pub page: PathBuf,
-    /// Where to write <slug>.email.html and <slug>.email.txt (default: the current folder)
+    /// Where to write SLUG.email.html and SLUG.email.txt (default: the current folder)
     #[arg(short, long)]
     pub output: Option<PathBuf>,
 }

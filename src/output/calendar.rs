@@ -1,5 +1,5 @@
 //! iCalendar files: one per event (and per masterclass, with all its sessions) and one
-//! calendar of everything, written with [`Ics`](super::ics::Ics), which escapes every value
+//! calendar of everything, written with [`Ics`], which escapes every value
 //! and folds lines at 75 octets with CRLF endings; the VTIMEZONE blocks come from jiff's tz
 //! database.
 

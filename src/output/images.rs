@@ -1,6 +1,6 @@
 //! Photos as kring publishes them. Every JPEG, PNG and WebP file a build writes — a page
 //! bundle's, a section's, a `static/` folder's — is decoded within limits, turned upright
-//! (its EXIF orientation), made at most [`MAX_WIDTH`] wide, and written again **without any
+//! (its EXIF orientation), made at most `MAX_WIDTH` wide, and written again **without any
 //! metadata**: no GPS location, camera serial or author field from a member's phone
 //! survives. SVG and GIF files are copied as they are.
 //!

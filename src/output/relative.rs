@@ -75,7 +75,7 @@ const URL_ATTRIBUTES: &[&str] = &[
 /// A scan for `root` rather than an HTML rewriter: a page has a few dozen such URLs, and
 /// rewriting every element of every page cost a build a quarter of its time. Each hit is
 /// checked to be the start of an attribute value (`name="…` right before it), of an
-/// attribute in [`URL_ATTRIBUTES`], on an element that is not `<meta>` or a canonical or
+/// attribute in `URL_ATTRIBUTES`, on an element that is not `<meta>` or a canonical or
 /// alternate `<link>`; text, JSON-LD and other attributes are left alone. kring escapes `<`
 /// and `"` in attribute values and text, so the nearest `<` before a hit opens its tag.
 pub fn relativize(html: &str, dir: &str, root: &str) -> String {

@@ -182,6 +182,7 @@ fn swap_into_place(staged: &Path, target: &Path, had_target: bool) -> std::io::R
 }
 
 #[cfg(target_os = "linux")]
+#[allow(unsafe_code)] // the one FFI call kring makes; see the SAFETY note below
 fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
     use std::ffi::CString;
     use std::os::unix::ffi::OsStrExt;

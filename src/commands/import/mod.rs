@@ -2,11 +2,11 @@
 //! authors from the platform they leave, as kring content, with their old addresses kept
 //! as aliases (redirect pages and `_redirects`).
 //!
-//! The pipeline: the platform's reader turns the export into [`model::Export`] (bodies
+//! The pipeline: the platform's reader turns the export into `model::Export` (bodies
 //! cleaned of the platform's furniture) — everything is read before anything is written,
 //! so bad input stops the import with nothing changed; images are fetched when asked;
-//! [`place`] gives every post and member its file; bodies become Markdown with links
-//! between imported posts as `@/` links; [`write`] writes the files whole and records
+//! `place` gives every post and member its file; bodies become Markdown with links
+//! between imported posts as `@/` links; `write` writes the files whole and records
 //! their hashes, so importing again never overwrites an edit.
 //!
 //! Subscriber lists are never read, and no author's e-mail address is ever kept.
