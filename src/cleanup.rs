@@ -57,15 +57,27 @@ fn remove_all() {
     std::thread::sleep(std::time::Duration::from_millis(30));
     let list = folders();
     for path in list.iter() {
-        // A rebuild may still be writing into it: try a few times.
+        // A write that began before STOPPING was set may still be creating files in it (a
+        // thread of a busy machine can be off the CPU for longer than the pause above):
+        // try again, pausing, for up to a second.
         if path.is_file() {
             let _ = std::fs::remove_file(path);
             continue;
         }
-        for _ in 0..10 {
-            if std::fs::remove_dir_all(path).is_ok() || !path.exists() {
-                break;
+        // Gone, and still gone a moment later: a late write recreates the folder it
+        // writes into.
+        let mut gone = 0;
+        for _ in 0..50 {
+            if path.exists() {
+                gone = 0;
+                let _ = std::fs::remove_dir_all(path);
+            } else {
+                gone += 1;
+                if gone == 2 {
+                    break;
+                }
             }
+            std::thread::sleep(std::time::Duration::from_millis(20));
         }
     }
     // The lock stays held (the guard is leaked) so no one adds a folder before the exit.
