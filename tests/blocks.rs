@@ -151,17 +151,7 @@ fn built_in_blocks_render_in_pages_feeds_and_email() {
     assert!(html.contains("{% faq() %} in code {% end %}"), "code block");
 
     // Feeds: the static form (feed-rs parses the feed).
-    let feed = feed_rs::parser::parse(read(&out, "atom.xml").as_bytes()).unwrap();
-    let entry = feed
-        .entries
-        .iter()
-        .find(|e| {
-            e.title
-                .as_ref()
-                .is_some_and(|t| t.content == "Blocks everywhere")
-        })
-        .expect("the article is in the feed");
-    let body = entry.content.as_ref().and_then(|c| c.body.clone()).unwrap();
+    let body = feed_entry_body(&out, "atom.xml", "Blocks everywhere");
     assert!(
         !body.contains("<details") && !body.contains("<summary") && !body.contains("<form"),
         "{body}"

@@ -238,17 +238,7 @@ fn sponsored_content_is_labelled_everywhere() {
         .collect();
     assert_eq!(label, "Sponsored by Café Noord");
 
-    let feed = feed_rs::parser::parse(read(&out, "atom.xml").as_bytes()).unwrap();
-    let entry = feed
-        .entries
-        .iter()
-        .find(|e| {
-            e.title
-                .as_ref()
-                .is_some_and(|t| t.content == "A word from Acme")
-        })
-        .unwrap();
-    let body = entry.content.as_ref().and_then(|c| c.body.clone()).unwrap();
+    let body = feed_entry_body(&out, "atom.xml", "A word from Acme");
     assert!(body.trim_start().starts_with("<p><strong>Sponsored by <a href=\"https://acme.example/\" rel=\"sponsored noopener\">Acme &lt;Tools&gt;</a></strong></p>"), "{body}");
     let email = read(&out, "articles/paid/email.html");
     assert!(

@@ -24,18 +24,10 @@ pub struct Video {
 
 /// The video at `address`, if it is one of YouTube, Vimeo or PeerTube; `start` in seconds.
 pub fn recognize(address: &str, start: Option<u32>) -> Option<Video> {
-    let url = Url::parse(address.trim()).ok()?;
-    if !matches!(url.scheme(), "https" | "http") {
-        return None;
-    }
-    let host = url.host_str()?.to_ascii_lowercase();
-    let host = host.strip_prefix("www.").unwrap_or(&host);
-    let segments: Vec<&str> = url.path_segments()?.filter(|s| !s.is_empty()).collect();
-    let query = |key: &str| {
-        url.query_pairs()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.into_owned())
-    };
+    let parts = Parts::of(address)?;
+    let (url, host) = (&parts.url, parts.host.as_str());
+    let segments = parts.segments();
+    let query = |key: &str| parts.query(key);
     let start = start.or_else(|| {
         query("t")
             .or_else(|| query("start"))
@@ -74,6 +66,75 @@ pub fn recognize(address: &str, start: Option<u32>) -> Option<Video> {
         watch_url: url.to_string(),
         embed_url: embed,
     })
+}
+
+/// The address to write for a YouTube or Vimeo player or page, in the form [`recognize`]
+/// knows: a player's address (`youtube-nocookie.com/embed/ID?start=90`,
+/// `//player.vimeo.com/video/ID`) becomes the video's page
+/// (`https://www.youtube.com/watch?v=ID&t=90`, `https://vimeo.com/ID`). `None` for what is
+/// not a video.
+pub fn watch_address(src: &str) -> Option<String> {
+    let src = src.trim();
+    let src = match src.strip_prefix("//") {
+        Some(rest) => format!("https://{rest}"),
+        None => src.to_string(),
+    };
+    let parts = Parts::of(&src)?;
+    let address = match (parts.host.as_str(), parts.segments().as_slice()) {
+        ("youtube.com" | "youtube-nocookie.com", ["embed", id]) => {
+            let start = parts
+                .query("start")
+                .or_else(|| parts.query("t"))
+                .filter(|s| s.bytes().all(|b| b.is_ascii_digit()) && !s.is_empty());
+            let mut address = format!("https://www.youtube.com/watch?v={id}");
+            if let Some(start) = start {
+                address.push_str(&format!("&t={start}"));
+            }
+            address
+        }
+        ("player.vimeo.com", ["video", id]) => format!("https://vimeo.com/{id}"),
+        _ => src.clone(),
+    };
+    recognize(&address, None).map(|_| address)
+}
+
+/// A web address taken apart: its host (lower case, without `www.`) and path segments.
+struct Parts {
+    url: Url,
+    host: String,
+    segments: Vec<String>,
+}
+
+impl Parts {
+    fn of(address: &str) -> Option<Parts> {
+        let url = Url::parse(address.trim()).ok()?;
+        if !matches!(url.scheme(), "https" | "http") {
+            return None;
+        }
+        let host = url.host_str()?.to_ascii_lowercase();
+        let host = host.strip_prefix("www.").unwrap_or(&host).to_string();
+        let segments = url
+            .path_segments()?
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect();
+        Some(Parts {
+            url,
+            host,
+            segments,
+        })
+    }
+
+    fn segments(&self) -> Vec<&str> {
+        self.segments.iter().map(String::as_str).collect()
+    }
+
+    fn query(&self, key: &str) -> Option<String> {
+        self.url
+            .query_pairs()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.into_owned())
+    }
 }
 
 fn youtube_embed(id: &str, start: &str) -> String {

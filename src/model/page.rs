@@ -65,6 +65,13 @@ impl Page {
             .max(1)
     }
 
+    /// Whether content path `path` (`@/events/x.md`, `events/x.md`, or a bundle's folder
+    /// `events/x`) names this page, as blocks and `related` write them.
+    pub fn is_at(&self, path: &str) -> bool {
+        let rel = path.trim_start_matches("@/").trim_start_matches('/');
+        self.file.rel == rel || self.file.rel.strip_suffix("/index.md") == Some(rel)
+    }
+
     /// When the page last changed: `updated`, else `date`.
     pub fn last_modified(&self) -> Option<&Zoned> {
         self.updated.as_ref().or(self.date.as_ref())

@@ -97,10 +97,7 @@ fn chosen(site: &Site, page: &Page, errors: &mut Vec<Diagnostic>) -> Vec<usize> 
     page.related
         .iter()
         .filter_map(|path| {
-            let rel = path.trim_start_matches("@/").trim_start_matches('/');
-            let found = site.pages.iter().position(|p| {
-                p.file.rel == rel || p.file.rel.strip_suffix("/index.md") == Some(rel)
-            });
+            let found = site.pages.iter().position(|p| p.is_at(path));
             if found.is_none() {
                 errors.push(page.file.error_at_key(
                     "related",

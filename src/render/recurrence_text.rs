@@ -10,19 +10,8 @@ use super::templates::{Strings, format_date};
 /// The rule in words, starting with a capital.
 pub fn describe(rule: &Recurrence, strings: &Strings, tz: &jiff::tz::TimeZone) -> String {
     let text = |key: &str| strings.text(key).unwrap_or(key).to_string();
-    let list = |key: &str| -> Vec<String> {
-        strings
-            .get(key)
-            .and_then(|v| v.as_array())
-            .map(|a| {
-                a.iter()
-                    .filter_map(|x| x.as_str().map(String::from))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let weekdays = list("weekdays");
-    let ordinals = list("ordinals");
+    let weekdays = strings.list("weekdays");
+    let ordinals = strings.list("ordinals");
     let day_name = |d: jiff::civil::Weekday| {
         weekdays
             .get(usize::from(d.to_monday_zero_offset().unsigned_abs()))

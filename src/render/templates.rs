@@ -267,7 +267,8 @@ impl Strings {
     pub fn text(&self, key: &str) -> Option<&str> {
         self.get(key).and_then(|v| v.as_str())
     }
-    fn list(&self, key: &str) -> Vec<String> {
+    /// A list of strings (`weekdays`, `ordinals`), empty when there is none.
+    pub fn list(&self, key: &str) -> Vec<String> {
         self.get(key)
             .and_then(|v| v.as_array())
             .map(|a| {

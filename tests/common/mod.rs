@@ -92,6 +92,22 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
+/// The content of the entry titled `title` in feed `file` of `out`, read with feed-rs.
+pub fn feed_entry_body(out: &Path, file: &str, title: &str) -> String {
+    let feed = feed_rs::parser::parse(read(out, file).as_bytes())
+        .unwrap_or_else(|e| panic!("{file}: {e}"));
+    let entry = feed
+        .entries
+        .iter()
+        .find(|e| e.title.as_ref().is_some_and(|t| t.content == title))
+        .unwrap_or_else(|| panic!("no entry `{title}` in {file}"));
+    entry
+        .content
+        .as_ref()
+        .and_then(|c| c.body.clone())
+        .unwrap_or_else(|| panic!("the entry `{title}` in {file} has no content"))
+}
+
 pub fn kring() -> Command {
     Command::new(env!("CARGO_BIN_EXE_kring"))
 }

@@ -16,7 +16,7 @@ use lol_html::html_content::ContentType;
 use lol_html::{ElementContentHandlers, RewriteStrSettings, Selector, element, rewrite_str};
 use url::Url;
 
-use crate::content::video;
+pub use crate::content::video::watch_address as video_address;
 
 /// The element kring's Markdown conversion writes out as it is: `data-text` alone in its
 /// own paragraph (a video address must not get Markdown escapes).
@@ -146,41 +146,6 @@ pub fn embed(src: &str, title: Option<&str>) -> String {
 /// `data-text` written out verbatim, alone on its line.
 pub fn raw(text: &str) -> String {
     format!("<{RAW} data-text=\"{}\"></{RAW}>", escape(text))
-}
-
-/// The address to write for a YouTube or Vimeo player or page, in the form kring turns into
-/// a click-to-load video: `https://www.youtube.com/watch?v=ID&t=90`, `https://vimeo.com/ID`.
-pub fn video_address(src: &str) -> Option<String> {
-    let src = src.trim();
-    let src = if src.starts_with("//") {
-        format!("https:{src}")
-    } else {
-        src.to_string()
-    };
-    let url = Url::parse(&src).ok()?;
-    let host = url.host_str()?.to_ascii_lowercase();
-    let host = host.strip_prefix("www.").unwrap_or(&host);
-    let segments: Vec<&str> = url.path_segments()?.filter(|s| !s.is_empty()).collect();
-    let query = |key: &str| {
-        url.query_pairs()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.into_owned())
-    };
-    let address = match (host, segments.as_slice()) {
-        ("youtube.com" | "youtube-nocookie.com", ["embed", id]) => {
-            let start = query("start")
-                .or_else(|| query("t"))
-                .filter(|s| s.bytes().all(|b| b.is_ascii_digit()) && !s.is_empty());
-            let mut address = format!("https://www.youtube.com/watch?v={id}");
-            if let Some(start) = start {
-                address.push_str(&format!("&t={start}"));
-            }
-            address
-        }
-        ("player.vimeo.com", ["video", id]) => format!("https://vimeo.com/{id}"),
-        _ => src.clone(),
-    };
-    video::recognize(&address, None).map(|_| address)
 }
 
 /// Every image address in `html`, in order, once each.

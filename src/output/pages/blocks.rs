@@ -31,10 +31,7 @@ pub fn shown_by_blocks(site: &crate::model::Site, index: usize) -> Vec<usize> {
     let target = &site.pages[index];
     let member_id = target.as_member().map(|m| m.id.as_str());
     let names_it = |call: &BlockCall| match call.name.as_str() {
-        "event" => call.str_arg("path").is_some_and(|p| {
-            let rel = p.trim_start_matches("@/").trim_start_matches('/');
-            target.file.rel == rel || target.file.rel.strip_suffix("/index.md") == Some(rel)
-        }),
+        "event" => call.str_arg("path").is_some_and(|p| target.is_at(p)),
         "member" => member_id.is_some() && call.str_arg("id") == member_id,
         _ => false,
     };
@@ -243,12 +240,11 @@ impl Renderer<'_> {
 
     /// The page at content path `path` (`@/events/x.md`), which must be of `kind`.
     fn page_at(&self, path: &str, kind: Kind) -> std::result::Result<usize, String> {
-        let rel = path.trim_start_matches("@/").trim_start_matches('/');
         let i = self
             .site
             .pages
             .iter()
-            .position(|p| p.file.rel == rel || p.file.rel.strip_suffix("/index.md") == Some(rel))
+            .position(|p| p.is_at(path))
             .ok_or_else(|| format!("there is no page {path}"))?;
         if self.site.pages[i].kind != kind {
             return Err(format!("{path} is not an event"));
