@@ -1,5 +1,5 @@
 //! Generates a synthetic site for benchmarks:
-//! `cargo run --release --example gensite -- DIR N [--minimal-templates | --hugo] [--photos P]`.
+//! `cargo run --profile dist --example gensite -- DIR N [--minimal-templates | --hugo] [--photos P]`.
 //! With `--photos P`, P pages get a 4000×3000 JPEG as a phone makes it: half of them
 //! articles (the photo in `static/photos/`, shown in their text), half members (a page
 //! bundle with the photo as their avatar).

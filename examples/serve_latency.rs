@@ -1,7 +1,7 @@
 //! Measures the dev server's edit-to-served latency: the time from writing an article to
 //! the updated page being served over HTTP (watcher debounce, rebuild and write included).
 //!
-//! `cargo run --release --example serve_latency -- SITE_DIR [ARTICLE] [ROUNDS] [URL_PATH]`
+//! `cargo run --profile dist --example serve_latency -- SITE_DIR [ARTICLE] [ROUNDS] [URL_PATH]`
 //! ARTICLE is a path under content/ (default: the first article found); the file is edited
 //! and put back. URL_PATH is where its page is served, when not at its file name (a `slug`,
 //! a language: `/en/articles/x/`).

@@ -10,19 +10,19 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-10000}
 p=${2:-200}
-cargo build --release --quiet --bin kring --example gensite
+cargo build --profile dist --quiet --bin kring --example gensite
 out_base=${OUT_BASE:-$( [ -d /dev/shm ] && echo /dev/shm || echo "${TMPDIR:-/tmp}")}
 work=$(mktemp -d)
 out_dir=$(mktemp -d "$out_base/kring-bench-out.XXXXXX")
 trap 'rm -rf "$work" "$out_dir"' EXIT
-./target/release/examples/gensite "$work/plain" "$n" >/dev/null
-./target/release/examples/gensite "$work/photos" "$n" --photos "$p" >/dev/null
+./target/dist/examples/gensite "$work/plain" "$n" >/dev/null
+./target/dist/examples/gensite "$work/photos" "$n" --photos "$p" >/dev/null
 echo "$n pages, $p photos of 4000×3000 ($(du -sh "$work/photos/content" | cut -f1) of content)"
 . scripts/timing.sh
-read -r plain plain_mib < <(best ./target/release/kring build "$work/plain" -o "$out_dir/plain")
+read -r plain plain_mib < <(best ./target/dist/kring build "$work/plain" -o "$out_dir/plain")
 rm -rf "$work/photos/.kring-cache"
-read -r first first_kib < <(timed ./target/release/kring build "$work/photos" -o "$out_dir/photos")
-read -r second second_mib < <(best ./target/release/kring build "$work/photos" -o "$out_dir/photos")
+read -r first first_kib < <(timed ./target/dist/kring build "$work/photos" -o "$out_dir/photos")
+read -r second second_mib < <(best ./target/dist/kring build "$work/photos" -o "$out_dir/photos")
 printf 'without photos:            %6.2f s, %4d MiB\n' "$plain" "$plain_mib"
 printf 'with photos, first build:  %6.2f s, %4d MiB (empty image cache)\n' "$first" $((first_kib / 1024))
 printf 'with photos, second build: %6.2f s, %4d MiB\n' "$second" "$second_mib"

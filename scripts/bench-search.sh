@@ -9,17 +9,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-10000}
-cargo build --release --quiet --bin kring --example gensite
+cargo build --profile dist --quiet --bin kring --example gensite
 out_base=${OUT_BASE:-$( [ -d /dev/shm ] && echo /dev/shm || echo "${TMPDIR:-/tmp}")}
 work=$(mktemp -d)
 out_dir=$(mktemp -d "$out_base/kring-bench-out.XXXXXX")
 trap 'rm -rf "$work" "$out_dir"' EXIT
-./target/release/examples/gensite "$work/on" "$n" >/dev/null
+./target/dist/examples/gensite "$work/on" "$n" >/dev/null
 cp -r "$work/on" "$work/off"
 printf '\n[search]\nenabled = false\n' >> "$work/off/kring.toml"
 . scripts/timing.sh
-read -r off off_mib < <(best ./target/release/kring build "$work/off" -o "$out_dir/off")
-read -r on on_mib < <(best ./target/release/kring build "$work/on" -o "$out_dir/on")
+read -r off off_mib < <(best ./target/dist/kring build "$work/off" -o "$out_dir/off")
+read -r on on_mib < <(best ./target/dist/kring build "$work/on" -o "$out_dir/on")
 printf 'without search: %6.2f s, %4d MiB\n' "$off" "$off_mib"
 printf 'with search:    %6.2f s, %4d MiB (%s of index files)\n' "$on" "$on_mib" "$(du -sh --apparent-size "$out_dir/on/search" | cut -f1)"
 awk -v a="$on" -v b="$off" 'BEGIN { printf "with / without: %.2f× (at most 1.15×)\n", a / b }'

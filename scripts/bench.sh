@@ -15,7 +15,7 @@
 # On a shared machine only the ratios measured side by side mean much.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release --quiet --bin kring --example gensite
+cargo build --profile dist --quiet --bin kring --example gensite
 sizes=("$@")
 [ ${#sizes[@]} -eq 0 ] && sizes=(1000 10000)
 out_base=${OUT_BASE:-$( [ -d /dev/shm ] && echo /dev/shm || echo "${TMPDIR:-/tmp}")}
@@ -47,12 +47,12 @@ for n in "${sizes[@]}"; do
   for variant in minimal theme; do
     site="$work/site-$n-$variant"
     flag=""; [ "$variant" = minimal ] && flag="--minimal-templates"
-    ./target/release/examples/gensite "$site" "$n" $flag >/dev/null
-    best_of_3 "kring, $variant templates" ./target/release/kring build "$site" -o "$out_dir/$n-$variant"
+    ./target/dist/examples/gensite "$site" "$n" $flag >/dev/null
+    best_of_3 "kring, $variant templates" ./target/dist/kring build "$site" -o "$out_dir/$n-$variant"
   done
   if [ -n "$hugo" ]; then
     site="$work/site-$n-hugo"
-    ./target/release/examples/gensite "$site" "$n" --hugo >/dev/null
+    ./target/dist/examples/gensite "$site" "$n" --hugo >/dev/null
     best_of_3 "hugo, minimal layouts" "$hugo" --quiet -s "$site" -d "$out_dir/$n-hugo"
     for variant in minimal theme; do
       awk -v k="${results["kring, $variant templates"]}" -v h="${results["hugo, minimal layouts"]}" -v v="$variant" -v n="$n" \

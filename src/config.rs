@@ -57,6 +57,8 @@ pub struct Config {
     #[serde(default)]
     pub search: SearchConfig,
     #[serde(default)]
+    pub check: CheckConfig,
+    #[serde(default)]
     pub extra: toml::Table,
     /// For a language under `/LANG/`: the address of the whole site, where static files
     /// and root-relative URLs (`/images/x.png`) live.
@@ -466,6 +468,40 @@ pub struct SearchConfig {
 impl Default for SearchConfig {
     fn default() -> Self {
         SearchConfig { enabled: true }
+    }
+}
+
+/// `[check]`: how `kring check --external` treats links to other sites.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckConfig {
+    /// Hosts never asked (with their subdomains): sites that turn robots away, or links
+    /// behind a login.
+    #[serde(default)]
+    pub skip_hosts: Vec<String>,
+    /// Seconds to wait for one answer; a host that takes longer is a warning.
+    #[serde(default = "default_check_timeout")]
+    pub timeout: u64,
+    /// Hours a good answer is remembered (in `.kring-cache/links.json`); 0 asks every time.
+    #[serde(default = "default_check_cache_hours")]
+    pub cache_hours: u64,
+}
+
+fn default_check_timeout() -> u64 {
+    10
+}
+
+fn default_check_cache_hours() -> u64 {
+    24
+}
+
+impl Default for CheckConfig {
+    fn default() -> Self {
+        CheckConfig {
+            skip_hosts: Vec::new(),
+            timeout: default_check_timeout(),
+            cache_hours: default_check_cache_hours(),
+        }
     }
 }
 

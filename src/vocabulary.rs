@@ -7,6 +7,10 @@ use serde::{Deserialize, Serialize};
 /// The file that makes a folder a kring site.
 pub const CONFIG_FILE: &str = "kring.toml";
 
+/// The site's cache folder (processed images, link-check answers), shared by `build`,
+/// `serve` and `check`; `kring init` git-ignores it.
+pub const CACHE_DIR: &str = ".kring-cache";
+
 /// What a section's pages are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, Default)]
 #[serde(rename_all = "lowercase")]

@@ -12,12 +12,19 @@ static SKELETON: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/src/commands/i
 pub struct Args {
     /// Where to make the site (default: the current folder); must be empty or new
     pub dir: Option<PathBuf>,
+    /// Also write the files that build and publish it on this platform (as `kring ci`)
+    #[arg(long, value_enum)]
+    pub ci: Option<super::ci::Platform>,
 }
 
 pub fn run(args: Args) -> Result<()> {
     let dir = super::site_dir(&args.dir);
     init(&dir)?;
     println!("Made a new kring site in {}.", dir.display());
+    if let Some(platform) = args.ci {
+        let written = super::ci::write(&dir, platform, false)?;
+        super::ci::report(&written, platform);
+    }
     println!(
         "Next: kring build {0}   (or: kring serve {0})",
         dir.display()

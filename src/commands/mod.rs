@@ -6,7 +6,9 @@ use clap::{Parser, Subcommand};
 
 pub mod build;
 pub mod check;
+pub mod ci;
 pub mod email;
+pub mod http;
 pub mod import;
 pub mod init;
 pub mod new;
@@ -33,6 +35,9 @@ pub enum Command {
     Serve(serve::Args),
     /// Write the email edition of an article (HTML with inlined CSS, and plain text)
     Email(email::Args),
+    /// Write the files that build and publish the site on GitHub Pages, GitLab Pages,
+    /// Netlify or Cloudflare Pages, on every push and every night
+    Ci(ci::Args),
     /// Bring posts, pages and authors over from a Substack, Ghost or WordPress export
     Import(import::Args),
 }
@@ -51,5 +56,6 @@ pub fn run(cli: Cli) -> crate::Result<()> {
         Command::Serve(args) => serve::run(args),
         Command::Email(args) => email::run(args),
         Command::Import(args) => import::run(args),
+        Command::Ci(args) => ci::run(args),
     }
 }

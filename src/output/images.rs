@@ -166,7 +166,7 @@ impl ImageCache {
 
     /// The site's cache folder: `.kring-cache/images/`.
     pub fn folder(site_dir: &Path) -> PathBuf {
-        site_dir.join(".kring-cache").join("images")
+        site_dir.join(crate::vocabulary::CACHE_DIR).join("images")
     }
 
     /// The bytes of each of `variants` of `photo`, in order, decoding the photo once for

@@ -240,19 +240,10 @@ async fn guard_and_label(State(shared): State<Shared>, request: Request, next: N
     if is_page && response.status().is_success() {
         shared.visits.record(&path);
     }
-    let content_type = if path.ends_with("/rss.xml") {
-        Some("application/rss+xml; charset=utf-8")
-    } else if path.ends_with("/atom.xml") {
-        Some("application/atom+xml; charset=utf-8")
-    } else if path.ends_with("/feed.json") {
-        Some("application/feed+json; charset=utf-8")
-    } else if path.ends_with(".ics") {
-        Some("text/calendar; charset=utf-8")
-    } else if path.ends_with(".xml") {
-        Some("application/xml; charset=utf-8")
-    } else {
-        None
-    };
+    let content_type = crate::model::routes::content_type(&path).or_else(|| {
+        path.ends_with(".xml")
+            .then_some("application/xml; charset=utf-8")
+    });
     if let (Some(ct), true) = (content_type, response.status().is_success()) {
         response
             .headers_mut()

@@ -19,6 +19,20 @@ use crate::render::theme::files_under;
 pub struct CheckReport {
     pub pages: usize,
     pub links: usize,
+    /// Every link to another site, once per page that has it (for `--external`).
+    pub external: Vec<ExternalUse>,
+}
+
+/// A link to another site on one page.
+#[derive(Debug, Clone)]
+pub struct ExternalUse {
+    /// The address as a browser reads it (entities decoded).
+    pub url: String,
+    /// The page's source file as shown to the user (`content/articles/x.md`), or
+    /// `(output) tags/index.html` for a page with none.
+    pub page: PathBuf,
+    /// Whether `page` is a file in the site folder that can be read for the line.
+    pub has_source: bool,
 }
 
 /// What one HTML file holds: its ids and the URLs it points at.
@@ -85,12 +99,17 @@ pub fn check_site(site_dir: &Path, options: &BuildOptions, privacy: bool) -> Res
 
     // Which source file each output page came from, for messages.
     let mut source_of: HashMap<String, PathBuf> = HashMap::new();
-    for p in &site.pages {
-        source_of.insert(index_file(&p.path), p.file.shown.clone());
-    }
-    for s in &site.sections {
-        if let Some(f) = &s.file {
-            source_of.insert(index_file(&s.path), f.shown.clone());
+    for lang_site in loaded.sites() {
+        let prefix = lang_site.config.language_prefix();
+        for p in &lang_site.pages {
+            let file = format!("{prefix}{}", index_file(&p.path));
+            source_of.insert(file, p.file.shown.clone());
+        }
+        for s in &lang_site.sections {
+            if let Some(f) = &s.file {
+                let file = format!("{prefix}{}", index_file(&s.path));
+                source_of.insert(file, f.shown.clone());
+            }
         }
     }
 
@@ -119,6 +138,7 @@ pub fn check_site(site_dir: &Path, options: &BuildOptions, privacy: bool) -> Res
     }
 
     let base = site.config.base_url.as_str();
+    let mut external = Vec::new();
     let mut count = 0;
     let mut per_page: Vec<(&String, &Scan)> = scans.iter().collect();
     per_page.sort_by_key(|(rel, _)| rel.as_str());
@@ -130,6 +150,16 @@ pub fn check_site(site_dir: &Path, options: &BuildOptions, privacy: bool) -> Res
                 continue;
             }
             let Some(absolute) = internal_url(link, &page_url, base) else {
+                if let Some(url) = web_address(link) {
+                    let page = source_of.get(rel);
+                    external.push(ExternalUse {
+                        url,
+                        has_source: page.is_some(),
+                        page: page
+                            .cloned()
+                            .unwrap_or_else(|| PathBuf::from(format!("(output) {rel}"))),
+                    });
+                }
                 continue;
             };
             let (url, anchor) = match absolute.split_once('#') {
@@ -177,7 +207,20 @@ pub fn check_site(site_dir: &Path, options: &BuildOptions, privacy: bool) -> Res
     Ok(CheckReport {
         pages: scans.len(),
         links: count,
+        external,
     })
+}
+
+/// A link to a web page on another host as a browser reads it (`&amp;` decoded,
+/// `//host/x` as `https://host/x`); `None` for `mailto:`, `tel:` and the like.
+fn web_address(link: &str) -> Option<String> {
+    let link = crate::text::html_text(link.trim(), link.len());
+    let link = match link.strip_prefix("//") {
+        Some(rest) => format!("https://{rest}"),
+        None => link,
+    };
+    let scheme = link.split_once(':')?.0.to_ascii_lowercase();
+    matches!(scheme.as_str(), "http" | "https").then_some(link)
 }
 
 /// A link as an absolute URL when it points into the site; `None` for other hosts and

@@ -1,6 +1,7 @@
 //! `kring check`: everything a build validates, plus every internal link and `#anchor` in
 //! the rendered site, without touching the output folder.
 
+pub mod external;
 pub mod links;
 
 use std::path::PathBuf;
@@ -17,6 +18,10 @@ pub struct Args {
     /// Fail when a page loads anything from a host kring.toml does not allow
     #[arg(long)]
     pub privacy: bool,
+    /// Also ask every linked site whether the page is still there (broken links fail the
+    /// check; timeouts and busy hosts are warnings); answers are cached for a day
+    #[arg(long)]
+    pub external: bool,
 }
 
 pub fn run(args: Args) -> crate::Result<()> {
@@ -38,6 +43,25 @@ pub fn run(args: Args) -> crate::Result<()> {
         println!(
             "Privacy: no page or stylesheet loads anything from a host that kring.toml does not allow."
         );
+    }
+    if args.external {
+        let config = crate::config::Config::load(&site)?;
+        let found = external::check_external(&site, &config.check, &report.external);
+        for warning in &found.unsure {
+            eprintln!("warning: {warning}");
+        }
+        println!(
+            "External: {} links to other sites ({} answered well within the last {} hours and were not asked again, {} on hosts in [check] skip_hosts): {} broken, {} warnings.",
+            found.links,
+            found.cached,
+            config.check.cache_hours,
+            found.skipped,
+            found.broken.len(),
+            found.unsure.len()
+        );
+        let mut problems = crate::error::Problems::default();
+        problems.extend(found.broken);
+        problems.into_result()?;
     }
     Ok(())
 }

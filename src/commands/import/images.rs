@@ -8,6 +8,8 @@ use std::time::Duration;
 
 use rayon::prelude::*;
 
+use crate::commands::http::Client;
+
 /// Larger files are not images a post shows.
 const MAX_IMAGE: u64 = 32 * 1024 * 1024;
 
@@ -23,18 +25,11 @@ pub type Downloads = HashMap<String, Result<Fetched, String>>;
 
 /// Fetches every address in `urls` (each once), a few at a time.
 pub fn download(urls: &[String]) -> Downloads {
-    let agent = agent(true);
-    let direct = agent_without_proxy();
+    let client = Client::new("import", Duration::from_secs(60), 5);
     let pool = rayon::ThreadPoolBuilder::new().num_threads(4).build();
     let fetch_all = || {
         urls.par_iter()
-            .map(|url| {
-                let local = url::Url::parse(url).ok().is_some_and(|u| is_loopback(&u));
-                (
-                    url.clone(),
-                    fetch(if local { &direct } else { &agent }, url),
-                )
-            })
+            .map(|url| (url.clone(), fetch(&client, url)))
             .collect()
     };
     match pool {
@@ -43,40 +38,22 @@ pub fn download(urls: &[String]) -> Downloads {
     }
 }
 
-fn agent(proxy_from_env: bool) -> ureq::Agent {
-    let mut config = ureq::Agent::config_builder()
-        .timeout_global(Some(Duration::from_secs(60)))
-        .user_agent(concat!("kring/", env!("CARGO_PKG_VERSION"), " (import)"))
-        .max_redirects(5);
-    if !proxy_from_env {
-        config = config.proxy(None);
-    }
-    config.build().into()
-}
-
-/// A proxy never carries requests for this machine itself.
-fn agent_without_proxy() -> ureq::Agent {
-    agent(false)
-}
-
-fn is_loopback(url: &url::Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    }
-}
-
-fn fetch(agent: &ureq::Agent, url: &str) -> Result<Fetched, String> {
+fn fetch(client: &Client, url: &str) -> Result<Fetched, String> {
     let parsed = url::Url::parse(url).map_err(|e| format!("not an address: {e}"))?;
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err("not a web address".into());
     }
-    let mut response = agent.get(url).call().map_err(|e| match e {
-        ureq::Error::StatusCode(code) => format!("the server answered {code}"),
-        other => other.to_string(),
-    })?;
+    let mut response = client
+        .agent(&parsed)
+        .get(url)
+        .call()
+        .map_err(|e| e.to_string())?;
+    if !response.status().is_success() {
+        return Err(format!(
+            "the server answered {}",
+            response.status().as_u16()
+        ));
+    }
     let bytes = response
         .body_mut()
         .with_config()

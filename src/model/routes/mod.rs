@@ -29,6 +29,32 @@ pub const ROBOTS: &str = "robots.txt";
 /// Files at the root of every build.
 pub const ROOT_FILES: &[&str] = &[NOT_FOUND, SITEMAP, ROBOTS];
 
+/// How a file ends → its content type, for the outputs whose type web servers guess
+/// wrong or not at all (calendars, feeds). The dev server sends these, and `kring ci`
+/// writes them into the host's header rules, so both come from this one table.
+pub const CONTENT_TYPES: &[(&str, &str)] = &[
+    (".ics", "text/calendar; charset=utf-8"),
+    (RSS, "application/rss+xml; charset=utf-8"),
+    (ATOM, "application/atom+xml; charset=utf-8"),
+    (JSON_FEED, "application/feed+json; charset=utf-8"),
+];
+
+/// The content type [`CONTENT_TYPES`] gives the file at URL path `path`: a feed by its
+/// whole file name, a calendar by its extension.
+pub fn content_type(path: &str) -> Option<&'static str> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    CONTENT_TYPES
+        .iter()
+        .find(|(end, _)| {
+            if end.starts_with('.') {
+                name.ends_with(end)
+            } else {
+                name == *end
+            }
+        })
+        .map(|(_, ct)| *ct)
+}
+
 /// The URL path (and output folder) of a section in content folder `dir`: `articles/`, or
 /// `""` for the home page.
 pub fn section_path(dir: &str) -> String {
