@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The test command: installs what the tests drive (Debian's Chromium and khal, the npm
-# packages of tests/browser/, Python's Pillow) when they are missing, then runs `cargo test`.
+# The test command: installs what the tests drive (Debian's Chromium, khal, nginx, Caddy and
+# rsync, the npm packages of tests/browser/, Python's Pillow) when they are missing, then
+# runs `cargo test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,6 +9,10 @@ missing=()
 command -v chromium >/dev/null 2>&1 || [ -n "${CHROMIUM:-}" ] || missing+=(chromium)
 command -v khal >/dev/null 2>&1 || missing+=(khal)
 command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
+# The servers `kring ci server` writes configurations for, run by tests/servers.rs.
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing+=(nginx)
+command -v caddy >/dev/null 2>&1 || missing+=(caddy)
+command -v rsync >/dev/null 2>&1 || missing+=(rsync)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "== installing ${missing[*]} (Debian packages)"
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"

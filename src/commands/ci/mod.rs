@@ -1,6 +1,8 @@
 //! `kring ci PLATFORM [SITE]` (and `kring init --ci PLATFORM`): the files a host needs to
 //! build the site on every push and every night (so "upcoming" lists stay right) and to
-//! serve calendars and feeds with their content types. `docs/deploy.md` shows these very
+//! serve calendars and feeds with their content types. The workflow files go to the root
+//! of the site's repository; files of the site itself (`static/_headers`, `deploy/`) into
+//! the site. `docs/deploy.md` shows these very
 //! files; a test holds the two together.
 
 mod headers;
@@ -14,6 +16,9 @@ use crate::error::{Error, Result};
 pub const NETLIFY_CLI: &str = "27.10.2";
 pub const WRANGLER: &str = "4.164.0";
 
+/// The server platform's script, which is made executable.
+const PUBLISH_SCRIPT: &str = "deploy/publish.sh";
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Platform {
     /// GitHub Actions, publishing on GitHub Pages
@@ -24,6 +29,9 @@ pub enum Platform {
     Netlify,
     /// GitHub Actions, publishing on Cloudflare Pages
     Cloudflare,
+    /// Your own server: nginx and Caddy configurations, and a script that builds and
+    /// copies the site with rsync (by hand or nightly from cron)
+    Server,
 }
 
 #[derive(Debug, clap::Args)]
@@ -68,6 +76,9 @@ pub fn report(written: &[PathBuf], platform: Platform) {
         Platform::Cloudflare => {
             "add the secrets CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID to the GitHub repository, then push"
         }
+        Platform::Server => {
+            "install deploy/nginx.conf or deploy/Caddyfile on the server, then run deploy/publish.sh (and add it to cron for the nightly rebuild)"
+        }
     };
     println!("Next: {next}. docs/deploy.md has the steps.");
 }
@@ -78,6 +89,7 @@ fn platform_name(platform: Platform) -> &'static str {
         Platform::Gitlab => "gitlab",
         Platform::Netlify => "netlify",
         Platform::Cloudflare => "cloudflare",
+        Platform::Server => "server",
     }
 }
 
@@ -99,6 +111,8 @@ pub fn files(platform: Platform, site: &str, project: &str) -> Vec<CiFile> {
             .replace("@@netlify-cli@@", NETLIFY_CLI)
             .replace("@@wrangler@@", WRANGLER)
             .replace("@@project@@", project)
+            .replace("@@nginx-rules@@", &headers::nginx_rules())
+            .replace("@@caddy-rules@@", &headers::caddy_rules())
     };
     let workflow = |template: &str| CiFile {
         path: ".github/workflows/kring.yml".into(),
@@ -126,6 +140,20 @@ pub fn files(platform: Platform, site: &str, project: &str) -> Vec<CiFile> {
             CiFile {
                 path: in_site("static/_headers"),
                 text: headers::headers_file(),
+            },
+        ],
+        Platform::Server => vec![
+            CiFile {
+                path: in_site("deploy/nginx.conf"),
+                text: fill(include_str!("files/nginx.conf")),
+            },
+            CiFile {
+                path: in_site("deploy/Caddyfile"),
+                text: fill(include_str!("files/Caddyfile")),
+            },
+            CiFile {
+                path: in_site(PUBLISH_SCRIPT),
+                text: fill(include_str!("files/publish.sh")),
             },
         ],
     }
@@ -161,6 +189,12 @@ pub fn write(site: &Path, platform: Platform, force: bool) -> Result<Vec<PathBuf
             std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         }
         std::fs::write(&path, file.text).map_err(|e| Error::io(&path, e))?;
+        #[cfg(unix)]
+        if file.path.ends_with(PUBLISH_SCRIPT) {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))
+                .map_err(|e| Error::io(&path, e))?;
+        }
         written.push(path);
     }
     Ok(written)
