@@ -9,7 +9,7 @@ missing=()
 command -v chromium >/dev/null 2>&1 || [ -n "${CHROMIUM:-}" ] || missing+=(chromium)
 command -v khal >/dev/null 2>&1 || missing+=(khal)
 command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
-# The servers `kring ci server` writes configurations for, run by tests/servers.rs.
+# The servers `kring ci server` writes configurations for, run by tests/integration/servers.rs.
 [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing+=(nginx)
 command -v caddy >/dev/null 2>&1 || missing+=(caddy)
 command -v rsync >/dev/null 2>&1 || missing+=(rsync)
@@ -20,7 +20,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-# Pillow (PyPI) decodes the published photos in tests/images.rs, independently of kring.
+# Pillow (PyPI) decodes the published photos in tests/integration/images.rs, independently of kring.
 if ! python3 -c "import PIL" >/dev/null 2>&1; then
   echo "== pip install pillow"
   python3 -m pip install --quiet pillow

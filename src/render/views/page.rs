@@ -406,7 +406,7 @@ impl<'a> PageView<'a> {
 ///
 /// JSON text is read back with serde_json's nesting limit of 128; the one part of a view a
 /// writer nests at will, `[extra]`, cannot pass 80 levels (the TOML parser's limit), which
-/// `tests/hardening.rs` checks.
+/// `tests/integration/hardening.rs` checks.
 #[derive(Debug, Clone, Default)]
 pub struct ListViews {
     json: Vec<Box<str>>,

@@ -1,0 +1,259 @@
+//! `kring check --external` against a server this test starts on 127.0.0.1: a page that
+//! is there, one that moved, one that is gone, a busy one (429 once), one that stays busy,
+//! a slow one, and a host name that does not exist.
+
+use crate::common;
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use common::{run, write};
+
+struct LinkServer {
+    base: String,
+    hits: Arc<Mutex<BTreeMap<String, usize>>>,
+    /// The most requests the server had at once.
+    busiest: Arc<AtomicUsize>,
+}
+
+impl LinkServer {
+    fn start() -> LinkServer {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let hits: Arc<Mutex<BTreeMap<String, usize>>> = Arc::default();
+        let busiest = Arc::new(AtomicUsize::new(0));
+        let now = Arc::new(AtomicUsize::new(0));
+        let (counted, most) = (hits.clone(), busiest.clone());
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let (counted, most, now) = (counted.clone(), most.clone(), now.clone());
+                std::thread::spawn(move || {
+                    let in_flight = now.fetch_add(1, Ordering::SeqCst) + 1;
+                    most.fetch_max(in_flight, Ordering::SeqCst);
+                    let mut reader = BufReader::new(stream.try_clone().unwrap());
+                    let mut line = String::new();
+                    let _ = reader.read_line(&mut line);
+                    let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
+                    // The rest of the request, so closing never resets it.
+                    let mut header = String::new();
+                    while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
+                        header.clear();
+                    }
+                    let hit = {
+                        let mut hits = counted.lock().unwrap();
+                        let n = hits.entry(path.clone()).or_default();
+                        *n += 1;
+                        *n
+                    };
+                    let route = path.split('?').next().unwrap_or_default();
+                    let head = match route {
+                        "/ok" => "200 OK\r\n".to_string(),
+                        "/moved" => "301 Moved Permanently\r\nLocation: /ok\r\n".into(),
+                        "/busy" if hit == 1 => "429 Too Many Requests\r\nRetry-After: 1\r\n".into(),
+                        "/busy" => "200 OK\r\n".into(),
+                        "/always-busy" => "429 Too Many Requests\r\nRetry-After: 0\r\n".into(),
+                        "/slow" => {
+                            std::thread::sleep(Duration::from_secs(3));
+                            "200 OK\r\n".into()
+                        }
+                        _ => "404 Not Found\r\n".into(),
+                    };
+                    let response = format!(
+                        "HTTP/1.1 {head}Content-Type: text/html\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+                    );
+                    let _ = stream.write_all(response.as_bytes());
+                    now.fetch_sub(1, Ordering::SeqCst);
+                });
+            }
+        });
+        LinkServer {
+            base,
+            hits,
+            busiest,
+        }
+    }
+
+    fn hits(&self, path: &str) -> usize {
+        self.hits.lock().unwrap().get(path).copied().unwrap_or(0)
+    }
+}
+
+/// A small site whose article, event and community card link to the server.
+fn site(dir: &Path, base: &str) {
+    write(
+        dir,
+        "kring.toml",
+        format!(
+            r#"base_url = "https://hub.example/"
+title = "Links"
+language = "en"
+
+[check]
+timeout = 1
+skip_hosts = ["skipped.example"]
+
+[[community]]
+platform = "discord"
+name = "Chat"
+url = "{base}/gone?from=config"
+"#
+        ),
+    );
+    write(
+        dir,
+        "content/articles/_index.md",
+        "+++\ntitle = \"Articles\"\nkind = \"articles\"\n+++\n",
+    );
+    write(
+        dir,
+        "content/events/_index.md",
+        "+++\ntitle = \"Events\"\nkind = \"events\"\n+++\n",
+    );
+    write(
+        dir,
+        "content/articles/links.md",
+        format!(
+            r#"+++
+title = "Links"
+date = 2026-11-01
++++
+
+Fine: [ok]({base}/ok) and [moved]({base}/moved).
+
+A [broken one]({base}/gone?a=1&b=2).
+
+[busy]({base}/busy), [always busy]({base}/always-busy), [slow]({base}/slow#part).
+
+[skipped](https://www.skipped.example/x) and [nowhere](http://kring-test.invalid/).
+"#
+        ),
+    );
+    write(
+        dir,
+        "content/events/meetup.md",
+        format!(
+            r#"+++
+title = "Meetup"
+start = 2026-12-20T19:00:00
+registration_url = "{base}/gone?event"
++++
+
+Come along.
+"#
+        ),
+    );
+}
+
+#[test]
+fn external_links_are_checked_politely_reported_where_written_and_cached() {
+    let server = LinkServer::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("site");
+    site(&dir, &server.base);
+    let dir_arg = dir.to_str().unwrap();
+
+    let (ok, out, err) = run(&["check", "--external", dir_arg], tmp.path());
+    assert!(!ok, "a 404 fails the check\n{out}\n{err}");
+    let gone = format!("{}/gone?a=1&b=2", server.base);
+    assert!(
+        err.contains("content/articles/links.md:8") && err.contains(&gone),
+        "the broken link is named with its file and line:\n{err}"
+    );
+    assert!(err.contains("404 Not Found"), "{err}");
+    assert!(
+        err.contains("content/events/meetup.md:4") && err.contains("/gone?event"),
+        "a front-matter address is found on its line:\n{err}"
+    );
+    assert!(
+        err.contains("kring.toml:12") && err.contains("/gone?from=config"),
+        "a community card's address is reported in kring.toml, once:\n{err}"
+    );
+    assert_eq!(err.matches("/gone?from=config").count(), 1, "{err}");
+    assert!(
+        err.contains("kring-test.invalid") && err.contains("does not exist"),
+        "an unknown host is broken:\n{err}"
+    );
+    // Warnings, not failures: the slow page and the one that stays busy.
+    let warnings: Vec<&str> = err.lines().filter(|l| l.starts_with("warning:")).collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("/slow") && w.contains("no answer within 1 s")),
+        "{err}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("/always-busy") && w.contains("429")),
+        "{err}"
+    );
+    assert!(!err.contains("/ok"), "good links are not reported:\n{err}");
+    assert!(!err.contains("/busy)"), "{err}");
+    assert!(
+        !err.contains("skipped.example"),
+        "skipped hosts are not asked:\n{err}"
+    );
+    // A 429 with Retry-After is asked again, and then answers; one that stays busy is
+    // asked four times in all; a 301 is followed.
+    assert_eq!(server.hits("/busy"), 2);
+    assert_eq!(server.hits("/always-busy"), 4);
+    assert_eq!(server.hits("/moved"), 1);
+    assert_eq!(server.hits("/ok"), 2, "once itself, once after /moved");
+    assert_eq!(
+        server.hits("/slow"),
+        1,
+        "the #fragment is not a different page"
+    );
+    assert_eq!(
+        server.busiest.load(Ordering::SeqCst),
+        1,
+        "one request at a time to one host"
+    );
+    let cache = std::fs::read_to_string(dir.join(".kring-cache/links.json")).unwrap();
+    let cache: serde_json::Value = serde_json::from_str(&cache).unwrap();
+    let cached = cache["links"].as_object().unwrap();
+    assert!(cached.contains_key(&format!("{}/ok", server.base)));
+    assert!(
+        !cached.keys().any(|k| k.contains("gone")),
+        "only good answers are kept"
+    );
+
+    // The second run asks only what was not good.
+    let (ok, _, err) = run(&["check", "--external", dir_arg], tmp.path());
+    assert!(!ok);
+    assert_eq!(server.hits("/ok"), 2, "the cache answers for /ok");
+    assert_eq!(server.hits("/moved"), 1);
+    assert_eq!(server.hits("/busy"), 2);
+    assert_eq!(
+        server.hits("/gone?a=1&b=2"),
+        2,
+        "a broken link is asked again"
+    );
+    assert!(err.contains("content/articles/links.md:8"), "{err}");
+
+    // With the broken links fixed, timeouts and busy hosts only warn.
+    let fixed = std::fs::read_to_string(dir.join("content/articles/links.md"))
+        .unwrap()
+        .replace("/gone?a=1&b=2", "/ok")
+        .replace("[nowhere](http://kring-test.invalid/)", "nowhere");
+    write(&dir, "content/articles/links.md", fixed);
+    write(
+        &dir,
+        "content/events/meetup.md",
+        "+++\ntitle = \"Meetup\"\nstart = 2026-12-20T19:00:00\n+++\n",
+    );
+    let config = std::fs::read_to_string(dir.join("kring.toml"))
+        .unwrap()
+        .replace("/gone?from=config", "/ok");
+    write(&dir, "kring.toml", config);
+    let (ok, out, err) = run(&["check", "--external", dir_arg], tmp.path());
+    assert!(ok, "warnings do not fail the check:\n{out}\n{err}");
+    assert!(err.contains("warning:") && err.contains("/slow"), "{err}");
+    assert!(out.contains("0 broken, 2 warnings"), "{out}");
+}
