@@ -64,11 +64,12 @@ pub fn ask_all(client: &Client, urls: Vec<url::Url>, timeout: Duration) -> Vec<(
 fn ask(client: &Client, url: &url::Url, timeout: Duration) -> Answer {
     let mut tries = 0;
     loop {
-        let (answer, retry_after) = ask_once(client, url, timeout);
-        let Some(retry_after) = retry_after else {
-            return answer;
+        let (answer, again) = ask_once(client, url, timeout);
+        let wait = match again {
+            Again::No => return answer,
+            Again::After(wait) => wait,
+            Again::Later => Duration::from_secs(1 << tries),
         };
-        let wait = retry_after.unwrap_or(Duration::from_secs(1 << tries));
         if tries == RETRIES || wait > LONGEST_WAIT {
             return answer;
         }
@@ -77,34 +78,43 @@ fn ask(client: &Client, url: &url::Url, timeout: Duration) -> Answer {
     }
 }
 
-/// One request: the answer, and for a 429 or 503 that it may be asked again (after the
-/// wait the host gave, if it gave one).
-#[allow(clippy::option_option)]
-fn ask_once(
-    client: &Client,
-    url: &url::Url,
-    timeout: Duration,
-) -> (Answer, Option<Option<Duration>>) {
+/// Whether to ask again after an answer.
+enum Again {
+    No,
+    /// After the wait the host's `Retry-After` gave.
+    After(Duration),
+    /// After a wait of kring's own.
+    Later,
+}
+
+/// One request: the answer, and for a 429 or 503 that it may be asked again.
+fn ask_once(client: &Client, url: &url::Url, timeout: Duration) -> (Answer, Again) {
     let response = client.agent(url).get(url.as_str()).call();
     let response = match response {
         Ok(r) => r,
-        Err(e) => return (failure(e, timeout), None),
+        Err(e) => return (failure(e, timeout), Again::No),
     };
     let status = response.status().as_u16();
     match status {
-        200..=299 => (Answer::Good, None),
+        200..=299 => (Answer::Good, Again::No),
         429 | 503 => {
-            let wait = response
+            let again = response
                 .headers()
                 .get("retry-after")
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.trim().parse::<u64>().ok())
-                .map(Duration::from_secs);
+                .map_or(Again::Later, |secs| Again::After(Duration::from_secs(secs)));
             let answer = Answer::Unsure(format!("{status} {}: the host is busy", reason(status)));
-            (answer, Some(wait))
+            (answer, again)
         }
-        400..=499 => (Answer::Broken(format!("{status} {}", reason(status))), None),
-        _ => (Answer::Unsure(format!("{status} {}", reason(status))), None),
+        400..=499 => (
+            Answer::Broken(format!("{status} {}", reason(status))),
+            Again::No,
+        ),
+        _ => (
+            Answer::Unsure(format!("{status} {}", reason(status))),
+            Again::No,
+        ),
     }
 }
 
