@@ -21,6 +21,8 @@ pub struct CheckReport {
     pub links: usize,
     /// Every link to another site, once per page that has it (for `--external`).
     pub external: Vec<ExternalUse>,
+    /// The site's `[check]` table, which says how `--external` asks.
+    pub check: crate::config::CheckConfig,
 }
 
 /// A link to another site on one page.
@@ -208,6 +210,7 @@ pub fn check_site(site_dir: &Path, options: &BuildOptions, privacy: bool) -> Res
         pages: scans.len(),
         links: count,
         external,
+        check: site.config.check.clone(),
     })
 }
 

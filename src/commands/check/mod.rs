@@ -45,8 +45,8 @@ pub fn run(args: Args) -> crate::Result<()> {
         );
     }
     if args.external {
-        let config = crate::config::Config::load(&site)?;
-        let found = external::check_external(&site, &config.check, &report.external);
+        let config = &report.check;
+        let found = external::check_external(&site, config, &report.external);
         for warning in &found.unsure {
             eprintln!("warning: {warning}");
         }
@@ -54,7 +54,7 @@ pub fn run(args: Args) -> crate::Result<()> {
             "External: {} links to other sites ({} answered well within the last {} hours and were not asked again, {} on hosts in [check] skip_hosts): {} broken, {} warnings.",
             found.links,
             found.cached,
-            config.check.cache_hours,
+            config.cache_hours,
             found.skipped,
             found.broken.len(),
             found.unsure.len()

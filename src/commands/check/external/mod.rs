@@ -5,7 +5,7 @@
 mod cache;
 mod fetch;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -49,10 +49,10 @@ pub fn check_external(
     }
     // Where each is written. An address in none of the site's files is the theme's own
     // (an "add to calendar" link), not the author's to fix, and is not asked.
-    let written = WrittenFiles::read(site_dir);
+    let written = WrittenFiles::read(site_dir, uses);
     let places: BTreeMap<&String, BTreeSet<Place>> = pages_of
         .iter()
-        .map(|(address, uses)| (address, places(site_dir, &written, uses)))
+        .map(|(address, uses)| (address, places(&written, uses)))
         .filter(|(_, places)| places.iter().any(|p| matches!(p, Place::Source(..))))
         .collect();
     report.links = places.len();
@@ -128,14 +128,27 @@ impl Place {
     }
 }
 
-/// The site's files besides its content that links can be written in: `kring.toml`
-/// (community cards, the discussion forum) and the templates of `templates/` and
-/// `themes/`, as (path shown, text).
-struct WrittenFiles(Vec<(PathBuf, String)>);
+/// The files links are written in, each read once: the source files of the pages that
+/// have links, and the site's other files that can hold one, `kring.toml` (community
+/// cards, the discussion forum) and the templates of `templates/` and `themes/`.
+struct WrittenFiles {
+    /// Page source file as shown (`content/articles/x.md`) → its text.
+    pages: HashMap<PathBuf, String>,
+    /// (path shown, text) of the other files, in the order searched.
+    others: Vec<(PathBuf, String)>,
+}
 
 impl WrittenFiles {
-    fn read(site_dir: &Path) -> WrittenFiles {
-        let mut files = vec![(
+    fn read(site_dir: &Path, uses: &[ExternalUse]) -> WrittenFiles {
+        let mut pages = HashMap::new();
+        for u in uses.iter().filter(|u| u.has_source) {
+            if !pages.contains_key(&u.page)
+                && let Ok(text) = std::fs::read_to_string(site_dir.join(&u.page))
+            {
+                pages.insert(u.page.clone(), text);
+            }
+        }
+        let mut others = vec![(
             PathBuf::from(CONFIG_FILE),
             std::fs::read_to_string(site_dir.join(CONFIG_FILE)).unwrap_or_default(),
         )];
@@ -143,25 +156,24 @@ impl WrittenFiles {
             for (rel, path) in crate::render::theme::files_under(&site_dir.join(folder)) {
                 if rel.ends_with(".html") || rel.ends_with(".toml") {
                     let text = std::fs::read_to_string(&path).unwrap_or_default();
-                    files.push((Path::new(folder).join(rel), text));
+                    others.push((Path::new(folder).join(rel), text));
                 }
             }
         }
-        WrittenFiles(files)
+        WrittenFiles { pages, others }
     }
 }
 
 /// The places an address is written: its line in each page's source file that has it;
 /// otherwise its line in `kring.toml` or a template, once; otherwise the output pages.
-fn places(site_dir: &Path, written: &WrittenFiles, uses: &[&ExternalUse]) -> BTreeSet<Place> {
+fn places(written: &WrittenFiles, uses: &[&ExternalUse]) -> BTreeSet<Place> {
     let mut found = BTreeSet::new();
     let mut elsewhere = Vec::new();
     for u in uses {
-        let line = u
-            .has_source
-            .then(|| std::fs::read_to_string(site_dir.join(&u.page)).ok())
-            .flatten()
-            .and_then(|text| line_of(&text, &u.url));
+        let line = written
+            .pages
+            .get(&u.page)
+            .and_then(|text| line_of(text, &u.url));
         match line {
             Some(line) => {
                 found.insert(Place::Source(u.page.clone(), line));
@@ -171,7 +183,7 @@ fn places(site_dir: &Path, written: &WrittenFiles, uses: &[&ExternalUse]) -> BTr
     }
     if let Some(first) = elsewhere.first() {
         let in_file = written
-            .0
+            .others
             .iter()
             .find_map(|(file, text)| Some(Place::Source(file.clone(), line_of(text, &first.url)?)));
         found.insert(
