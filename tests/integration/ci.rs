@@ -372,3 +372,40 @@ fn the_deploy_guide_lists_the_content_types_kring_sends() {
         .collect();
     assert_eq!(rows, kring);
 }
+
+/// A site folder's name goes into YAML and shell lines: names that would mean something
+/// else there are refused with nothing written, and letters of any script are fine.
+#[test]
+fn a_site_folder_a_workflow_would_misread_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    std::fs::create_dir_all(repo.join(".git")).unwrap();
+    for name in [
+        "my site",
+        "a: b",
+        "x#y",
+        "it's",
+        "cr\rname",
+        "$(touch pwned)",
+        "<!--<script>",
+        "-rf",
+    ] {
+        let site = repo.join(name);
+        let (ok, _, err) = run(&["init", site.to_str().unwrap()], tmp.path());
+        assert!(ok, "{name:?}: {err}");
+        let (ok, _, err) = run(&["ci", "github", site.to_str().unwrap()], tmp.path());
+        assert!(!ok, "{name:?} is refused");
+        assert!(err.contains("would misread"), "{name:?}: {err}");
+        assert!(!repo.join(".github").exists(), "{name:?}: nothing written");
+        assert!(!tmp.path().join("pwned").exists());
+    }
+    let site = repo.join("wijkkring-één");
+    let (ok, _, err) = run(
+        &["init", "--ci", "gitlab", site.to_str().unwrap()],
+        tmp.path(),
+    );
+    assert!(ok, "{err}");
+    let ci = yaml(&repo, ".gitlab-ci.yml");
+    let script = ci["pages"]["script"][1].as_str().unwrap();
+    assert_eq!(script, ".kring/bin/kring check wijkkring-één");
+}

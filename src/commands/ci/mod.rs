@@ -164,6 +164,14 @@ pub fn files(platform: Platform, site: &str, project: &str) -> Vec<CiFile> {
 /// unless `force`.
 pub fn write(site: &Path, platform: Platform, force: bool) -> Result<Vec<PathBuf>> {
     let (root, site_rel) = repository_of(site);
+    // The folder goes into YAML and shell lines as it is: only names that mean the same
+    // to both (no spaces, quotes, `:`, `#`, `$`, control characters).
+    let plain = |c: char| c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '/');
+    if !site_rel.chars().all(plain) || site_rel.starts_with('-') {
+        return Err(Error::Usage(format!(
+            "the site's folder {site_rel:?} (from the repository's root) has characters a workflow would misread: rename it with letters, digits, `.`, `_` and `-` only"
+        )));
+    }
     let project = slug::slugify(
         site.canonicalize()
             .ok()
