@@ -2,6 +2,7 @@
 
 pub mod calendar;
 pub mod cards;
+pub mod carry;
 pub mod depends;
 pub mod email;
 pub mod feeds;

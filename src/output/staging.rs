@@ -11,9 +11,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use crate::cleanup;
 use crate::error::{Error, Result};
+use crate::output::carry::{KringFiles, carry_over, marker_text};
 
 pub use crate::model::routes::OUTPUT_MARKER as MARKER;
-const MARKER_TEXT: &str = "This folder was made by `kring build`, which replaces it whole on the next build.\nDo not keep anything else in it.\n";
 
 /// Marks staging folders: `.public.kring-build-<pid>-<n>`, each beside a `.lock` file that
 /// its build holds locked while it runs.
@@ -77,15 +77,12 @@ impl Staging {
             }
             break (dir, (file, lock_path));
         };
-        let staging = Staging {
+        Ok(Staging {
             dir,
             target: target.to_path_buf(),
             lock: Some(lock),
             written: Mutex::new(HashSet::from([MARKER.to_string()])),
-        };
-        std::fs::write(staging.dir.join(MARKER), MARKER_TEXT)
-            .map_err(|e| Error::io(&staging.dir, e))?;
-        Ok(staging)
+        })
     }
 
     pub fn dir(&self) -> &Path {
@@ -109,9 +106,17 @@ impl Staging {
         }
     }
 
-    /// Puts the new build in place of the old one in one step, then removes the old one.
+    /// Carries the files the user keeps in the output folder into the new build, writes the
+    /// marker listing what kring wrote, puts the new build in place of the old one in one
+    /// step, then removes the old one.
     pub fn commit(mut self) -> Result<()> {
         let had_target = self.target.exists();
+        let written = std::mem::take(&mut *self.written.lock().unwrap_or_else(|e| e.into_inner()));
+        if had_target && let Some(kring) = KringFiles::of(&self.target, MARKER) {
+            carry_over(&self.target, &kring, &self.dir, &written, MARKER)?;
+        }
+        let marker = marker_text(written.iter().filter(|p| p.as_str() != MARKER));
+        std::fs::write(self.dir.join(MARKER), marker).map_err(|e| Error::io(&self.dir, e))?;
         {
             let _held = cleanup::hold();
             swap_into_place(&self.dir, &self.target, had_target)
