@@ -58,12 +58,9 @@ fn assert_github_basics(workflow: &Yaml, job: &Yaml) {
     let runs = runs(job);
     let install = runs
         .iter()
-        .find(|r| r.contains("cargo install"))
+        .position(|r| r.contains("install.sh"))
         .expect("kring is installed");
-    assert!(
-        install.contains(&format!("kring@{VERSION}")) && install.contains("--locked"),
-        "a pinned version: {install}"
-    );
+    assert_installs_the_release(&runs[install], "~/.kring");
     let cache = job["steps"]
         .as_vec()
         .unwrap()
@@ -81,11 +78,7 @@ fn assert_github_basics(workflow: &Yaml, job: &Yaml) {
         .as_vec()
         .unwrap()
         .iter()
-        .find(|s| {
-            s["run"]
-                .as_str()
-                .is_some_and(|r| r.contains("cargo install"))
-        })
+        .find(|s| s["run"].as_str().is_some_and(|r| r.contains("install.sh")))
         .unwrap();
     assert!(
         install_step["if"]
@@ -99,6 +92,55 @@ fn assert_github_basics(workflow: &Yaml, job: &Yaml) {
     assert!(
         check.is_some() && check < build,
         "check, then build: {runs:?}"
+    );
+    assert!(
+        Some(install) < check,
+        "installed before the check: {runs:?}"
+    );
+}
+
+/// An install step: the install script of this version, its SHA-256 checked (computed here
+/// by coreutils' sha256sum from the repository's script) before it runs, the pinned
+/// version, and `cargo install` only when the script says no binary exists (exit 3).
+fn assert_installs_the_release(run: &str, root: &str) {
+    let sum = std::process::Command::new("sha256sum")
+        .arg(common::repo().join("scripts/install.sh"))
+        .output()
+        .unwrap();
+    let sum = String::from_utf8(sum.stdout).unwrap();
+    let sum = sum.split_whitespace().next().unwrap();
+    assert!(
+        run.contains(&format!("{}/v", kring::commands::ci::RELEASES))
+            && run.contains("/install.sh"),
+        "the release's script: {run}"
+    );
+    let check = run
+        .find(&format!("echo \"{sum}  "))
+        .unwrap_or_else(|| panic!("the script's checksum ({sum}) is checked: {run}"));
+    assert!(run[check..].contains("sha256sum --check --strict"), "{run}");
+    // The line that runs it: `sh SCRIPT --version …`.
+    let runs_script = run
+        .match_indices('\n')
+        .map(|(i, _)| i)
+        .find(|&i| run[i..].trim_start().starts_with("sh "))
+        .expect("the script is run");
+    assert!(check < runs_script, "checked before it runs: {run}");
+    assert!(
+        run[runs_script..].contains("--version ")
+            && (run.contains(&format!("--version {VERSION} "))
+                || run.contains("--version \"$KRING_VERSION\"")),
+        "a pinned version: {run}"
+    );
+    assert!(run.contains(&format!("--to {root}/bin")), "{run}");
+    let fallback = run.find("cargo install --locked").expect("a fallback");
+    assert!(
+        run[..fallback].trim_end().ends_with("then") && run[..fallback].contains("\"$status\" = 3"),
+        "cargo install only where no binary exists: {run}"
+    );
+    assert!(
+        run[fallback..].contains(&format!("kring@{VERSION}"))
+            || run[fallback..].contains("kring@$KRING_VERSION"),
+        "{run}"
     );
 }
 
@@ -239,7 +281,12 @@ fn gitlab_pages_job_checks_builds_and_runs_on_schedules() {
         .iter()
         .map(|s| s.as_str().unwrap())
         .collect();
-    assert!(script[0].contains("cargo install --locked") && script[0].contains("$KRING_VERSION"));
+    assert!(
+        script[0].contains("if [ ! -x .kring/bin/kring ]"),
+        "{}",
+        script[0]
+    );
+    assert_installs_the_release(script[0], ".kring");
     assert!(script[1].contains("kring check"));
     assert!(script[2].contains("kring build") && script[2].contains("-o public"));
     assert!(script[2].contains("$CI_PAGES_URL"));

@@ -21,6 +21,7 @@ mod hardening;
 mod images;
 mod import;
 mod import_again;
+mod install;
 mod keep;
 mod languages;
 mod layout;

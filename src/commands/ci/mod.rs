@@ -16,6 +16,24 @@ use crate::error::{Error, Result};
 pub const NETLIFY_CLI: &str = "27.10.2";
 pub const WRANGLER: &str = "4.164.0";
 
+/// Where releases are published: `v<version>/<archive>`, `SHA256SUMS` and the install
+/// scripts lie under it. `scripts/install.sh` has the same address (a test holds them
+/// together).
+pub const RELEASES: &str = "https://github.com/kring-ssg/kring/releases/download";
+
+/// The install script of this version of kring, as the release publishes it: workflows
+/// check its SHA-256 before running it.
+pub const INSTALL_SCRIPT: &str = include_str!("../../../scripts/install.sh");
+
+/// The SHA-256 of [`INSTALL_SCRIPT`], in hex.
+pub fn install_script_sha256() -> String {
+    ring::digest::digest(&ring::digest::SHA256, INSTALL_SCRIPT.as_bytes())
+        .as_ref()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// The server platform's script, which is made executable.
 const PUBLISH_SCRIPT: &str = "deploy/publish.sh";
 
@@ -107,6 +125,8 @@ pub fn files(platform: Platform, site: &str, project: &str) -> Vec<CiFile> {
         template
             .replace("@@build-steps@@\n", include_str!("files/build-steps.yml"))
             .replace("@@version@@", env!("CARGO_PKG_VERSION"))
+            .replace("@@releases@@", RELEASES)
+            .replace("@@install-sha256@@", &install_script_sha256())
             .replace("@@site@@", site)
             .replace("@@netlify-cli@@", NETLIFY_CLI)
             .replace("@@wrangler@@", WRANGLER)
