@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks photos: the same generated site (examples/gensite.rs, default theme) without
+# Benchmarks photos: the same generated site (examples/gensite/, default theme) without
 # photos and with P photos of 4000×3000 px (half in article bundles, half as avatars).
 # Reports the build without photos (best of 3), the first build with photos (empty image
 # cache), and the second build with photos (best of 3, cache warm): the second may take at

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks search: the same generated site (examples/gensite.rs, default theme) built
+# Benchmarks search: the same generated site (examples/gensite/, default theme) built
 # with its search index (the default) and with `[search] enabled = false` (best of 3
 # each), and what a visitor downloads for one query: meta.json, the files of the query's
 # words, and the records of the first ten results (scripts/search-download.py follows

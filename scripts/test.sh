@@ -13,6 +13,8 @@ command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
 [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing+=(nginx)
 command -v caddy >/dev/null 2>&1 || missing+=(caddy)
 command -v rsync >/dev/null 2>&1 || missing+=(rsync)
+# curl and coreutils' sha256sum run scripts/install.sh in tests/integration/install.rs.
+command -v curl >/dev/null 2>&1 || missing+=(curl)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "== installing ${missing[*]} (Debian packages)"
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"

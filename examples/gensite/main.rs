@@ -10,11 +10,19 @@
 //! compared on; without it the site renders with kring's full default theme.
 //! 80% articles with 1-4 of 200 tags, 10% events, 10% members; bodies of ~600 words with
 //! headings, lists, links and a table, so Markdown and templates do realistic work.
+//! With `--hub` the corpus has the shape of a real hub (issue #23), which the benchmark uses
+//! by default: articles of 600–900 words with inline code, emphasis, links to other hosts and
+//! now and then a fenced code block, authors as plain names from a pool of 50, dates over
+//! six years, sections listing 20 a page; events with an offset, an online URL, a named
+//! location and an agenda; members with links and a bio with a list; a `kring.toml` with
+//! only `base_url` and `title` (cards, search, feeds and calendars at their defaults).
+
+mod hub;
 
 use std::fmt::Write as _;
 use std::path::Path;
 
-const WORDS: &[&str] = &[
+pub(crate) const WORDS: &[&str] = &[
     "community",
     "members",
     "moderation",
@@ -50,20 +58,20 @@ const WORDS: &[&str] = &[
 ];
 
 /// A tiny deterministic generator, so every run makes the same site.
-struct Rng(u64);
+pub(crate) struct Rng(pub(crate) u64);
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
         self.0
     }
-    fn below(&mut self, n: usize) -> usize {
+    pub(crate) fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
     }
 }
 
-fn sentence(rng: &mut Rng, words: usize) -> String {
+pub(crate) fn sentence(rng: &mut Rng, words: usize) -> String {
     let mut s = String::new();
     for i in 0..words {
         if i > 0 {
@@ -104,6 +112,7 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let minimal = args.iter().any(|a| a == "--minimal-templates");
     let hugo = args.iter().any(|a| a == "--hugo");
+    let hub = args.iter().any(|a| a == "--hub");
     let photos_at = args.iter().position(|a| a == "--photos");
     let photos: usize = photos_at
         .and_then(|i| args.get(i + 1))
@@ -121,7 +130,7 @@ fn main() {
             n.parse::<usize>().expect("N is a number"),
         ),
         _ => {
-            eprintln!("usage: gensite DIR N [--minimal-templates | --hugo]");
+            eprintln!("usage: gensite DIR N [--hub] [--minimal-templates | --hugo]");
             std::process::exit(2);
         }
     };
@@ -163,6 +172,12 @@ fn main() {
     )
     .unwrap();
 
+    if hub {
+        hub::write(&dir, n, hugo);
+        finish(&dir, hugo, minimal);
+        println!("generated {n} pages (hub shape) in {}", dir.display());
+        return;
+    }
     // Hugo has no `@/file.md` links, members by id or event times: the same words and
     // structure, in front matter Hugo reads.
     let link = |i: usize| {
@@ -225,6 +240,14 @@ fn main() {
         );
         std::fs::write(content.join(format!("members/m{i}.md")), text).unwrap();
     }
+    finish(&dir, hugo, minimal);
+    add_photos(&content, photos, n_articles, n_members);
+    println!("generated {n} pages in {}", dir.display());
+}
+
+/// Hugo's layouts (and no kring.toml) for `--hugo`, the minimal templates for
+/// `--minimal-templates`.
+fn finish(dir: &Path, hugo: bool, minimal: bool) {
     if hugo {
         let _ = std::fs::remove_file(dir.join("kring.toml"));
         let layouts = dir.join("layouts");
@@ -247,8 +270,6 @@ fn main() {
             std::fs::copy(entry.path(), templates.join(entry.file_name())).unwrap();
         }
     }
-    add_photos(&content, photos, n_articles, n_members);
-    println!("generated {n} pages in {}", dir.display());
 }
 
 /// Gives `count` pages a photo: articles show one from `static/photos/` in their text
