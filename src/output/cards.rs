@@ -212,15 +212,25 @@ fn indexed(rgba: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
     let palette: Vec<u8> = (0..256)
         .flat_map(|k| [step(k, 0), step(k, 1), step(k, 2)])
         .collect();
+    // The step of each value of the measuring channel.
+    let steps: Vec<u8> = (0..256)
+        .map(|v| {
+            let k = ((v - i32::from(background[channel])) * 255 + span / 2) / span;
+            k.clamp(0, 255) as u8
+        })
+        .collect();
     let mut pixels = Vec::with_capacity(rgba.len() / 4);
     for px in rgba.chunks_exact(4) {
-        let k = ((i32::from(px[channel]) - i32::from(background[channel])) * 255 + span / 2) / span;
-        let k = k.clamp(0, 255);
-        let entry = &palette[k as usize * 3..k as usize * 3 + 3];
-        if px[3] != 255 || (0..3).any(|c| (i32::from(px[c]) - i32::from(entry[c])).abs() > 2) {
+        let k = steps[usize::from(px[channel])];
+        let entry = &palette[usize::from(k) * 3..usize::from(k) * 3 + 3];
+        if px[3] != 255
+            || px[0].abs_diff(entry[0]) > 2
+            || px[1].abs_diff(entry[1]) > 2
+            || px[2].abs_diff(entry[2]) > 2
+        {
             return None;
         }
-        pixels.push(k as u8);
+        pixels.push(k);
     }
     Some((palette, pixels))
 }
@@ -241,6 +251,11 @@ fn encode(
         encoder.set_palette(palette);
     }
     encoder.set_compression(png::Compression::Fast);
+    if color == png::ColorType::Indexed {
+        // One filter for every row instead of trying each: `Up`, as text is made of vertical
+        // strokes and the background repeats the row above.
+        encoder.set_filter(png::Filter::Up);
+    }
     let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
     writer.write_image_data(data).map_err(|e| e.to_string())?;
     writer.finish().map_err(|e| e.to_string())?;
