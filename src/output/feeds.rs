@@ -235,6 +235,9 @@ fn item_html(site: &Site, index: usize, strings: &Strings) -> String {
         }
         let when = if h.all_day {
             format_date(&start, "long", strings)
+        } else if end.timestamp() == start.timestamp() {
+            // A moment (`duration = "0m"`): no range.
+            format_date(&start, "datetime", strings)
         } else {
             format!(
                 "{} – {}",

@@ -163,6 +163,23 @@ fn an_event_of_zero_length_is_a_moment_without_dtend() {
         assert!(props.contains(&"DTSTART"), "{rel}: {props:?}");
         assert_eq!(props.contains(&"DTEND"), dtend, "{rel}: {props:?}");
     }
+    // Shown as a moment, not a range from 12:00 to 12:00.
+    let page = Html::parse_document(&read(&out, "events/deadline/index.html"));
+    let when: String = page
+        .select(&Selector::parse(".facts__when").unwrap())
+        .next()
+        .expect("the event's time")
+        .text()
+        .collect();
+    assert!(
+        when.contains("12:00") && when.matches("12:00").count() == 1 && !when.contains('–'),
+        "{when}"
+    );
+    let item = feed_entry_body(&out, "events/rss.xml", "Deadline");
+    assert!(
+        item.contains("12:00") && !item.contains("12:00 – "),
+        "{item}"
+    );
     let longest = read(&out, "events/longest/longest.ics");
     assert!(
         longest.contains("20271204T120000"),
