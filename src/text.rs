@@ -106,7 +106,13 @@ pub fn html_text(html: &str, most: usize) -> String {
             }
             '&' => {
                 let (decoded, len) = entity(rest);
-                out.extend(decoded);
+                // `&#0;` and `&#27;` are no more text than the characters themselves.
+                out.extend(decoded.filter_map(|c| match c {
+                    '\0' => Some('\u{fffd}'),
+                    c if c.is_control() && c.is_whitespace() => Some(' '),
+                    c if c.is_control() => None,
+                    c => Some(c),
+                }));
                 space = false;
                 rest = &rest[len..];
                 continue;
@@ -117,6 +123,13 @@ pub fn html_text(html: &str, most: usize) -> String {
                     space = true;
                 }
             }
+            // A NUL is U+FFFD, as an HTML parser reads it; other control characters are no
+            // text (and XML, where this text goes in feeds, allows none of them).
+            '\0' => {
+                out.push('\u{fffd}');
+                space = false;
+            }
+            c if c.is_control() => {}
             c => {
                 out.push(c);
                 space = false;
@@ -288,6 +301,11 @@ mod tests {
         );
         assert_eq!(html_text("a <!-- never closed <p>b</p>", 99), "a");
         assert_eq!(html_text("a <script>never closed", 99), "a");
+        assert_eq!(
+            html_text("<p>nul\0 esc\u{1b}[31m del\u{7f} c1\u{85}\r\n</p>", 99),
+            "nul\u{fffd} esc[31m del c1"
+        );
+        assert_eq!(html_text("a&#0;b&#27;c&#10;d&#x7F;e", 99), "a\u{fffd}bc de");
         assert_eq!(html_text("<p>unclosed <b", 99), "unclosed");
         // Raw HTML passes what kring would not write: never a panic.
         for odd in [

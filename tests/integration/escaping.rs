@@ -40,6 +40,12 @@ const ARTICLES: &[(&str, &str, &str)] = &[
         "Use `</script>` and \\<!--x",
         "Use </script> and <!--x",
     ),
+    // A NUL is U+FFFD in Markdown; a line break inside a paragraph is a space.
+    (
+        "control",
+        "Nul \0 and\r\ncarriage\treturn",
+        "Nul \u{fffd} and carriage return",
+    ),
 ];
 
 fn sel(s: &str) -> Selector {
