@@ -178,9 +178,7 @@ impl PhotoShelf {
         self.want(slot.webp.into_iter().chain([slot.fallback]));
         Ok(view)
     }
-}
 
-impl PhotoShelf {
     /// What `shared_image()` returns for `url`: one of the site's photos in its email size
     /// (the file feeds and email editions show, which every published photo has) with that
     /// size; a GIF as it is with its own size; anything else as it is, size unknown.
