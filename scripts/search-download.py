@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """What a visitor downloads for one query on a built site's search page: meta.json, the
-files of the query's words, and the record files of the first ten results, found as
-themes/kring/static/search.js finds them (uncompressed sizes; hosts usually gzip JSON).
+files of the query's words, the record files of the first ten results, and the whole text
+(t/N.json) of those whose words are in neither their record's text nor their title, found
+as themes/kring/static/search.js finds them (uncompressed sizes; hosts usually gzip JSON).
 
     python3 scripts/search-download.py PUBLIC/search [QUERY ...]
 """
 import json
 import math
+import re
 import sys
 import unicodedata
 from pathlib import Path
@@ -26,6 +28,7 @@ def main():
     for q in queries:
         loaded = {"meta.json": len(meta_bytes)}
         total = None
+        found = set()
         for t in {w for w in fold(q).split() if len(w) > 1}:
             long = len(t) >= 3
             keys = {k for k in meta["keys"] if long and k.startswith(t)}
@@ -42,6 +45,7 @@ def main():
                     weight = 1 if word == t else 0.8 if postings[0] in stems else 0.5 if long and word.startswith(t) else 0
                     if not weight:
                         continue
+                    found.add(word)
                     idf = math.log(1 + meta["pages"] / ((len(postings) - 1) / 2))
                     page = 0
                     for i in range(1, len(postings), 2):
@@ -52,6 +56,10 @@ def main():
         for page, _ in top:
             name = f"{page // meta['per_file']}.json"
             loaded["p/" + name] = (folder / "p" / name).stat().st_size
+            record = json.loads((folder / "p" / name).read_text())[page % meta["per_file"]]
+            shown = re.findall(r"\w+", fold(record["x"] + " " + record["t"]))
+            if record.get("f") and not any(w.startswith(f) for w in shown for f in found):
+                loaded[f"t/{page}.json"] = (folder / "t" / f"{page}.json").stat().st_size
         size = sum(loaded.values())
         worst = max(worst, size)
         print(f"query {q!r}: {len(total or {})} results, {len(loaded)} files, {size / 1024:.0f} KB")

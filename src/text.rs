@@ -85,9 +85,18 @@ pub fn html_text(html: &str, most: usize) -> String {
             break;
         }
         match c {
+            '<' if rest.starts_with("<!--") => {
+                // A comment is no text, even one holding `>` or a tag (`<!--<script>-->`).
+                rest = rest[4..].find("-->").map_or("", |end| &rest[4 + end + 3..]);
+                continue;
+            }
             '<' => {
                 let tag = rest.find('>').map_or(rest, |end| &rest[..end]);
                 rest = rest.find('>').map_or("", |end| &rest[end + 1..]);
+                // What a script or style element holds is code, not text to show.
+                if let Some(name) = raw_text_element(tag) {
+                    rest = find_ascii_ci(rest, &format!("</{name}")).map_or("", |end| &rest[end..]);
+                }
                 // Inline elements are inside words (`<em>free</em>?`); others separate them.
                 if !space && !is_inline(tag) {
                     out.push(' ');
@@ -97,7 +106,13 @@ pub fn html_text(html: &str, most: usize) -> String {
             }
             '&' => {
                 let (decoded, len) = entity(rest);
-                out.push(decoded);
+                // `&#0;` and `&#27;` are no more text than the characters themselves.
+                out.extend(decoded.filter_map(|c| match c {
+                    '\0' => Some('\u{fffd}'),
+                    c if c.is_control() && c.is_whitespace() => Some(' '),
+                    c if c.is_control() => None,
+                    c => Some(c),
+                }));
                 space = false;
                 rest = &rest[len..];
                 continue;
@@ -108,6 +123,13 @@ pub fn html_text(html: &str, most: usize) -> String {
                     space = true;
                 }
             }
+            // A NUL is U+FFFD, as an HTML parser reads it; other control characters are no
+            // text (and XML, where this text goes in feeds, allows none of them).
+            '\0' => {
+                out.push('\u{fffd}');
+                space = false;
+            }
+            c if c.is_control() => {}
             c => {
                 out.push(c);
                 space = false;
@@ -151,9 +173,37 @@ fn is_inline(tag: &str) -> bool {
     )
 }
 
-/// The character of the entity at the start of `s`, and its length; `&` itself when it is
-/// not one kring writes.
-fn entity(s: &str) -> (char, usize) {
+/// `script` or `style` when `tag` (`<script type="x"`) opens one: elements whose content
+/// is not text.
+fn raw_text_element(tag: &str) -> Option<&'static str> {
+    let name = tag
+        .trim_start_matches('<')
+        .split(|c: char| c.is_whitespace() || c == '/')
+        .next()
+        .unwrap_or_default();
+    ["script", "style"]
+        .into_iter()
+        .find(|raw| name.eq_ignore_ascii_case(raw))
+}
+
+/// Where `needle` (ASCII) starts in `haystack`, ignoring ASCII case.
+fn find_ascii_ci(haystack: &str, needle: &str) -> Option<usize> {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
+/// The characters of the entity at the start of `s` (one, or two for a few named ones),
+/// and its length; `&` itself when it is no entity. Markdown writes `&amp;` and the like;
+/// raw HTML in a page may use any of HTML's named entities (`&eacute;`, `&hellip;`).
+fn entity(
+    s: &str,
+) -> (
+    std::iter::Flatten<std::array::IntoIter<Option<char>, 2>>,
+    usize,
+) {
+    let one = |c: char| [Some(c), None].into_iter().flatten();
     for (name, c) in [
         ("&amp;", '&'),
         ("&lt;", '<'),
@@ -163,7 +213,22 @@ fn entity(s: &str) -> (char, usize) {
         ("&nbsp;", '\u{a0}'),
     ] {
         if s.starts_with(name) {
-            return (c, name.len());
+            return (one(c), name.len());
+        }
+    }
+    // Any other named entity, by HTML's own table (the longest name is 32 letters).
+    let name_len = s[1..]
+        .bytes()
+        .take(40)
+        .take_while(u8::is_ascii_alphanumeric)
+        .count();
+    if name_len > 0 && s.as_bytes().get(1 + name_len) == Some(&b';') {
+        let name = &s[1..name_len + 2];
+        if let Some(&(first, second)) = html5ever::data::NAMED_ENTITIES.get(name)
+            && let Some(first) = char::from_u32(first).filter(|_| first != 0)
+        {
+            let chars = [Some(first), char::from_u32(second).filter(|_| second != 0)];
+            return (chars.into_iter().flatten(), name_len + 2);
         }
     }
     // A number: `&#39;`, `&#x41;`.
@@ -175,10 +240,10 @@ fn entity(s: &str) -> (char, usize) {
         };
         Some((char::from_u32(code)?, num.len() + 3))
     });
-    if let Some(found) = numeric {
-        return found;
+    if let Some((c, len)) = numeric {
+        return (one(c), len);
     }
-    ('&', 1)
+    (one('&'), 1)
 }
 
 /// A summary's text for a meta description or an inbox preview: at most `most` characters,
@@ -217,6 +282,30 @@ mod tests {
             "Hello world & <you>'A Two"
         );
         assert_eq!(html_text("a &bogus; b & c", 99), "a &bogus; b & c");
+        // Any of HTML's named entities (raw HTML in a page), decoded once: `&amp;amp;` is
+        // the text `&amp;`; one entity is two characters.
+        assert_eq!(
+            html_text(
+                "<div>Caf&eacute; &hellip; &amp;amp; &NotEqualTilde;!</div>",
+                99
+            ),
+            "Café … &amp; \u{2242}\u{338}!"
+        );
+        // Comments, scripts and styles are not text, whatever they hold.
+        assert_eq!(
+            html_text(
+                "a <!-- x > y <p>z</p> --> b <!--<script>--> c <script>if (a<b) {}</script> d <STYLE>p>q{}</STYLE> e",
+                99
+            ),
+            "a b c d e"
+        );
+        assert_eq!(html_text("a <!-- never closed <p>b</p>", 99), "a");
+        assert_eq!(html_text("a <script>never closed", 99), "a");
+        assert_eq!(
+            html_text("<p>nul\0 esc\u{1b}[31m del\u{7f} c1\u{85}\r\n</p>", 99),
+            "nul\u{fffd} esc[31m del c1"
+        );
+        assert_eq!(html_text("a&#0;b&#27;c&#10;d&#x7F;e", 99), "a\u{fffd}bc de");
         assert_eq!(html_text("<p>unclosed <b", 99), "unclosed");
         // Raw HTML passes what kring would not write: never a panic.
         for odd in [

@@ -165,24 +165,65 @@ impl<'de> Deserialize<'de> for WrittenDate {
     }
 }
 
-/// A length of time written as `90m`, `2h`, `1h30m` or ISO 8601 `PT1H30M`.
+/// The longest an event or a masterclass session may last, by `duration` or `end`: a
+/// year, leap day included. Longer is a slip (`99999999999999h`, a year typed wrong), and
+/// past it dates leave the range a calendar can hold; something that comes back every week
+/// is one event with `recurrence`.
+pub const LONGEST_EVENT: SignedDuration = SignedDuration::from_hours(366 * 24);
+
+/// What an event lasting `length` (from `duration` or `end − start`) is wrong in, if it is.
+/// Zero is allowed: a moment (a deadline, a launch) is a valid iCalendar event.
+pub fn event_length_problem(length: SignedDuration) -> Option<String> {
+    if length.is_negative() {
+        Some("the event ends before it starts: `end` must be after `start`".to_string())
+    } else if length > LONGEST_EVENT {
+        Some(format!(
+            "an event lasts at most 366 days (8784h), and this one lasts {length}: for something that comes back, write one event with `recurrence`"
+        ))
+    } else {
+        None
+    }
+}
+
+/// A length of time written as `90m`, `2h`, `1h30m` or ISO 8601 `PT1H30M`: zero or more,
+/// at most [`LONGEST_EVENT`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct WrittenDuration(pub SignedDuration);
+
+impl WrittenDuration {
+    pub fn parse(s: &str) -> Result<WrittenDuration, String> {
+        let written = s.trim();
+        let parsed = SignedDuration::from_str(written).map_err(|_| {
+            // Digits past what a number holds: a length no event has.
+            let digits = written
+                .trim_start_matches(['-', '+'])
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .count();
+            if digits > 9 {
+                format!("duration `{s}` is too long: an event lasts at most 366 days")
+            } else {
+                format!(
+                    "`{s}` is not a duration: write \"90m\", \"2h\" or \"1h30m\" (ASCII digits, units h, m or s)"
+                )
+            }
+        })?;
+        if parsed.is_negative() {
+            return Err(format!(
+                "duration `{s}` is negative: an event cannot end before it starts"
+            ));
+        }
+        if let Some(problem) = event_length_problem(parsed) {
+            return Err(format!("duration `{s}`: {problem}"));
+        }
+        Ok(WrittenDuration(parsed))
+    }
+}
 
 impl<'de> Deserialize<'de> for WrittenDuration {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        let parsed = SignedDuration::from_str(s.trim()).map_err(|_| {
-            serde::de::Error::custom(format!(
-                "`{s}` is not a duration: write \"90m\", \"2h\" or \"1h30m\""
-            ))
-        })?;
-        if parsed.is_negative() || parsed.is_zero() {
-            return Err(serde::de::Error::custom(format!(
-                "duration `{s}` must be longer than zero"
-            )));
-        }
-        Ok(WrittenDuration(parsed))
+        WrittenDuration::parse(&s).map_err(serde::de::Error::custom)
     }
 }
 
@@ -243,6 +284,53 @@ mod tests {
                 .try_into()
                 .unwrap();
             assert_eq!(d.0.as_secs() / 60, mins, "{s}");
+        }
+    }
+
+    #[test]
+    fn durations_out_of_range_are_refused_and_zero_is_a_moment() {
+        assert_eq!(
+            WrittenDuration::parse("0m").unwrap().0,
+            SignedDuration::ZERO
+        );
+        assert_eq!(
+            WrittenDuration::parse("366 days").ok(),
+            None,
+            "days are not a unit kring reads"
+        );
+        assert_eq!(
+            WrittenDuration::parse("8784h").unwrap().0,
+            LONGEST_EVENT,
+            "366 days to the hour is the longest"
+        );
+        for (bad, says) in [
+            ("99999999999999h", "at most 366 days"),
+            (
+                "99999999999999999999999h",
+                "too long: an event lasts at most 366 days",
+            ),
+            ("8785h", "at most 366 days"),
+            ("8784h1m", "at most 366 days"),
+            ("PT9000H", "at most 366 days"),
+            ("-1h", "negative"),
+            ("-0h30m", "negative"),
+            ("1h-30m", "not a duration"),
+            ("١h", "not a duration"),
+            ("２h", "not a duration"),
+            ("1½h", "not a duration"),
+            ("1h\0", "not a duration"),
+            ("", "not a duration"),
+            ("h", "not a duration"),
+        ] {
+            let err = WrittenDuration::parse(bad).unwrap_err();
+            assert!(err.contains(says), "{bad:?}: {err}");
+        }
+        for (mixed, mins) in [("1h 30m", 90), ("1h30m15s", 90), ("PT1H30M", 90)] {
+            assert_eq!(
+                WrittenDuration::parse(mixed).unwrap().0.as_mins(),
+                mins,
+                "{mixed}"
+            );
         }
     }
 

@@ -131,7 +131,7 @@ impl<'de> Deserialize<'de> for Location {
 pub struct SessionFront {
     pub title: Option<String>,
     pub start: Spanned<WrittenDate>,
-    pub end: Option<WrittenDate>,
+    pub end: Option<Spanned<WrittenDate>>,
     pub duration: Option<WrittenDuration>,
     pub online_url: Option<HttpUrl>,
     pub location: Option<Location>,

@@ -407,6 +407,16 @@ fn render_markdown(
     if rendered.html.contains("<table>") {
         rendered.html = rendered.html.replace("<table>", "<table tabindex=\"0\">");
     }
+    // CommonMark makes a NUL U+FFFD (for security; XML feeds allow no NUL either), which
+    // pulldown-cmark leaves to its user. Done on the HTML, so source offsets stay true.
+    for html in [Some(&mut rendered.html), rendered.summary.as_mut()]
+        .into_iter()
+        .flatten()
+    {
+        if html.contains('\0') {
+            *html = html.replace('\0', "\u{fffd}");
+        }
+    }
     (rendered, broken)
 }
 

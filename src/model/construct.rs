@@ -13,7 +13,7 @@ use crate::config::{BaseUrl, Config};
 use crate::content::frontmatter::PageFront;
 use crate::content::load::{SourceFile, SourcePage, SourceSection};
 use crate::error::Diagnostic;
-use crate::time::WrittenDate;
+use crate::time::{WrittenDate, event_length_problem};
 use crate::vocabulary::Kind;
 
 pub(super) fn build_section(
@@ -190,27 +190,13 @@ pub(super) fn build_page(
             price: front.price.clone(),
             signup_url: front.signup_url.clone(),
             speakers: front.speakers.clone(),
-            sessions: front
-                .sessions
-                .iter()
-                .map(|s| {
-                    let start = s.start.get_ref().in_zone(page_tz);
-                    let end = match (&s.end, &s.duration) {
-                        (Some(e), _) => e.in_zone(page_tz),
-                        (None, Some(d)) => start.checked_add(d.0).unwrap_or_else(|_| start.clone()),
-                        (None, None) => start
-                            .checked_add(SignedDuration::from_hours(1))
-                            .unwrap_or_else(|_| start.clone()),
-                    };
-                    Session {
-                        title: s.title.clone(),
-                        start,
-                        end,
-                        online_url: s.online_url.clone(),
-                        location: s.location.clone(),
-                    }
-                })
-                .collect(),
+            sessions: match sessions(&front, &file, page_tz) {
+                Ok(sessions) => sessions,
+                Err(d) => {
+                    errors.push(d);
+                    return Err(errors);
+                }
+            },
             discuss: front.discuss.clone(),
         }),
         Kind::Members => {
@@ -367,15 +353,14 @@ fn event(
                     end = next_day.to_zoned(tz.clone()).unwrap_or(end);
                 }
             }
-            if end.timestamp() < start.timestamp() {
-                return Err(file.error_at_span(
-                    e.span().start,
-                    "the event ends before it starts: `end` must be after `start`",
-                ));
+            if let Some(problem) = event_length_problem(end.duration_since(&start)) {
+                return Err(file.error_at_span(e.span().start, problem));
             }
             end
         }
-        (None, Some(d)) => start.checked_add(d.0).unwrap_or_else(|_| start.clone()),
+        (None, Some(d)) => start
+            .checked_add(d.0)
+            .map_err(|_| file.error_at_key("duration", PAST_CALENDAR))?,
         (None, None) if all_day => start
             .date()
             .tomorrow()
@@ -408,6 +393,46 @@ fn event(
         chat: front.chat.clone(),
     })
 }
+
+/// A masterclass's sessions, each with its end (from `end`, `duration` or an hour).
+fn sessions(
+    front: &PageFront,
+    file: &SourceFile,
+    page_tz: &jiff::tz::TimeZone,
+) -> Result<Vec<Session>, Diagnostic> {
+    front
+        .sessions
+        .iter()
+        .map(|s| {
+            let start = s.start.get_ref().in_zone(page_tz);
+            let end = match (&s.end, &s.duration) {
+                (Some(e), _) => {
+                    let end = e.get_ref().in_zone(page_tz);
+                    if let Some(problem) = event_length_problem(end.duration_since(&start)) {
+                        return Err(file.error_at_span(e.span().start, problem));
+                    }
+                    end
+                }
+                (None, Some(d)) => start
+                    .checked_add(d.0)
+                    .map_err(|_| file.error_at_span(s.start.span().start, PAST_CALENDAR))?,
+                (None, None) => start
+                    .checked_add(SignedDuration::from_hours(1))
+                    .unwrap_or_else(|_| start.clone()),
+            };
+            Ok(Session {
+                title: s.title.clone(),
+                start,
+                end,
+                online_url: s.online_url.clone(),
+                location: s.location.clone(),
+            })
+        })
+        .collect()
+}
+
+/// Why an event cannot end where its `duration` puts it.
+const PAST_CALENDAR: &str = "the event would end after the last moment a calendar holds (the end of 9999): check `start` and `duration`";
 
 /// An image named in front matter, as a permalink: a file in the page bundle, a path
 /// under `static/` (or the site root), or an `https://` URL.

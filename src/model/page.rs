@@ -65,6 +65,15 @@ impl Page {
             .max(1)
     }
 
+    /// Its `description`, or else its summary's text (at most `most` characters): plain
+    /// text, for a format that escapes it once (JSON-LD, a feed's summary).
+    pub fn description_or_summary(&self, most: usize) -> Option<String> {
+        self.description.clone().or_else(|| {
+            let summary = self.content.summary.as_deref()?;
+            Some(crate::text::summary_text(summary, most)).filter(|t| !t.is_empty())
+        })
+    }
+
     /// Whether content path `path` (`@/events/x.md`, `events/x.md`, or a bundle's folder
     /// `events/x`) names this page, as blocks and `related` write them.
     pub fn is_at(&self, path: &str) -> bool {

@@ -9,8 +9,10 @@
 use std::cmp::Reverse;
 
 use super::page::{Details, Page};
+use super::schedule::calendar_order;
 use super::site::{Site, credit_time, sort_pages};
 use crate::error::Result;
+use crate::vocabulary::SortBy;
 
 impl Site {
     /// After page `index` was replaced (it was `old`): puts it in its place in every order
@@ -36,9 +38,16 @@ impl Site {
         }
         let pages = &self.pages;
         // Its section: from site order, as `link` sorts it, so ties come out the same.
-        let section = &mut self.sections[new.section];
-        section.pages.sort_unstable();
-        sort_pages(&mut section.pages, section.sort_by, pages);
+        let mut section_pages = std::mem::take(&mut self.sections[new.section].pages);
+        let sort_by = self.sections[new.section].sort_by;
+        section_pages.sort_unstable();
+        sort_pages(&mut section_pages, sort_by, pages);
+        // By start is as a calendar lists them (`link` does the same).
+        if sort_by == SortBy::Start {
+            calendar_order(self, &mut section_pages);
+        }
+        let pages = &self.pages;
+        self.sections[new.section].pages = section_pages;
         // Its terms: newest first, then site order (`taxonomy::collect`).
         let date = |i: usize| pages[i].date.as_ref().map(jiff::Zoned::timestamp);
         for taxonomy in &mut self.taxonomies {
@@ -56,12 +65,16 @@ impl Site {
         {
             list.sort_by_key(|&i| (date(i), i));
         }
-        // What its people are credited on: newest first, then site order.
-        for id in new.authors() {
-            if let Some(list) = self.credits.get_mut(id) {
-                list.sort_by_key(|&i| (Reverse(credit_time(pages, i)), i));
+        // What its people are credited on: newest first, then site order; events and
+        // masterclasses as a calendar lists them (`link` does the same).
+        for id in self.pages[index].authors().to_vec() {
+            if let Some(mut list) = self.credits.remove(&id) {
+                list.sort_by_key(|&i| (Reverse(credit_time(&self.pages, i)), i));
+                calendar_order(self, &mut list);
+                self.credits.insert(id, list);
             }
         }
+        let new = &self.pages[index];
         // Issue numbers follow the dates of the issues.
         if matches!(&new.details, Details::Article(a) if a.newsletter) {
             self.number_issues();

@@ -149,3 +149,32 @@ pub fn upcoming_and_past<'a>(
     past.sort_by_key(|h| std::cmp::Reverse(h.last().0.timestamp()));
     (upcoming, past)
 }
+
+/// Where a page stands on the calendar at `now`, to list pages as a calendar does.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Standing {
+    /// Something still to come: when its next happening starts (soonest first).
+    Coming(jiff::Timestamp),
+    /// All over: when its last happening started (most recent first).
+    Been(std::cmp::Reverse<jiff::Timestamp>),
+    /// No happenings (an article credited beside events).
+    Never,
+}
+
+/// Orders pages as a calendar lists them, the way [`upcoming_and_past`] orders happenings:
+/// pages with something still to come first, soonest first; then those that are over, most
+/// recent first; pages without happenings last, in the order they had. A member's events,
+/// a masterclasses section.
+pub fn calendar_order(site: &Site, list: &mut [usize]) {
+    list.sort_by_cached_key(|&page| {
+        let mut standing = Standing::Never;
+        for h in site.happenings_of(page) {
+            let this = match h.next(&site.now) {
+                Some((start, _)) => Standing::Coming(start.timestamp()),
+                None => Standing::Been(std::cmp::Reverse(h.last().0.timestamp())),
+            };
+            standing = standing.min(this);
+        }
+        standing
+    });
+}

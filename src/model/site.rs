@@ -312,7 +312,8 @@ impl Site {
                 series.entry(name.clone()).or_default().push(i);
             }
         }
-        // Newest first (see `credit_time`).
+        // Newest first (see `credit_time`); events and masterclasses are put in calendar
+        // order once the schedule is made (`schedule::calendar_order`).
         let when = |i: usize| credit_time(pages, i);
         for list in credits.values_mut() {
             list.sort_by_key(|&i| std::cmp::Reverse(when(i)));
@@ -380,6 +381,19 @@ impl Site {
             by_page.entry(h.page).or_default().push(i);
         }
         self.happenings_by_page = by_page;
+        // Lists of events read as a calendar (what comes soonest, then what has been, most
+        // recent first), now that the happenings are known: sections sorted by start, and the
+        // events and masterclasses on a member's page (their credits).
+        let mut sections = std::mem::take(&mut self.sections);
+        for section in sections.iter_mut().filter(|s| s.sort_by == SortBy::Start) {
+            super::schedule::calendar_order(self, &mut section.pages);
+        }
+        self.sections = sections;
+        let mut credits = std::mem::take(&mut self.credits);
+        for list in credits.values_mut() {
+            super::schedule::calendar_order(self, list);
+        }
+        self.credits = credits;
         self.number_issues();
         self.relate()
     }

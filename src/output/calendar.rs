@@ -88,7 +88,11 @@ fn vevent(ics: &mut Ics, site: &Site, h: &Happening, stamp: &str) {
     ics.text("UID", &h.uid);
     ics.value("DTSTAMP", &[], stamp);
     date_property(ics, "DTSTART", &h.start, h.all_day);
-    date_property(ics, "DTEND", &h.end, h.all_day);
+    // A moment (`duration = "0m"`) has no DTEND: RFC 5545 §3.6.1 lets an event without one
+    // end when it starts, and a DTEND must be later than DTSTART.
+    if h.end.timestamp() > h.start.timestamp() {
+        date_property(ics, "DTEND", &h.end, h.all_day);
+    }
     ics.text("SUMMARY", &h.title);
     ics.value("URL", &[], &page.permalink);
     let mut description = page.description.clone().unwrap_or_default();

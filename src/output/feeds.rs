@@ -17,11 +17,10 @@ use crate::render::templates::{Strings, format_date};
 use crate::time::rfc3339;
 use crate::vocabulary::{EventStatus, Kind};
 
-use crate::content::photo::is_photo;
 pub use crate::model::routes::{
     ATOM, FeedLink, JSON_FEED as JSON, RSS, feed_links as links_for, section_has_feed,
 };
-use crate::model::routes::{email_photo, feed_file, feed_url};
+use crate::model::routes::{feed_file, feed_url, shared_image};
 
 /// One feed's worth of items and where it lives.
 pub struct FeedSource {
@@ -33,6 +32,9 @@ pub struct FeedSource {
     pub path: String,
     pub pages: Vec<usize>,
 }
+
+/// Characters of a summary's text in Atom and JSON Feed items without a `description`.
+const FEED_SUMMARY: usize = 300;
 
 /// Every feed the site has.
 pub fn sources(site: &Site) -> Vec<FeedSource> {
@@ -154,13 +156,8 @@ pub fn absolutize(html: &str, page_url: &str, base: &str) -> String {
                 if let Some(v) = el.get_attribute(attr) {
                     let mut url = fix(&v);
                     // The site's own photos in their email size: at most 1200 px, no WebP.
-                    if img
-                        && attr == "src"
-                        && url.starts_with(base)
-                        && !url.contains(['?', '#'])
-                        && is_photo(&url)
-                    {
-                        url = email_photo(&url);
+                    if img && attr == "src" {
+                        url = shared_image(&url, base);
                     }
                     el.set_attribute(attr, &url)?;
                 }
@@ -238,6 +235,9 @@ fn item_html(site: &Site, index: usize, strings: &Strings) -> String {
         }
         let when = if h.all_day {
             format_date(&start, "long", strings)
+        } else if end.timestamp() == start.timestamp() {
+            // A moment (`duration = "0m"`): no range.
+            format_date(&start, "datetime", strings)
         } else {
             format!(
                 "{} – {}",
@@ -415,8 +415,9 @@ fn atom(site: &Site, source: &FeedSource, items_html: &[Arc<str>]) -> String {
                     })
                     .collect::<Vec<_>>(),
             );
-            if let Some(summary) = &page.description {
-                e.set_summary(Some(Text::plain(summary.clone())));
+            // Plain text, escaped once by the writer: a summary's entities are decoded.
+            if let Some(summary) = page.description_or_summary(FEED_SUMMARY) {
+                e.set_summary(Some(Text::plain(summary)));
             }
             let mut content = Content::default();
             content.set_content_type(Some("html".to_string()));
@@ -474,8 +475,9 @@ fn json_feed(site: &Site, source: &FeedSource, items_html: &[Arc<str>]) -> Strin
                 "url": page.permalink,
                 "title": page.title,
                 "content_html": &**html,
-                "summary": page.description,
-                "image": page.image,
+                "summary": page.description_or_summary(FEED_SUMMARY),
+                // The sized photo, as in the items' content: not the original.
+                "image": page.image.as_deref().map(|u| shared_image(u, site.config.root_url().as_str())),
                 "date_published": page.date.as_ref().map(rfc3339),
                 "date_modified": page.updated.as_ref().map(rfc3339),
                 "authors": authors(site, page).into_iter().map(|name| json!({ "name": name })).collect::<Vec<_>>(),

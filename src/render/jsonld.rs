@@ -4,6 +4,7 @@
 use serde_json::{Value, json};
 
 use crate::model::Site;
+use crate::model::routes::shared_image;
 use crate::model::schedule::Happening;
 use crate::time::rfc3339;
 use crate::vocabulary::EventStatus;
@@ -125,7 +126,7 @@ pub fn event(site: &Site, h: &Happening) -> Value {
         "@context": "https://schema.org",
         "@type": "Event",
         "name": h.title,
-        "description": page.description,
+        "description": page.description_or_summary(super::views::SUMMARY_TEXT),
         "url": page.permalink,
         "startDate": if h.all_day { start.date().to_string() } else { rfc3339(&start) },
         "endDate": if h.all_day { end.date().to_string() } else { rfc3339(&end) },
@@ -133,7 +134,7 @@ pub fn event(site: &Site, h: &Happening) -> Value {
         "eventAttendanceMode": format!("https://schema.org/{mode}"),
         "location": locations,
         "organizer": organizer,
-        "image": page.image,
+        "image": page.image.as_deref().map(|u| shared_image(u, site.config.root_url().as_str())),
     });
     if let Some(o) = offers {
         v["offers"] = o;
@@ -209,12 +210,12 @@ pub fn article(site: &Site, page: &crate::model::Page) -> Value {
         "@context": "https://schema.org",
         "@type": "BlogPosting",
         "headline": page.title,
-        "description": page.description,
+        "description": page.description_or_summary(super::views::SUMMARY_TEXT),
         "url": page.permalink,
         "mainEntityOfPage": page.permalink,
         "datePublished": page.date.as_ref().map(crate::time::rfc3339),
         "dateModified": page.last_modified().map(crate::time::rfc3339),
-        "image": page.image,
+        "image": page.image.as_deref().map(|u| shared_image(u, site.config.root_url().as_str())),
         "author": authors,
         "publisher": { "@type": "Organization", "name": site.config.author(), "url": site.config.base_url },
         "keywords": page.tags,
@@ -253,9 +254,9 @@ pub fn person(site: &Site, page: &crate::model::Page, m: &crate::model::Member) 
         "name": m.name,
         "url": page.permalink,
         "jobTitle": m.role,
-        "image": m.avatar,
+        "image": m.avatar.as_deref().map(|u| shared_image(u, site.config.root_url().as_str())),
         "homeLocation": m.location.as_ref().map(|l| json!({ "@type": "Place", "name": l })),
-        "description": page.description,
+        "description": page.description_or_summary(super::views::SUMMARY_TEXT),
         "knowsAbout": m.skills,
         "sameAs": m.links.values().map(|u| u.0.clone()).collect::<Vec<_>>(),
         "memberOf": { "@type": "Organization", "name": site.config.title, "url": site.config.base_url },

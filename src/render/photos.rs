@@ -178,6 +178,53 @@ impl PhotoShelf {
         self.want(slot.webp.into_iter().chain([slot.fallback]));
         Ok(view)
     }
+
+    /// What `shared_image()` returns for `url`: one of the site's photos in its email size
+    /// (the file feeds and email editions show, which every published photo has) with that
+    /// size; a GIF as it is with its own size; anything else as it is, size unknown.
+    fn shared(&self, url: &str) -> SharedView {
+        let as_is = SharedView {
+            src: url.to_string(),
+            width: None,
+            height: None,
+            mime: None,
+        };
+        let Some(rel) = self.rel_of(url).filter(|_| !url.contains(['?', '#'])) else {
+            return as_is;
+        };
+        let Some(Ok(size)) = self.size(rel) else {
+            return as_is;
+        };
+        if !is_photo(rel) {
+            let gif = rel.to_ascii_lowercase().ends_with(".gif");
+            return SharedView {
+                src: format!("{}{rel}", self.root_url),
+                width: gif.then_some(size.0),
+                height: gif.then_some(size.1),
+                mime: gif.then_some("image/gif"),
+            };
+        }
+        let v = variants::email(rel, size);
+        SharedView {
+            src: format!("{}{}", self.root_url, v.file),
+            width: Some(v.width),
+            height: Some(v.height),
+            mime: Some(match v.format {
+                variants::Format::Jpeg => "image/jpeg",
+                _ => "image/png",
+            }),
+        }
+    }
+}
+
+/// What the `shared_image()` template function returns: the image a link preview shows.
+#[derive(Debug, Serialize)]
+struct SharedView {
+    src: String,
+    width: Option<u32>,
+    height: Option<u32>,
+    #[serde(rename = "type")]
+    mime: Option<&'static str>,
 }
 
 /// `height` of an image of `size` shown `width` wide.
@@ -199,8 +246,15 @@ struct ImageView {
     webp_srcset: String,
 }
 
-/// `image(path=…, width=…, height=…, op="fit"|"fill")`.
+/// `image(path=…, width=…, height=…, op="fit"|"fill")` and `shared_image(path=…)`.
 pub fn register(tera: &mut tera::Tera, shelf: std::sync::Arc<PhotoShelf>) {
+    let shared = shelf.clone();
+    tera.register_function("shared_image", move |args: &HashMap<String, Value>| {
+        let path = args.get("path").and_then(Value::as_str).ok_or_else(|| {
+            tera::Error::msg("shared_image(): needs a `path` (a string)".to_string())
+        })?;
+        serde_json::to_value(shared.shared(path)).map_err(|e| tera::Error::msg(e.to_string()))
+    });
     tera.register_function("image", move |args: &HashMap<String, Value>| {
         let fail = |why: String| tera::Error::msg(format!("image(): {why}"));
         let path = args

@@ -4,13 +4,17 @@
 // shows that title as text and runs nothing; no request leaves the origin; and without
 // JavaScript the header's form still goes to the search page.
 //
-// Usage: node search.mjs ROOT PORT PREFIX WORD_NL PATH_NL WORD_EN PATH_EN XSS_WORD XSS_TITLE
+// A word found only deep in an article's body (past the text the index keeps with each
+// page) shows an excerpt from around it, the word marked.
+//
+// Usage: node search.mjs ROOT PORT PREFIX WORD_NL PATH_NL WORD_EN PATH_EN XSS_WORD XSS_TITLE DEEP_WORD DEEP_PATH
 //   ROOT is served at http://127.0.0.1:PORT/; the site is in ROOT/PREFIX.
 import { resolve } from "node:path";
 import { launch, until } from "./chromium.mjs";
 import { serveDir } from "./serve-dir.mjs";
 
-const [root, portArg, prefix, wordNl, pathNl, wordEn, pathEn, xssWord, xssTitle] = process.argv.slice(2);
+const [root, portArg, prefix, wordNl, pathNl, wordEn, pathEn, xssWord, xssTitle, deepWord, deepPath] =
+  process.argv.slice(2);
 const port = Number(portArg);
 const origin = `http://127.0.0.1:${port}`;
 const server = await serveDir(resolve(root), port);
@@ -46,6 +50,21 @@ try {
   const images = await page.$$eval(".search-results img, .search-results script", (e) => e.length);
   if (shown !== xssTitle || images) failures.push(`markup title shown as ${JSON.stringify(shown)}, ${images} elements made of it`);
   else console.log("ok: a title with markup shows as text and runs nothing");
+
+  await page.goto(`${origin}${prefix}search/?q=${encodeURIComponent(deepWord)}`, { waitUntil: "networkidle" });
+  const deep = await until("the article with the deep word", () =>
+    page
+      .$eval(".search-result", (li) => ({
+        href: li.querySelector("a").href,
+        marked: [...li.querySelectorAll(".search-result__excerpt mark")].map((m) => m.textContent),
+        excerpt: li.querySelector(".search-result__excerpt").textContent,
+      }))
+      .catch(() => null),
+  );
+  if (new URL(deep.href).pathname !== deepPath) failures.push(`"${deepWord}" lists ${deep.href} first, not ${deepPath}`);
+  else if (!deep.marked.some((m) => m.toLowerCase() === deepWord) || !deep.excerpt.startsWith("… "))
+    failures.push(`"${deepWord}" deep in a body: excerpt ${JSON.stringify(deep.excerpt)}, marked ${JSON.stringify(deep.marked)}`);
+  else console.log("ok: a word deep in a body shows the text around it, marked");
 
   if (elsewhere.length) failures.push(`requests to other hosts: ${elsewhere.join(", ")}`);
   else console.log("ok: no request left the origin");

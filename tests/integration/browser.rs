@@ -287,6 +287,15 @@ fn search_finds_pages_safely_at_another_origin_under_a_sub_path_in_chromium() {
         ),
     )
     .unwrap();
+    // A word only deep in a body: past the text the index keeps with each page.
+    let filler = "Gewone woorden over een gemeenschap en haar leden. ".repeat(60);
+    std::fs::write(
+        site.join("content/articles/deep-body.md"),
+        format!(
+            "+++\ntitle = \"Een lang stuk\"\ndate = 2026-01-06\n+++\n\n{filler}\n\nHier staat het Diepgravendwoord, ver weg.\n"
+        ),
+    )
+    .unwrap();
     // Built for its own address (destoep.example.org), served from 127.0.0.1 under /sub/:
     // search must work at another origin and under a sub-path.
     let root = tmp.path().join("served");
@@ -306,12 +315,14 @@ fn search_finds_pages_safely_at_another_origin_under_a_sub_path_in_chromium() {
             &format!("/sub/{path_en}"),
             "xssproefwoord",
             title,
+            "diepgravendwoord",
+            "/sub/articles/deep-body/",
         ],
     );
     assert!(ok, "search in Chromium:\n{output}");
     assert_eq!(
         output.lines().filter(|l| l.starts_with("ok: ")).count(),
-        5,
+        6,
         "{output}"
     );
 }

@@ -14,6 +14,8 @@ mod ci;
 mod cli;
 mod community;
 mod errors;
+mod escaping;
+mod event_times;
 mod example_site;
 mod feeds;
 mod fuzz;

@@ -203,3 +203,124 @@ fn a_file_where_a_size_goes_is_an_error_naming_it() {
         );
     }
 }
+
+/// The file in `public` of `url`, absolute (the site's) or relative to the page at `page`.
+fn output_file(public: &Path, page: &str, url: &str) -> std::path::PathBuf {
+    match url.strip_prefix("https://hub.example.org/") {
+        Some(rel) => public.join(rel),
+        None => file_of(public, page, url),
+    }
+}
+
+/// The `content` of `<meta property=…>` (or `name=…`) in `html`.
+fn meta_content(html: &str, key: &str) -> Option<String> {
+    let doc = scraper::Html::parse_document(html);
+    let sel =
+        scraper::Selector::parse(&format!("meta[property='{key}'], meta[name='{key}']")).unwrap();
+    doc.select(&sel)
+        .next()
+        .and_then(|m| m.value().attr("content"))
+        .map(str::to_string)
+}
+
+#[test]
+fn shared_images_are_the_sized_photo_with_its_size_in_pages_feeds_and_json_ld() {
+    let (_tmp, site) = site_with_photos();
+    write(
+        &site,
+        "content/articles/wide.md",
+        "+++\ntitle = \"Wide\"\ndate = 2026-03-02\nimage = \"/img/wide.png\"\n+++\n\nA wide one.\n",
+    );
+    write(
+        &site,
+        "content/articles/elsewhere.md",
+        "+++\ntitle = \"Elsewhere\"\ndate = 2026-03-03\nimage = \"https://photos.example.net/big.jpg\"\n+++\n\nAn image of another site.\n",
+    );
+    let out = build_ok(&site);
+    let feed: serde_json::Value = serde_json::from_str(&read(&out, "feed.json")).unwrap();
+    // (page, its title in feeds, the shared file, its type)
+    for (page, title, file, mime) in [
+        (
+            "articles/bundle-post/",
+            Some("A bundle"),
+            "articles/bundle-post/cover.w1200.jpg",
+            "image/jpeg",
+        ),
+        (
+            "articles/wide/",
+            Some("Wide"),
+            "img/wide.w1200.png",
+            "image/png",
+        ),
+        ("members/ada/", None, "img/ada.w1200.jpg", "image/jpeg"),
+    ] {
+        let html = read(&out, &format!("{page}index.html"));
+        let og = meta_content(&html, "og:image").unwrap_or_else(|| panic!("{page}: no og:image"));
+        let path = output_file(&out, page, &og);
+        assert!(path.ends_with(file), "{page}: og:image is {og}, not {file}");
+        // Its size as Pillow reads the file, and at most 1200 wide.
+        let (w, h, _, _) = pillow(&path);
+        assert!(w <= 1200, "{page}: {w}");
+        assert_eq!(
+            meta_content(&html, "og:image:width"),
+            Some(w.to_string()),
+            "{page}"
+        );
+        assert_eq!(
+            meta_content(&html, "og:image:height"),
+            Some(h.to_string()),
+            "{page}"
+        );
+        assert_eq!(
+            meta_content(&html, "og:image:type").as_deref(),
+            Some(mime),
+            "{page}"
+        );
+        assert_eq!(
+            meta_content(&html, "twitter:image").as_deref(),
+            Some(og.as_str()),
+            "{page}"
+        );
+        // JSON-LD names the same file.
+        let doc = scraper::Html::parse_document(&html);
+        let sel = scraper::Selector::parse("script[type='application/ld+json']").unwrap();
+        let lds: Vec<serde_json::Value> = doc
+            .select(&sel)
+            .map(|s| serde_json::from_str(&s.text().collect::<String>()).unwrap())
+            .collect();
+        let images: Vec<&str> = lds.iter().filter_map(|v| v["image"].as_str()).collect();
+        assert!(
+            !images.is_empty() && images.iter().all(|i| i.ends_with(file)),
+            "{page}: JSON-LD images {images:?}"
+        );
+        // JSON Feed's `image` too: the sized file, not the original.
+        if let Some(title) = title {
+            let item = feed["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|i| i["title"] == title)
+                .unwrap_or_else(|| panic!("no {title} in feed.json"));
+            let image = item["image"].as_str().unwrap();
+            assert!(image.ends_with(file), "feed.json: {title}: {image}");
+            assert!(output_file(&out, "", image).is_file(), "{image}");
+        }
+    }
+    // Another site's image is named as it is, with no size kring cannot know.
+    let html = read(&out, "articles/elsewhere/index.html");
+    assert_eq!(
+        meta_content(&html, "og:image").as_deref(),
+        Some("https://photos.example.net/big.jpg")
+    );
+    assert_eq!(meta_content(&html, "og:image:width"), None);
+    // A page without an image has its drawn card, 1200 × 630, as before.
+    let about = read(&out, "about/index.html");
+    assert_eq!(
+        meta_content(&about, "og:image:width").as_deref(),
+        Some("1200")
+    );
+    assert_eq!(
+        meta_content(&about, "og:image:height").as_deref(),
+        Some("630")
+    );
+}

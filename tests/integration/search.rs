@@ -167,3 +167,73 @@ fn search_can_be_turned_off_and_sections_left_out() {
     assert!(!public.join("search").exists());
     assert!(!read(&public, "index.html").contains("role=\"search\""));
 }
+
+/// The page numbers where `word` is found (as [`lookup`] finds them).
+fn page_ids(public: &Path, word: &str) -> Vec<u64> {
+    let meta = json(public, "search/meta.json");
+    let key = meta["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .filter(|k| word.starts_with(k))
+        .max_by_key(|k| k.len())
+        .unwrap();
+    let file = json(public, &format!("search/w/{}.json", hex(key)));
+    let postings = file["w"][word].as_array().unwrap();
+    let mut page = 0;
+    postings[1..]
+        .chunks(2)
+        .map(|pair| {
+            page += pair[0].as_u64().unwrap();
+            page
+        })
+        .collect()
+}
+
+#[test]
+fn a_word_deep_in_a_body_has_the_text_around_it_for_its_excerpt() {
+    let (_tmp, site) = fixture("hub");
+    let filler = "Gewone woorden over een gemeenschap en haar leden. ".repeat(60);
+    write(
+        &site,
+        "content/articles/deep.md",
+        format!(
+            "+++\ntitle = \"Diep\"\ndate = 2026-01-12\n+++\n\n{filler}\n\nHier staat het diepgravendwoord &amp; <em>Zoë</em>.\n"
+        ),
+    );
+    write(
+        &site,
+        "content/articles/short.md",
+        "+++\ntitle = \"Kort\"\ndate = 2026-01-13\n+++\n\nEen kort stuk met ondiepwoord.\n",
+    );
+    let public = build_ok(&site);
+    let ids = page_ids(&public, "diepgravendwoord");
+    assert_eq!(ids.len(), 1);
+    let records = lookup(&public, "search/", "diepgravendwoord");
+    let record = &records[0];
+    assert_eq!(record["t"], "Diep");
+    let x = record["x"].as_str().unwrap();
+    assert!(
+        !x.contains("diepgravendwoord"),
+        "the word is past the record's text"
+    );
+    assert!(x.chars().count() <= 800, "{}", x.chars().count());
+    assert_eq!(record["f"], true, "the record says its text goes on");
+    let whole = json(&public, &format!("search/t/{}.json", ids[0]));
+    let whole = whole.as_str().unwrap();
+    assert!(
+        whole.starts_with(x),
+        "the whole text goes on from the record's"
+    );
+    assert!(
+        whole.ends_with("Hier staat het diepgravendwoord & Zoë."),
+        "entities decoded once, tags gone: …{}",
+        &whole[whole.len() - 60..]
+    );
+    // A short page's record holds all its text: no file of its own.
+    let short = &lookup(&public, "search/", "ondiepwoord")[0];
+    assert!(short.get("f").is_none(), "{short}");
+    let id = page_ids(&public, "ondiepwoord")[0];
+    assert!(!public.join(format!("search/t/{id}.json")).exists());
+}

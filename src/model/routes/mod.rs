@@ -152,6 +152,21 @@ pub fn email_photo(rel: &str) -> String {
     format!("{stem}.w{EMAIL_PHOTO_WIDTH}.{ext}")
 }
 
+/// The address to share of the image at `url` (a page's `image`, an avatar): for one of the
+/// site's photos (under `root_url`), its email-and-feed size (see [`email_photo`]), which
+/// every published photo has, rather than the original of up to 2400 px; any other
+/// address as it is.
+pub fn shared_image(url: &str, root_url: &str) -> String {
+    let own_photo = url.starts_with(root_url)
+        && !url.contains(['?', '#'])
+        && crate::content::photo::is_photo(url);
+    if own_photo {
+        email_photo(url)
+    } else {
+        url.to_string()
+    }
+}
+
 /// Where page `index`'s drawn social card goes, if it gets one: when `[images]
 /// social_cards` is on and the page has no image a chat app can show (none, or an SVG; a
 /// member's raster avatar counts).

@@ -15,7 +15,10 @@
 //! - `w/<hex of the key>.json`: `{"w": {"word": [stem, page, weight, page, weight, …]}}`:
 //!   the stem a number shared by the words of one stem in the file, pages as increasing
 //!   numbers written as differences;
-//! - `p/<n>.json`: the records of pages `10n` to `10n + 9`.
+//! - `p/<n>.json`: the records of pages `10n` to `10n + 9`, each with the first 800
+//!   characters of its text;
+//! - `t/<n>.json`: the whole text (up to 200,000 characters) of page `n`, when it goes on
+//!   past its record's, as a JSON string: the excerpt of a word found only further on.
 
 use std::collections::BTreeMap;
 
@@ -39,8 +42,11 @@ const PER_FILE: usize = 10;
 /// A file of words is split by one more letter past this size (bytes), so that no query
 /// loads much more than it needs.
 const MOST_PER_KEY: usize = 48 * 1024;
-/// Characters of a page's text kept for its excerpt.
+/// Characters of a page's text kept in its record, for the excerpt: most matches are in it.
 const EXCERPT_TEXT: usize = 800;
+/// Characters of a page's text kept in its own file (`t/<n>.json`), for the excerpt of a
+/// word found further on: the script loads it only then, for the results it shows.
+const FULL_TEXT: usize = 200_000;
 
 /// How much a word counts where it is found.
 const IN_TITLE: u32 = 8;
@@ -62,6 +68,9 @@ struct Record<'a> {
     d: Option<String>,
     /// Its text, for the excerpt around the words found.
     x: String,
+    /// Whether its text goes on past `x`, in `t/<n>.json`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    f: bool,
 }
 
 /// Whether page `index` of `site` is found by search: published, listed, and neither it
@@ -77,8 +86,20 @@ pub fn write_search(site: &Site, out: &dyn Sink) -> Result<usize> {
         .filter(|&i| searchable(site, i))
         .collect();
     // Each page's words and their weights, in parallel; the records beside them.
-    let read: Vec<(Record, HashMap<String, u32>)> =
-        pages.par_iter().map(|&i| read_page(site, i)).collect();
+    // A page whose text goes on past its record's has it whole in a file of its own.
+    let read: Vec<(Record, HashMap<String, u32>)> = pages
+        .par_iter()
+        .enumerate()
+        .map(|(n, &i)| {
+            let (record, words, full) = read_page(site, i);
+            if let Some(full) = full {
+                let json = serde_json::to_string(&full).expect("strings serialize");
+                out.write(&search_file(&format!("t/{n}.json")), json.as_bytes())?;
+            }
+            Ok((record, words))
+        })
+        .collect::<Result<_>>()?;
+    let full_texts = read.iter().filter(|(r, _)| r.f).count();
     let stemmer = stemmer_for(&site.config.language);
     // Each word's pages with their weights, and its stem: words of one stem find each
     // other's pages, after the pages with the very word typed.
@@ -126,7 +147,7 @@ pub fn write_search(site: &Site, out: &dyn Sink) -> Result<usize> {
         })
         .collect();
     pages?;
-    let files = 1 + groups.len() + records.len().div_ceil(PER_FILE);
+    let files = 1 + groups.len() + records.len().div_ceil(PER_FILE) + full_texts;
     Ok(files)
 }
 
@@ -259,12 +280,13 @@ fn tally(words: &mut HashMap<String, u32>, word: &str, weight: u32) {
     }
 }
 
-/// A page's record and its words with their weights.
-fn read_page(site: &Site, index: usize) -> (Record<'_>, HashMap<String, u32>) {
+/// A page's record, its words with their weights, and its whole text when that goes on
+/// past the record's.
+fn read_page(site: &Site, index: usize) -> (Record<'_>, HashMap<String, u32>, Option<String>) {
     let page = &site.pages[index];
     let mut words = HashMap::default();
     let mut add = |text: &str, weight: u32| for_each_word(text, |w| tally(&mut words, w, weight));
-    let text = html_text(&page.content.html, EXCERPT_TEXT);
+    let text = html_text(&page.content.html, FULL_TEXT);
     add(&page.title, IN_TITLE);
     if let Some(d) = &page.description {
         add(d, IN_DETAILS);
@@ -301,7 +323,7 @@ fn read_page(site: &Site, index: usize) -> (Record<'_>, HashMap<String, u32>) {
     }
     for_each_word_in_html(&page.content.html, |w| tally(&mut words, w, IN_TEXT));
     let lead = page.description.as_deref().unwrap_or("");
-    let mut x = String::with_capacity(EXCERPT_TEXT + 8);
+    let mut x = String::with_capacity(lead.len() + text.len() + 8);
     for part in [lead, text.as_str()] {
         if !part.is_empty() && !x.contains(part) {
             if !x.is_empty() {
@@ -310,7 +332,9 @@ fn read_page(site: &Site, index: usize) -> (Record<'_>, HashMap<String, u32>) {
             x.push_str(part);
         }
     }
+    let mut full = None;
     if let Some((cut, _)) = x.char_indices().nth(EXCERPT_TEXT) {
+        full = Some(x.clone());
         x.truncate(cut);
     }
     let title = match &page.details {
@@ -327,8 +351,9 @@ fn read_page(site: &Site, index: usize) -> (Record<'_>, HashMap<String, u32>) {
         k: page.kind.name(),
         d: date,
         x,
+        f: full.is_some(),
     };
-    (record, words)
+    (record, words, full)
 }
 
 #[cfg(test)]

@@ -152,9 +152,11 @@ pub struct PageView<'a> {
     pub image: Option<&'a str>,
     /// The address of its drawn social card, when it has no image a chat app can show.
     pub social_card: Option<String>,
+    /// Its summary as HTML (entities and all): for `| safe`, never to be escaped again.
     pub summary: Option<&'a str>,
-    /// For a page without `description`: its summary's text, for the meta description,
-    /// `og:description` and social previews.
+    /// Its summary's text (at most 160 characters, cut after a word), for cards, the meta
+    /// description (when it has no `description`), `og:description` and social previews:
+    /// entities decoded, so the template's escaping is the only one.
     pub summary_text: Option<String>,
     pub word_count: usize,
     pub reading_time: usize,
@@ -252,6 +254,10 @@ pub struct ShowcaseView<'a> {
     /// Absolute, as it may be shown on other pages than the member's.
     pub image: Option<String>,
 }
+
+/// Characters of a summary's text in a page's view: about what a search engine shows of a
+/// meta description.
+pub const SUMMARY_TEXT: usize = 160;
 
 impl<'a> PageView<'a> {
     pub fn of(site: &'a Site, index: usize) -> PageView<'a> {
@@ -379,8 +385,7 @@ impl<'a> PageView<'a> {
                 .content
                 .summary
                 .as_deref()
-                .filter(|_| page.description.is_none())
-                .map(|summary| crate::text::summary_text(summary, 160))
+                .map(|summary| crate::text::summary_text(summary, SUMMARY_TEXT))
                 .filter(|t| !t.is_empty()),
             word_count: page.content.word_count,
             reading_time: page.reading_minutes(),

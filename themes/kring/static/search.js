@@ -1,4 +1,5 @@
-// kring's search page: reads the index kring wrote beside it (search/meta.json, w/…, p/…)
+// kring's search page: reads the index kring wrote beside it (search/meta.json, w/…, p/…,
+// and t/… for a page whose word is found past the start of its text)
 // and lists what it finds. Everything that comes from the site's content — titles,
 // excerpts, roles — is put in the page as text (textContent), never as HTML, so a title
 // like <img src=x onerror=alert(1)> shows as those characters and runs nothing.
@@ -75,8 +76,8 @@
     return chunk[id % meta.per_file];
   }
 
-  /** The part of `x` around the first of `found` (folded words), with each marked. */
-  function excerpt(x, found) {
+  /** Where in `x` the words of `found` (folded) are: [start, end] of each, in order. */
+  function marksIn(x, found) {
     // The folded text, and for each of its characters the index of the original one.
     let folded = "";
     const from = [];
@@ -102,6 +103,11 @@
         }
       }
     }
+    return marks;
+  }
+
+  /** The part of `x` around the first of `marks`, with each marked. */
+  function excerpt(x, marks) {
     const first = marks.length ? marks[0][0] : 0;
     let start = Math.max(0, first - 90);
     if (start > 0) start = x.indexOf(" ", start) + 1 || start;
@@ -155,7 +161,18 @@
     a.href = new URL(r.u, base).href;
     a.textContent = r.t;
     h.append(a);
-    li.append(h, facts, excerpt(r.x, result.found));
+    // A word found neither in the title nor in the record's text is further on in the
+    // page's text: that is loaded (once), for the excerpt around it.
+    let x = r.x;
+    let marks = marksIn(x, result.found);
+    if (!marks.length && r.f && !marksIn(r.t, result.found).length) {
+      const whole = await load(`t/${result.id}.json`).catch(() => null);
+      if (typeof whole === "string") {
+        x = whole;
+        marks = marksIn(x, result.found);
+      }
+    }
+    li.append(h, facts, excerpt(x, marks));
     return li;
   }
 
