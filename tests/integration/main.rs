@@ -17,6 +17,7 @@ mod errors;
 mod example_site;
 mod feeds;
 mod fuzz;
+mod growth;
 mod hardening;
 mod images;
 mod import;
