@@ -67,8 +67,10 @@ impl LinkServer {
                     let response = format!(
                         "HTTP/1.1 {head}Content-Type: text/html\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
                     );
-                    let _ = stream.write_all(response.as_bytes());
+                    // Done before the answer is sent: the client's next request may come
+                    // before this thread runs again on a busy machine.
                     now.fetch_sub(1, Ordering::SeqCst);
+                    let _ = stream.write_all(response.as_bytes());
                 });
             }
         });
