@@ -336,24 +336,26 @@ fn each_host_has_a_budget_of_timeouts_and_waits() {
     );
     let (ok, out, err) = run(&["check", "--external", dir.to_str().unwrap()], tmp.path());
     assert!(ok, "timeouts and busy hosts only warn:\n{out}\n{err}");
+    // The warning about a host as a whole: it starts with the host and port.
+    let host_warning = |base: &str| -> &str {
+        let start = format!("warning: {}:", base.trim_start_matches("http://"));
+        let found: Vec<&str> = err.lines().filter(|l| l.starts_with(&start)).collect();
+        assert_eq!(found.len(), 1, "one warning for {base}:\n{err}");
+        found[0]
+    };
 
     // Two timeouts, then the host's other 18 links are skipped with one warning that
     // names each of them and its line.
     assert_eq!(silent_hits.load(Ordering::SeqCst), 2, "{err}");
-    let host = silent.trim_start_matches("http://");
-    let given_up: Vec<&str> = err
-        .lines()
-        .filter(|l| l.starts_with(&format!("warning: {host}:")))
-        .collect();
-    assert_eq!(given_up.len(), 1, "one warning for the host:\n{err}");
+    let given_up = host_warning(&silent);
     assert!(
-        given_up[0].contains("no answer within 1 s, 2 times")
-            && given_up[0].contains("its 18 other links were not asked"),
+        given_up.contains("no answer within 1 s, 2 times")
+            && given_up.contains("its 18 other links were not asked"),
         "{err}"
     );
     let named = (0..20)
         .filter(|i| {
-            given_up[0].contains(&format!(
+            given_up.contains(&format!(
                 "{silent}/quiet/{i}?a=1&b=2 (content/articles/links.md:{})",
                 7 + i
             ))
@@ -380,17 +382,12 @@ fn each_host_has_a_budget_of_timeouts_and_waits() {
     assert_eq!(hits.iter().sum::<usize>(), 10, "{hits:?}\n{err}");
     assert!(hits.iter().all(|&h| (1..=3).contains(&h)), "{hits:?}");
     for (n, (base, _)) in busy.iter().enumerate() {
-        let host = base.trim_start_matches("http://");
-        let warnings: Vec<&str> = err
-            .lines()
-            .filter(|l| l.starts_with(&format!("warning: {host}:")))
-            .collect();
-        assert_eq!(warnings.len(), 1, "{err}");
+        let warning = host_warning(base);
         let skipped = if n == 0 { 5 } else { 1 };
         assert!(
-            warnings[0].contains("503 Service Unavailable")
-                && warnings[0].contains("at most 10 s for one host, 30 s for all")
-                && warnings[0].contains(&format!("its {skipped} other links were not asked")),
+            warning.contains("503 Service Unavailable")
+                && warning.contains("at most 10 s for one host, 30 s for all")
+                && warning.contains(&format!("its {skipped} other links were not asked")),
             "{err}"
         );
     }
