@@ -233,7 +233,7 @@ fn finding_blocks_takes_work_in_proportion_to_the_body() {
     let bodies: [(&str, Body); 5] = [
         ("many callouts with links and code", |n| {
             (0..n)
-                .map(|i| format!("{{% callout(kind=\"tip\") %}}\nTip {i} `{{x}}` [a](@/articles/gone.md) é\n{{% end %}}\n\n"))
+                .map(|i| format!("{{% callout(kind=\"tip\") %}}\nTip {i} `{{x}}` [a](@/articles/gone.md) é\n{{% end %}}\n\nAfter `{{x}}` [b](@/articles/gone.md) ![](sized.jpg)\n\n"))
                 .collect()
         }),
         ("inline blocks and braces in one paragraph", |n| {
