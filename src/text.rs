@@ -258,6 +258,32 @@ pub fn summary_text(html: &str, most: usize) -> String {
     format!("{}…", cut.trim_end_matches([',', ';', ':', '.', ' ']))
 }
 
+/// Steps taken by the loops whose cost must grow in proportion to their input (content
+/// blocks found and filled in): unit tests count them for inputs of growing size, so a
+/// loop that grows with the square of its input fails a test instead of a user's build.
+/// Outside unit tests the count compiles to nothing.
+pub mod work {
+    #[cfg(test)]
+    thread_local! {
+        static STEPS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    }
+
+    /// Counts `n` steps on this thread.
+    #[inline(always)]
+    pub fn add(n: usize) {
+        #[cfg(test)]
+        STEPS.with(|s| s.set(s.get() + n as u64));
+        #[cfg(not(test))]
+        let _ = n;
+    }
+
+    /// The steps counted on this thread since the last call.
+    #[cfg(test)]
+    pub fn take() -> u64 {
+        STEPS.with(|s| s.replace(0))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

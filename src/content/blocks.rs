@@ -10,6 +10,8 @@ use std::ops::Range;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
+use crate::text::work;
+
 /// A value written for an argument.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Arg {
@@ -50,9 +52,13 @@ impl BlockCall {
     }
 }
 
+/// The element that stands for call `n` in rendered HTML: these two around `n`.
+pub const PLACEHOLDER: [&str; 2] = ["<kring-block data-n=\"", "\"></kring-block>"];
+
 /// The element that stands for call `n` in rendered HTML.
 pub fn placeholder(n: usize) -> String {
-    format!("<kring-block data-n=\"{n}\"></kring-block>")
+    let [open, close] = PLACEHOLDER;
+    format!("{open}{n}{close}")
 }
 
 /// Markdown with its calls replaced by placeholders (numbered from `first`), the calls,
@@ -67,12 +73,13 @@ pub struct Extracted {
 impl Extracted {
     /// The offset in the original Markdown of `offset` in the new text.
     pub fn original_offset(&self, offset: usize) -> usize {
-        let shift = self
-            .shifts
-            .iter()
-            .take_while(|(at, _)| *at <= offset)
-            .last()
-            .map_or(0, |(_, s)| *s);
+        // The shifts are in ascending order: a binary search keeps a body with many
+        // blocks and many links linear.
+        let after = self.shifts.partition_point(|(at, _)| {
+            work::add(1);
+            *at <= offset
+        });
+        let shift = after.checked_sub(1).map_or(0, |last| self.shifts[last].1);
         offset.saturating_add_signed(shift)
     }
 }
@@ -84,8 +91,9 @@ pub struct BlockError {
     pub message: String,
 }
 
-/// Ranges of `markdown` that are code: no block is found there.
+/// Ranges of `markdown` that are code (in order, not overlapping): no block is found there.
 fn code_ranges(markdown: &str) -> Vec<Range<usize>> {
+    work::add(markdown.len());
     let mut ranges = Vec::new();
     let mut block_start = None;
     for (event, range) in Parser::new_ext(markdown, Options::empty()).into_offset_iter() {
@@ -112,12 +120,22 @@ pub fn extract(markdown: &str, first: usize) -> Result<Extracted, BlockError> {
         });
     }
     let code = code_ranges(markdown);
-    let in_code = |at: usize| code.iter().any(|r| r.contains(&at));
+    let in_code = |at: usize| {
+        let after = code.partition_point(|r| {
+            work::add(1);
+            r.start <= at
+        });
+        after.checked_sub(1).is_some_and(|i| code[i].contains(&at))
+    };
+    // Where a `{{/*` (or `{%/*`) was last found unclosed: no later one closes either, so
+    // the rest of the text is not searched again for each of them.
+    let mut unclosed_literal = [false; 2];
     let mut out = Extracted::default();
     let mut copied = 0;
     let mut search = 0;
     let mut shift: isize = 0;
     while let Some(found) = markdown[search..].find(['{']) {
+        work::add(found + 1);
         let at = search + found;
         search = at + 1;
         let rest = &markdown[at..];
@@ -128,7 +146,16 @@ pub fn extract(markdown: &str, first: usize) -> Result<Extracted, BlockError> {
         // `{{/* … */}}`: the call written out, not run.
         let (open, close) = if inline { ("{{", "}}") } else { ("{%", "%}") };
         if let Some(inner) = rest[2..].trim_start().strip_prefix("/*") {
-            let Some(end) = inner.find(&format!("*/{close}")) else {
+            let seen_unclosed = &mut unclosed_literal[usize::from(inline)];
+            let end = if *seen_unclosed {
+                None
+            } else {
+                let end = inner.find(&format!("*/{close}"));
+                work::add(end.unwrap_or(inner.len()));
+                end
+            };
+            let Some(end) = end else {
+                *seen_unclosed = true;
                 continue;
             };
             let literal = format!("{open}{}{close}", &inner[..end]);
@@ -142,7 +169,9 @@ pub fn extract(markdown: &str, first: usize) -> Result<Extracted, BlockError> {
             out.shifts.push((new_at, shift));
             continue;
         }
-        let Some(tag_len) = rest.find(close).map(|i| i + 2) else {
+        let tag_len = rest.find(close).map(|i| i + 2);
+        work::add(tag_len.unwrap_or(rest.len()));
+        let Some(tag_len) = tag_len else {
             return Err(BlockError {
                 offset: at,
                 message: format!("this block is not closed with `{close}`"),
@@ -211,6 +240,7 @@ fn body_of<'m>(
     while let Some(found) = markdown[search..].find("{%") {
         let at = search + found;
         let close = markdown[at..].find("%}")? + at + 2;
+        work::add(close - search);
         search = close;
         if in_code(at) {
             continue;

@@ -8,6 +8,7 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, 
 use serde::Serialize;
 
 use super::blocks::{self, BlockCall};
+use super::nesting::HtmlNesting;
 use super::picture::PendingImage;
 pub use super::picture::{ImageSize, ShownPhoto};
 
@@ -57,9 +58,10 @@ pub struct Rendered {
     pub unexpanded: Option<(String, Option<String>)>,
 }
 
-/// How deep lists, quotes and other blocks may nest. Real writing stays under ten; past
-/// this, a body is an attack or an accident, and the HTML and email tools after Markdown
-/// (which walk trees recursively) would run out of stack.
+/// How deep lists, quotes, HTML elements written in the body (see [`HtmlNesting`]) and
+/// other blocks may nest. Real writing stays under ten; past this, a body is an attack or
+/// an accident, and the HTML and email tools after Markdown (which walk trees recursively,
+/// and look through every open element at each tag) would run out of stack or time.
 pub const MAX_NESTING: usize = 64;
 
 /// What the renderer needs from the rest of the site.
@@ -101,7 +103,10 @@ pub fn render(
     links: &dyn LinkResolver,
 ) -> (Rendered, Vec<BrokenLink>) {
     let mut calls = Vec::new();
-    let (mut rendered, broken) = render_level(body, options, links, &mut calls, 0);
+    // One count for the whole body: an element a block's body leaves open adds up with the
+    // others, wherever the theme puts them.
+    let mut nesting = HtmlNesting::default();
+    let (mut rendered, broken) = render_level(body, options, links, &mut calls, &mut nesting, 0);
     rendered.blocks = calls;
     (rendered, broken)
 }
@@ -113,6 +118,7 @@ fn render_level(
     options: &MarkdownOptions,
     links: &dyn LinkResolver,
     calls: &mut Vec<BlockCall>,
+    nesting: &mut HtmlNesting,
     depth: usize,
 ) -> (Rendered, Vec<BrokenLink>) {
     let (extracted, error) = match blocks::extract(body, calls.len()) {
@@ -127,7 +133,7 @@ fn render_level(
     };
     let first = calls.len();
     calls.extend(extracted.calls.iter().cloned());
-    let (mut rendered, mut broken) = render_markdown(&extracted.markdown, options, links);
+    let (mut rendered, mut broken) = render_markdown(&extracted.markdown, options, links, nesting);
     let back = |o: usize| extracted.original_offset(o);
     shift_offsets(&mut rendered, &mut broken, &back);
     rendered.block_errors.extend(error);
@@ -143,7 +149,8 @@ fn render_level(
             continue;
         }
         let before = calls.len();
-        let (mut inner, mut inner_broken) = render_level(&text, options, links, calls, depth + 1);
+        let (mut inner, mut inner_broken) =
+            render_level(&text, options, links, calls, nesting, depth + 1);
         let base = calls[i].body_offset;
         for nested in &mut calls[before..] {
             nested.offset += base;
@@ -191,6 +198,7 @@ fn render_markdown(
     body: &str,
     options: &MarkdownOptions,
     links: &dyn LinkResolver,
+    nesting: &mut HtmlNesting,
 ) -> (Rendered, Vec<BrokenLink>) {
     let mut opts = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -297,6 +305,16 @@ fn render_markdown(
                 let block_start = matches!(events.last(), Some(Event::Start(Tag::HtmlBlock)));
                 summary_end.get_or_insert(events.len() - usize::from(block_start));
                 continue;
+            }
+            // Raw HTML nests inside the Markdown around it, and counts with it.
+            Event::Html(ref h) | Event::InlineHtml(ref h) => {
+                let deepest = nesting.read(h);
+                // An HTML block is a level for Markdown, not an element of the page.
+                let around = depth.saturating_sub(usize::from(matches!(event, Event::Html(_))));
+                if around + deepest > MAX_NESTING {
+                    rendered.too_deep_at.get_or_insert(range.start);
+                }
+                event
             }
             other => other,
         };

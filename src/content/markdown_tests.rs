@@ -210,3 +210,90 @@ fn a_bad_block_is_an_error_at_its_offset() {
     assert_eq!(r.block_errors.len(), 1);
     assert_eq!(r.block_errors[0].0, body.find("{%").unwrap());
 }
+
+/// The steps [`render`] takes for a body made by `body(n)`, per unit of `n`, at 1,000 and
+/// at 8,000: a loop that grows with the square of the body multiplies the second by eight.
+fn steps_per_unit(body: impl Fn(usize) -> String) -> (u64, u64) {
+    let mut per = [0; 2];
+    for (i, n) in [1_000, 8_000].into_iter().enumerate() {
+        let text = body(n);
+        crate::text::work::take();
+        let (r, _) = md(&text);
+        per[i] = crate::text::work::take() / n as u64;
+        assert!(r.too_deep_at.is_none() || n > 0);
+    }
+    (per[0], per[1])
+}
+
+/// A body of `n` units.
+type Body = fn(usize) -> String;
+
+#[test]
+fn finding_blocks_takes_work_in_proportion_to_the_body() {
+    let bodies: [(&str, Body); 5] = [
+        ("many callouts with links and code", |n| {
+            (0..n)
+                .map(|i| format!("{{% callout(kind=\"tip\") %}}\nTip {i} `{{x}}` [a](@/articles/gone.md) é\n{{% end %}}\n\nAfter `{{x}}` [b](@/articles/gone.md) ![](sized.jpg)\n\n"))
+                .collect()
+        }),
+        ("inline blocks and braces in one paragraph", |n| {
+            "{{ video(url=\"https://youtu.be/dQw4w9WgXcQ\") }} { `{%` } ".repeat(n)
+        }),
+        ("written-out calls left unclosed", |n| {
+            "{{/* video() ".repeat(n)
+        }),
+        ("blocks nested in blocks", |n| {
+            "{% callout() %}\n{% callout() %}\n<!--<script>-->\r\n{% end %}\n{% end %}\n".repeat(n)
+        }),
+        ("many code spans", |n| "`{{ a() }}` {x} ".repeat(n)),
+    ];
+    for (what, body) in bodies {
+        let (small, large) = steps_per_unit(body);
+        assert!(
+            large <= small * 2 + 10,
+            "{what}: {small} steps per unit at 1,000, {large} at 8,000"
+        );
+    }
+}
+
+#[test]
+fn raw_html_counts_towards_the_nesting_limit() {
+    let deep = |html: &str| md(html).0.too_deep_at;
+    // Nested elements, lists and quotes of raw HTML, alone or inside Markdown's own.
+    for html in [
+        "<div>".repeat(100_000),
+        format!("{}x{}", "<div>".repeat(100_000), "</div>".repeat(100_000)),
+        format!("a {}x{} b", "<i>".repeat(65), "</i>".repeat(65)),
+        "<ul><li>".repeat(65),
+        "<blockquote>\n".repeat(65),
+        format!("{}{}", "> ".repeat(30), "<div>".repeat(40)),
+        "<b>".repeat(65),
+        "<div/>".repeat(65),
+        "Text <span>unclosed\n\n".repeat(65),
+        // Elements left open in blocks' bodies add up.
+        "{% callout() %}\n<div>\n{% end %}\n\n".repeat(65),
+        format!(
+            "{{% callout() %}}\n{}\n{{% end %}}\n",
+            "<section>".repeat(65)
+        ),
+    ] {
+        assert!(deep(&html).is_some(), "{}", &html[..html.len().min(80)]);
+    }
+    // Where the limit is passed: the 65th element.
+    let html = format!("Intro\n\n{}<div>x", "<div>\n".repeat(64));
+    assert_eq!(deep(&html), Some(html.rfind("<div>").unwrap()));
+    // What does not nest: ends HTML lets writers leave out, void elements, comments,
+    // scripts, closed elements, and text that only looks like tags.
+    for html in [
+        "<p>Paragraph ".repeat(1000),
+        "<ul>".to_string() + &"<li>Item ".repeat(1000),
+        "<div><img src=x><br>é ✓</div>\n\n".repeat(1000),
+        "<!-- <div><div> -->\n\n".repeat(100),
+        "<script>'<div>'</script>\n\n".repeat(100),
+        format!("{}x{}", "<div>".repeat(60), "</div>".repeat(60)),
+        "a < b and 1<2 and `<div>`\n\n".repeat(100),
+        "<svg><path d=\"M0 0\"/><circle r=\"1\"/></svg>\n\n".repeat(100),
+    ] {
+        assert_eq!(deep(&html), None, "{}", &html[..80.min(html.len())]);
+    }
+}

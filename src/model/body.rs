@@ -93,7 +93,7 @@ impl Bodies<'_> {
             errors.push(file.error_in_body(
                 at,
                 format!(
-                    "lists, quotes or other blocks nest more than {} levels deep here: flatten them",
+                    "lists, quotes, HTML elements or other blocks nest more than {} levels deep here (an HTML element counts until it is closed): flatten them",
                     markdown::MAX_NESTING
                 ),
             ));

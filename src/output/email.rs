@@ -18,8 +18,10 @@ pub struct Edition {
 }
 
 /// How much stack the email tools get. css-inline and html2text walk the document
-/// recursively; Markdown nesting is limited, but raw HTML in a body is not, so they run on
-/// a thread of their own with room for very deep documents (the memory is only reserved).
+/// recursively; a body's Markdown and HTML nest at most 64 levels (`MAX_NESTING`, which
+/// also keeps html5ever's work per tag small), but blocks nest bodies in bodies and a
+/// theme's templates add their own levels, so they run on a thread of their own with room
+/// for deep documents (the memory is only reserved).
 const EMAIL_STACK: usize = 512 << 20;
 
 /// Turns the rendered `email.html` template into an edition. `page_url` is the article's

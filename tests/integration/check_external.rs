@@ -67,8 +67,10 @@ impl LinkServer {
                     let response = format!(
                         "HTTP/1.1 {head}Content-Type: text/html\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
                     );
-                    let _ = stream.write_all(response.as_bytes());
+                    // Done before the answer is sent: the client's next request may come
+                    // before this thread runs again on a busy machine.
                     now.fetch_sub(1, Ordering::SeqCst);
+                    let _ = stream.write_all(response.as_bytes());
                 });
             }
         });
@@ -256,4 +258,141 @@ fn external_links_are_checked_politely_reported_where_written_and_cached() {
     assert!(ok, "warnings do not fail the check:\n{out}\n{err}");
     assert!(err.contains("warning:") && err.contains("/slow"), "{err}");
     assert!(out.contains("0 broken, 2 warnings"), "{out}");
+}
+
+/// A server on 127.0.0.1 that counts the requests it reads and answers each with `head`
+/// (`None`: reads the request and never answers, holding the connection open).
+fn counting_server(head: Option<&'static str>) -> (String, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let requests = Arc::new(AtomicUsize::new(0));
+    let counted = requests.clone();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                line.clear();
+            }
+            counted.fetch_add(1, Ordering::SeqCst);
+            match head {
+                Some(head) => {
+                    let response = format!(
+                        "HTTP/1.1 {head}\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+                    );
+                    let _ = stream.write_all(response.as_bytes());
+                }
+                None => held.push(stream),
+            }
+        }
+    });
+    (base, requests)
+}
+
+#[test]
+fn each_host_has_a_budget_of_timeouts_and_waits() {
+    let (silent, silent_hits) = counting_server(None);
+    let busy: Vec<(String, Arc<AtomicUsize>)> = (0..4)
+        .map(|_| counting_server(Some("503 Service Unavailable\r\nRetry-After: 5")))
+        .collect();
+    let (fine, fine_hits) = counting_server(Some("200 OK"));
+    // 20 links to a host that never answers, 6 to a host that stays busy and 2 to each
+    // of three more, 3 to a host that answers: each on a line of its own, with non-ASCII
+    // and markup around it.
+    let mut lines = Vec::new();
+    for i in 0..20 {
+        lines.push(format!("- [stil é <b>{i}</b>]({silent}/quiet/{i}?a=1&b=2)"));
+    }
+    for (n, (base, _)) in busy.iter().enumerate() {
+        for i in 0..if n == 0 { 6 } else { 2 } {
+            lines.push(format!("- [druk ✓ {i}]({base}/busy/{i})"));
+        }
+    }
+    for i in 0..3 {
+        lines.push(format!("- [ok {i}]({fine}/ok/{i})"));
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("site");
+    write(
+        &dir,
+        "kring.toml",
+        "base_url = \"https://hub.example/\"\ntitle = \"Hosts\"\nlanguage = \"en\"\n\n[check]\ntimeout = 1\n",
+    );
+    write(
+        &dir,
+        "content/articles/_index.md",
+        "+++\ntitle = \"Articles\"\nkind = \"articles\"\n+++\n",
+    );
+    // The front matter and a blank line come first: link `i` is on line 7 + i.
+    write(
+        &dir,
+        "content/articles/links.md",
+        format!(
+            "+++\ntitle = \"Links\"\ndate = 2026-11-01\n+++\n\nLinks:\n{}\n",
+            lines.join("\n")
+        ),
+    );
+    let (ok, out, err) = run(&["check", "--external", dir.to_str().unwrap()], tmp.path());
+    assert!(ok, "timeouts and busy hosts only warn:\n{out}\n{err}");
+    // The warning about a host as a whole: it starts with the host and port.
+    let host_warning = |base: &str| -> &str {
+        let start = format!("warning: {}:", base.trim_start_matches("http://"));
+        let found: Vec<&str> = err.lines().filter(|l| l.starts_with(&start)).collect();
+        assert_eq!(found.len(), 1, "one warning for {base}:\n{err}");
+        found[0]
+    };
+
+    // Two timeouts, then the host's other 18 links are skipped with one warning that
+    // names each of them and its line.
+    assert_eq!(silent_hits.load(Ordering::SeqCst), 2, "{err}");
+    let given_up = host_warning(&silent);
+    assert!(
+        given_up.contains("no answer within 1 s, 2 times")
+            && given_up.contains("its 18 other links were not asked"),
+        "{err}"
+    );
+    let named = (0..20)
+        .filter(|i| {
+            given_up.contains(&format!(
+                "{silent}/quiet/{i}?a=1&b=2 (content/articles/links.md:{})",
+                7 + i
+            ))
+        })
+        .count();
+    assert_eq!(
+        named, 18,
+        "each skipped link is named with its line:\n{err}"
+    );
+    let timed_out = err
+        .lines()
+        .filter(|l| {
+            l.contains("/quiet/")
+                && l.contains(": no answer within 1 s")
+                && !l.contains("not asked")
+        })
+        .count();
+    assert_eq!(timed_out, 2, "{err}");
+
+    // Busy hosts: at most 10 s of waiting for one host (two waits of 5 s: three requests)
+    // and 30 s for all: six waits among the four hosts, so ten requests in all, whatever
+    // the order; each host's other links are skipped with one warning.
+    let hits: Vec<usize> = busy.iter().map(|(_, h)| h.load(Ordering::SeqCst)).collect();
+    assert_eq!(hits.iter().sum::<usize>(), 10, "{hits:?}\n{err}");
+    assert!(hits.iter().all(|&h| (1..=3).contains(&h)), "{hits:?}");
+    for (n, (base, _)) in busy.iter().enumerate() {
+        let warning = host_warning(base);
+        let skipped = if n == 0 { 5 } else { 1 };
+        assert!(
+            warning.contains("503 Service Unavailable")
+                && warning.contains("at most 10 s for one host, 30 s for all")
+                && warning.contains(&format!("its {skipped} other links were not asked")),
+            "{err}"
+        );
+    }
+    // The host that answers is asked for each of its links.
+    assert_eq!(fine_hits.load(Ordering::SeqCst), 3);
+    assert!(!err.contains("/ok/"), "{err}");
+    assert!(out.contains("0 broken, 11 warnings"), "{out}");
 }

@@ -19,6 +19,7 @@ mod event_times;
 mod example_site;
 mod feeds;
 mod fuzz;
+mod growth;
 mod hardening;
 mod images;
 mod import;

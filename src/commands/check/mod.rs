@@ -50,6 +50,9 @@ pub fn run(args: Args) -> crate::Result<()> {
         for warning in &found.unsure {
             eprintln!("warning: {warning}");
         }
+        for host in &found.hosts_given_up {
+            eprintln!("warning: {host}");
+        }
         println!(
             "External: {} links to other sites ({} answered well within the last {} hours and were not asked again, {} on hosts in [check] skip_hosts): {} broken, {} warnings.",
             found.links,
@@ -57,7 +60,7 @@ pub fn run(args: Args) -> crate::Result<()> {
             config.cache_hours,
             found.skipped,
             found.broken.len(),
-            found.unsure.len()
+            found.warnings()
         );
         let mut problems = crate::error::Problems::default();
         problems.extend(found.broken);

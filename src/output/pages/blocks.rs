@@ -7,12 +7,13 @@
 use serde_json::{Map, Value};
 
 use super::Renderer;
-use crate::content::blocks::{Arg, BlockCall, placeholder};
+use crate::content::blocks::{Arg, BlockCall, PLACEHOLDER};
 use crate::content::load::SourceFile;
 use crate::content::markdown::Rendered;
 use crate::content::video;
 use crate::error::{Error, Result};
 use crate::render::templates::escape_html;
+use crate::text::work;
 use crate::vocabulary::Kind;
 
 /// A body with its blocks rendered.
@@ -76,17 +77,24 @@ impl Renderer<'_> {
         let mut faqs: Vec<Vec<(String, String)>> = vec![Vec::new(); content.blocks.len()];
         let mut rendered: Vec<Option<String>> = vec![None; content.blocks.len()];
         // Inner blocks come after the block whose body holds them: render from the last.
+        // Each rendering is moved into the one place that shows it, so a body's HTML is
+        // copied once, however many blocks there are or however they nest.
         for n in (0..content.blocks.len()).rev() {
             let call = &content.blocks[n];
-            let body = call.body_html.as_ref().map(|b| fill(b, &rendered));
+            let body = call
+                .body_html
+                .as_ref()
+                .map(|b| fill(b, &mut rendered, true));
             let html = self
                 .render_block(call, n, body.as_deref(), page.as_ref(), &mut faqs[n])
                 .map_err(|why| Error::from(file.error_in_body(call.offset, why)))?;
             rendered[n] = Some(html);
         }
+        // The summary shows copies of the blocks of its first paragraph; the body takes them.
+        let summary = summary.map(|s| fill(s, &mut rendered, false));
         Ok(Expanded {
-            html: fill(html, &rendered),
-            summary: summary.map(|s| fill(s, &rendered)),
+            html: fill(html, &mut rendered, true),
+            summary,
             faq: faqs.into_iter().flatten().collect(),
         })
     }
@@ -254,20 +262,53 @@ impl Renderer<'_> {
 }
 
 /// `html` with each placeholder replaced by its block (a placeholder alone in a paragraph
-/// takes the paragraph's place: a block is not inside a `<p>`).
-fn fill(html: &str, rendered: &[Option<String>]) -> String {
-    let mut out = html.to_string();
-    for (n, block) in rendered.iter().enumerate() {
-        let Some(block) = block else { continue };
-        let mark = placeholder(n);
-        if !out.contains(&mark) {
+/// takes the paragraph's place: a block is not inside a `<p>`), in one pass over `html`.
+/// `take` moves each rendering out of `rendered`; otherwise it is copied, once per call.
+/// A block shows at most once either way: a placeholder written into a page by hand, or a
+/// second one for the same block, stays as the empty element it is, so no rendering can be
+/// copied into many places (and a copy of a copy into more).
+fn fill(html: &str, rendered: &mut [Option<String>], take: bool) -> String {
+    let [open, close] = PLACEHOLDER;
+    let mut out = String::with_capacity(html.len());
+    let mut used = vec![false; if take { 0 } else { rendered.len() }];
+    let mut rest = html;
+    while let Some(at) = rest.find(open) {
+        work::add(at + open.len());
+        let after = &rest[at + open.len()..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        let n = after[..digits].parse::<usize>().ok();
+        let end = at + open.len() + digits + close.len();
+        let block = match n {
+            Some(n) if after[digits..].starts_with(close) && n < rendered.len() => {
+                if take {
+                    rendered[n].take()
+                } else if used[n] {
+                    None
+                } else {
+                    used[n] = true;
+                    rendered[n].clone()
+                }
+            }
+            _ => None,
+        };
+        let Some(block) = block else {
+            out.push_str(&rest[..at + open.len()]);
+            rest = after;
             continue;
-        }
-        let alone = format!("<p>{mark}</p>");
-        out = out
-            .replace(&alone, block.trim_end())
-            .replace(&mark, block.trim_end());
+        };
+        let alone = rest[..at].ends_with("<p>") && rest[end..].starts_with("</p>");
+        let (before, skip) = if alone {
+            (at - "<p>".len(), end + "</p>".len())
+        } else {
+            (at, end)
+        };
+        out.push_str(&rest[..before]);
+        work::add(block.len());
+        out.push_str(block.trim_end());
+        rest = &rest[skip..];
     }
+    work::add(rest.len());
+    out.push_str(rest);
     out
 }
 
@@ -308,6 +349,7 @@ fn text_of(html: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::content::blocks::placeholder;
 
     #[test]
     fn faq_bodies_split_at_their_questions() {
@@ -327,10 +369,56 @@ mod tests {
     #[test]
     fn placeholders_alone_replace_their_paragraph() {
         let html = format!("<p>{}</p><p>x {} y</p>", placeholder(0), placeholder(1));
-        let out = fill(
-            &html,
-            &[Some("<aside>A</aside>\n".into()), Some("<b>B</b>".into())],
-        );
+        let mut rendered = [Some("<aside>A</aside>\n".into()), Some("<b>B</b>".into())];
+        let out = fill(&html, &mut rendered, true);
         assert_eq!(out, "<aside>A</aside><p>x <b>B</b> y</p>");
+    }
+
+    #[test]
+    fn each_block_is_shown_once_and_forged_placeholders_stay_empty() {
+        // A placeholder written by hand (or twice) is not filled again: no rendering is
+        // copied into several places, where copies of copies would grow without bound.
+        let html = format!(
+            "{0}{0}<kring-block data-n=\"9\"></kring-block><kring-block data-n=\"x\"></kring-block><kring-block data-n=\"1",
+            placeholder(0)
+        );
+        for take in [true, false] {
+            let mut rendered = [Some("<i>A</i>".to_string()), None];
+            let out = fill(&html, &mut rendered, take);
+            assert_eq!(out.matches("<i>A</i>").count(), 1, "{out}");
+            assert_eq!(
+                out,
+                html.replacen(&placeholder(0), "<i>A</i>", 1),
+                "take: {take}"
+            );
+            assert_eq!(rendered[0].is_none(), take);
+        }
+        // Work in proportion to the HTML and the blocks, however many there are: filling
+        // 8,000 takes eight times the steps of 1,000 (it took 64 times when each block
+        // searched the whole page).
+        let steps = |n: usize| {
+            let html: String = (0..n)
+                .map(|i| format!("<p>{}</p>\n", placeholder(i)))
+                .collect();
+            let mut rendered: Vec<Option<String>> = (0..n)
+                .map(|i| Some(format!("<aside>{i}</aside>")))
+                .collect();
+            crate::text::work::take();
+            let out = fill(&html, &mut rendered, true);
+            assert_eq!(out.matches("<aside>").count(), n);
+            crate::text::work::take() / n as u64
+        };
+        let (small, large) = (steps(1_000), steps(8_000));
+        assert!(
+            large <= small + 2,
+            "{small} steps a block at 1,000, {large} at 8,000"
+        );
+        // Non-ASCII and markup around a placeholder are copied as they are.
+        let html = format!("<p>é ✓ <!--<script>{}</script> \r\0</p>", placeholder(1));
+        let mut rendered = [None, Some("<b>B</b>".into())];
+        assert_eq!(
+            fill(&html, &mut rendered, true),
+            "<p>é ✓ <!--<script><b>B</b></script> \r\0</p>"
+        );
     }
 }

@@ -1,6 +1,9 @@
 //! Asking other hosts about links: a few hosts at a time and one request at a time per
 //! host (so no site sees kring as a flood), with retries after 429 and 503 that honour
-//! `Retry-After`, and a timeout per request.
+//! `Retry-After`, and a timeout per request. Each host has a budget, so a check ends in
+//! minutes whatever the hosts do: after [`TIMEOUTS_PER_HOST`] timeouts, or when it is still
+//! busy and its waits (at most [`WAIT_PER_HOST`] in all, and [`WAIT_IN_ALL`] for all
+//! hosts together) are spent, its remaining links are not asked, with one warning.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Mutex;
@@ -12,8 +15,13 @@ use crate::commands::http::Client;
 const HOSTS_AT_ONCE: usize = 8;
 /// Tries after the first for a 429 (too many requests) or 503 (unavailable).
 const RETRIES: u32 = 3;
-/// The longest wait a `Retry-After` may ask for; a host asking more is reported as busy.
-const LONGEST_WAIT: Duration = Duration::from_secs(30);
+/// Timeouts after which a host's other links are not asked (documented in
+/// docs/configuration.md, `check.timeout`).
+pub const TIMEOUTS_PER_HOST: u32 = 2;
+/// The most kring waits for one host, over all its `Retry-After`s and back-offs.
+pub const WAIT_PER_HOST: Duration = Duration::from_secs(10);
+/// The most kring waits for all hosts together.
+pub const WAIT_IN_ALL: Duration = Duration::from_secs(30);
 
 /// What a link's host answered.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,15 +36,35 @@ pub enum Answer {
     Unsure(String),
 }
 
-/// Asks for every address in `urls`, grouped by host; the answers in no set order.
-pub fn ask_all(client: &Client, urls: Vec<url::Url>, timeout: Duration) -> Vec<(url::Url, Answer)> {
+/// A host whose remaining links were not asked: why, and those links.
+#[derive(Debug)]
+pub struct GaveUp {
+    pub host: String,
+    pub why: String,
+    pub skipped: Vec<url::Url>,
+}
+
+/// What is left of the host's budget while its links are asked.
+struct HostBudget {
+    timeouts: u32,
+    wait_left: Duration,
+}
+
+/// Asks for every address in `urls`, grouped by host (and port); the answers in no set
+/// order, and the hosts given up on.
+pub fn ask_all(
+    client: &Client,
+    urls: Vec<url::Url>,
+    timeout: Duration,
+) -> (Vec<(url::Url, Answer)>, Vec<GaveUp>) {
     let mut by_host: BTreeMap<String, Vec<url::Url>> = BTreeMap::new();
     for url in urls {
-        let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
-        by_host.entry(host).or_default().push(url);
+        by_host.entry(host_of(&url)).or_default().push(url);
     }
-    let queue: Mutex<VecDeque<Vec<url::Url>>> = Mutex::new(by_host.into_values().collect());
+    let queue: Mutex<VecDeque<(String, Vec<url::Url>)>> = Mutex::new(by_host.into_iter().collect());
     let answers = Mutex::new(Vec::new());
+    let gave_up = Mutex::new(Vec::new());
+    let wait_in_all = Mutex::new(WAIT_IN_ALL);
     let workers = HOSTS_AT_ONCE
         .min(queue.lock().map(|q| q.len()).unwrap_or(1))
         .max(1);
@@ -45,42 +73,121 @@ pub fn ask_all(client: &Client, urls: Vec<url::Url>, timeout: Duration) -> Vec<(
             scope.spawn(|| {
                 loop {
                     let next = queue.lock().ok().and_then(|mut q| q.pop_front());
-                    let Some(host_urls) = next else { break };
-                    for url in host_urls {
-                        let answer = ask(client, &url, timeout);
+                    let Some((host, host_urls)) = next else { break };
+                    let mut budget = HostBudget {
+                        timeouts: 0,
+                        wait_left: WAIT_PER_HOST,
+                    };
+                    let mut urls = host_urls.into_iter();
+                    while let Some(url) = urls.next() {
+                        let (answer, stop) = ask(client, &url, timeout, &mut budget, &wait_in_all);
                         if let Ok(mut a) = answers.lock() {
                             a.push((url, answer));
+                        }
+                        if let Some(why) = stop {
+                            let skipped: Vec<url::Url> = urls.by_ref().collect();
+                            if !skipped.is_empty()
+                                && let Ok(mut g) = gave_up.lock()
+                            {
+                                g.push(GaveUp {
+                                    host: host.clone(),
+                                    why,
+                                    skipped,
+                                });
+                            }
                         }
                     }
                 }
             });
         }
     });
-    answers.into_inner().unwrap_or_default()
+    let mut gave_up = gave_up.into_inner().unwrap_or_default();
+    gave_up.sort_by(|a, b| a.host.cmp(&b.host));
+    (answers.into_inner().unwrap_or_default(), gave_up)
+}
+
+/// The host and port an address is asked at: one server, whose budget it shares.
+fn host_of(url: &url::Url) -> String {
+    let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
+    match url.port_or_known_default() {
+        Some(port) => format!("{host}:{port}"),
+        None => host,
+    }
 }
 
 /// One address, with retries while the host says "later": after the wait its
-/// `Retry-After` asks for, or else 1, 2 and 4 seconds.
-fn ask(client: &Client, url: &url::Url, timeout: Duration) -> Answer {
+/// `Retry-After` asks for, or else 1, 2 and 4 seconds, while the budgets allow. With the
+/// answer, why the host's other links are not to be asked, if they are not.
+fn ask(
+    client: &Client,
+    url: &url::Url,
+    timeout: Duration,
+    budget: &mut HostBudget,
+    wait_in_all: &Mutex<Duration>,
+) -> (Answer, Option<String>) {
     let mut tries = 0;
+    let mut waited = Duration::ZERO;
     loop {
         let (answer, again) = ask_once(client, url, timeout);
         let wait = match again {
-            Again::No => return answer,
+            Again::TimedOut => {
+                budget.timeouts += 1;
+                let stop = (budget.timeouts >= TIMEOUTS_PER_HOST).then(|| {
+                    format!(
+                        "no answer within {} s, {} times",
+                        timeout.as_secs_f32(),
+                        budget.timeouts
+                    )
+                });
+                return (answer, stop);
+            }
+            Again::No => return (answer, None),
             Again::After(wait) => wait,
             Again::Later => Duration::from_secs(1 << tries),
         };
-        if tries == RETRIES || wait > LONGEST_WAIT {
-            return answer;
+        if tries == RETRIES {
+            return (answer, None);
+        }
+        if !take_wait(wait, budget, wait_in_all) {
+            let Answer::Unsure(busy) = &answer else {
+                return (answer, None);
+            };
+            let why = format!(
+                "{busy} and asks to wait {} s more, after kring waited {} s (at most {} s for one host, {} s for all)",
+                wait.as_secs(),
+                waited.as_secs(),
+                WAIT_PER_HOST.as_secs(),
+                WAIT_IN_ALL.as_secs()
+            );
+            return (answer, Some(why));
         }
         tries += 1;
+        waited += wait;
         std::thread::sleep(wait);
     }
+}
+
+/// Takes `wait` from the host's budget and the one for all hosts, if both have it.
+fn take_wait(wait: Duration, budget: &mut HostBudget, wait_in_all: &Mutex<Duration>) -> bool {
+    if wait > budget.wait_left {
+        return false;
+    }
+    let Ok(mut left) = wait_in_all.lock() else {
+        return false;
+    };
+    if wait > *left {
+        return false;
+    }
+    *left -= wait;
+    budget.wait_left -= wait;
+    true
 }
 
 /// Whether to ask again after an answer.
 enum Again {
     No,
+    /// No: the host did not answer in time (which counts against it).
+    TimedOut,
     /// After the wait the host's `Retry-After` gave.
     After(Duration),
     /// After a wait of kring's own.
@@ -92,7 +199,10 @@ fn ask_once(client: &Client, url: &url::Url, timeout: Duration) -> (Answer, Agai
     let response = client.agent(url).get(url.as_str()).call();
     let response = match response {
         Ok(r) => r,
-        Err(e) => return (failure(e, timeout), Again::No),
+        Err(ureq::Error::Timeout(_)) => {
+            return (Answer::Unsure(timed_out(timeout)), Again::TimedOut);
+        }
+        Err(e) => return (failure(e), Again::No),
     };
     let status = response.status().as_u16();
     match status {
@@ -118,12 +228,9 @@ fn ask_once(client: &Client, url: &url::Url, timeout: Duration) -> (Answer, Agai
     }
 }
 
-fn failure(e: ureq::Error, timeout: Duration) -> Answer {
+fn failure(e: ureq::Error) -> Answer {
     match e {
         ureq::Error::HostNotFound => Answer::Broken("the host name does not exist (DNS)".into()),
-        ureq::Error::Timeout(_) => {
-            Answer::Unsure(format!("no answer within {} s", timeout.as_secs_f32()))
-        }
         ureq::Error::TooManyRedirects | ureq::Error::RedirectFailed => {
             Answer::Broken("redirects that go nowhere".into())
         }
@@ -134,6 +241,10 @@ fn failure(e: ureq::Error, timeout: Duration) -> Answer {
         }
         other => Answer::Unsure(other.to_string()),
     }
+}
+
+fn timed_out(timeout: Duration) -> String {
+    format!("no answer within {} s", timeout.as_secs_f32())
 }
 
 fn is_unknown_host(e: &std::io::Error) -> bool {

@@ -30,6 +30,16 @@ pub struct ExternalReport {
     pub broken: Vec<Diagnostic>,
     /// Links that did not answer well this time (timeouts, 5xx, busy hosts): warnings.
     pub unsure: Vec<Diagnostic>,
+    /// Hosts whose remaining links were not asked (they timed out twice, or stayed busy
+    /// past the waits allowed), one warning each naming the links and where they are.
+    pub hosts_given_up: Vec<String>,
+}
+
+impl ExternalReport {
+    /// The warnings, of links and of hosts.
+    pub fn warnings(&self) -> usize {
+        self.unsure.len() + self.hosts_given_up.len()
+    }
 }
 
 /// Asks for every address in `uses` that is neither skipped nor fresh in the cache.
@@ -58,6 +68,8 @@ pub fn check_external(
     report.links = places.len();
     let mut cache = LinkCache::open(site_dir, config.cache_hours);
     let mut to_ask = Vec::new();
+    // The address as written, by the form it is asked in.
+    let mut written_as: HashMap<String, &String> = HashMap::new();
     let mut answers: BTreeMap<String, Answer> = BTreeMap::new();
     for address in places.keys().copied() {
         match url::Url::parse(address) {
@@ -69,7 +81,10 @@ pub fn check_external(
                 report.skipped += 1
             }
             Ok(_) if cache.is_fresh(address) => report.cached += 1,
-            Ok(url) => to_ask.push(url),
+            Ok(url) => {
+                written_as.insert(url.as_str().to_string(), address);
+                to_ask.push(url);
+            }
             Err(e) => {
                 answers.insert(
                     address.clone(),
@@ -80,7 +95,30 @@ pub fn check_external(
     }
     let timeout = Duration::from_secs(config.timeout.max(1));
     let client = Client::new("link check", timeout, 10);
-    for (url, answer) in fetch::ask_all(&client, to_ask, timeout) {
+    let (asked, gave_up) = fetch::ask_all(&client, to_ask, timeout);
+    for host in gave_up {
+        let links: Vec<String> = host
+            .skipped
+            .iter()
+            .map(|url| {
+                let address = written_as.get(url.as_str()).copied();
+                let place = address
+                    .and_then(|a| places.get(a))
+                    .and_then(|p| p.first())
+                    .map(|p| format!(" ({})", p.shown()))
+                    .unwrap_or_default();
+                format!("{}{place}", address.map_or(url.as_str(), |a| a.as_str()))
+            })
+            .collect();
+        report.hosts_given_up.push(format!(
+            "{}: {}; its {} other links were not asked: {}",
+            host.host,
+            host.why,
+            links.len(),
+            links.join(", ")
+        ));
+    }
+    for (url, answer) in asked {
         if answer == Answer::Good {
             cache.remember(url.as_str());
         }
@@ -117,6 +155,14 @@ enum Place {
 }
 
 impl Place {
+    /// `file:line`, or the output page.
+    fn shown(&self) -> String {
+        match self {
+            Place::Source(file, line) => format!("{}:{line}", file.display()),
+            Place::Output(page, _) => page.display().to_string(),
+        }
+    }
+
     fn diagnostic(&self, message: String) -> Diagnostic {
         match self {
             Place::Source(file, line) => Diagnostic::new(file, message).at_line(*line),
