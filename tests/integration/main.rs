@@ -24,6 +24,7 @@ mod import_again;
 mod languages;
 mod layout;
 mod photo_sizes;
+mod published_files;
 mod publishing;
 mod search;
 mod serve;
