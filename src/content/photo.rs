@@ -71,11 +71,13 @@ pub fn upright_size(path: &Path) -> std::result::Result<(u32, u32), String> {
 /// marker (a phone's "motion photo" appends a video).
 fn check_whole(file: &mut std::fs::File, format: ImageFormat) -> std::result::Result<(), String> {
     use std::io::{Read, SeekFrom};
-    const CUT: &str = "the file is cut off before the end of its image (a download or copy that did not finish?)";
+    const CUT: &str =
+        "the file is cut off before the end of its image (a download or copy that did not finish?)";
     let len = file.seek(SeekFrom::End(0)).map_err(|e| e.to_string())?;
     let mut tail = [0u8; 32];
     let start = len.saturating_sub(tail.len() as u64);
-    file.seek(SeekFrom::Start(start)).map_err(|e| e.to_string())?;
+    file.seek(SeekFrom::Start(start))
+        .map_err(|e| e.to_string())?;
     let tail = &mut tail[..(len - start) as usize];
     file.read_exact(tail).map_err(|e| e.to_string())?;
     let whole = |file: &mut std::fs::File| -> std::result::Result<Vec<u8>, String> {

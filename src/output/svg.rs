@@ -31,21 +31,78 @@ const MAX_NODES: u32 = 1_000_000;
 /// `script`, `foreignObject`, `feImage` (loads any file), `handler`, `listener`, fonts and
 /// cursors (load files), and anything unknown.
 const ELEMENTS: &[&str] = &[
-    "a", "animate", "animateMotion", "animateTransform", "circle", "clipPath", "defs",
-    "desc", "ellipse", "feBlend", "feColorMatrix", "feComponentTransfer", "feComposite",
-    "feConvolveMatrix", "feDiffuseLighting", "feDisplacementMap", "feDistantLight",
-    "feDropShadow", "feFlood", "feFuncA", "feFuncB", "feFuncG", "feFuncR", "feGaussianBlur",
-    "feMerge", "feMergeNode", "feMorphology", "feOffset", "fePointLight",
-    "feSpecularLighting", "feSpotLight", "feTile", "feTurbulence", "filter", "g", "image",
-    "line", "linearGradient", "marker", "mask", "mpath", "path", "pattern", "polygon",
-    "polyline", "radialGradient", "rect", "set", "stop", "style", "svg", "switch", "symbol",
-    "text", "textPath", "title", "tspan", "use", "view",
+    "a",
+    "animate",
+    "animateMotion",
+    "animateTransform",
+    "circle",
+    "clipPath",
+    "defs",
+    "desc",
+    "ellipse",
+    "feBlend",
+    "feColorMatrix",
+    "feComponentTransfer",
+    "feComposite",
+    "feConvolveMatrix",
+    "feDiffuseLighting",
+    "feDisplacementMap",
+    "feDistantLight",
+    "feDropShadow",
+    "feFlood",
+    "feFuncA",
+    "feFuncB",
+    "feFuncG",
+    "feFuncR",
+    "feGaussianBlur",
+    "feMerge",
+    "feMergeNode",
+    "feMorphology",
+    "feOffset",
+    "fePointLight",
+    "feSpecularLighting",
+    "feSpotLight",
+    "feTile",
+    "feTurbulence",
+    "filter",
+    "g",
+    "image",
+    "line",
+    "linearGradient",
+    "marker",
+    "mask",
+    "mpath",
+    "path",
+    "pattern",
+    "polygon",
+    "polyline",
+    "radialGradient",
+    "rect",
+    "set",
+    "stop",
+    "style",
+    "svg",
+    "switch",
+    "symbol",
+    "text",
+    "textPath",
+    "title",
+    "tspan",
+    "use",
+    "view",
 ];
 
 /// Elements whose leaving out is worth a warning: they would have run script or shown
 /// another document.
 const DANGEROUS: &[&str] = &[
-    "script", "foreignObject", "feImage", "handler", "listener", "iframe", "embed", "object",
+    "script",
+    "foreignObject",
+    "feImage",
+    "handler",
+    "listener",
+    "iframe",
+    "embed",
+    "object",
 ];
 
 /// An SVG cleaned: its bytes, and what was left out that would have run or loaded.
@@ -82,7 +139,9 @@ pub fn clean(bytes: &[u8]) -> Result<Cleaned, String> {
         .map_err(|e| format!("it is not a well-formed SVG file: {e}"))?;
     let root = doc.root_element();
     if root.tag_name().namespace() != Some(SVG_NS) || root.tag_name().name() != "svg" {
-        return Err("it is not an SVG file: its outer element is not <svg> of the SVG namespace".into());
+        return Err(
+            "it is not an SVG file: its outer element is not <svg> of the SVG namespace".into(),
+        );
     }
     let mut out = Cleaner::default();
     // Processing instructions before the root (`<?xml-stylesheet …?>`) are left out with it.
@@ -114,7 +173,7 @@ impl Cleaner {
     }
 
     fn note_url(&mut self, url: &str) {
-        if let Some(_host) = super::privacy::fetched_host(url, "svg.invalid") {
+        if other_host(url) {
             let url = url.trim().to_string();
             if !self.external.contains(&url) {
                 self.external.push(url);
@@ -221,7 +280,10 @@ impl Cleaner {
             return false;
         }
         let name = tag.name();
-        if matches!(name, "set" | "animate" | "animateMotion" | "animateTransform") {
+        if matches!(
+            name,
+            "set" | "animate" | "animateMotion" | "animateTransform"
+        ) {
             // Animating a link to `javascript:` makes a click run it; an event handler
             // made by animation is no better.
             let target = node.attribute("attributeName").unwrap_or("").trim();
@@ -254,9 +316,8 @@ impl Cleaner {
         self.svg.push('<');
         self.svg.push_str(name);
         if root {
-            self.svg.push_str(&format!(
-                " xmlns=\"{SVG_NS}\" xmlns:xlink=\"{XLINK_NS}\""
-            ));
+            self.svg
+                .push_str(&format!(" xmlns=\"{SVG_NS}\" xmlns:xlink=\"{XLINK_NS}\""));
         }
         for a in node.attributes() {
             let written = match a.namespace() {
@@ -277,7 +338,7 @@ impl Cleaner {
             }
             if is_href(&a) && !self.href_allowed(name, value) {
                 self.note_url(value);
-                let shown: String = value.chars().take(40).collect();
+                let shown: String = value.chars().filter(|c| !c.is_control()).take(40).collect();
                 self.note(format!("{written}=\"{}\"", shown.trim()));
                 continue;
             }
@@ -312,7 +373,7 @@ impl Cleaner {
             .split_once(':')
             .map(|(s, _)| s)
             .filter(|s| !s.contains(['/', '?', '#']));
-        let other_host = super::privacy::fetched_host(&url, "svg.invalid").is_some();
+
         match element {
             // A link is followed only when clicked: to a page, not to script.
             "a" => matches!(scheme, None | Some("http" | "https" | "mailto")),
@@ -323,7 +384,7 @@ impl Cleaner {
                         .iter()
                         .any(|t| data.starts_with(t))
                 } else {
-                    scheme.is_none() && !other_host && !url.starts_with('\\')
+                    scheme.is_none() && !other_host(&url) && !url.starts_with('\\')
                 }
             }
             // `<use>`, gradients, patterns, filters, `<textPath>`, `<mpath>`: inside the
@@ -332,6 +393,14 @@ impl Cleaner {
         }
     }
 }
+
+/// Whether a browser showing the file would ask another host for `url`.
+fn other_host(url: &str) -> bool {
+    super::privacy::fetched_host(url, PLACEHOLDER_HOST).is_some_and(|h| h != PLACEHOLDER_HOST)
+}
+
+/// The host the SVG is taken to be on, to tell relative addresses from others.
+const PLACEHOLDER_HOST: &str = "svg.invalid";
 
 fn is_href(a: &roxmltree::Attribute) -> bool {
     a.name() == "href" && matches!(a.namespace(), None | Some(XLINK_NS))
@@ -345,7 +414,14 @@ fn safe_css(css: &str) -> Result<(), &'static str> {
     if lower.contains('\\') {
         return Err("CSS with escapes");
     }
-    for bad in ["@import", "expression", "javascript:", "image-set", "-moz-binding", "behavior"] {
+    for bad in [
+        "@import",
+        "expression",
+        "javascript:",
+        "image-set",
+        "-moz-binding",
+        "behavior",
+    ] {
         if lower.contains(bad) {
             return Err("CSS that imports or runs something");
         }

@@ -217,7 +217,10 @@ pub fn files_in_site(
         .canonicalize()
         .unwrap_or_else(|_| site_root.to_path_buf());
     let mut files = Vec::new();
-    let mut walk = WalkDir::new(dir).follow_links(true).sort_by_file_name().into_iter();
+    let mut walk = WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter();
     while let Some(entry) = walk.next() {
         let entry = match entry {
             Ok(entry) => entry,

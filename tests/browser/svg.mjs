@@ -1,8 +1,9 @@
 // Published SVG files opened directly, as a visitor following a link to one would: no
 // script runs (no dialog, no `window.ran`, no request made by script) and nothing is
-// requested besides the file itself, before or after a click on each of its links and
-// once its animations have run. Every request is answered by the test (the file from the
-// build, anything else refused) and recorded, so nothing leaves the machine.
+// requested from another host, before or after a click on each of its links and once its
+// animations have run. Every request is answered by the test (the file from the build,
+// the site's other addresses with 404, other hosts refused and recorded), so nothing
+// leaves the machine.
 //
 // Usage: node svg.mjs OUTPUT_DIR PATH…   (paths of SVG files under OUTPUT_DIR)
 import { readFileSync } from "node:fs";
@@ -33,12 +34,20 @@ try {
           body: readFileSync(join(resolve(outputDir), path)),
         });
       }
-      requests.push(asked);
-      return route.abort();
+      if (!asked.startsWith(ORIGIN)) {
+        requests.push(asked);
+        return route.abort();
+      }
+      // The site's own files may be asked for (a picture beside the SVG); the hostile
+      // files' script asks for /ran-….
+      if (new URL(asked).pathname.startsWith("/ran-")) ran.push(`asked for ${asked}`);
+      return route.fulfill({ status: 404, body: "" });
     });
-    // Requests the router never sees (javascript: navigations) show as frames navigating.
+    // Leaving the file (another document, a `data:` page) shows as the frame navigating;
+    // a link to `#id` in the file stays on it.
     page.on("framenavigated", (f) => {
-      if (f.url() !== url && f.url() !== "about:blank") requests.push(`navigated to ${f.url()}`);
+      const now = f.url().split("#")[0];
+      if (now !== url && now !== "about:blank") requests.push(`navigated to ${f.url()}`);
     });
     const response = await page.goto(url, { waitUntil: "load" });
     if (!response || response.status() !== 200) failures.push(`${path}: not served`);

@@ -402,7 +402,9 @@ fn published_svgs_run_no_script_and_request_nothing_in_chromium() {
         ("svg/external.svg", "requested http://evil.invalid/"),
     ] {
         assert!(
-            output.lines().any(|l| l.starts_with(file) && l.contains(what)),
+            output
+                .lines()
+                .any(|l| l.starts_with(file) && l.contains(what)),
             "{file}: {what}:\n{output}"
         );
     }

@@ -294,7 +294,8 @@ fn svg_privacy_problems(
         };
         let shown = source.strip_prefix(&site.root).unwrap_or(&source);
         for url in cleaned.map(|c| c.external).unwrap_or_default() {
-            let host = crate::output::privacy::fetched_host(&url, "svg.invalid").unwrap_or_default();
+            let host =
+                crate::output::privacy::fetched_host(&url, "svg.invalid").unwrap_or_default();
             problems.push(Diagnostic::new(
                 shown,
                 format!("this SVG refers to {url} on {host}: kring publishes it without that reference, which a browser would load (remove it from the file)"),
