@@ -550,7 +550,8 @@ fn parent(rel: &str) -> &str {
     rel.rfind('/').map_or("", |i| &rel[..i])
 }
 
-fn rel_path(base: &Path, path: &Path) -> String {
+/// `path` under `base` as a `/`-separated name.
+pub fn rel_path(base: &Path, path: &Path) -> String {
     path.strip_prefix(base)
         .unwrap_or(path)
         .components()

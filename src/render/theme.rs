@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use include_dir::{Dir, include_dir};
 use walkdir::WalkDir;
 
+use crate::content::load::rel_path;
 use crate::error::{Diagnostic, Error, Result};
 use crate::text::{read_text, toml_diagnostic};
 
@@ -184,18 +185,8 @@ pub fn files_under(dir: &Path) -> Vec<(String, PathBuf)> {
         })
         .filter_map(|e| e.ok())
         .filter(|e| e.file_type().is_file())
-        .map(|e| (rel_name(dir, e.path()), e.into_path()))
+        .map(|e| (rel_path(dir, e.path()), e.into_path()))
         .collect()
-}
-
-/// `path` under `dir` as a `/`-separated name.
-fn rel_name(dir: &Path, path: &Path) -> String {
-    path.strip_prefix(dir)
-        .unwrap_or(path)
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 /// Files under `dir` (a folder of the site at `site_root`) as [`files_under`] finds them,
@@ -225,7 +216,7 @@ pub fn files_in_site(
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
-                let name = e.path().map(|p| rel_name(dir, p)).unwrap_or_default();
+                let name = e.path().map(|p| rel_path(dir, p)).unwrap_or_default();
                 let why = if e.loop_ancestor().is_some() {
                     "it is a symbolic link to a folder it is in (a loop)".to_string()
                 } else if e.path().is_some_and(|p| p.is_symlink() && !p.exists()) {
@@ -248,7 +239,7 @@ pub fn files_in_site(
             if outside {
                 warnings.push(format!(
                     "{shown}/{}: skipped: it is a symbolic link to something outside the site",
-                    rel_name(dir, entry.path())
+                    rel_path(dir, entry.path())
                 ));
             }
             if entry.file_type().is_dir() {
@@ -257,7 +248,7 @@ pub fn files_in_site(
             continue;
         }
         if entry.file_type().is_file() {
-            files.push((rel_name(dir, entry.path()), entry.into_path()));
+            files.push((rel_path(dir, entry.path()), entry.into_path()));
         }
     }
     (files, warnings)
