@@ -16,7 +16,7 @@ use crate::output::images::ImageCache;
 use crate::output::pages::Expanded;
 use crate::output::plan::Plan;
 use crate::render::photos::PhotoShelf;
-use crate::render::theme::{StaticSource, Theme, files_under};
+use crate::render::theme::{StaticSource, Theme, files_in_site};
 
 /// A site read and understood, ready to render.
 pub struct Loaded {
@@ -205,7 +205,8 @@ pub fn load_site(site_dir: &Path, options: &BuildOptions) -> Result<Loaded> {
     if !others.is_empty() {
         crate::model::site::link_translations(&mut site, &mut others);
     }
-    let statics = static_files(&site, &theme);
+    let (statics, warnings) = static_files(&site, &theme);
+    site.warnings.extend(warnings);
     let shown: Vec<(String, String)> = statics
         .iter()
         .map(|(rel, source)| {
@@ -278,12 +279,14 @@ pub fn image_sources(
 }
 
 /// The static files of a build by output path: the theme's, with the site's `static/`
-/// taking the place of a theme file of the same name.
-pub fn static_files(site: &Site, theme: &Theme) -> Vec<(String, StaticSource)> {
+/// taking the place of a theme file of the same name; and warnings for the symbolic links
+/// in `static/` that were not followed (see [`files_in_site`]).
+pub fn static_files(site: &Site, theme: &Theme) -> (Vec<(String, StaticSource)>, Vec<String>) {
     let mut files: std::collections::BTreeMap<String, StaticSource> =
         theme.static_files.iter().cloned().collect();
-    for (rel, path) in files_under(&site.root.join("static")) {
+    let (found, warnings) = files_in_site(&site.root.join("static"), &site.root, "static");
+    for (rel, path) in found {
         files.insert(rel, StaticSource::Disk(path));
     }
-    files.into_iter().collect()
+    (files.into_iter().collect(), warnings)
 }

@@ -70,11 +70,13 @@ pub fn build(
     staging.commit()?;
     loaded.images.prune();
     phases.done("swapped into place, last build removed");
+    let mut warnings = loaded.site.warnings.clone();
+    warnings.extend(loaded.images.take_warnings());
     Ok(BuildReport {
         output,
         counts,
         elapsed: started.elapsed(),
-        warnings: loaded.site.warnings.clone(),
+        warnings,
         external_hosts,
     })
 }

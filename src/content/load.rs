@@ -243,39 +243,67 @@ pub fn load(site_dir: &Path, languages: &[String], default: &str) -> Result<Cont
 
     let mut warnings = Vec::new();
     let mut files: Vec<(PathBuf, String)> = Vec::new();
-    for entry in WalkDir::new(&content_dir)
-        .follow_links(false)
+    // Links are followed, files and folders alike, when they point inside the site: content
+    // is never pulled in silently from elsewhere on the machine. Those that point outside,
+    // at nothing, or at a folder they are in (a loop, which walkdir finds) are skipped with
+    // a warning naming them.
+    let mut skipped = Vec::new();
+    let walk = WalkDir::new(&content_dir)
+        .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()))
-    {
-        let entry = entry.map_err(|e| {
-            let path = e
-                .path()
-                .map(Path::to_path_buf)
-                .unwrap_or_else(|| content_dir.clone());
-            Error::io(&path, std::io::Error::other(e.to_string()))
-        })?;
+        .filter_entry(|e| {
+            if e.depth() > 0 && is_ignored(&e.file_name().to_string_lossy()) {
+                return false;
+            }
+            let inside = !e.path_is_symlink()
+                || e.path()
+                    .canonicalize()
+                    .is_ok_and(|target| target.starts_with(&site_root));
+            if !inside {
+                skipped.push(format!(
+                    "content/{}: skipped: it is a symbolic link to something outside the site",
+                    rel_path(&content_dir, e.path())
+                ));
+            }
+            inside
+        });
+    for entry in walk {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e)
+                if e.loop_ancestor().is_some()
+                    || e.io_error()
+                        .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound) =>
+            {
+                let rel = e
+                    .path()
+                    .map(|p| rel_path(&content_dir, p))
+                    .unwrap_or_default();
+                let why = if e.loop_ancestor().is_some() {
+                    "a symbolic link to a folder it is in (a loop)"
+                } else {
+                    "a symbolic link to something that does not exist"
+                };
+                warnings.push(format!("content/{rel}: skipped: it is {why}"));
+                continue;
+            }
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| content_dir.clone());
+                return Err(Error::io(&path, std::io::Error::other(e.to_string())));
+            }
+        };
         if entry.file_type().is_dir() {
             continue;
         }
         let path = entry.path().to_path_buf();
         let rel = rel_path(&content_dir, &path);
-        if entry.path_is_symlink() {
-            // A link may only point at something inside the site: content is never pulled
-            // in silently from elsewhere on the machine.
-            match path.canonicalize() {
-                Ok(target) if target.starts_with(&site_root) && target.is_file() => {}
-                _ => {
-                    warnings.push(format!(
-                        "content/{rel}: skipped: it is a symbolic link to something outside the site"
-                    ));
-                    continue;
-                }
-            }
-        }
         files.push((path, rel));
     }
+    warnings.extend(skipped);
 
     // A folder with `index.md` (and no `_index.md`) is a page bundle.
     let mut known = languages.to_vec();
@@ -522,7 +550,8 @@ fn parent(rel: &str) -> &str {
     rel.rfind('/').map_or("", |i| &rel[..i])
 }
 
-fn rel_path(base: &Path, path: &Path) -> String {
+/// `path` under `base` as a `/`-separated name.
+pub fn rel_path(base: &Path, path: &Path) -> String {
     path.strip_prefix(base)
         .unwrap_or(path)
         .components()

@@ -3,6 +3,7 @@
 //! uses the sizes for `width` and `height`; `output::images` publishes the photos.
 
 use std::io::{BufRead, BufReader, Seek};
+
 use std::path::Path;
 
 use image::{ImageDecoder, ImageFormat, ImageReader, Limits};
@@ -47,7 +48,11 @@ pub fn published_size(width: u32, height: u32) -> (u32, u32) {
 /// The upright size of the image at `path`, from its header: only the header is read,
 /// nothing is decoded.
 pub fn upright_size(path: &Path) -> std::result::Result<(u32, u32), String> {
-    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let mut file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    if let Some(format) = format_of(&path.to_string_lossy()) {
+        check_whole(&mut file, format)?;
+        file.rewind().map_err(|e| e.to_string())?;
+    }
     let mut decoder = decoder(BufReader::new(file), path)?;
     let (w, h) = decoder.dimensions();
     let turned = matches!(
@@ -58,6 +63,107 @@ pub fn upright_size(path: &Path) -> std::result::Result<(u32, u32), String> {
             | image::metadata::Orientation::Rotate270FlipH
     );
     Ok(if turned { (h, w) } else { (w, h) })
+}
+
+/// Refuses a photo that was cut off (a download or a copy that did not finish): its decoder
+/// would fill the missing part with grey and say nothing. The end of the file tells, so
+/// only a few bytes are read; the whole file only when something follows the image's end
+/// marker (a phone's "motion photo" appends a video).
+fn check_whole(file: &mut std::fs::File, format: ImageFormat) -> std::result::Result<(), String> {
+    use std::io::{Read, SeekFrom};
+    const CUT: &str =
+        "the file is cut off before the end of its image (a download or copy that did not finish?)";
+    let len = file.seek(SeekFrom::End(0)).map_err(|e| e.to_string())?;
+    let mut tail = [0u8; 32];
+    let start = len.saturating_sub(tail.len() as u64);
+    file.seek(SeekFrom::Start(start))
+        .map_err(|e| e.to_string())?;
+    let tail = &mut tail[..(len - start) as usize];
+    file.read_exact(tail).map_err(|e| e.to_string())?;
+    let whole = |file: &mut std::fs::File| -> std::result::Result<Vec<u8>, String> {
+        let mut bytes = Vec::new();
+        file.rewind().map_err(|e| e.to_string())?;
+        file.read_to_end(&mut bytes).map_err(|e| e.to_string())?;
+        Ok(bytes)
+    };
+    let complete = match format {
+        ImageFormat::Jpeg => {
+            tail.windows(2).any(|w| w == [0xFF, 0xD9]) || jpeg_complete(&whole(file)?)
+        }
+        ImageFormat::Png => tail.ends_with(b"IEND\xAE\x42\x60\x82") || png_complete(&whole(file)?),
+        ImageFormat::WebP => {
+            // RIFF says how long the file is.
+            let mut head = [0u8; 8];
+            file.rewind().map_err(|e| e.to_string())?;
+            file.read_exact(&mut head).is_err()
+                || u64::from(u32::from_le_bytes([head[4], head[5], head[6], head[7]])) + 8 <= len
+        }
+        _ => true,
+    };
+    if complete { Ok(()) } else { Err(CUT.into()) }
+}
+
+/// Whether the JPEG in `b` reaches its end marker: segments are skipped by their length,
+/// the compressed data of each scan up to the next marker.
+fn jpeg_complete(b: &[u8]) -> bool {
+    if !b.starts_with(&[0xFF, 0xD8]) {
+        // Not a JPEG at all: the decoder says so.
+        return true;
+    }
+    let mut i = 2;
+    loop {
+        while i < b.len() && b[i] != 0xFF {
+            i += 1;
+        }
+        while i < b.len() && b[i] == 0xFF {
+            i += 1;
+        }
+        let Some(&marker) = b.get(i) else {
+            return false;
+        };
+        i += 1;
+        match marker {
+            0xD9 => return true,
+            0x01 | 0xD0..=0xD8 => continue,
+            _ => {}
+        }
+        let Some(length) = b.get(i..i + 2) else {
+            return false;
+        };
+        i += usize::from(u16::from_be_bytes([length[0], length[1]]));
+        if i > b.len() {
+            return false;
+        }
+        if marker == 0xDA {
+            // Compressed data: an 0xFF in it is followed by 0 (a byte) or a restart marker.
+            loop {
+                while i < b.len() && b[i] != 0xFF {
+                    i += 1;
+                }
+                match b.get(i + 1) {
+                    None => return false,
+                    Some(0x00 | 0xD0..=0xD7) => i += 2,
+                    Some(_) => break,
+                }
+            }
+        }
+    }
+}
+
+/// Whether the PNG in `b` reaches its `IEND` chunk, walking the chunks by their length.
+fn png_complete(b: &[u8]) -> bool {
+    if !b.starts_with(b"\x89PNG") {
+        return true;
+    }
+    let mut i = 8usize;
+    while let Some(head) = b.get(i..i + 8) {
+        let length = u32::from_be_bytes([head[0], head[1], head[2], head[3]]) as usize;
+        if &head[4..8] == b"IEND" {
+            return true;
+        }
+        i = i.saturating_add(12).saturating_add(length);
+    }
+    false
 }
 
 /// The size of a GIF or SVG file, which kring publishes as it is: a GIF's from its header,
@@ -75,7 +181,18 @@ pub fn passthrough_size(path: &Path) -> Option<(u32, u32)> {
             return None;
         }
         let data = std::fs::read(path).ok()?;
-        let tree = resvg::usvg::Tree::from_data(&data, &resvg::usvg::Options::default()).ok()?;
+        let text = std::str::from_utf8(&data).ok()?;
+        let options = roxmltree::ParsingOptions {
+            allow_dtd: true,
+            ..roxmltree::ParsingOptions::default()
+        };
+        let doc = roxmltree::Document::parse_with_options(text, options).ok()?;
+        // usvg walks the tree by recursion: a file nested deeper than any drawing is not
+        // given to it (the build refuses to publish it, see `output::svg`).
+        if svg_depth(&doc) > SVG_MAX_DEPTH {
+            return None;
+        }
+        let tree = resvg::usvg::Tree::from_xmltree(&doc, &resvg::usvg::Options::default()).ok()?;
         let size = tree.size();
         return Some((
             size.width().round().max(1.0) as u32,
@@ -83,6 +200,47 @@ pub fn passthrough_size(path: &Path) -> Option<(u32, u32)> {
         ));
     }
     None
+}
+
+/// How deep an SVG's elements may nest (drawing programs nest a few dozen groups at most).
+pub const SVG_MAX_DEPTH: usize = 256;
+
+/// How deep the elements of `doc` nest, counted without recursion.
+pub fn svg_depth(doc: &roxmltree::Document) -> usize {
+    let (mut depth, mut most) = (0usize, 0usize);
+    for edge in traverse(doc.root()) {
+        match edge {
+            Edge::Open(n) if n.is_element() => {
+                depth += 1;
+                most = most.max(depth);
+            }
+            Edge::Close(n) if n.is_element() => depth -= 1,
+            _ => {}
+        }
+    }
+    most
+}
+
+/// A step of [`traverse`]: into a node, or out of it after its children.
+#[derive(Clone, Copy)]
+pub enum Edge<'a, 'input> {
+    Open(roxmltree::Node<'a, 'input>),
+    Close(roxmltree::Node<'a, 'input>),
+}
+
+/// Every node under `root` (itself included), in document order, opened and closed: a
+/// walk without recursion, however deep the tree.
+pub fn traverse<'a, 'input>(
+    root: roxmltree::Node<'a, 'input>,
+) -> impl Iterator<Item = Edge<'a, 'input>> {
+    std::iter::successors(Some(Edge::Open(root)), move |edge| match *edge {
+        Edge::Open(node) => Some(node.first_child().map_or(Edge::Close(node), Edge::Open)),
+        Edge::Close(node) if node == root => None,
+        Edge::Close(node) => match node.next_sibling() {
+            Some(next) => Some(Edge::Open(next)),
+            None => node.parent().map(Edge::Close),
+        },
+    })
 }
 
 /// A decoder of the image in `input` (named by `path`, whose extension gives its format)

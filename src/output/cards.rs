@@ -53,7 +53,12 @@ pub fn write_cards(
         .map(|(file, title, footer)| {
             let svg = svg(title, footer, &accent);
             let png = cache
-                .get_or_make(&[DRAWING.as_bytes(), svg.as_bytes()], "png", || png(&svg))
+                .get_or_make(
+                    &[DRAWING.as_bytes(), svg.as_bytes()],
+                    "png",
+                    &format!("the social card /{file}"),
+                    || png(&svg),
+                )
                 .map_err(|why| {
                     Error::from(Diagnostic::new(
                         "kring.toml",

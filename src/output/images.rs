@@ -2,11 +2,12 @@
 //! bundle's, a section's, a `static/` folder's — is decoded within limits, turned upright
 //! (its EXIF orientation), made at most `MAX_WIDTH` wide, and written again **without any
 //! metadata**: no GPS location, camera serial or author field from a member's phone
-//! survives. SVG and GIF files are copied as they are.
+//! survives. GIF files are copied as they are, SVG files cleaned (see `output::svg`).
 //!
 //! The work is cached in the site's `.kring-cache/images/`, keyed by the source bytes and
 //! the operation, so `build` and `serve` redo nothing for an unchanged image; a build
-//! removes the entries it did not use.
+//! removes the entries it did not use. Each entry carries the hash of its bytes: a damaged
+//! one is made again, with a warning, rather than published.
 
 use std::collections::HashSet;
 use std::io::Cursor;
@@ -25,6 +26,12 @@ use crate::render::photos::PhotoShelf;
 
 /// Bumped when what [`process`] writes changes, so older cache entries are not reused.
 const OPERATION: &str = "upright-stripped-v2";
+
+/// How an entry is stored (the made bytes, then [`CHECK_LEN`] bytes of their hash): part of
+/// every entry's name, so entries stored another way are never read as this one.
+const ENTRY_FORMAT: &str = "checked-v1";
+/// The length of the hash at the end of an entry (XXH3, 128 bits).
+const CHECK_LEN: usize = 16;
 
 /// WebP quality: photos at 80 look like the JPEG at 85 they replace, at about two thirds
 /// of its size.
@@ -121,6 +128,8 @@ pub struct ImageCache {
     used: Mutex<HashSet<String>>,
     /// The hash of each photo read, by file: its sizes are made without reading it again.
     digests: Mutex<std::collections::HashMap<PathBuf, u128>>,
+    /// Damaged entries found and SVG files cleaned, for the build's warnings.
+    warnings: Mutex<Vec<String>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -161,6 +170,7 @@ impl ImageCache {
             dir,
             used: Mutex::default(),
             digests: Mutex::default(),
+            warnings: Mutex::default(),
         }
     }
 
@@ -181,7 +191,7 @@ impl ImageCache {
             );
             let key = [op.as_bytes(), &photo.digest.to_le_bytes()];
             let bytes = self
-                .get_or_make(&key, variant.format.ext(), || {
+                .get_or_make(&key, variant.format.ext(), &format!("{} as /{}", shown.display(), variant.file), || {
                     if decoded.is_none() {
                         decoded = Some(decode(photo.bytes()?, &photo.path)?);
                     }
@@ -205,14 +215,21 @@ impl ImageCache {
     }
 
     /// What `make` makes, from the cache when `key` (the input and the operation) was made
-    /// before; `ext` is the file type of the result.
+    /// before; `ext` is the file type of the result, `shown` names it in a warning.
+    ///
+    /// Each entry ends with the hash of what comes before it, checked at every read: an
+    /// entry cut off or overwritten (a cache restored badly in CI, a full disk) is made
+    /// again with a warning instead of being published. A hash of the bytes costs far less
+    /// than decoding them.
     pub fn get_or_make(
         &self,
         key: &[&[u8]],
         ext: &str,
+        shown: &str,
         make: impl FnOnce() -> std::result::Result<Vec<u8>, String>,
     ) -> std::result::Result<Vec<u8>, String> {
         let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        hasher.update(ENTRY_FORMAT.as_bytes());
         for part in key {
             hasher.update(&(part.len() as u64).to_le_bytes());
             hasher.update(part);
@@ -223,19 +240,41 @@ impl ImageCache {
             .unwrap_or_else(|e| e.into_inner())
             .insert(name.clone());
         let cached = self.dir.as_ref().map(|d| d.join(&name));
-        if let Some(done) = cached.as_ref().and_then(|p| std::fs::read(p).ok()) {
-            return Ok(done);
+        if let Some(path) = &cached
+            && let Ok(mut entry) = std::fs::read(path)
+        {
+            if let Some(at) = entry.len().checked_sub(CHECK_LEN)
+                && entry[at..] == xxhash_rust::xxh3::xxh3_128(&entry[..at]).to_le_bytes()
+            {
+                entry.truncate(at);
+                return Ok(entry);
+            }
+            lock(&self.warnings).push(format!(
+                "{}: the cached copy of {shown} was damaged (cut off or overwritten): made again",
+                Path::new(crate::vocabulary::CACHE_DIR)
+                    .join("images")
+                    .join(&name)
+                    .display()
+            ));
         }
         let made = make()?;
         if let (Some(dir), Some(path)) = (&self.dir, &cached) {
             // A cache that cannot be written only costs time: the build goes on.
             let _ = std::fs::create_dir_all(dir);
             let tmp = path.with_extension("kring-tmp");
-            if std::fs::write(&tmp, &made).is_ok() {
+            let mut entry = Vec::with_capacity(made.len() + CHECK_LEN);
+            entry.extend_from_slice(&made);
+            entry.extend_from_slice(&xxhash_rust::xxh3::xxh3_128(&made).to_le_bytes());
+            if std::fs::write(&tmp, &entry).is_ok() {
                 let _ = std::fs::rename(&tmp, path);
             }
         }
         Ok(made)
+    }
+
+    /// What went wrong with the cache so far (damaged entries made again), taken.
+    pub fn take_warnings(&self) -> Vec<String> {
+        std::mem::take(&mut *lock(&self.warnings))
     }
 
     /// Removes the entries this build did not use (after a whole build only).
@@ -323,10 +362,27 @@ impl Sink for Photos<'_> {
         self.inner.write(rel, bytes)
     }
     fn copy(&self, from: &Path, rel: &str) -> Result<()> {
+        let shown = self.shown(from);
+        if rel.to_ascii_lowercase().ends_with(".svg") {
+            let bytes = std::fs::read(from).map_err(|e| Error::io(from, e))?;
+            let cleaned = super::svg::clean(&bytes).map_err(|why| {
+                Error::from(Diagnostic::new(
+                    shown,
+                    format!("this SVG cannot be published: {why}. Save it again from a drawing program as plain SVG"),
+                ))
+            })?;
+            if !cleaned.removed.is_empty() {
+                lock(&self.cache.warnings).push(format!(
+                    "{}: published without what could run script or load from another site: {}",
+                    shown.display(),
+                    cleaned.removed.join(", ")
+                ));
+            }
+            return self.inner.write(rel, &cleaned.svg);
+        }
         if !is_photo(rel) {
             return self.inner.copy(from, rel);
         }
-        let shown = self.shown(from);
         let photo = Source::read(from)?;
         lock(&self.cache.digests).insert(from.to_path_buf(), photo.digest);
         let size = upright_size(from).map_err(|why| {

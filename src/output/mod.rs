@@ -17,4 +17,5 @@ pub mod relative;
 pub mod search;
 pub mod sitemap;
 pub mod staging;
+pub mod svg;
 pub mod write;

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use include_dir::{Dir, include_dir};
 use walkdir::WalkDir;
 
+use crate::content::load::rel_path;
 use crate::error::{Diagnostic, Error, Result};
 use crate::text::{read_text, toml_diagnostic};
 
@@ -184,16 +185,71 @@ pub fn files_under(dir: &Path) -> Vec<(String, PathBuf)> {
         })
         .filter_map(|e| e.ok())
         .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .unwrap_or(e.path())
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
-            (rel, e.into_path())
-        })
+        .map(|e| (rel_path(dir, e.path()), e.into_path()))
         .collect()
+}
+
+/// Files under `dir` (a folder of the site at `site_root`) as [`files_under`] finds them,
+/// following symbolic links that point inside the site, files and folders alike: a shared
+/// logo linked into `static/` is published under the link's name. A link that points
+/// outside the site, at nothing, or back at a folder it is in is skipped with a warning
+/// naming it (`shown` is how `dir` is named in it): a build never publishes a file from
+/// elsewhere on the machine, and a loop ends.
+pub fn files_in_site(
+    dir: &Path,
+    site_root: &Path,
+    shown: &str,
+) -> (Vec<(String, PathBuf)>, Vec<String>) {
+    let mut warnings = Vec::new();
+    if !dir.is_dir() {
+        return (Vec::new(), warnings);
+    }
+    let root = site_root
+        .canonicalize()
+        .unwrap_or_else(|_| site_root.to_path_buf());
+    let mut files = Vec::new();
+    let mut walk = WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter();
+    while let Some(entry) = walk.next() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let name = e.path().map(|p| rel_path(dir, p)).unwrap_or_default();
+                let why = if e.loop_ancestor().is_some() {
+                    "it is a symbolic link to a folder it is in (a loop)".to_string()
+                } else if e.path().is_some_and(|p| p.is_symlink() && !p.exists()) {
+                    "it is a symbolic link to something that does not exist".to_string()
+                } else {
+                    e.to_string()
+                };
+                warnings.push(format!("{shown}/{name}: skipped: {why}"));
+                continue;
+            }
+        };
+        let ignored = entry.depth() > 0
+            && crate::content::load::is_ignored(&entry.file_name().to_string_lossy());
+        let outside = entry.path_is_symlink()
+            && !entry
+                .path()
+                .canonicalize()
+                .is_ok_and(|target| target.starts_with(&root));
+        if ignored || outside {
+            if outside {
+                warnings.push(format!(
+                    "{shown}/{}: skipped: it is a symbolic link to something outside the site",
+                    rel_path(dir, entry.path())
+                ));
+            }
+            if entry.file_type().is_dir() {
+                walk.skip_current_dir();
+            }
+            continue;
+        }
+        if entry.file_type().is_file() {
+            files.push((rel_path(dir, entry.path()), entry.into_path()));
+        }
+    }
+    (files, warnings)
 }

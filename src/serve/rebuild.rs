@@ -178,6 +178,9 @@ impl DevSite {
         };
         staging.commit()?;
         loaded.images.prune();
+        for w in loaded.images.take_warnings() {
+            eprintln!("warning: {w}");
+        }
         self.pending = None;
         self.state = Some(State {
             loaded,
@@ -346,7 +349,11 @@ impl DevSite {
         let loaded = &mut state.loaded;
         // The theme too: a file may have appeared in its `static/`.
         loaded.theme = Theme::load(&self.site_dir, &loaded.site.config.theme)?;
-        loaded.statics = static_files(&loaded.site, &loaded.theme);
+        let (statics, warnings) = static_files(&loaded.site, &loaded.theme);
+        for w in warnings {
+            eprintln!("warning: {w}");
+        }
+        loaded.statics = statics;
         state
             .full
             .replace_statics(loaded.statics.iter().map(|(rel, _)| rel.clone()));

@@ -369,3 +369,54 @@ fn a_build_works_at_another_origin_under_a_sub_path_in_chromium() {
         "the crawl reached only {pages} pages:\n{output}"
     );
 }
+
+/// Published SVG files opened directly (issue #21): the hostile files of
+/// `published_files` run no script and request nothing, in Chromium. The same files as
+/// they were written do both, so the check can see it.
+#[test]
+fn published_svgs_run_no_script_and_request_nothing_in_chromium() {
+    if !browser_ready() {
+        return;
+    }
+    let (tmp, site) = fixture("hub");
+    let published = crate::published_files::site_with_hostile_svgs(&site);
+    let out = tmp.path().join("public");
+    if let Err(e) = kring::build(&site, &options(), Some(&out)) {
+        panic!("build failed:\n{e}");
+    }
+    let mut args = vec![out.to_str().unwrap().to_string()];
+    args.extend(published.iter().cloned());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (ok, output) = node("svg.mjs", &args);
+    assert!(ok, "SVG check failed:\n{output}");
+    for rel in &published {
+        assert!(
+            output.contains(&format!("ok: {rel} ")),
+            "missing {rel}:\n{output}"
+        );
+    }
+    // The files as they came: the same check sees their script run and their requests.
+    let raw = site.join("static");
+    let (ok, output) = node(
+        "svg.mjs",
+        &[
+            raw.to_str().unwrap(),
+            "svg/script.svg",
+            "svg/onload.svg",
+            "svg/external.svg",
+        ],
+    );
+    assert!(!ok, "the check saw nothing in the raw files:\n{output}");
+    for (file, what) in [
+        ("svg/script.svg", "script ran"),
+        ("svg/onload.svg", "script ran"),
+        ("svg/external.svg", "requested http://evil.invalid/"),
+    ] {
+        assert!(
+            output
+                .lines()
+                .any(|l| l.starts_with(file) && l.contains(what)),
+            "{file}: {what}:\n{output}"
+        );
+    }
+}

@@ -29,6 +29,7 @@ mod keep;
 mod languages;
 mod layout;
 mod photo_sizes;
+mod published_files;
 mod publishing;
 mod search;
 mod serve;

@@ -204,6 +204,7 @@ pub fn check_site(site_dir: &Path, options: &BuildOptions, privacy: bool) -> Res
     }
     if privacy {
         problems.extend(privacy_problems(site, &root, &html_files, &source_of));
+        problems.extend(svg_privacy_problems(site, &root, &loaded.photos));
     }
     problems.into_result()?;
     Ok(CheckReport {
@@ -271,6 +272,37 @@ fn percent_decode(s: &str) -> String {
     percent_encoding::percent_decode_str(s)
         .decode_utf8_lossy()
         .into_owned()
+}
+
+/// The addresses on other hosts that the site's SVG files refer to: the build leaves them
+/// out (see `output::svg`), but the file still names them, and a privacy check says so.
+fn svg_privacy_problems(
+    site: &crate::model::Site,
+    root: &Path,
+    photos: &crate::render::photos::PhotoShelf,
+) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    for (rel, _) in files_under(root) {
+        if !rel.to_ascii_lowercase().ends_with(".svg") {
+            continue;
+        }
+        let Some(source) = photos.source(&rel) else {
+            continue;
+        };
+        let Ok(cleaned) = std::fs::read(&source).map(|b| crate::output::svg::clean(&b)) else {
+            continue;
+        };
+        let shown = source.strip_prefix(&site.root).unwrap_or(&source);
+        for url in cleaned.map(|c| c.external).unwrap_or_default() {
+            let host =
+                crate::output::privacy::fetched_host(&url, "svg.invalid").unwrap_or_default();
+            problems.push(Diagnostic::new(
+                shown,
+                format!("this SVG refers to {url} on {host}: kring publishes it without that reference, which a browser would load (remove it from the file)"),
+            ));
+        }
+    }
+    problems
 }
 
 /// Pages that load from a host that is neither the site's, the configured analytics' nor

@@ -309,8 +309,16 @@ pub const REDIRECTS: &str = "_redirects";
 /// The output folder of an old address a page keeps (`aliases = ["/p/my-slug"]`):
 /// `p/my-slug/`, relative to the output's root. An address with a file name
 /// (`/2019/05/post.html`) is that file. `Err` says what is wrong with it.
+///
+/// An alias is the address as a browser asks for it, percent-encoded or not (`/caf%C3%A9`
+/// and `/café` are one address): it is decoded here, as a server decodes a request before
+/// it looks for the file, and checked decoded, so `%0A` is refused like a line break.
+/// Spaces and letters of any script stay; `_redirects` encodes them again.
 pub fn alias_path(alias: &str) -> Result<String, &'static str> {
-    let path = alias.trim();
+    let decoded = percent_encoding::percent_decode_str(alias.trim())
+        .decode_utf8()
+        .map_err(|_| "has a percent-encoded byte that is not part of UTF-8 text (%FF)")?;
+    let path = decoded.as_ref();
     if path.contains("://") || path.starts_with("//") {
         return Err("is an address on another site: write the path only, e.g. /p/my-post");
     }
