@@ -19,6 +19,7 @@ mod model;
 mod place;
 mod report;
 mod substack;
+mod tree;
 mod wordpress;
 mod wpautop;
 mod write;
