@@ -21,6 +21,7 @@ mod hardening;
 mod images;
 mod import;
 mod import_again;
+mod import_safety;
 mod languages;
 mod layout;
 mod photo_sizes;

@@ -22,7 +22,6 @@ pub use crate::content::video::watch_address as video_address;
 /// own paragraph (a video address must not get Markdown escapes).
 pub const RAW: &str = "kring-raw";
 
-
 /// One lol_html handler, as the platform modules build their lists.
 pub type Handler<'h> = (std::borrow::Cow<'h, Selector>, ElementContentHandlers<'h>);
 

@@ -130,8 +130,8 @@ pub fn import(args: &Args, site: &Path) -> Result<Report> {
             site.display()
         )));
     }
-    let (articles, members) = if new_site {
-        ("articles".to_string(), "members".to_string())
+    let (articles, members, indexes) = if new_site {
+        ("articles".to_string(), "members".to_string(), Vec::new())
     } else {
         sections(site)?
     };
@@ -161,7 +161,7 @@ pub fn import(args: &Args, site: &Path) -> Result<Report> {
 
     // 3. Places, links, Markdown.
     let mut layout = Layout::new(site, &manifest, articles, members);
-    let (files, remove) = plan(
+    let (mut files, remove) = plan(
         &export,
         site_url.as_ref(),
         &downloads,
@@ -169,37 +169,67 @@ pub fn import(args: &Args, site: &Path) -> Result<Report> {
         args.platform,
         &mut report,
     );
+    files.extend(indexes);
 
-    // 4. Write.
-    if new_site {
-        super::init::init_bare(site, export.title.as_deref(), export.language.as_deref())?;
+    // 4. Write, all or nothing.
+    let made_folder = !site.exists();
+    let written = (|| {
+        if new_site {
+            super::init::init_bare(site, export.title.as_deref(), export.language.as_deref())?;
+        }
+        let mut manifest = Manifest::load(site)?;
+        write::write_all(site, &mut manifest, files, remove, &mut report)
+    })();
+    if let Err(e) = written {
+        if new_site {
+            // The folder was new or empty: back to that.
+            undo_new_site(site, made_folder);
+        }
+        return Err(e);
     }
-    let mut manifest = Manifest::load(site)?;
-    write::write_all(site, &mut manifest, files, remove, &mut report)?;
     Ok(report)
 }
 
-/// The articles and members sections of an existing site (made if it has none).
-fn sections(site: &Path) -> Result<(String, String)> {
+/// Empties a folder that was empty before the import made a site in it (and removes it
+/// when the import made it).
+fn undo_new_site(site: &Path, made_folder: bool) {
+    if made_folder {
+        let _ = std::fs::remove_dir_all(site);
+    } else if let Ok(entries) = std::fs::read_dir(site) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let _ = if path.is_dir() && !path.is_symlink() {
+                std::fs::remove_dir_all(&path)
+            } else {
+                std::fs::remove_file(&path)
+            };
+        }
+    }
+}
+
+/// The articles and members sections of an existing site, and the section files to write
+/// for those it has none of.
+fn sections(site: &Path) -> Result<(String, String, Vec<Planned>)> {
     let config = Config::load(site)?;
     let content = load::load(site, &config.other_languages(), &config.language)?;
     let articles = super::new::section_of_kind(&content, Kind::Articles);
     let members = super::new::section_of_kind(&content, Kind::Members);
+    let mut indexes = Vec::new();
     for (found, dir, kind, title) in [
         (&articles, "articles", "articles", "Articles"),
         (&members, "members", "members", "Members"),
     ] {
         if found.is_none() && !site.join("content").join(dir).join("_index.md").exists() {
-            let index = site.join("content").join(dir).join("_index.md");
-            write::write_whole(
-                &index,
-                format!("+++\ntitle = \"{title}\"\nkind = \"{kind}\"\n+++\n").as_bytes(),
-            )?;
+            indexes.push(Planned {
+                rel: format!("content/{dir}/_index.md"),
+                bytes: format!("+++\ntitle = \"{title}\"\nkind = \"{kind}\"\n+++\n").into_bytes(),
+            });
         }
     }
     Ok((
         articles.unwrap_or_else(|| "articles".into()),
         members.unwrap_or_else(|| "members".into()),
+        indexes,
     ))
 }
 

@@ -29,6 +29,19 @@ const RESERVED: &[&str] = &[
     "newsletter",
 ];
 
+/// The longest file name an import gives a post or member, in bytes: far below what file
+/// systems hold (255), with room for a `-2` and a bundle's image names.
+pub const MAX_SLUG: usize = 80;
+
+/// `s` cut to at most `max` bytes at a character boundary, without a dangling `-`.
+pub fn cut(s: &str, max: usize) -> &str {
+    let mut end = s.len().min(max);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s[..end].trim_end_matches(['-', '_', '.'])
+}
+
 /// The folders of the site's sections and what is already there.
 pub struct Layout<'m> {
     pub site: &'m Path,
@@ -143,6 +156,7 @@ impl<'m> Layout<'m> {
     /// A place of its own for `slug` in `dir`; a bundle when `wants_bundle` or when an
     /// earlier import made it one.
     pub fn place(&mut self, dir: &str, slug: &str, wants_bundle: bool) -> Place {
+        let slug = cut(slug, MAX_SLUG);
         let base = if slug.is_empty() { "untitled" } else { slug };
         for n in 1.. {
             let name = if n == 1 {
@@ -197,6 +211,11 @@ impl<'m> Layout<'m> {
         if output == own.output_path() {
             return Ok(None);
         }
+        if output.split('/').any(|part| part.len() > MAX_SLUG * 2) {
+            return Err(format!(
+                "old address {key} has a part longer than a file name may be"
+            ));
+        }
         let first = output.split('/').next().unwrap_or_default();
         if others.contains(&output)
             || self.existing_paths.contains(&output)
@@ -213,6 +232,24 @@ impl<'m> Layout<'m> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_names_are_cut_at_a_character() {
+        assert_eq!(cut("abc", 80), "abc");
+        assert_eq!(cut(&"a".repeat(300), 80).len(), 80);
+        assert_eq!(cut("aé", 2), "a", "é is two bytes");
+        assert_eq!(cut("ab-cd", 3), "ab");
+        assert_eq!(cut("日本語", 7), "日本");
+        let tmp = tempfile::tempdir().unwrap();
+        let manifest = Manifest::default();
+        let mut layout = Layout::new(tmp.path(), &manifest, "articles".into(), "members".into());
+        let long = "x".repeat(300);
+        assert_eq!(layout.place("articles", &long, true).name.len(), 80);
+        assert_eq!(
+            layout.place("articles", &long, false).name,
+            format!("{}-2", "x".repeat(80))
+        );
+    }
 
     #[test]
     fn names_kring_uses_or_someone_wrote_are_not_taken() {

@@ -27,8 +27,8 @@ const PARSE_DEPTH: usize = 512;
 
 /// Elements without content or end tag.
 const VOID: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-    "track", "wbr", "param", "keygen", "frame",
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr", "param", "keygen", "frame",
 ];
 
 /// Elements whose text is not markup (written back as it is, unescaped).
@@ -278,6 +278,9 @@ mod tests {
         assert!(!out.contains("<!--"), "{out}");
         assert!(out.contains("<script>if (a < b) {}</script>"), "{out}");
         assert!(out.contains("<pre>\n\nkept</pre>"), "{out}");
-        assert!(out.ends_with("<img src=\"https://x.example/a.png\">"), "{out}");
+        assert!(
+            out.ends_with("<img src=\"https://x.example/a.png\">"),
+            "{out}"
+        );
     }
 }

@@ -1,0 +1,217 @@
+//! `kring import` with hostile and broken exports: a failure leaves the site as it was,
+//! bodies keep their structure when end tags are left out, `--download-images` fetches
+//! nothing on this machine or its network unless told to, every import builds, and a zip
+//! bomb or a huge `posts.csv` costs bounded memory and a bounded report.
+
+use crate::common;
+
+use std::path::{Path, PathBuf};
+
+use common::import::*;
+use common::*;
+
+/// A Substack export folder in `dir`: `posts.csv` with one row per post (id, title, body).
+pub fn substack_export(dir: &Path, posts: &[(&str, &str, &str)]) -> PathBuf {
+    let folder = dir.join("export");
+    let _ = std::fs::remove_dir_all(&folder);
+    let mut csv = String::from("post_id,post_date,is_published,type,audience,title\n");
+    for (id, title, html) in posts {
+        csv.push_str(&format!(
+            "{id},2025-03-01T09:00:00.000Z,true,newsletter,everyone,\"{}\"\n",
+            title.replace('"', "\"\"")
+        ));
+        write(&folder, &format!("posts/{id}.html"), html);
+    }
+    write(&folder, "posts.csv", csv);
+    folder
+}
+
+/// The same export as a zip (where a post's file name may be longer than a disk allows).
+pub fn substack_zip(dir: &Path, posts: &[(&str, &str, &str)]) -> PathBuf {
+    use std::io::Write;
+    let path = dir.join("export.zip");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let mut csv = String::from("post_id,post_date,is_published,type,audience,title\n");
+    for (id, title, html) in posts {
+        csv.push_str(&format!(
+            "{id},2025-03-01T09:00:00.000Z,true,newsletter,everyone,\"{}\"\n",
+            title.replace('"', "\"\"")
+        ));
+        zip.start_file(format!("posts/{id}.html"), options).unwrap();
+        zip.write_all(html.as_bytes()).unwrap();
+    }
+    zip.start_file("posts.csv", options).unwrap();
+    zip.write_all(csv.as_bytes()).unwrap();
+    zip.finish().unwrap();
+    path
+}
+
+/// The import record matches the disk: every file it names has the hash it records.
+fn record_matches_disk(site: &Path) {
+    let text = read(site, ".kring-import.toml");
+    let record: toml::Table = toml::from_str(&text).unwrap();
+    let files = record["files"].as_table().unwrap();
+    assert!(!files.is_empty());
+    for (rel, hash) in files {
+        let bytes = std::fs::read(site.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
+        let on_disk = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&bytes));
+        assert_eq!(hash.as_str(), Some(on_disk.as_str()), "{rel}");
+    }
+}
+
+#[test]
+fn long_slugs_are_cut_and_importing_again_changes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let long_ascii = format!("1.{}", "a".repeat(300));
+    let long_words = format!("2.{}", "word-".repeat(70));
+    let export = substack_zip(
+        tmp.path(),
+        &[
+            ("0.first", "First", "<p>One</p>"),
+            (&long_ascii, "Long", "<p>Long</p>"),
+            (&long_words, "Words", "<p>Words</p>"),
+            ("3.last", "Last", "<p>Last</p>"),
+        ],
+    );
+    let site = tmp.path().join("site");
+    let args = ["substack", export.to_str().unwrap(), site.to_str().unwrap()];
+    import_ok(&args, tmp.path());
+    let files = tree(&site);
+    for rel in files.keys() {
+        for part in rel.split('/') {
+            assert!(part.len() <= 84, "{rel}");
+        }
+    }
+    assert!(files.contains_key("content/articles/first.md"));
+    assert!(files.contains_key(&format!("content/articles/{}.md", "a".repeat(80))));
+    assert!(
+        files
+            .keys()
+            .any(|k| k.starts_with("content/articles/word-word") && k.ends_with("-word.md")),
+        "cut without a dangling '-': {:?}",
+        files.keys()
+    );
+    record_matches_disk(&site);
+    let report = import_ok(&args, tmp.path());
+    assert!(report.contains("0 new, 0 updated"), "{report}");
+    assert_eq!(tree(&site), files, "importing again wrote nothing new");
+    build_ok(&site);
+    check_ok(&site, tmp.path());
+}
+
+#[test]
+fn a_failed_import_leaves_the_site_as_it_was() {
+    let tmp = tempfile::tempdir().unwrap();
+    let posts = [
+        ("0.first", "First", "<p>One</p>"),
+        ("1.second", "Second", "<p>Two</p>"),
+    ];
+    let export = substack_export(tmp.path(), &posts);
+    let site = tmp.path().join("site");
+    let args = ["substack", export.to_str().unwrap(), site.to_str().unwrap()];
+    import_ok(&args, tmp.path());
+
+    // The next export changes one post and adds two; meanwhile the members section became
+    // a file, so its `_index.md` cannot be written, after the posts could have been.
+    let export = substack_export(
+        tmp.path(),
+        &[
+            ("0.first", "First, edited", "<p>One more</p>"),
+            ("1.second", "Second", "<p>Two, edited</p>"),
+            ("2.third", "Third é", "<p>Three</p>"),
+            ("3.fourth", "Fourth", "<p>Four</p>"),
+        ],
+    );
+    std::fs::remove_dir_all(site.join("content/members")).unwrap();
+    write(&site, "content/members", "not a folder");
+    let before = tree(&site);
+    let (ok, stdout, stderr) = run(&["import", args[0], args[1], args[2]], tmp.path());
+    assert!(!ok, "{stdout}");
+    assert!(stderr.contains("members"), "names the file: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(tree(&site), before, "the site is as it was");
+
+    // An export that cannot be read leaves a new site's folder as empty as it was.
+    let empty = tmp.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let bad = substack_zip(tmp.path(), &posts);
+    let bytes = std::fs::read(&bad).unwrap();
+    std::fs::write(&bad, &bytes[..bytes.len() / 2]).unwrap();
+    let (ok, _, stderr) = run(
+        &[
+            "import",
+            "substack",
+            bad.to_str().unwrap(),
+            empty.to_str().unwrap(),
+        ],
+        tmp.path(),
+    );
+    assert!(!ok);
+    assert!(stderr.contains("export.zip"), "{stderr}");
+    assert_eq!(std::fs::read_dir(&empty).unwrap().count(), 0);
+}
+
+#[test]
+fn paragraphs_and_items_without_end_tags_stay_apart() {
+    let tmp = tempfile::tempdir().unwrap();
+    let paragraphs: String = (1..=150)
+        .map(|i| format!("<p>Paragraph {i} é\r\n"))
+        .collect();
+    let items: String = (1..=100).map(|i| format!("<li>Item {i}\n")).collect();
+    let cells: String = (1..=80)
+        .map(|i| format!("<tr><td>Cell {i}<td>x\n"))
+        .collect();
+    let nested = format!(
+        "{}Deep{}",
+        "<blockquote>".repeat(64),
+        "</blockquote>".repeat(64)
+    );
+    let export = substack_export(
+        tmp.path(),
+        &[
+            ("0.paragraphs", "Paragraphs", &paragraphs),
+            ("1.items", "Items", &format!("<ul>{items}</ul><p>After")),
+            ("2.cells", "Cells", &format!("<table>{cells}</table>")),
+            ("3.nested", "Nested", &nested),
+        ],
+    );
+    let site = tmp.path().join("site");
+    import_ok(
+        &["substack", export.to_str().unwrap(), site.to_str().unwrap()],
+        tmp.path(),
+    );
+    let (_, body) = content(&site, "content/articles/paragraphs.md");
+    for i in 1..=150 {
+        assert!(
+            body.contains(&format!("\n\nParagraph {i} é\n"))
+                || body.starts_with(&format!("\nParagraph {i} é\n")),
+            "paragraph {i} is its own:\n{body}"
+        );
+    }
+    let (_, body) = content(&site, "content/articles/items.md");
+    for i in 1..=100 {
+        assert!(
+            body.contains(&format!("\n- Item {i}\n")),
+            "item {i}:\n{body}"
+        );
+    }
+    assert!(body.contains("\n\nAfter\n"), "{body}");
+    let (_, body) = content(&site, "content/articles/cells.md");
+    assert!(body.contains("Cell 80"), "{body}");
+    assert_eq!(body.matches("Cell ").count(), 80, "{body}");
+    let (_, body) = content(&site, "content/articles/nested.md");
+    assert!(body.contains("Deep"), "{body}");
+    let out = build_ok(&site);
+    let html = read(&out, "articles/paragraphs/index.html");
+    let doc = scraper::Html::parse_document(&html);
+    let p = scraper::Selector::parse("article p, main p").unwrap();
+    let texts: Vec<String> = doc.select(&p).map(|e| e.text().collect()).collect();
+    for i in [1, 63, 64, 65, 150] {
+        assert!(
+            texts.iter().any(|t| t.trim() == format!("Paragraph {i} é")),
+            "{i}: {texts:?}"
+        );
+    }
+}
