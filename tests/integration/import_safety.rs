@@ -215,3 +215,70 @@ fn paragraphs_and_items_without_end_tags_stay_apart() {
         );
     }
 }
+
+#[test]
+fn images_on_this_machine_or_its_network_are_refused_unless_allowed() {
+    let server = ImageServer::start();
+    let port = server.base.rsplit(':').next().unwrap().to_string();
+    let tmp = tempfile::tempdir().unwrap();
+    let hosts = [
+        "127.0.0.1".to_string(),
+        "localhost".to_string(),
+        "0.0.0.0".to_string(),
+        "2130706433".to_string(),
+        "0x7f000001".to_string(),
+        "0177.0.0.1".to_string(),
+        "127.1".to_string(),
+        "[::1]".to_string(),
+        "[::ffff:127.0.0.1]".to_string(),
+    ];
+    let mut html = String::new();
+    for (i, host) in hosts.iter().enumerate() {
+        html.push_str(&format!(
+            "<p><img src=\"http://{host}:{port}/{i}.jpg\"></p>"
+        ));
+    }
+    html.push_str("<p><img src=\"http://169.254.169.254/latest/meta-data/iam.jpg\"></p>");
+    html.push_str("<p><img src=\"http://10.0.0.1/router.jpg\"></p>");
+    let export = substack_export(tmp.path(), &[("0.pics", "Pictures", &html)]);
+    let site = tmp.path().join("site");
+    let args = [
+        "substack",
+        export.to_str().unwrap(),
+        site.to_str().unwrap(),
+        "--download-images",
+    ];
+    let report = import_ok(&args, tmp.path());
+    assert!(report.contains("      0 images downloaded"), "{report}");
+    assert!(report.contains("Images refused"), "{report}");
+    for (i, host) in hosts.iter().enumerate() {
+        assert!(
+            report.contains(&format!("http://{host}:{port}/{i}.jpg: refused: ")),
+            "{host}:\n{report}"
+        );
+        assert_eq!(server.hits(&format!("/{i}.jpg")), 0, "{host} was asked");
+    }
+    assert!(
+        report.contains("169.254.169.254/latest/meta-data/iam.jpg: refused: "),
+        "{report}"
+    );
+    assert!(
+        report.contains("10.0.0.1/router.jpg: refused: "),
+        "{report}"
+    );
+    let (_, body) = content(&site, "content/articles/pics.md");
+    assert!(
+        body.contains(&format!("http://127.0.0.1:{port}/0.jpg")),
+        "{body}"
+    );
+    assert!(!site.join("content/articles/pics").exists(), "no bundle");
+
+    // Allowed, the same address is fetched.
+    let site = tmp.path().join("allowed");
+    let mut allowed = args.to_vec();
+    allowed[2] = site.to_str().unwrap();
+    allowed.push("--allow-private-hosts");
+    let report = import_ok(&allowed, tmp.path());
+    assert!(!report.contains("Images refused"), "{report}");
+    assert_eq!(server.hits("/0.jpg"), 1, "{report}");
+}

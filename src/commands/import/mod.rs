@@ -13,6 +13,7 @@
 
 mod clean;
 mod ghost;
+mod guard;
 mod images;
 mod markdown;
 mod model;
@@ -77,6 +78,10 @@ pub struct Args {
     /// Fetch the posts' images into the site (otherwise they stay on the old platform's servers)
     #[arg(long)]
     pub download_images: bool,
+    /// With --download-images: also fetch from this machine and private networks
+    /// (127.0.0.1, 10.x, 192.168.x, 169.254.x, …), which are refused otherwise
+    #[arg(long)]
+    pub allow_private_hosts: bool,
 }
 
 pub fn run(args: Args) -> Result<()> {
@@ -147,7 +152,11 @@ pub fn import(args: &Args, site: &Path) -> Result<Report> {
     };
     let wanted = wanted_images(&export);
     let downloads: Downloads = if args.download_images {
-        images::download(&wanted)
+        let policy = guard::Policy {
+            allow_private: args.allow_private_hosts,
+            trusted: None,
+        };
+        images::download(&wanted, &policy)
     } else {
         let mut hosts: Vec<String> = wanted
             .iter()
@@ -364,10 +373,13 @@ fn plan(
         urls.extend(post.cover.as_ref().map(|(u, _)| u.clone()));
         let images = bundle_images(&urls, downloads);
         for url in &urls {
-            if let Some(Err(why)) = downloads.get(url) {
-                report
-                    .failed_images
-                    .push((post.source.clone(), url.clone(), why.clone()));
+            if let Some(Err(failure)) = downloads.get(url) {
+                let list = if failure.refused {
+                    &mut report.refused_images
+                } else {
+                    &mut report.failed_images
+                };
+                list.push((post.source.clone(), url.clone(), failure.why.clone()));
             }
         }
         let dir = if post.kind == PostKind::Article {
