@@ -282,3 +282,146 @@ fn images_on_this_machine_or_its_network_are_refused_unless_allowed() {
     assert!(!report.contains("Images refused"), "{report}");
     assert_eq!(server.hits("/0.jpg"), 1, "{report}");
 }
+
+/// Bodies that broke builds of imported sites: deep quotes, unclosed paragraphs, markup.
+fn hostile_body(i: usize) -> String {
+    let deep = format!(
+        "{}Deep {i}{}",
+        "<blockquote>".repeat(64),
+        "</blockquote>".repeat(64)
+    );
+    let open: String = (1..=70).map(|n| format!("<p>P{n} <!--<script>")).collect();
+    format!("<p>Body {i} é &lt;/script&gt;</p>{deep}{open}<ul><li>a<li>b</ul>")
+}
+
+/// (slug, title, old path, is a page): what each platform's hostile export holds.
+const HOSTILE: &[(&str, &str, &str, bool)] = &[
+    ("members", "Members page", "/members/", true),
+    ("articles", "Articles page", "/articles/", true),
+    ("events", "Events page", "/events/", true),
+    ("dup", "Dup one", "/p/dup/", false),
+    ("DUP", "Dup two", "/p/dup/", false),
+    ("Dup!", "Dup three", "/p/dup/", false),
+    ("rss-xml", "Feed lookalike", "/rss.xml/", false),
+    ("tags", "Tags", "/tags/x/", false),
+    ("index", "Index", "/index.html", false),
+    ("deep", "Déjà vu \r\0", "/2024/05/deep/", false),
+];
+
+fn hostile_wordpress(dir: &Path) -> PathBuf {
+    let mut items = String::new();
+    for (i, (slug, title, old, page)) in HOSTILE.iter().enumerate() {
+        let kind = if *page { "page" } else { "post" };
+        items.push_str(&format!(
+            "<item><title><![CDATA[{title}]]></title><link>https://old.example.org{old}</link>\
+             <dc:creator><![CDATA[admin]]></dc:creator>\
+             <content:encoded><![CDATA[{}]]></content:encoded>\
+             <wp:post_id>{i}</wp:post_id><wp:post_date><![CDATA[2024-05-0{} 10:00:00]]></wp:post_date>\
+             <wp:post_name><![CDATA[{slug}]]></wp:post_name><wp:status><![CDATA[publish]]></wp:status>\
+             <wp:post_type><![CDATA[{kind}]]></wp:post_type></item>\n",
+            hostile_body(i),
+            1 + i % 9
+        ));
+    }
+    let xml = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n<rss version=\"2.0\" \
+         xmlns:excerpt=\"http://wordpress.org/export/1.2/excerpt/\" \
+         xmlns:content=\"http://purl.org/rss/1.0/modules/content/\" \
+         xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:wp=\"http://wordpress.org/export/1.2/\">\
+         <channel><title>Old</title><link>https://old.example.org</link><wp:wxr_version>1.2</wp:wxr_version>\
+         <wp:author><wp:author_login><![CDATA[admin]]></wp:author_login><wp:author_display_name><![CDATA[Members]]></wp:author_display_name></wp:author>\
+         {items}</channel></rss>"
+    );
+    let path = dir.join("wordpress.xml");
+    std::fs::write(&path, xml).unwrap();
+    path
+}
+
+fn hostile_ghost(dir: &Path) -> PathBuf {
+    let posts: Vec<serde_json::Value> = HOSTILE
+        .iter()
+        .enumerate()
+        .map(|(i, (slug, title, _, page))| {
+            serde_json::json!({
+                "id": format!("{i}"), "title": title, "slug": slug, "html": hostile_body(i),
+                "type": if *page { "page" } else { "post" }, "status": "published",
+                "visibility": "public", "published_at": "2025-03-10T09:00:00.000Z"
+            })
+        })
+        .collect();
+    let json = serde_json::json!({"db": [{"meta": {"version": "5.0.0"}, "data": {
+        "posts": posts,
+        "users": [{"id": "1", "name": "Tags", "slug": "tags"}, {"id": "2", "name": "Index", "slug": "index"}],
+        "posts_authors": [{"id": "a", "post_id": "0", "author_id": "1"}]
+    }}]});
+    let path = dir.join("ghost.json");
+    std::fs::write(&path, json.to_string()).unwrap();
+    path
+}
+
+fn hostile_substack(dir: &Path) -> PathBuf {
+    let rows: Vec<(String, String, String)> = HOSTILE
+        .iter()
+        .enumerate()
+        .map(|(i, (slug, title, _, _))| (format!("{i}.{slug}"), title.to_string(), hostile_body(i)))
+        .collect();
+    let refs: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str()))
+        .collect();
+    substack_zip(dir, &refs)
+}
+
+#[test]
+fn hostile_exports_of_every_platform_import_and_build() {
+    let tmp = tempfile::tempdir().unwrap();
+    let exports = [
+        ("substack", hostile_substack(tmp.path())),
+        ("ghost", hostile_ghost(tmp.path())),
+        ("wordpress", hostile_wordpress(tmp.path())),
+    ];
+    for (platform, export) in &exports {
+        let site = tmp.path().join(format!("site-{platform}"));
+        let report = import_ok(
+            &[
+                platform,
+                export.to_str().unwrap(),
+                site.to_str().unwrap(),
+                "--site-url",
+                "https://old.example.org",
+            ],
+            tmp.path(),
+        );
+        assert!(report.contains("not redirected"), "{platform}: {report}");
+        let (ok, stdout, stderr) = run(&["build", site.to_str().unwrap()], tmp.path());
+        assert!(
+            ok,
+            "{platform}: build failed:\n{stdout}\n{stderr}\n{report}"
+        );
+        check_ok(&site, tmp.path());
+        let out = site.join("public");
+        for i in 0..HOSTILE.len() {
+            assert_eq!(
+                files_containing(&out, &format!("Body {i} é"))
+                    .iter()
+                    .filter(|f| f.ends_with("index.html") && !f.contains("/tags/"))
+                    .count()
+                    >= 1,
+                true,
+                "{platform}: post {i} is published"
+            );
+        }
+        // Importing again into the site it made changes nothing and still builds.
+        let again = import_ok(
+            &[
+                platform,
+                export.to_str().unwrap(),
+                site.to_str().unwrap(),
+                "--site-url",
+                "https://old.example.org",
+            ],
+            tmp.path(),
+        );
+        assert!(again.contains(" 0 new, 0 updated"), "{platform}: {again}");
+    }
+}

@@ -170,6 +170,10 @@ pub fn import(args: &Args, site: &Path) -> Result<Report> {
 
     // 3. Places, links, Markdown.
     let mut layout = Layout::new(site, &manifest, articles, members);
+    if new_site {
+        // The sections `init_bare` writes, before they are on disk.
+        layout.reserve_sections(&["articles", "events", "members"]);
+    }
     let (mut files, remove) = plan(
         &export,
         site_url.as_ref(),

@@ -53,7 +53,29 @@ pub struct Layout<'m> {
     used: HashSet<String>,
     /// Output paths of pages that are already in the site (`about/`), for aliases.
     existing_paths: BTreeSet<String>,
+    /// Top-level names of sections the site has or the import makes (`articles`).
+    sections: Vec<String>,
+    /// Aliases given out in this run, lowercased: one old address redirects to one page.
+    given: HashSet<String>,
 }
+
+/// Files kring writes (feeds, sitemap, a page's email edition): no alias may have a part of
+/// that name, or its folder would stand where the file goes.
+const GENERATED_FILES: &[&str] = &[
+    crate::model::routes::RSS,
+    crate::model::routes::ATOM,
+    crate::model::routes::JSON_FEED,
+    crate::model::routes::SITEMAP,
+    crate::model::routes::ROBOTS,
+    crate::model::routes::NOT_FOUND,
+    crate::model::routes::EMAIL_HTML,
+    crate::model::routes::EMAIL_TEXT,
+    crate::model::routes::SOCIAL_CARD,
+    crate::model::routes::REDIRECTS,
+    crate::model::routes::OUTPUT_MARKER,
+    "index.html",
+    "calendar.ics",
+];
 
 /// A post's or member's place.
 #[derive(Debug, Clone)]
@@ -120,7 +142,9 @@ impl<'m> Layout<'m> {
                 continue;
             };
             let rel = rel.to_string_lossy().replace('\\', "/");
-            if manifest.files.contains_key(&rel) || !rel.ends_with(".md") {
+            // A section's `_index.md` the import wrote is the site's section all the same.
+            let section = rel.ends_with("/_index.md");
+            if (manifest.files.contains_key(&rel) && !section) || !rel.ends_with(".md") {
                 continue;
             }
             let page = rel.trim_start_matches("content/").trim_end_matches(".md");
@@ -130,6 +154,7 @@ impl<'m> Layout<'m> {
                 .unwrap_or(page);
             existing_paths.insert(format!("{page}/"));
         }
+        let sections = vec![articles.clone(), members.clone()];
         Layout {
             site,
             manifest,
@@ -137,6 +162,17 @@ impl<'m> Layout<'m> {
             members,
             used: HashSet::new(),
             existing_paths,
+            sections,
+            given: HashSet::new(),
+        }
+    }
+
+    /// Sections the site will have that are not on disk yet (a site the import makes):
+    /// no page takes their names, no alias their addresses.
+    pub fn reserve_sections(&mut self, names: &[&str]) {
+        for name in names {
+            self.existing_paths.insert(format!("{name}/"));
+            self.sections.push(name.to_string());
         }
     }
 
@@ -165,7 +201,12 @@ impl<'m> Layout<'m> {
                 format!("{base}-{n}")
             };
             // `index` would be the folder's own page, not one in it.
-            if name == "index" || (dir.is_empty() && RESERVED.contains(&name.as_str())) {
+            let lower = name.to_lowercase();
+            if name == "index"
+                || (dir.is_empty()
+                    && (RESERVED.contains(&lower.as_str())
+                        || self.sections.iter().any(|s| s.to_lowercase() == lower)))
+            {
                 continue;
             }
             let flat = Place {
@@ -177,7 +218,7 @@ impl<'m> Layout<'m> {
                 bundle: true,
                 ..flat.clone()
             };
-            let taken = self.used.contains(&flat.file())
+            let taken = self.used.contains(&flat.file().to_lowercase())
                 || self.foreign(&flat.file())
                 || self.foreign(&bundle.bundle_dir());
             if taken {
@@ -189,8 +230,8 @@ impl<'m> Layout<'m> {
             } else {
                 flat
             };
-            self.used.insert(place.file());
-            self.used.insert(place.other_form());
+            self.used.insert(place.file().to_lowercase());
+            self.used.insert(place.other_form().to_lowercase());
             return place;
         }
         unreachable!("some numbered name is free")
@@ -199,7 +240,7 @@ impl<'m> Layout<'m> {
     /// The aliases to write for an old path, if it is a valid one and no other page's;
     /// `Err` says why an old path is not kept.
     pub fn alias(
-        &self,
+        &mut self,
         old_path: &str,
         own: &Place,
         others: &HashSet<String>,
@@ -216,13 +257,24 @@ impl<'m> Layout<'m> {
                 "old address {key} has a part longer than a file name may be"
             ));
         }
-        let first = output.split('/').next().unwrap_or_default();
-        if others.contains(&output)
-            || self.existing_paths.contains(&output)
+        let lower = output.to_lowercase();
+        let first = lower.split('/').next().unwrap_or_default();
+        if others.iter().any(|p| p.to_lowercase() == lower)
+            || self
+                .existing_paths
+                .iter()
+                .any(|p| p.to_lowercase() == lower)
             || RESERVED.contains(&first)
+            || self.sections.iter().any(|s| s.to_lowercase() == first)
+            || lower.split('/').any(|part| GENERATED_FILES.contains(&part))
         {
             return Err(format!(
                 "old address {key} is the address of another page of the new site"
+            ));
+        }
+        if !self.given.insert(lower) {
+            return Err(format!(
+                "old address {key} is already redirected to another imported page"
             ));
         }
         Ok(Some(key))
