@@ -425,3 +425,43 @@ fn hostile_exports_of_every_platform_import_and_build() {
         assert!(again.contains(" 0 new, 0 updated"), "{platform}: {again}");
     }
 }
+
+#[test]
+fn a_zip_bomb_is_refused_and_a_huge_posts_csv_gives_a_short_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    // One body of 17 MiB (a zip of a few KiB): past what one post may be.
+    let huge = "<p>aaaaaaaaaaaaaaa\n".repeat(17 * 1024 * 1024 / 19 + 1);
+    let export = substack_zip(tmp.path(), &[("0.bomb", "Bomb", &huge)]);
+    assert!(std::fs::metadata(&export).unwrap().len() < 1024 * 1024);
+    let site = tmp.path().join("site");
+    let (ok, _, stderr) = run(
+        &[
+            "import",
+            "substack",
+            export.to_str().unwrap(),
+            site.to_str().unwrap(),
+        ],
+        tmp.path(),
+    );
+    assert!(!ok);
+    assert!(
+        stderr.contains("0.bomb.html: larger than 16 MiB"),
+        "{stderr}"
+    );
+    assert!(!site.exists(), "nothing written");
+
+    // 200,000 rows whose bodies are missing: every one skipped, the report stays short.
+    let folder = tmp.path().join("rows");
+    let mut csv = String::from("post_id,post_date,is_published,type,audience,title\n");
+    for i in 0..200_000 {
+        csv.push_str(&format!("{i}.p{i},,true,,,T{i} \u{0}\r\n"));
+    }
+    write(&folder, "posts.csv", csv);
+    let report = import_ok(
+        &["substack", folder.to_str().unwrap(), site.to_str().unwrap()],
+        tmp.path(),
+    );
+    assert!(report.len() < 20_000, "{} bytes", report.len());
+    assert!(report.contains("  … and 199950 more\n"), "{report}");
+    build_ok(&site);
+}
