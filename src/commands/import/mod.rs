@@ -246,6 +246,11 @@ fn sections(site: &Path) -> Result<(String, String, Vec<Planned>)> {
     ))
 }
 
+/// Whether `u` is an absolute web address (what a page may name as a remote image).
+fn is_web(u: &str) -> bool {
+    url::Url::parse(u).is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.has_host())
+}
+
 /// Every image address the import would fetch: bodies, covers, avatars.
 fn wanted_images(export: &Export) -> Vec<String> {
     let mut urls: Vec<String> = Vec::new();
@@ -349,7 +354,7 @@ fn plan(
                 .as_ref()
                 .filter(|_| place.bundle)
                 .map(|(_, n)| n.clone())
-                .or_else(|| author.avatar.clone().filter(|_| !place.bundle)),
+                .or_else(|| author.avatar.clone().filter(|a| !place.bundle && is_web(a))),
             links,
         };
         let bio = author
@@ -406,6 +411,8 @@ fn plan(
         .posts
         .iter()
         .zip(&placed)
+        // A draft is not in the built site: links to it keep their old address.
+        .filter(|(post, _)| !(post.draft || post.held_back()))
         .filter_map(|(post, (place, _))| {
             Some((path_key(post.old_path.as_deref()?), place.at_link()))
         })
@@ -483,10 +490,12 @@ fn plan(
                 .iter()
                 .map(|a| member_ids.get(a).cloned().unwrap_or_else(|| a.clone()))
                 .collect(),
+            // A cover kept remote must be a web address: anything else would be read
+            // as a file beside the page, which is not there.
             image: post
                 .cover
                 .as_ref()
-                .map(|(u, _)| image(u).unwrap_or_else(|| u.clone())),
+                .and_then(|(u, _)| image(u).or_else(|| is_web(u).then(|| u.clone()))),
             aliases,
             extra: PostExtra {
                 audience: post.audience.note(),

@@ -2,7 +2,7 @@
 //! hand-written file of the same name is never taken over), a page bundle when it has
 //! images, and the old addresses it keeps as aliases, unless one would be another page's.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
 use super::model::path_key;
@@ -42,6 +42,32 @@ pub fn cut(s: &str, max: usize) -> &str {
     s[..end].trim_end_matches(['-', '_', '.'])
 }
 
+/// The aliases a content file's TOML front matter declares (none when it has none or
+/// cannot be read: the build reports those).
+fn front_aliases(path: &Path) -> Vec<String> {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Vec::new();
+    };
+    let Some(front) = text
+        .strip_prefix("+++")
+        .and_then(|rest| rest.split_once("\n+++").map(|(front, _)| front))
+    else {
+        return Vec::new();
+    };
+    let Ok(table) = front.parse::<toml::Table>() else {
+        return Vec::new();
+    };
+    table
+        .get("aliases")
+        .and_then(|a| a.as_array())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// The folders of the site's sections and what is already there.
 pub struct Layout<'m> {
     pub site: &'m Path,
@@ -52,7 +78,9 @@ pub struct Layout<'m> {
     /// Site-relative content paths the import has given out in this run.
     used: HashSet<String>,
     /// Output paths of pages that are already in the site (`about/`), for aliases.
-    existing_paths: BTreeSet<String>,
+    /// Output paths and aliases (lowercased) of the pages already in the site, with the
+    /// file that claims each.
+    existing_paths: BTreeMap<String, String>,
     /// Top-level names of sections the site has or the import makes (`articles`).
     sections: Vec<String>,
     /// Aliases given out in this run, lowercased: one old address redirects to one page.
@@ -133,7 +161,7 @@ impl Place {
 impl<'m> Layout<'m> {
     pub fn new(site: &'m Path, manifest: &'m Manifest, articles: String, members: String) -> Self {
         let content = site.join("content");
-        let mut existing_paths = BTreeSet::new();
+        let mut existing_paths = BTreeMap::new();
         for entry in walkdir::WalkDir::new(&content)
             .into_iter()
             .filter_map(|e| e.ok())
@@ -142,17 +170,20 @@ impl<'m> Layout<'m> {
                 continue;
             };
             let rel = rel.to_string_lossy().replace('\\', "/");
-            // A section's `_index.md` the import wrote is the site's section all the same.
-            let section = rel.ends_with("/_index.md");
-            if (manifest.files.contains_key(&rel) && !section) || !rel.ends_with(".md") {
+            if !rel.ends_with(".md") {
                 continue;
+            }
+            for alias in front_aliases(entry.path()) {
+                if let Ok(path) = crate::model::routes::alias_path(&alias) {
+                    existing_paths.insert(path.to_lowercase(), rel.clone());
+                }
             }
             let page = rel.trim_start_matches("content/").trim_end_matches(".md");
             let page = page
                 .strip_suffix("/_index")
                 .or_else(|| page.strip_suffix("/index"))
                 .unwrap_or(page);
-            existing_paths.insert(format!("{page}/"));
+            existing_paths.insert(format!("{page}/").to_lowercase(), rel.clone());
         }
         let sections = vec![articles.clone(), members.clone()];
         Layout {
@@ -171,7 +202,8 @@ impl<'m> Layout<'m> {
     /// no page takes their names, no alias their addresses.
     pub fn reserve_sections(&mut self, names: &[&str]) {
         for name in names {
-            self.existing_paths.insert(format!("{name}/"));
+            self.existing_paths
+                .insert(format!("{name}/"), format!("content/{name}/_index.md"));
             self.sections.push(name.to_string());
         }
     }
@@ -262,8 +294,8 @@ impl<'m> Layout<'m> {
         if others.iter().any(|p| p.to_lowercase() == lower)
             || self
                 .existing_paths
-                .iter()
-                .any(|p| p.to_lowercase() == lower)
+                .get(&lower)
+                .is_some_and(|rel| *rel != own.file() && *rel != own.other_form())
             || RESERVED.contains(&first)
             || self.sections.iter().any(|s| s.to_lowercase() == first)
             || lower.split('/').any(|part| GENERATED_FILES.contains(&part))
