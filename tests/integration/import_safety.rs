@@ -115,7 +115,8 @@ fn a_failed_import_leaves_the_site_as_it_was() {
 
     // The next export changes one post and adds two; meanwhile the members section became
     // a file, so its `_index.md` cannot be written, after the posts could have been.
-    let export = substack_export(
+    // (written over the first export, where `args` points)
+    substack_export(
         tmp.path(),
         &[
             ("0.first", "First, edited", "<p>One more</p>"),
@@ -401,13 +402,11 @@ fn hostile_exports_of_every_platform_import_and_build() {
         check_ok(&site, tmp.path());
         let out = site.join("public");
         for i in 0..HOSTILE.len() {
-            assert_eq!(
-                files_containing(&out, &format!("Body {i} é"))
+            let published = files_containing(&out, &format!("Body {i} é"));
+            assert!(
+                published
                     .iter()
-                    .filter(|f| f.ends_with("index.html") && !f.contains("/tags/"))
-                    .count()
-                    >= 1,
-                true,
+                    .any(|f| f.ends_with("index.html") && !f.contains("/tags/")),
                 "{platform}: post {i} is published"
             );
         }
