@@ -4,6 +4,9 @@
 
 use std::time::Duration;
 
+use ureq::unversioned::resolver::{DefaultResolver, Resolver};
+use ureq::unversioned::transport::DefaultConnector;
+
 /// Two agents with the same settings: one through the environment's proxy (if any), one
 /// direct for loopback addresses (a proxy cannot reach the user's own 127.0.0.1).
 pub struct Client {
@@ -15,7 +18,18 @@ impl Client {
     /// `purpose` goes into the User-Agent (`kring/0.1.0 (import)`), so a site owner who
     /// sees the requests knows what made them.
     pub fn new(purpose: &str, timeout: Duration, max_redirects: u32) -> Client {
-        let agent = |proxy_from_env: bool| {
+        Client::with_resolver(purpose, timeout, max_redirects, |_| None::<DefaultResolver>)
+    }
+
+    /// The same with a resolver of the caller's (given whether the agent is the proxied
+    /// one): `kring import` refuses private addresses there, where the connection is made.
+    pub fn with_resolver<R: Resolver>(
+        purpose: &str,
+        timeout: Duration,
+        max_redirects: u32,
+        resolver: impl Fn(bool) -> Option<R>,
+    ) -> Client {
+        let agent = |proxy_from_env: bool| -> ureq::Agent {
             let mut config = ureq::Agent::config_builder()
                 .timeout_global(Some(timeout))
                 .user_agent(format!("kring/{} ({purpose})", env!("CARGO_PKG_VERSION")))
@@ -25,7 +39,10 @@ impl Client {
             if !proxy_from_env {
                 config = config.proxy(None);
             }
-            config.build().into()
+            match resolver(proxy_from_env) {
+                Some(r) => ureq::Agent::with_parts(config.build(), DefaultConnector::default(), r),
+                None => config.build().into(),
+            }
         };
         Client {
             proxied: agent(true),

@@ -196,3 +196,90 @@ fn pages_never_panic_and_errors_name_their_line() {
     }
     eprintln!("{runs} fuzzed site builds");
 }
+
+/// One mutated export of `platform` in `dir`, from the fixtures; its description.
+fn mutated_export(
+    rng: &mut Rng,
+    platform: usize,
+    dir: &std::path::Path,
+) -> (std::path::PathBuf, String) {
+    let fixtures = repo().join("tests/fixtures/import");
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir).unwrap();
+    match platform {
+        0 => {
+            let folder = dir.join("substack");
+            let mut csv = read(&fixtures, "substack/posts.csv");
+            let mut post = read(&fixtures, "substack/posts/100009.hostile.html");
+            if rng.below(2) == 0 {
+                csv = mutate(rng, &csv);
+            } else {
+                post = mutate(rng, &post);
+            }
+            write(&folder, "posts.csv", &csv);
+            write(&folder, "posts/100009.hostile.html", &post);
+            (folder, format!("posts.csv {csv:?}\npost {post:?}"))
+        }
+        1 => {
+            let json = mutate(rng, &read(&fixtures, "ghost.json"));
+            let path = dir.join("ghost.json");
+            std::fs::write(&path, &json).unwrap();
+            (path, format!("{json:?}"))
+        }
+        _ => {
+            let xml = mutate(rng, &read(&fixtures, "wordpress.xml"));
+            let path = dir.join("wordpress.xml");
+            std::fs::write(&path, &xml).unwrap();
+            (path, format!("{xml:?}"))
+        }
+    }
+}
+
+#[test]
+fn mutated_exports_import_and_build_or_are_refused_untouched() {
+    use kring::commands::import::{Args, Platform, import};
+    let mut rng = Rng(seed().rotate_left(31));
+    let tmp = tempfile::tempdir().unwrap();
+    let existing = tmp.path().join("existing");
+    let args = |platform: usize, export: std::path::PathBuf| Args {
+        platform: [Platform::Substack, Platform::Ghost, Platform::Wordpress][platform],
+        export,
+        site: None,
+        site_url: Some("https://old.example.org".into()),
+        download_images: false,
+        allow_private_hosts: false,
+    };
+    let plain = repo().join("tests/fixtures/import/wordpress.xml");
+    import(&args(2, plain), &existing).expect("the fixture imports");
+    let until = Instant::now() + budget() / 3;
+    let mut runs = 0;
+    while Instant::now() < until || runs < 6 {
+        let platform = rng.below(3);
+        let (export, shown) = mutated_export(&mut rng, platform, &tmp.path().join("export"));
+        let site = if rng.below(2) == 0 {
+            existing.clone()
+        } else {
+            tmp.path().join(format!("new-{runs}"))
+        };
+        let before = tree(&site);
+        let result = catch_unwind(AssertUnwindSafe(|| import(&args(platform, export), &site)));
+        let outcome = result.unwrap_or_else(|_| panic!("the import panicked on:\n{shown}"));
+        match outcome {
+            Ok(_) => {
+                if let Err(e) = kring::build(&site, &options(), None) {
+                    panic!("an import that does not build:\n{e}\ninput: {shown}");
+                }
+            }
+            Err(e) => {
+                assert!(!e.to_string().trim().is_empty(), "{shown}");
+                assert_eq!(
+                    tree(&site),
+                    before,
+                    "a refused import changed the site: {e}\n{shown}"
+                );
+            }
+        }
+        runs += 1;
+    }
+    eprintln!("{runs} fuzzed imports");
+}

@@ -45,6 +45,7 @@ fn a_substack_export_becomes_a_site_with_redirects() {
             zip.to_str().unwrap(),
             site.to_str().unwrap(),
             "--download-images",
+            "--allow-private-hosts",
         ],
         tmp.path(),
     );
@@ -282,6 +283,7 @@ fn a_ghost_export_becomes_articles_pages_and_members() {
             "--site-url",
             &server.base,
             "--download-images",
+            "--allow-private-hosts",
         ],
         tmp.path(),
     );
@@ -419,6 +421,7 @@ fn a_wordpress_export_becomes_a_dutch_site() {
             export.to_str().unwrap(),
             site.to_str().unwrap(),
             "--download-images",
+            "--allow-private-hosts",
         ],
         tmp.path(),
     );

@@ -3,8 +3,8 @@
 //! become kring's click-to-load video (the address alone on a line), other embeds a link.
 //! At the end, links and images are pointed at their new places.
 //!
-//! All of it is lol_html rewriting, which never builds a tree: a post of megabytes costs
-//! no more than reading it.
+//! The body is first parsed as HTML5 (see `tree`: where elements end, nesting bounded),
+//! then rewritten by lol_html, which never builds a tree.
 
 use std::cell::{Cell, RefCell};
 
@@ -21,9 +21,6 @@ pub use crate::content::video::watch_address as video_address;
 /// The element kring's Markdown conversion writes out as it is: `data-text` alone in its
 /// own paragraph (a video address must not get Markdown escapes).
 pub const RAW: &str = "kring-raw";
-
-/// How deeply elements may nest in a cleaned body.
-pub const MAX_DEPTH: usize = 64;
 
 /// One lol_html handler, as the platform modules build their lists.
 pub type Handler<'h> = (std::borrow::Cow<'h, Selector>, ElementContentHandlers<'h>);
@@ -42,9 +39,10 @@ pub fn rewrite<'h>(html: &str, handlers: Vec<Handler<'h>>) -> String {
 /// What every platform's body goes through after its own rules; `embeds` counts the embeds
 /// turned into videos or links.
 pub fn common(html: &str, embeds: &Cell<usize>) -> String {
-    let depth = std::rc::Rc::new(Cell::new(0usize));
+    // Every end tag explicit and nesting bounded, as the HTML5 parser sees the body.
+    let html = super::tree::normalize(html);
     rewrite(
-        html,
+        &html,
         vec![
             element!(
                 "script, style, noscript, template, form, input, button, select, textarea, svg, link, meta, object, audio, canvas",
@@ -87,22 +85,7 @@ pub fn common(html: &str, embeds: &Cell<usize>) -> String {
                 }
                 Ok(())
             }),
-            element!("*", move |el| {
-                // Nesting deeper than any real post is flattened (tags dropped, text kept):
-                // the conversion to Markdown walks the tree recursively.
-                if let Some(ends) = el.end_tag_handlers() {
-                    let depth = depth.clone();
-                    depth.set(depth.get() + 1);
-                    let too_deep = depth.get() > MAX_DEPTH;
-                    let on_end: lol_html::EndTagHandler<'static> = Box::new(move |_| {
-                        depth.set(depth.get().saturating_sub(1));
-                        Ok(())
-                    });
-                    ends.push(on_end);
-                    if too_deep {
-                        el.remove_and_keep_content();
-                    }
-                }
+            element!("*", |el| {
                 // Event handlers and inline styles of the old theme.
                 let names: Vec<String> = el
                     .attributes()
@@ -243,6 +226,7 @@ pub fn escape(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::super::tree::MAX_DEPTH;
     use super::*;
 
     #[test]

@@ -13,12 +13,14 @@
 
 mod clean;
 mod ghost;
+mod guard;
 mod images;
 mod markdown;
 mod model;
 mod place;
 mod report;
 mod substack;
+mod tree;
 mod wordpress;
 mod wpautop;
 mod write;
@@ -76,6 +78,10 @@ pub struct Args {
     /// Fetch the posts' images into the site (otherwise they stay on the old platform's servers)
     #[arg(long)]
     pub download_images: bool,
+    /// With --download-images: also fetch from this machine and private networks
+    /// (127.0.0.1, 10.x, 192.168.x, 169.254.x, …), which are refused otherwise
+    #[arg(long)]
+    pub allow_private_hosts: bool,
 }
 
 pub fn run(args: Args) -> Result<()> {
@@ -129,8 +135,8 @@ pub fn import(args: &Args, site: &Path) -> Result<Report> {
             site.display()
         )));
     }
-    let (articles, members) = if new_site {
-        ("articles".to_string(), "members".to_string())
+    let (articles, members, indexes) = if new_site {
+        ("articles".to_string(), "members".to_string(), Vec::new())
     } else {
         sections(site)?
     };
@@ -146,7 +152,11 @@ pub fn import(args: &Args, site: &Path) -> Result<Report> {
     };
     let wanted = wanted_images(&export);
     let downloads: Downloads = if args.download_images {
-        images::download(&wanted)
+        let policy = guard::Policy {
+            allow_private: args.allow_private_hosts,
+            trusted: None,
+        };
+        images::download(&wanted, &policy)
     } else {
         let mut hosts: Vec<String> = wanted
             .iter()
@@ -160,7 +170,11 @@ pub fn import(args: &Args, site: &Path) -> Result<Report> {
 
     // 3. Places, links, Markdown.
     let mut layout = Layout::new(site, &manifest, articles, members);
-    let (files, remove) = plan(
+    if new_site {
+        // The sections `init_bare` writes, before they are on disk.
+        layout.reserve_sections(&["articles", "events", "members"]);
+    }
+    let (mut files, remove) = plan(
         &export,
         site_url.as_ref(),
         &downloads,
@@ -168,38 +182,73 @@ pub fn import(args: &Args, site: &Path) -> Result<Report> {
         args.platform,
         &mut report,
     );
+    files.extend(indexes);
 
-    // 4. Write.
-    if new_site {
-        super::init::init_bare(site, export.title.as_deref(), export.language.as_deref())?;
+    // 4. Write, all or nothing.
+    let made_folder = !site.exists();
+    let written = (|| {
+        if new_site {
+            super::init::init_bare(site, export.title.as_deref(), export.language.as_deref())?;
+        }
+        let mut manifest = Manifest::load(site)?;
+        write::write_all(site, &mut manifest, files, remove, &mut report)
+    })();
+    if let Err(e) = written {
+        if new_site {
+            // The folder was new or empty: back to that.
+            undo_new_site(site, made_folder);
+        }
+        return Err(e);
     }
-    let mut manifest = Manifest::load(site)?;
-    write::write_all(site, &mut manifest, files, remove, &mut report)?;
     Ok(report)
 }
 
-/// The articles and members sections of an existing site (made if it has none).
-fn sections(site: &Path) -> Result<(String, String)> {
+/// Empties a folder that was empty before the import made a site in it (and removes it
+/// when the import made it).
+fn undo_new_site(site: &Path, made_folder: bool) {
+    if made_folder {
+        let _ = std::fs::remove_dir_all(site);
+    } else if let Ok(entries) = std::fs::read_dir(site) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let _ = if path.is_dir() && !path.is_symlink() {
+                std::fs::remove_dir_all(&path)
+            } else {
+                std::fs::remove_file(&path)
+            };
+        }
+    }
+}
+
+/// The articles and members sections of an existing site, and the section files to write
+/// for those it has none of.
+fn sections(site: &Path) -> Result<(String, String, Vec<Planned>)> {
     let config = Config::load(site)?;
     let content = load::load(site, &config.other_languages(), &config.language)?;
     let articles = super::new::section_of_kind(&content, Kind::Articles);
     let members = super::new::section_of_kind(&content, Kind::Members);
+    let mut indexes = Vec::new();
     for (found, dir, kind, title) in [
         (&articles, "articles", "articles", "Articles"),
         (&members, "members", "members", "Members"),
     ] {
         if found.is_none() && !site.join("content").join(dir).join("_index.md").exists() {
-            let index = site.join("content").join(dir).join("_index.md");
-            write::write_whole(
-                &index,
-                format!("+++\ntitle = \"{title}\"\nkind = \"{kind}\"\n+++\n").as_bytes(),
-            )?;
+            indexes.push(Planned {
+                rel: format!("content/{dir}/_index.md"),
+                bytes: format!("+++\ntitle = \"{title}\"\nkind = \"{kind}\"\n+++\n").into_bytes(),
+            });
         }
     }
     Ok((
         articles.unwrap_or_else(|| "articles".into()),
         members.unwrap_or_else(|| "members".into()),
+        indexes,
     ))
+}
+
+/// Whether `u` is an absolute web address (what a page may name as a remote image).
+fn is_web(u: &str) -> bool {
+    url::Url::parse(u).is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.has_host())
 }
 
 /// Every image address the import would fetch: bodies, covers, avatars.
@@ -305,7 +354,7 @@ fn plan(
                 .as_ref()
                 .filter(|_| place.bundle)
                 .map(|(_, n)| n.clone())
-                .or_else(|| author.avatar.clone().filter(|_| !place.bundle)),
+                .or_else(|| author.avatar.clone().filter(|a| !place.bundle && is_web(a))),
             links,
         };
         let bio = author
@@ -333,10 +382,13 @@ fn plan(
         urls.extend(post.cover.as_ref().map(|(u, _)| u.clone()));
         let images = bundle_images(&urls, downloads);
         for url in &urls {
-            if let Some(Err(why)) = downloads.get(url) {
-                report
-                    .failed_images
-                    .push((post.source.clone(), url.clone(), why.clone()));
+            if let Some(Err(failure)) = downloads.get(url) {
+                let list = if failure.refused {
+                    &mut report.refused_images
+                } else {
+                    &mut report.failed_images
+                };
+                list.push((post.source.clone(), url.clone(), failure.why.clone()));
             }
         }
         let dir = if post.kind == PostKind::Article {
@@ -359,6 +411,8 @@ fn plan(
         .posts
         .iter()
         .zip(&placed)
+        // A draft is not in the built site: links to it keep their old address.
+        .filter(|(post, _)| !(post.draft || post.held_back()))
         .filter_map(|(post, (place, _))| {
             Some((path_key(post.old_path.as_deref()?), place.at_link()))
         })
@@ -436,10 +490,12 @@ fn plan(
                 .iter()
                 .map(|a| member_ids.get(a).cloned().unwrap_or_else(|| a.clone()))
                 .collect(),
+            // A cover kept remote must be a web address: anything else would be read
+            // as a file beside the page, which is not there.
             image: post
                 .cover
                 .as_ref()
-                .map(|(u, _)| image(u).unwrap_or_else(|| u.clone())),
+                .and_then(|(u, _)| image(u).or_else(|| is_web(u).then(|| u.clone()))),
             aliases,
             extra: PostExtra {
                 audience: post.audience.note(),

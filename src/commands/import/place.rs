@@ -2,7 +2,7 @@
 //! hand-written file of the same name is never taken over), a page bundle when it has
 //! images, and the old addresses it keeps as aliases, unless one would be another page's.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
 use super::model::path_key;
@@ -29,6 +29,45 @@ const RESERVED: &[&str] = &[
     "newsletter",
 ];
 
+/// The longest file name an import gives a post or member, in bytes: far below what file
+/// systems hold (255), with room for a `-2` and a bundle's image names.
+pub const MAX_SLUG: usize = 80;
+
+/// `s` cut to at most `max` bytes at a character boundary, without a dangling `-`.
+pub fn cut(s: &str, max: usize) -> &str {
+    let mut end = s.len().min(max);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s[..end].trim_end_matches(['-', '_', '.'])
+}
+
+/// The aliases a content file's TOML front matter declares (none when it has none or
+/// cannot be read: the build reports those).
+fn front_aliases(path: &Path) -> Vec<String> {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Vec::new();
+    };
+    let Some(front) = text
+        .strip_prefix("+++")
+        .and_then(|rest| rest.split_once("\n+++").map(|(front, _)| front))
+    else {
+        return Vec::new();
+    };
+    let Ok(table) = front.parse::<toml::Table>() else {
+        return Vec::new();
+    };
+    table
+        .get("aliases")
+        .and_then(|a| a.as_array())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// The folders of the site's sections and what is already there.
 pub struct Layout<'m> {
     pub site: &'m Path,
@@ -39,8 +78,32 @@ pub struct Layout<'m> {
     /// Site-relative content paths the import has given out in this run.
     used: HashSet<String>,
     /// Output paths of pages that are already in the site (`about/`), for aliases.
-    existing_paths: BTreeSet<String>,
+    /// Output paths and aliases (lowercased) of the pages already in the site, with the
+    /// file that claims each.
+    existing_paths: BTreeMap<String, String>,
+    /// Top-level names of sections the site has or the import makes (`articles`).
+    sections: Vec<String>,
+    /// Aliases given out in this run, lowercased: one old address redirects to one page.
+    given: HashSet<String>,
 }
+
+/// Files kring writes (feeds, sitemap, a page's email edition): no alias may have a part of
+/// that name, or its folder would stand where the file goes.
+const GENERATED_FILES: &[&str] = &[
+    crate::model::routes::RSS,
+    crate::model::routes::ATOM,
+    crate::model::routes::JSON_FEED,
+    crate::model::routes::SITEMAP,
+    crate::model::routes::ROBOTS,
+    crate::model::routes::NOT_FOUND,
+    crate::model::routes::EMAIL_HTML,
+    crate::model::routes::EMAIL_TEXT,
+    crate::model::routes::SOCIAL_CARD,
+    crate::model::routes::REDIRECTS,
+    crate::model::routes::OUTPUT_MARKER,
+    "index.html",
+    "calendar.ics",
+];
 
 /// A post's or member's place.
 #[derive(Debug, Clone)]
@@ -98,7 +161,7 @@ impl Place {
 impl<'m> Layout<'m> {
     pub fn new(site: &'m Path, manifest: &'m Manifest, articles: String, members: String) -> Self {
         let content = site.join("content");
-        let mut existing_paths = BTreeSet::new();
+        let mut existing_paths = BTreeMap::new();
         for entry in walkdir::WalkDir::new(&content)
             .into_iter()
             .filter_map(|e| e.ok())
@@ -107,16 +170,22 @@ impl<'m> Layout<'m> {
                 continue;
             };
             let rel = rel.to_string_lossy().replace('\\', "/");
-            if manifest.files.contains_key(&rel) || !rel.ends_with(".md") {
+            if !rel.ends_with(".md") {
                 continue;
+            }
+            for alias in front_aliases(entry.path()) {
+                if let Ok(path) = crate::model::routes::alias_path(&alias) {
+                    existing_paths.insert(path.to_lowercase(), rel.clone());
+                }
             }
             let page = rel.trim_start_matches("content/").trim_end_matches(".md");
             let page = page
                 .strip_suffix("/_index")
                 .or_else(|| page.strip_suffix("/index"))
                 .unwrap_or(page);
-            existing_paths.insert(format!("{page}/"));
+            existing_paths.insert(format!("{page}/").to_lowercase(), rel.clone());
         }
+        let sections = vec![articles.clone(), members.clone()];
         Layout {
             site,
             manifest,
@@ -124,6 +193,18 @@ impl<'m> Layout<'m> {
             members,
             used: HashSet::new(),
             existing_paths,
+            sections,
+            given: HashSet::new(),
+        }
+    }
+
+    /// Sections the site will have that are not on disk yet (a site the import makes):
+    /// no page takes their names, no alias their addresses.
+    pub fn reserve_sections(&mut self, names: &[&str]) {
+        for name in names {
+            self.existing_paths
+                .insert(format!("{name}/"), format!("content/{name}/_index.md"));
+            self.sections.push(name.to_string());
         }
     }
 
@@ -143,6 +224,7 @@ impl<'m> Layout<'m> {
     /// A place of its own for `slug` in `dir`; a bundle when `wants_bundle` or when an
     /// earlier import made it one.
     pub fn place(&mut self, dir: &str, slug: &str, wants_bundle: bool) -> Place {
+        let slug = cut(slug, MAX_SLUG);
         let base = if slug.is_empty() { "untitled" } else { slug };
         for n in 1.. {
             let name = if n == 1 {
@@ -151,7 +233,12 @@ impl<'m> Layout<'m> {
                 format!("{base}-{n}")
             };
             // `index` would be the folder's own page, not one in it.
-            if name == "index" || (dir.is_empty() && RESERVED.contains(&name.as_str())) {
+            let lower = name.to_lowercase();
+            if name == "index"
+                || (dir.is_empty()
+                    && (RESERVED.contains(&lower.as_str())
+                        || self.sections.iter().any(|s| s.to_lowercase() == lower)))
+            {
                 continue;
             }
             let flat = Place {
@@ -163,7 +250,7 @@ impl<'m> Layout<'m> {
                 bundle: true,
                 ..flat.clone()
             };
-            let taken = self.used.contains(&flat.file())
+            let taken = self.used.contains(&flat.file().to_lowercase())
                 || self.foreign(&flat.file())
                 || self.foreign(&bundle.bundle_dir());
             if taken {
@@ -175,8 +262,8 @@ impl<'m> Layout<'m> {
             } else {
                 flat
             };
-            self.used.insert(place.file());
-            self.used.insert(place.other_form());
+            self.used.insert(place.file().to_lowercase());
+            self.used.insert(place.other_form().to_lowercase());
             return place;
         }
         unreachable!("some numbered name is free")
@@ -185,7 +272,7 @@ impl<'m> Layout<'m> {
     /// The aliases to write for an old path, if it is a valid one and no other page's;
     /// `Err` says why an old path is not kept.
     pub fn alias(
-        &self,
+        &mut self,
         old_path: &str,
         own: &Place,
         others: &HashSet<String>,
@@ -197,13 +284,29 @@ impl<'m> Layout<'m> {
         if output == own.output_path() {
             return Ok(None);
         }
-        let first = output.split('/').next().unwrap_or_default();
-        if others.contains(&output)
-            || self.existing_paths.contains(&output)
+        if output.split('/').any(|part| part.len() > MAX_SLUG * 2) {
+            return Err(format!(
+                "old address {key} has a part longer than a file name may be"
+            ));
+        }
+        let lower = output.to_lowercase();
+        let first = lower.split('/').next().unwrap_or_default();
+        if others.iter().any(|p| p.to_lowercase() == lower)
+            || self
+                .existing_paths
+                .get(&lower)
+                .is_some_and(|rel| *rel != own.file() && *rel != own.other_form())
             || RESERVED.contains(&first)
+            || self.sections.iter().any(|s| s.to_lowercase() == first)
+            || lower.split('/').any(|part| GENERATED_FILES.contains(&part))
         {
             return Err(format!(
                 "old address {key} is the address of another page of the new site"
+            ));
+        }
+        if !self.given.insert(lower) {
+            return Err(format!(
+                "old address {key} is already redirected to another imported page"
             ));
         }
         Ok(Some(key))
@@ -213,6 +316,24 @@ impl<'m> Layout<'m> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_names_are_cut_at_a_character() {
+        assert_eq!(cut("abc", 80), "abc");
+        assert_eq!(cut(&"a".repeat(300), 80).len(), 80);
+        assert_eq!(cut("aé", 2), "a", "é is two bytes");
+        assert_eq!(cut("ab-cd", 3), "ab");
+        assert_eq!(cut("日本語", 7), "日本");
+        let tmp = tempfile::tempdir().unwrap();
+        let manifest = Manifest::default();
+        let mut layout = Layout::new(tmp.path(), &manifest, "articles".into(), "members".into());
+        let long = "x".repeat(300);
+        assert_eq!(layout.place("articles", &long, true).name.len(), 80);
+        assert_eq!(
+            layout.place("articles", &long, false).name,
+            format!("{}-2", "x".repeat(80))
+        );
+    }
 
     #[test]
     fn names_kring_uses_or_someone_wrote_are_not_taken() {

@@ -22,6 +22,8 @@ pub struct Report {
     pub notes: Vec<String>,
     /// Images that could not be fetched: (post, address, why).
     pub failed_images: Vec<(String, String, String)>,
+    /// Images not fetched because their host is this machine or a private network.
+    pub refused_images: Vec<(String, String, String)>,
     /// Hosts that images are still loaded from (without `--download-images`).
     pub remote_hosts: Vec<String>,
     /// Files written for the first time, updated, and already as the import would write.
@@ -72,30 +74,32 @@ impl fmt::Display for Report {
             self.unchanged,
             self.kept.len()
         )?;
-        if !self.kept.is_empty() {
-            writeln!(
-                f,
-                "Not overwritten (edited since the last import, or not written by one):"
-            )?;
-            for path in &self.kept {
-                writeln!(f, "  {path}")?;
-            }
-        }
-        if !self.skipped.is_empty() {
-            writeln!(f, "Skipped:")?;
-            for s in &self.skipped {
-                writeln!(f, "  {}: {}", s.what, s.why)?;
-            }
-        }
-        if !self.failed_images.is_empty() {
-            writeln!(
-                f,
-                "Images not downloaded (the posts link to them where they were):"
-            )?;
-            for (post, url, why) in &self.failed_images {
-                writeln!(f, "  {post}: {url}: {why}")?;
-            }
-        }
+        section(
+            f,
+            "Not overwritten (edited since the last import, or not written by one):",
+            self.kept.iter().map(|p| format!("  {p}")),
+        )?;
+        section(
+            f,
+            "Skipped:",
+            self.skipped
+                .iter()
+                .map(|s| format!("  {}: {}", s.what, s.why)),
+        )?;
+        section(
+            f,
+            "Images not downloaded (the posts link to them where they were):",
+            self.failed_images
+                .iter()
+                .map(|(post, url, why)| format!("  {post}: {url}: {why}")),
+        )?;
+        section(
+            f,
+            "Images refused: their host is this machine or a private network (the posts link to them where they were; --allow-private-hosts fetches them):",
+            self.refused_images
+                .iter()
+                .map(|(post, url, why)| format!("  {post}: {url}: {why}")),
+        )?;
         if !self.remote_hosts.is_empty() {
             writeln!(
                 f,
@@ -103,9 +107,34 @@ impl fmt::Display for Report {
                 self.remote_hosts.join(", ")
             )?;
         }
-        for note in &self.notes {
-            writeln!(f, "Note: {note}")?;
-        }
-        Ok(())
+        let notes = self.notes.iter().map(|n| format!("Note: {n}"));
+        section(f, "", notes)
     }
+}
+
+/// The most lines of one kind a report prints: an export of a million broken rows gives
+/// a report to read, not megabytes.
+pub const MAX_LINES: usize = 50;
+
+/// `heading` and the first [`MAX_LINES`] of `lines`, then how many more; nothing when
+/// there are no lines.
+fn section(
+    f: &mut fmt::Formatter<'_>,
+    heading: &str,
+    lines: impl ExactSizeIterator<Item = String>,
+) -> fmt::Result {
+    let total = lines.len();
+    if total == 0 {
+        return Ok(());
+    }
+    if !heading.is_empty() {
+        writeln!(f, "{heading}")?;
+    }
+    for line in lines.take(MAX_LINES) {
+        writeln!(f, "{line}")?;
+    }
+    if total > MAX_LINES {
+        writeln!(f, "  … and {} more", total - MAX_LINES)?;
+    }
+    Ok(())
 }

@@ -15,10 +15,12 @@ use super::markdown::FN_NUMBER;
 use super::model::{Audience, Export, Post, PostKind, clean_html, clean_text, datetime};
 use crate::error::{Diagnostic, Error, Result};
 
-/// The most kring reads of one file in an export, and of all of them: far above any real
-/// newsletter, far below what a zip bomb unpacks to.
-const MAX_FILE: u64 = 64 * 1024 * 1024;
-const MAX_TOTAL: u64 = 2 * 1024 * 1024 * 1024;
+/// The most kring reads of `posts.csv`, of one post's body, and of all files together: far
+/// above any real newsletter, far below what a zip bomb unpacks to. Each entry is read
+/// against what is left of the total, so memory stays bounded whatever the zip claims.
+const MAX_CSV: u64 = 64 * 1024 * 1024;
+const MAX_POST: u64 = 16 * 1024 * 1024;
+const MAX_TOTAL: u64 = 128 * 1024 * 1024;
 
 /// One row of `posts.csv`; columns come and go between exports, so every one is optional.
 #[derive(Debug, Default, Deserialize)]
@@ -43,7 +45,7 @@ enum Files {
         Vec<String>,
         Cell<u64>,
     ),
-    Folder(PathBuf, Vec<String>),
+    Folder(PathBuf, Vec<String>, Cell<u64>),
 }
 
 impl Files {
@@ -58,7 +60,7 @@ impl Files {
                     Some(rel.to_string_lossy().replace('\\', "/"))
                 })
                 .collect();
-            return Ok(Files::Folder(path.to_path_buf(), names));
+            return Ok(Files::Folder(path.to_path_buf(), names, Cell::new(0)));
         }
         let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
         let archive = zip::ZipArchive::new(file).map_err(|e| {
@@ -76,37 +78,54 @@ impl Files {
 
     fn names(&self) -> &[String] {
         match self {
-            Files::Zip(_, names, _) | Files::Folder(_, names) => names,
+            Files::Zip(_, names, _) | Files::Folder(_, names, _) => names,
         }
     }
 
-    fn read(&self, name: &str, export: &Path) -> Result<String> {
+    /// The text of `name`, at most `max` bytes of it counted against the total.
+    fn read(&self, name: &str, export: &Path, max: u64) -> Result<String> {
         let mut bytes = Vec::new();
         let failed = |e: String| Error::from(Diagnostic::new(export.join(name), e));
+        let total = match self {
+            Files::Zip(_, _, total) | Files::Folder(_, _, total) => total,
+        };
+        let left = MAX_TOTAL.saturating_sub(total.get());
+        // One byte more than allowed tells a file that is too large from one that fits.
+        let limit = max.min(left) + 1;
         match self {
-            Files::Zip(archive, _, total) => {
+            Files::Zip(archive, _, _) => {
                 let mut archive = archive.borrow_mut();
                 let entry = archive.by_name(name).map_err(|e| failed(e.to_string()))?;
                 entry
-                    .take(MAX_FILE)
+                    .take(limit)
                     .read_to_end(&mut bytes)
                     .map_err(|e| failed(format!("the export is damaged: {e}")))?;
-                total.set(total.get() + bytes.len() as u64);
-                if total.get() > MAX_TOTAL {
-                    return Err(failed(
-                        "the export unpacks to more than 2 GiB: not a Substack export".into(),
-                    ));
-                }
             }
-            Files::Folder(dir, _) => {
+            Files::Folder(dir, _, _) => {
                 let file =
                     std::fs::File::open(dir.join(name)).map_err(|e| failed(e.to_string()))?;
-                file.take(MAX_FILE)
+                file.take(limit)
                     .read_to_end(&mut bytes)
                     .map_err(|e| failed(e.to_string()))?;
             }
         }
-        Ok(String::from_utf8_lossy(&bytes).into_owned())
+        let read = bytes.len() as u64;
+        total.set(total.get() + read);
+        if read > left {
+            return Err(failed(format!(
+                "the export unpacks to more than {} MiB: not a Substack export kring can read",
+                MAX_TOTAL >> 20
+            )));
+        }
+        if read > max {
+            return Err(failed(format!(
+                "larger than {} MiB: not a file of a Substack export",
+                max >> 20
+            )));
+        }
+        // Valid UTF-8 (nearly always) becomes a String without a copy.
+        Ok(String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
     }
 }
 
@@ -139,7 +158,7 @@ pub fn read(path: &Path, site_host: Option<&str>) -> Result<Export> {
     export.notes.push(
         "Substack's export names no authors: add yourself as a member (kring new member \"Your Name\") and `authors = [\"your-name\"]` to the articles.".into(),
     );
-    let text = files.read(&csv_name, path)?;
+    let text = files.read(&csv_name, path, MAX_CSV)?;
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(text.as_bytes());
@@ -157,7 +176,7 @@ pub fn read(path: &Path, site_host: Option<&str>) -> Result<Export> {
         };
         let source = format!("{prefix}posts/{}.html", row.post_id);
         let html = if files.names().contains(&source) {
-            Some(files.read(&source, path)?)
+            Some(files.read(&source, path, MAX_POST)?)
         } else {
             None
         };

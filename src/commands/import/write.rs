@@ -3,6 +3,7 @@
 //! the record of what the import wrote, by content hash. Running the import again updates
 //! a file only while it is as the import left it; an edited file is kept and listed.
 //! Nothing is ever deleted but a post's own earlier file when it becomes a page bundle.
+//! The files of one import are written all or none (see [`write_all`]).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -10,7 +11,10 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::report::Report;
-use crate::error::{Error, Result};
+use crate::error::{Diagnostic, Error, Result};
+
+/// The longest file or folder name most file systems hold, in bytes.
+const MAX_NAME: usize = 255;
 
 /// The record's file name, at the top of the site.
 pub const MANIFEST: &str = ".kring-import.toml";
@@ -39,12 +43,11 @@ impl Manifest {
         }
     }
 
-    fn save(&self, site: &Path) -> Result<()> {
-        let text = format!(
+    fn text(&self) -> String {
+        format!(
             "# What `kring import` wrote, by content hash. Importing again updates a file only\n# while its hash matches (you have not edited it). Keep this file with your content.\n{}",
             toml::to_string(self).unwrap_or_default()
-        );
-        write_whole(&site.join(MANIFEST), text.as_bytes())
+        )
     }
 
     /// Whether the file at `rel` is as an import wrote it (not edited since).
@@ -64,7 +67,10 @@ pub struct Planned {
 }
 
 /// Writes `files` into `site`, updating the manifest; `remove` are earlier files of posts
-/// that moved into bundles (removed only while untouched).
+/// that moved into bundles (removed only while untouched). All or nothing: every file is
+/// first written to a temporary file beside its place, then each is renamed into place;
+/// when any step fails, what was done is undone (old contents back, new files and folders
+/// gone), so the site and `.kring-import.toml` stay as they were.
 pub fn write_all(
     site: &Path,
     manifest: &mut Manifest,
@@ -72,35 +78,163 @@ pub fn write_all(
     remove: Vec<String>,
     report: &mut Report,
 ) -> Result<()> {
+    let mut next = Manifest {
+        files: manifest.files.clone(),
+    };
+    let mut counts = (0, 0, 0);
+    let mut kept = Vec::new();
+    let mut writes: Vec<(String, Vec<u8>)> = Vec::new();
     for file in files {
         let path = site.join(&file.rel);
         let new_hash = hash(&file.bytes);
+        if path.is_dir() {
+            return Err(Diagnostic::new(
+                &path,
+                "is a folder where the import writes a file: move it away and import again",
+            )
+            .into());
+        }
         if path.exists() {
             let current = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
             if current == file.bytes {
-                report.unchanged += 1;
-                manifest.files.insert(file.rel, new_hash);
+                counts.2 += 1;
+                next.files.insert(file.rel, new_hash);
                 continue;
             }
             if !manifest.is_untouched(site, &file.rel) {
-                report.kept.push(file.rel);
+                kept.push(file.rel);
                 continue;
             }
-            report.updated += 1;
+            counts.1 += 1;
         } else {
-            report.written += 1;
+            counts.0 += 1;
         }
-        write_whole(&path, &file.bytes)?;
-        manifest.files.insert(file.rel, new_hash);
+        next.files.insert(file.rel.clone(), new_hash);
+        writes.push((file.rel, file.bytes));
     }
-    for rel in remove {
-        if manifest.is_untouched(site, &rel) {
-            let path = site.join(&rel);
-            std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
-            manifest.files.remove(&rel);
+    let removes: Vec<String> = remove
+        .into_iter()
+        .filter(|rel| manifest.is_untouched(site, rel))
+        .collect();
+    for rel in &removes {
+        next.files.remove(rel);
+    }
+    writes.push((MANIFEST.to_string(), next.text().into_bytes()));
+    let mut done = Transaction::default();
+    let result =
+        stage(site, &writes, &mut done).and_then(|staged| done.commit(site, staged, &removes));
+    if let Err(e) = result {
+        done.undo();
+        return Err(e);
+    }
+    *manifest = next;
+    (report.written, report.updated, report.unchanged) = counts;
+    report.kept = kept;
+    Ok(())
+}
+
+/// A file written to a temporary file beside its place, waiting to be renamed into it.
+pub struct Staged {
+    temp: tempfile::NamedTempFile,
+    path: PathBuf,
+    /// What was there before, put back if the import fails.
+    before: Option<Vec<u8>>,
+}
+
+/// What an import changed so far, to undo when a later step fails.
+#[derive(Default)]
+pub struct Transaction {
+    /// Folders made, outermost first.
+    dirs: Vec<PathBuf>,
+    /// Files written or removed, with what was there before.
+    files: Vec<(PathBuf, Option<Vec<u8>>)>,
+}
+
+/// The temporary files of `writes`, with the folders they need made (and recorded in
+/// `done`); a name the file system cannot hold is refused here, before any rename.
+pub fn stage(
+    site: &Path,
+    writes: &[(String, Vec<u8>)],
+    done: &mut Transaction,
+) -> Result<Vec<Staged>> {
+    let mut staged = Vec::new();
+    for (rel, bytes) in writes {
+        let path = site.join(rel);
+        if let Some(long) = rel.split('/').find(|part| part.len() > MAX_NAME) {
+            return Err(Diagnostic::new(
+                &path,
+                format!("`{long}` is longer than a file name may be ({MAX_NAME} bytes)"),
+            )
+            .into());
+        }
+        let dir = path
+            .parent()
+            .map_or_else(|| site.to_path_buf(), Path::to_path_buf);
+        let missing: Vec<PathBuf> = dir
+            .ancestors()
+            .take_while(|d| !d.exists())
+            .map(Path::to_path_buf)
+            .collect();
+        for d in missing.into_iter().rev() {
+            std::fs::create_dir(&d).map_err(|e| Error::io(&d, e))?;
+            done.dirs.push(d);
+        }
+        let before = match std::fs::read(&path) {
+            Ok(b) => Some(b),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(Error::io(&path, e)),
+        };
+        let mut temp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| Error::io(&dir, e))?;
+        std::io::Write::write_all(&mut temp, bytes).map_err(|e| Error::io(&path, e))?;
+        staged.push(Staged { temp, path, before });
+    }
+    Ok(staged)
+}
+
+impl Transaction {
+    /// Renames the staged files into place (the last one, the record, after `removes` are
+    /// gone).
+    pub fn commit(
+        &mut self,
+        site: &Path,
+        mut staged: Vec<Staged>,
+        removes: &[String],
+    ) -> Result<()> {
+        let last = staged.pop();
+        for file in staged {
+            self.persist(file)?;
+        }
+        if let Some(record) = last {
+            for rel in removes {
+                let path = site.join(rel);
+                let before = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+                std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+                self.files.push((path, Some(before)));
+            }
+            self.persist(record)?;
+        }
+        Ok(())
+    }
+
+    fn persist(&mut self, file: Staged) -> Result<()> {
+        let Staged { temp, path, before } = file;
+        temp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
+        self.files.push((path, before));
+        Ok(())
+    }
+
+    /// Puts back what was there: old contents, no new files, no new folders.
+    pub fn undo(&mut self) {
+        for (path, before) in self.files.drain(..).rev() {
+            let _ = match before {
+                Some(bytes) => write_whole(&path, &bytes),
+                None => std::fs::remove_file(&path).map_err(|e| Error::io(&path, e)),
+            };
+        }
+        for dir in self.dirs.drain(..).rev() {
+            let _ = std::fs::remove_dir(&dir);
         }
     }
-    manifest.save(site)
 }
 
 /// Writes a file whole: into a temporary file next to it, then renamed over it, so an
@@ -194,6 +328,46 @@ pub fn content_file(comment: Option<&str>, front: &impl Serialize, body: &str) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failed_rename_puts_everything_back() {
+        let tmp = tempfile::tempdir().unwrap();
+        let site = tmp.path();
+        std::fs::create_dir_all(site.join("content")).unwrap();
+        std::fs::write(site.join("content/a.md"), "old").unwrap();
+        let writes: Vec<(String, Vec<u8>)> = [
+            ("content/a.md", "new"),
+            ("content/new/deeper/b.md", "b"),
+            ("content/c.md", "c"),
+            (MANIFEST, "[files]"),
+        ]
+        .iter()
+        .map(|(r, b)| (r.to_string(), b.as_bytes().to_vec()))
+        .collect();
+        let mut done = Transaction::default();
+        let staged = stage(site, &writes, &mut done).unwrap();
+        // Something takes `content/c.md` between staging and renaming.
+        std::fs::create_dir_all(site.join("content/c.md/x")).unwrap();
+        assert!(done.commit(site, staged, &[]).is_err());
+        done.undo();
+        assert_eq!(
+            std::fs::read_to_string(site.join("content/a.md")).unwrap(),
+            "old"
+        );
+        assert!(!site.join("content/new").exists());
+        assert!(!site.join(MANIFEST).exists());
+        let mut left: Vec<String> = std::fs::read_dir(site.join("content"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["a.md", "c.md"], "no temporary file left");
+
+        let mut done = Transaction::default();
+        let long = vec![(format!("content/{}.md", "é".repeat(200)), b"x".to_vec())];
+        let err = stage(site, &long, &mut done).err().unwrap().to_string();
+        assert!(err.contains("longer than a file name"), "{err}");
+    }
 
     #[test]
     fn hostile_titles_stay_inside_their_toml_string() {
