@@ -2,8 +2,9 @@
 # Times the README's two set-up commands as a new user meets them, each on a clean clone
 # of this repository with an empty target folder: the first until the example site answers
 # on 127.0.0.1, the second (the test command) to its end. Cargo's download cache is kept,
-# so a first-ever run also spends the time to download the crates.
-# Usage: scripts/first-run.sh [serve|test|both]
+# unless FRESH_CARGO_HOME=1: then each clone starts with an empty CARGO_HOME, so the time
+# includes downloading every crate, as a new user's first run does.
+# Usage: [FRESH_CARGO_HOME=1] scripts/first-run.sh [serve|test|both]
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 what="${1:-both}"
@@ -15,6 +16,13 @@ cleanup() {
 }
 trap cleanup EXIT
 unset CARGO_TARGET_DIR  # each clone builds into its own target/
+if [ -n "${FRESH_CARGO_HOME:-}" ]; then
+  # rustup's toolchains stay where they are (RUSTUP_HOME); only the registry is new.
+  export RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}"
+  export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+  export CARGO_HOME="$work/cargo-home"
+  mkdir -p "$CARGO_HOME"
+fi
 
 if [ "$what" = serve ] || [ "$what" = both ]; then
   git clone -q "$repo" "$work/serve"
