@@ -27,12 +27,25 @@ pub struct Staging {
     /// Every path written so far: a second write to one is a collision the route check
     /// missed, and an error rather than a race between two outputs.
     written: Mutex<HashSet<String>>,
+    /// Whether files in the old folder that kring did not write are carried over (see
+    /// `carry.rs`); not for a folder only kring writes to.
+    keep_users_files: bool,
 }
 
 impl Staging {
     /// A staging folder beside `target` (same file system, so the swap is a rename). Removes
     /// what killed builds of this output left behind first.
     pub fn new(target: &Path) -> Result<Staging> {
+        Self::make(target, true)
+    }
+
+    /// A staging folder for a folder that only kring writes to (the dev server's, which
+    /// also writes single files between whole builds): the new build replaces everything.
+    pub fn replacing_all(target: &Path) -> Result<Staging> {
+        Self::make(target, false)
+    }
+
+    fn make(target: &Path, keep_users_files: bool) -> Result<Staging> {
         let parent = target
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
@@ -82,6 +95,7 @@ impl Staging {
             target: target.to_path_buf(),
             lock: Some(lock),
             written: Mutex::new(HashSet::from([MARKER.to_string()])),
+            keep_users_files,
         })
     }
 
@@ -112,7 +126,10 @@ impl Staging {
     pub fn commit(mut self) -> Result<()> {
         let had_target = self.target.exists();
         let written = std::mem::take(&mut *self.written.lock().unwrap_or_else(|e| e.into_inner()));
-        if had_target && let Some(kring) = KringFiles::of(&self.target, MARKER) {
+        if had_target
+            && self.keep_users_files
+            && let Some(kring) = KringFiles::of(&self.target, MARKER)
+        {
             carry_over(&self.target, &kring, &self.dir, &written, MARKER)?;
         }
         let marker = marker_text(written.iter().filter(|p| p.as_str() != MARKER));

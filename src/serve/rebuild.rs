@@ -170,7 +170,7 @@ impl DevSite {
         let loaded = load_site(&self.site_dir, &self.options)?;
         let renderings = kept(loaded.renderings()?);
         let full = loaded.full_plan(&renderings);
-        let staging = Staging::new(&self.out)?;
+        let staging = Staging::replacing_all(&self.out)?;
         let counts = if self.live_reload {
             run(&loaded, &renderings, &full, &WithReload(&staging))?
         } else {

@@ -478,9 +478,11 @@ fn same_as_full_build(
     let _ = std::fs::remove_dir_all(expected);
     kring::build(site, opts, Some(expected)).unwrap();
     let (got, want) = (tree(live), tree(expected));
+    // The marker lists the files of the last whole build: the dev server's lists those of
+    // its first, and its own folder keeps nothing else.
     let differing: Vec<&String> = want
         .keys()
-        .filter(|k| got.get(*k) != want.get(*k))
+        .filter(|k| k.as_str() != ".kring-build" && got.get(*k) != want.get(*k))
         .collect();
     assert!(
         differing.is_empty(),
