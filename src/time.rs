@@ -82,6 +82,24 @@ pub enum WrittenDate {
 
 impl WrittenDate {
     pub fn parse(s: &str) -> Result<WrittenDate, String> {
+        let date = Self::parse_any(s)?;
+        // Later years leave the range a moment can be shown in every time zone (jiff's ends
+        // at 9999-12-30T22:00Z): such a date would silently become 1970.
+        let year = match date {
+            WrittenDate::Date(d) => d.year(),
+            WrittenDate::Local(dt) => dt.year(),
+            WrittenDate::Exact(ts, _) => ts.to_zoned(TimeZone::UTC).year(),
+        };
+        if !(1..=9998).contains(&year) {
+            return Err(format!(
+                "`{}` is out of range: kring reads dates from the year 1 to 9998",
+                s.trim()
+            ));
+        }
+        Ok(date)
+    }
+
+    fn parse_any(s: &str) -> Result<WrittenDate, String> {
         let s = s.trim();
         let bad = || {
             format!(
@@ -260,6 +278,24 @@ mod tests {
         assert_eq!(off.seconds(), 3600);
         assert!(WrittenDate::parse("2026-13-01").is_err());
         assert!(WrittenDate::parse("next tuesday").is_err());
+    }
+
+    /// Dates a zone cannot show are refused, not shown as 1970, in every shape.
+    #[test]
+    fn dates_past_the_range_are_refused() {
+        for s in [
+            "9999-12-31",
+            "9999-12-31T23:00:00",
+            "9999-01-01T00:00:00Z",
+            "9999-06-01T12:00:00+14:00",
+            "0000-01-01",
+        ] {
+            let e = WrittenDate::parse(s).expect_err(s);
+            assert!(e.contains("out of range"), "{s}: {e}");
+        }
+        let edge = WrittenDate::parse("9998-12-31T23:59:59").unwrap();
+        let tz = TimeZone::get("Pacific/Kiritimati").unwrap();
+        assert_eq!(edge.in_zone(&tz).year(), 9998);
     }
 
     #[test]
