@@ -75,9 +75,15 @@ fn durations_no_event_has_are_errors_at_their_line() {
         ),
         (
             "past-the-calendar",
-            "start = 9999-12-30T12:00:00\ntimezone = \"UTC\"\nduration = \"12h\"",
+            "start = 9998-12-31T12:00:00\ntimezone = \"UTC\"\nduration = \"8784h\"",
             5,
             "the end of 9999",
+        ),
+        (
+            "start-past-9998",
+            "start = 9999-12-30T12:00:00\ntimezone = \"UTC\"\nduration = \"12h\"",
+            3,
+            "out of range",
         ),
     ];
     for (name, when, _, _) in cases {
