@@ -10,18 +10,6 @@ use std::time::{Duration, Instant};
 
 use common::*;
 
-/// `kring build SITE` with the binary: (exit code, stderr). A panic exits 101 and a signal
-/// gives no code: both fail the assertion made by every caller.
-fn build_status(site: &Path, tmp: &Path, extra: &[&str]) -> (Option<i32>, String) {
-    let mut args = vec!["build", site.to_str().unwrap()];
-    args.extend(extra);
-    let out = kring().args(&args).env("HOME", tmp).output().unwrap();
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
 /// A build that must fail cleanly: exit 1 (not a panic's 101, not a signal), the message
 /// naming `file` with a line number.
 fn fails_at(site: &Path, tmp: &Path, file: &str) -> String {

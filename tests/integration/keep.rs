@@ -135,13 +135,8 @@ fn a_build_that_would_overwrite_a_users_file_is_refused_by_name() {
         let old = public.clone();
         write(&old, rel, what);
         let before = tree(&old);
-        let out = kring()
-            .args(["build", site.to_str().unwrap()])
-            .env("HOME", tmp.path())
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(1), "{what}: {stderr}");
+        let (code, stderr) = build_status(&site, tmp.path(), &[]);
+        assert_eq!(code, Some(1), "{what}: {stderr}");
         let shown = rel.split("/inner.txt").next().unwrap();
         assert!(
             stderr.contains(&format!("/{shown}")) && stderr.contains("did not write"),

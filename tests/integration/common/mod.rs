@@ -112,6 +112,18 @@ pub fn kring() -> Command {
     Command::new(env!("CARGO_BIN_EXE_kring"))
 }
 
+/// `kring build SITE` with the binary: (exit code, stderr). A panic exits 101 and a signal
+/// gives no code: both fail the assertion made by every caller.
+pub fn build_status(site: &Path, tmp: &Path, extra: &[&str]) -> (Option<i32>, String) {
+    let mut args = vec!["build", site.to_str().unwrap()];
+    args.extend(extra);
+    let out = kring().args(&args).env("HOME", tmp).output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
 /// Runs `kring ARGS…`; returns (success, stdout, stderr) with the temp folder's path
 /// replaced by `[TMP]` so messages can be snapshotted.
 pub fn run(args: &[&str], tmp: &Path) -> (bool, String, String) {
