@@ -111,7 +111,7 @@ pub fn carry_over(
         KringFiles::Unlisted => HashSet::new(),
     };
     let mut users = Vec::new();
-    collect_users(old, "", kring, &kring_folders, skip, &mut users)?;
+    collect_users(old, "", Some((kring, &kring_folders)), skip, &mut users)?;
     if users.is_empty() {
         return Ok(0);
     }
@@ -158,13 +158,12 @@ pub fn carry_over(
     Ok(carried)
 }
 
-/// Every entry under `dir` that is the user's, parents before children; a user's folder is
-/// listed with everything in it.
+/// Every entry under `rel` that is the user's, parents before children. `kring` says what
+/// kring wrote; `None` inside a folder that is the user's whole, where everything is.
 fn collect_users(
     root: &Path,
     rel: &str,
-    kring: &KringFiles,
-    kring_folders: &HashSet<&str>,
+    kring: Option<(&KringFiles, &HashSet<&str>)>,
     skip: &str,
     out: &mut Vec<(String, bool)>,
 ) -> Result<()> {
@@ -173,10 +172,9 @@ fn collect_users(
     for entry in entries {
         let entry = entry.map_err(|e| Error::io(&dir, e))?;
         let Some(name) = entry.file_name().to_str().map(str::to_string) else {
-            // Not UTF-8: not a name kring writes, so the user's.
-            let path = entry.path();
+            // Not a name kring writes, and not one a `/`-separated path can carry.
             return Err(Error::UnsafeOutput {
-                path: path.clone(),
+                path: entry.path(),
                 reason: "its name is not valid UTF-8, so kring cannot carry it into the new build; rename or move it".into(),
             });
         };
@@ -189,33 +187,30 @@ fn collect_users(
             continue;
         }
         // Not followed: a symbolic link is carried as the link it is.
-        let kind = entry.file_type().map_err(|e| Error::io(entry.path(), e))?;
-        if kind.is_dir() {
-            if kring_folders.contains(child.as_str())
-                || (matches!(kring, KringFiles::Unlisted) && kring.contains(&child))
-            {
-                collect_users(root, &child, kring, kring_folders, skip, out)?;
-            } else {
-                out.push((child.clone(), true));
-                collect_all(root, &child, out)?;
+        let is_dir = entry
+            .file_type()
+            .map_err(|e| Error::io(entry.path(), e))?
+            .is_dir();
+        match kring {
+            None => {
+                out.push((child.clone(), is_dir));
+                if is_dir {
+                    collect_users(root, &child, None, skip, out)?;
+                }
             }
-        } else if !kring.contains(&child) {
-            out.push((child, false));
-        }
-    }
-    Ok(())
-}
-
-fn collect_all(root: &Path, rel: &str, out: &mut Vec<(String, bool)>) -> Result<()> {
-    let dir = root.join(rel);
-    let entries = std::fs::read_dir(&dir).map_err(|e| Error::io(&dir, e))?;
-    for entry in entries {
-        let entry = entry.map_err(|e| Error::io(&dir, e))?;
-        let child = format!("{rel}/{}", entry.file_name().to_string_lossy());
-        let kind = entry.file_type().map_err(|e| Error::io(entry.path(), e))?;
-        out.push((child.clone(), kind.is_dir()));
-        if kind.is_dir() {
-            collect_all(root, &child, out)?;
+            Some((files, folders)) if is_dir => {
+                let krings = folders.contains(child.as_str())
+                    || (matches!(files, KringFiles::Unlisted) && files.contains(&child));
+                if !krings {
+                    out.push((child.clone(), true));
+                }
+                collect_users(root, &child, krings.then_some((files, folders)), skip, out)?;
+            }
+            Some((files, _)) => {
+                if !files.contains(&child) {
+                    out.push((child, false));
+                }
+            }
         }
     }
     Ok(())
