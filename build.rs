@@ -2,5 +2,5 @@
 // cargo does not track; without this, editing a template would not rebuild the binary.
 fn main() {
     println!("cargo:rerun-if-changed=themes/kring");
-    println!("cargo:rerun-if-changed=src/commands/init_site");
+    println!("cargo:rerun-if-changed=src/scaffold/site");
 }

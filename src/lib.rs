@@ -1,7 +1,8 @@
 //! kring: a static site generator for newsletter-plus-community hubs.
 //!
 //! The modules follow the pipeline: [`config`] → [`content`] (load, front matter,
-//! Markdown) → [`model`] → [`render`] (theme, templates, views) → [`output`] → [`build`](mod@build).
+//! Markdown) → [`model`] → [`render`] (theme, templates, views) → [`output`] → [`build`](mod@build) → [`serve`]; [`import`] stands beside build
+//! and serve, and [`commands`] is the command line over all of them.
 
 pub mod build;
 pub mod cleanup;
@@ -9,9 +10,12 @@ pub mod commands;
 pub mod config;
 pub mod content;
 pub mod error;
+pub mod http;
+pub mod import;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod scaffold;
 pub mod serve;
 pub mod text;
 pub mod time;

@@ -8,7 +8,6 @@ pub mod build;
 pub mod check;
 pub mod ci;
 pub mod email;
-pub mod http;
 pub mod import;
 pub mod init;
 pub mod new;

@@ -50,23 +50,12 @@ pub fn run(args: Args) -> Result<()> {
     Ok(())
 }
 
-/// The folder (under `content/`) of the site's first section of `kind`: the root's direct
-/// children win over nested ones.
-pub fn section_of_kind(content: &load::Content, kind: Kind) -> Option<String> {
-    content
-        .sections
-        .iter()
-        .filter(|s| !s.dir.is_empty() && s.front.kind.unwrap_or_default() == kind)
-        .min_by_key(|s| (s.dir.matches('/').count(), s.dir.clone()))
-        .map(|s| s.dir.clone())
-}
-
 /// Writes the new file and returns its path; never overwrites.
 pub fn new(site_dir: &Path, what: What, title: &str) -> Result<PathBuf> {
     let config = Config::load(site_dir)?;
     let content = load::load(site_dir, &config.other_languages(), &config.language)?;
     let kind = what.kind();
-    let dir = match section_of_kind(&content, kind) {
+    let dir = match crate::scaffold::section_of_kind(&content, kind) {
         Some(dir) => dir,
         None => {
             return Err(Error::Usage(format!(

@@ -237,17 +237,16 @@ fn mutated_export(
 
 #[test]
 fn mutated_exports_import_and_build_or_are_refused_untouched() {
-    use kring::commands::import::{Args, Platform, import};
+    use kring::import::{Options, Platform, import};
     let mut rng = Rng(seed().rotate_left(31));
     let tmp = tempfile::tempdir().unwrap();
     let existing = tmp.path().join("existing");
-    let args = |platform: usize, export: std::path::PathBuf| Args {
-        platform: [Platform::Substack, Platform::Ghost, Platform::Wordpress][platform],
-        export,
-        site: None,
+    let args = |platform: usize, export: std::path::PathBuf| Options {
         site_url: Some("https://old.example.org".into()),
-        download_images: false,
-        allow_private_hosts: false,
+        ..Options::new(
+            [Platform::Substack, Platform::Ghost, Platform::Wordpress][platform],
+            export,
+        )
     };
     let plain = repo().join("tests/fixtures/import/wordpress.xml");
     import(&args(2, plain), &existing).expect("the fixture imports");

@@ -7,13 +7,13 @@ use crate::common;
 
 /// The layers, lowest first; a module may use its own layer and those below it.
 const LAYERS: &[&[&str]] = &[
-    &["error", "time", "text", "cleanup", "vocabulary"],
+    &["error", "time", "text", "cleanup", "vocabulary", "http"],
     &["config"],
     &["content"],
     &["model"],
     &["render"],
     &["output"],
-    &["build"],
+    &["build", "import", "scaffold"],
     &["serve"],
     &["commands"],
 ];

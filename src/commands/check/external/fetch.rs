@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use crate::commands::http::Client;
+use crate::http::Client;
 
 /// Hosts asked at the same time.
 const HOSTS_AT_ONCE: usize = 8;

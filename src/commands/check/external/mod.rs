@@ -10,9 +10,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::links::ExternalUse;
-use crate::commands::http::Client;
 use crate::config::CheckConfig;
 use crate::error::Diagnostic;
+use crate::http::Client;
 use crate::vocabulary::CONFIG_FILE;
 use cache::LinkCache;
 use fetch::Answer;

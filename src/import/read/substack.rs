@@ -10,10 +10,10 @@ use lol_html::element;
 use lol_html::html_content::ContentType;
 use serde::Deserialize;
 
-use super::clean::{self, escape, html_text};
-use super::markdown::FN_NUMBER;
-use super::model::{Audience, Export, Post, PostKind, clean_html, clean_text, datetime};
 use crate::error::{Diagnostic, Error, Result};
+use crate::import::clean::{self, escape, html_text};
+use crate::import::convert::FN_NUMBER;
+use crate::import::model::{Audience, Export, Post, PostKind, clean_html, clean_text, datetime};
 
 /// The most kring reads of `posts.csv`, of one post's body, and of all files together: far
 /// above any real newsletter, far below what a zip bomb unpacks to. Each entry is read

@@ -10,7 +10,7 @@ use std::time::Duration;
 use rayon::prelude::*;
 
 use super::guard::{Checked, Policy};
-use crate::commands::http::Client;
+use crate::http::Client;
 
 /// Larger files are not images a post shows.
 const MAX_IMAGE: u64 = 32 * 1024 * 1024;

@@ -299,7 +299,7 @@ mod tests {
             let out = common(&html, &Cell::new(0));
             assert!(out.contains("deep text"));
             assert!(out.matches("<div>").count() <= MAX_DEPTH, "{n} levels kept");
-            let md = super::super::markdown::Converter::new().convert(&out);
+            let md = super::super::convert::Converter::new().convert(&out);
             assert!(md.contains("deep text"), "{n}");
         }
     }

@@ -11,10 +11,12 @@ use lol_html::html_content::ContentType;
 use lol_html::{element, text};
 use rss::extension::{Extension, ExtensionMap};
 
-use super::clean::{self, html_text};
-use super::model::{Audience, Author, Export, Post, PostKind, clean_html, clean_text, datetime};
 use super::wpautop::{autop, shortcodes};
 use crate::error::{Diagnostic, Error, Result};
+use crate::import::clean::{self, html_text};
+use crate::import::model::{
+    Audience, Author, Export, Post, PostKind, clean_html, clean_text, datetime,
+};
 
 /// The first value of `name` among `wp:` children or elements.
 fn value(map: &BTreeMap<String, Vec<Extension>>, name: &str) -> String {

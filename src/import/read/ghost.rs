@@ -10,9 +10,11 @@ use std::path::Path;
 use lol_html::element;
 use serde_json::Value;
 
-use super::clean::{self, html_text};
-use super::model::{Audience, Author, Export, Post, PostKind, clean_html, clean_text, datetime};
 use crate::error::{Diagnostic, Result};
+use crate::import::clean::{self, html_text};
+use crate::import::model::{
+    Audience, Author, Export, Post, PostKind, clean_html, clean_text, datetime,
+};
 
 /// How the export writes the old site's address.
 const GHOST_URL: &str = "__GHOST_URL__";

@@ -1,250 +1,15 @@
-//! `kring import substack|ghost|wordpress EXPORT [SITE]`: a writer's posts, pages and
-//! authors from the platform they leave, as kring content, with their old addresses kept
-//! as aliases (redirect pages and `_redirects`).
-//!
-//! The pipeline: the platform's reader turns the export into `model::Export` (bodies
-//! cleaned of the platform's furniture) — everything is read before anything is written,
-//! so bad input stops the import with nothing changed; images are fetched when asked;
-//! `place` gives every post and member its file; bodies become Markdown with links
-//! between imported posts as `@/` links; `write` writes the files whole and records
-//! their hashes, so importing again never overwrites an edit.
-//!
-//! Subscriber lists are never read, and no author's e-mail address is ever kept.
-
-mod clean;
-mod ghost;
-mod guard;
-mod images;
-mod markdown;
-mod model;
-mod place;
-mod report;
-mod substack;
-mod tree;
-mod wordpress;
-mod wpautop;
-mod write;
+//! The files of an import: every post and member given its place, its links between
+//! imported posts made `@/` links, its body made Markdown, and its images named in its
+//! bundle. Nothing is written here; `write` does that, all or nothing.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::{Path, PathBuf};
 
-use self::images::Downloads;
-use self::model::{Export, PostKind, path_key};
-use self::place::{Layout, Place};
-pub use self::report::Report;
-use self::write::{Manifest, MemberFront, Planned, PostExtra, PostFront, content_file};
-use crate::config::Config;
-use crate::content::load;
-use crate::error::{Error, Result};
-use crate::vocabulary::Kind;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Platform {
-    Substack,
-    Ghost,
-    Wordpress,
-}
-
-impl Platform {
-    fn name(self) -> &'static str {
-        match self {
-            Platform::Substack => "Substack",
-            Platform::Ghost => "Ghost",
-            Platform::Wordpress => "WordPress",
-        }
-    }
-
-    fn key(self) -> &'static str {
-        match self {
-            Platform::Substack => "substack",
-            Platform::Ghost => "ghost",
-            Platform::Wordpress => "wordpress",
-        }
-    }
-}
-
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    /// Where the posts come from
-    #[arg(value_enum)]
-    pub platform: Platform,
-    /// The export: Substack's .zip (or its unpacked folder), Ghost's .json, WordPress's .xml
-    pub export: PathBuf,
-    /// The kring site to import into (default: the current folder); made if it does not exist
-    pub site: Option<PathBuf>,
-    /// The old site's address (https://…): Ghost's exports need it for images and links
-    #[arg(long)]
-    pub site_url: Option<String>,
-    /// Fetch the posts' images into the site (otherwise they stay on the old platform's servers)
-    #[arg(long)]
-    pub download_images: bool,
-    /// With --download-images: also fetch from this machine and private networks
-    /// (127.0.0.1, 10.x, 192.168.x, 169.254.x, …), which are refused otherwise
-    #[arg(long)]
-    pub allow_private_hosts: bool,
-}
-
-pub fn run(args: Args) -> Result<()> {
-    let site = super::site_dir(&args.site);
-    let report = import(&args, &site)?;
-    print!("{report}");
-    println!(
-        "Next: kring check {0}   then: kring serve {0}",
-        site.display()
-    );
-    Ok(())
-}
-
-/// Imports `args.export` into the site at `site`.
-pub fn import(args: &Args, site: &Path) -> Result<Report> {
-    let site_url = match &args.site_url {
-        Some(u) => Some(
-            url::Url::parse(u)
-                .ok()
-                .filter(|u| matches!(u.scheme(), "http" | "https"))
-                .ok_or_else(|| {
-                    Error::Usage(format!("--site-url {u} is not a web address (https://…)"))
-                })?,
-        ),
-        None => None,
-    };
-    if !args.export.exists() {
-        return Err(Error::Usage(format!(
-            "{} does not exist",
-            args.export.display()
-        )));
-    }
-    // 1. Read the whole export; nothing is written until this succeeds.
-    let export = match args.platform {
-        Platform::Substack => {
-            substack::read(&args.export, site_url.as_ref().and_then(|u| u.host_str()))
-        }
-        Platform::Ghost => ghost::read(&args.export, site_url.as_ref()),
-        Platform::Wordpress => wordpress::read(&args.export, site_url.as_ref()),
-    }?;
-    let new_site = !site.join("kring.toml").exists();
-    if new_site
-        && site.exists()
-        && std::fs::read_dir(site)
-            .map_err(|e| Error::io(site, e))?
-            .next()
-            .is_some()
-    {
-        return Err(Error::Usage(format!(
-            "{} has files but no kring.toml: import into a kring site, or a new or empty folder",
-            site.display()
-        )));
-    }
-    let (articles, members, indexes) = if new_site {
-        ("articles".to_string(), "members".to_string(), Vec::new())
-    } else {
-        sections(site)?
-    };
-    let manifest = Manifest::load(site)?;
-
-    // 2. Images, when asked for.
-    let mut report = Report {
-        platform: args.platform.name(),
-        created_site: new_site,
-        notes: export.notes.clone(),
-        skipped: export.skipped.clone(),
-        ..Report::default()
-    };
-    let wanted = wanted_images(&export);
-    let downloads: Downloads = if args.download_images {
-        let policy = guard::Policy {
-            allow_private: args.allow_private_hosts,
-            trusted: None,
-        };
-        images::download(&wanted, &policy)
-    } else {
-        let mut hosts: Vec<String> = wanted
-            .iter()
-            .filter_map(|u| url::Url::parse(u).ok()?.host_str().map(str::to_string))
-            .collect();
-        hosts.sort();
-        hosts.dedup();
-        report.remote_hosts = hosts;
-        Downloads::new()
-    };
-
-    // 3. Places, links, Markdown.
-    let mut layout = Layout::new(site, &manifest, articles, members);
-    if new_site {
-        // The sections `init_bare` writes, before they are on disk.
-        layout.reserve_sections(&["articles", "events", "members"]);
-    }
-    let (mut files, remove) = plan(
-        &export,
-        site_url.as_ref(),
-        &downloads,
-        &mut layout,
-        args.platform,
-        &mut report,
-    );
-    files.extend(indexes);
-
-    // 4. Write, all or nothing.
-    let made_folder = !site.exists();
-    let written = (|| {
-        if new_site {
-            super::init::init_bare(site, export.title.as_deref(), export.language.as_deref())?;
-        }
-        let mut manifest = Manifest::load(site)?;
-        write::write_all(site, &mut manifest, files, remove, &mut report)
-    })();
-    if let Err(e) = written {
-        if new_site {
-            // The folder was new or empty: back to that.
-            undo_new_site(site, made_folder);
-        }
-        return Err(e);
-    }
-    Ok(report)
-}
-
-/// Empties a folder that was empty before the import made a site in it (and removes it
-/// when the import made it).
-fn undo_new_site(site: &Path, made_folder: bool) {
-    if made_folder {
-        let _ = std::fs::remove_dir_all(site);
-    } else if let Ok(entries) = std::fs::read_dir(site) {
-        for entry in entries.flatten() {
-            let path = entry.path();
-            let _ = if path.is_dir() && !path.is_symlink() {
-                std::fs::remove_dir_all(&path)
-            } else {
-                std::fs::remove_file(&path)
-            };
-        }
-    }
-}
-
-/// The articles and members sections of an existing site, and the section files to write
-/// for those it has none of.
-fn sections(site: &Path) -> Result<(String, String, Vec<Planned>)> {
-    let config = Config::load(site)?;
-    let content = load::load(site, &config.other_languages(), &config.language)?;
-    let articles = super::new::section_of_kind(&content, Kind::Articles);
-    let members = super::new::section_of_kind(&content, Kind::Members);
-    let mut indexes = Vec::new();
-    for (found, dir, kind, title) in [
-        (&articles, "articles", "articles", "Articles"),
-        (&members, "members", "members", "Members"),
-    ] {
-        if found.is_none() && !site.join("content").join(dir).join("_index.md").exists() {
-            indexes.push(Planned {
-                rel: format!("content/{dir}/_index.md"),
-                bytes: format!("+++\ntitle = \"{title}\"\nkind = \"{kind}\"\n+++\n").into_bytes(),
-            });
-        }
-    }
-    Ok((
-        articles.unwrap_or_else(|| "articles".into()),
-        members.unwrap_or_else(|| "members".into()),
-        indexes,
-    ))
-}
+use super::images::{self, Downloads};
+use super::model::{Export, PostKind, path_key};
+use super::place::{Layout, Place};
+use super::report::Report;
+use super::write::{MemberFront, Planned, PostExtra, PostFront, content_file};
+use super::{Platform, clean, convert};
 
 /// Whether `u` is an absolute web address (what a page may name as a remote image).
 fn is_web(u: &str) -> bool {
@@ -252,7 +17,7 @@ fn is_web(u: &str) -> bool {
 }
 
 /// Every image address the import would fetch: bodies, covers, avatars.
-fn wanted_images(export: &Export) -> Vec<String> {
+pub(super) fn wanted_images(export: &Export) -> Vec<String> {
     let mut urls: Vec<String> = Vec::new();
     let mut add = |u: String| {
         if (u.starts_with("https://") || u.starts_with("http://")) && !urls.contains(&u) {
@@ -298,7 +63,7 @@ fn bundle_images(urls: &[String], downloads: &Downloads) -> Vec<(String, String)
 }
 
 /// The files of the import, and earlier flat files of posts that became bundles.
-fn plan(
+pub(super) fn plan(
     export: &Export,
     site_url: Option<&url::Url>,
     downloads: &Downloads,
@@ -456,7 +221,7 @@ fn plan(
         }
         imported
     };
-    let converter = markdown::Converter::new();
+    let converter = convert::Converter::new();
     for (post, (place, images)) in export.posts.iter().zip(&placed) {
         let image = |src: &str| {
             images

@@ -5,7 +5,7 @@
 
 use std::cell::Cell;
 
-use super::clean;
+use crate::import::clean;
 
 /// Elements that start a block of their own: a chunk starting with one is not wrapped in
 /// `<p>`.
