@@ -168,7 +168,8 @@ fn html_words(html: &str, selector: Option<&str>) -> String {
     let mut out = String::new();
     for root in roots {
         for node in root.descendants() {
-            if is_block(Some(node.value())) {
+            // A block starts apart, and so does what follows one.
+            if is_block(Some(node.value())) || is_block(node.prev_sibling().map(|p| p.value())) {
                 out.push(' ');
             }
             if let Some(text) = node.value().as_text() {
@@ -179,9 +180,6 @@ fn html_words(html: &str, selector: Option<&str>) -> String {
                 });
                 if !hidden {
                     out.push_str(text);
-                    if node.next_sibling().is_none() && is_block(node.parent().map(|p| p.value())) {
-                        out.push(' ');
-                    }
                 }
             }
         }
@@ -329,13 +327,13 @@ fn wordpress_coverage(rel: &str) {
 }
 
 #[test]
-#[ignore = "needs #22 A/B/C merged: tables, <pre>, embeds, audio, <!--more-->, titles and slugs lose words (see the report of #22 D)"]
+#[ignore = "needs #22 A (body <th> cells of posts 1178 and 1809), B (embeds of post 1738) and C (the `//greek/…` address of page 1811) merged"]
 fn every_word_of_the_theme_unit_test_data_arrives() {
     wordpress_coverage(THEME_UNIT_TEST);
 }
 
 #[test]
-#[ignore = "needs #22 A/B/C merged: tables, <pre>, embeds and slugs lose words (see the report of #22 D)"]
+#[ignore = "needs #22 A (body <th> cells of post 1178) and B (embeds of post 1738) merged"]
 fn every_word_of_the_accessibility_test_data_arrives() {
     wordpress_coverage(A11Y);
 }
@@ -602,6 +600,41 @@ fn ghost_4_export_imports_builds_and_checks() {
     build_and_check(&site, tmp.path());
 }
 
+/// Ghost 5's `comments` table (added here to Ghost's own 2.x export) is counted; its rows
+/// name members, whose table is never read, so nothing of them is imported.
+#[test]
+fn ghost_comments_are_counted_never_imported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(real("ghost/v2_export.json")).unwrap())
+            .unwrap();
+    let post = json["db"][0]["data"]["posts"][0]["id"].clone();
+    json["db"][0]["data"]["comments"] = serde_json::json!([
+        {"id": "c1", "post_id": post, "member_id": "m1", "parent_id": null, "status": "published", "html": "<p>Ghost comment one</p>"},
+        {"id": "c2", "post_id": post, "member_id": "m2", "parent_id": "c1", "status": "published", "html": "<p>Ghost comment two</p>"},
+        {"id": "c3", "post_id": post, "member_id": "m2", "parent_id": null, "status": "hidden", "html": "<p>Ghost comment three</p>"},
+        {"id": "c4", "post_id": post, "member_id": "m3", "parent_id": null, "status": "deleted", "html": "<p>Ghost comment four</p>"},
+    ]);
+    let export = tmp.path().join("ghost.json");
+    std::fs::write(&export, json.to_string()).unwrap();
+    let (site, report) = import_into(
+        tmp.path(),
+        "site",
+        &[
+            "ghost",
+            export.to_str().unwrap(),
+            "--site-url",
+            "https://ghost.example.org/",
+            "--comments",
+        ],
+    );
+    assert!(
+        report.contains("Comments: 4 in the export (2 approved, 1 held for moderation, 0 spam, 1 in the trash, 0 pingbacks or trackbacks): not imported"),
+        "{report}"
+    );
+    assert!(files_containing(&site, "Ghost comment").is_empty());
+}
+
 fn ghost_coverage(rel: &str) {
     let (_tmp, site, _) = ghost(rel);
     build_ok(&site);
@@ -628,7 +661,7 @@ fn ghost_coverage(rel: &str) {
 }
 
 #[test]
-#[ignore = "needs #22 B/C merged: portal links, embeds and the link to a paid post (see the report of #22 D)"]
+#[ignore = "needs #22 B merged: the bookmark card of `write` loses its description and publisher, unreported"]
 fn every_word_of_ghost_4_export_arrives() {
     ghost_coverage("ghost/v4_export.json");
 }
