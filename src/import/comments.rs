@@ -25,6 +25,7 @@ use html5ever::tokenizer::{
 
 use super::clean::escape;
 use super::model::clean_text;
+use super::tree::CLOSES_P;
 
 /// How deep replies nest: a reply to a reply to a comment. Deeper replies join the list of
 /// the deepest level, after their parent, as most themes show them.
@@ -289,31 +290,6 @@ fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
-/// Elements that end a paragraph of a comment.
-const BREAKS: &[&str] = &[
-    "p",
-    "div",
-    "blockquote",
-    "li",
-    "ul",
-    "ol",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "pre",
-    "table",
-    "tr",
-    "hr",
-    "section",
-    "article",
-    "figure",
-    "dd",
-    "dt",
-];
-
 /// A comment's text as paragraphs of escaped HTML holding only `<br>` and web links: a
 /// blank line (or a block element) ends a paragraph, a line break is `<br>`, every other
 /// tag goes and its text stays (a script's and a style's text go too).
@@ -391,7 +367,7 @@ pub fn reduce(text: &str) -> Vec<String> {
                         };
                     } else if name == "br" {
                         s.newlines += 1;
-                    } else if BREAKS.contains(&name) {
+                    } else if CLOSES_P.contains(&name) || matches!(name, "tr" | "td" | "th") {
                         s.newlines = 2;
                     } else if name == "a" && start && !s.in_link && s.chars < MAX_TEXT {
                         let href = tag

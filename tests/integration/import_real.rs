@@ -425,31 +425,24 @@ fn the_theme_unit_test_data_imports_builds_and_checks_with_its_comments_counted_
     );
 
     // Importing again changes nothing; an edited reply is kept.
-    let again = import_ok(
-        &[
+    let again = || {
+        let args = [
             "wordpress",
             export.to_str().unwrap(),
             site.to_str().unwrap(),
             "--comments",
-        ],
-        tmp.path(),
-    );
-    assert!(again.contains("0 new, 0 updated"), "{again}");
+        ];
+        import_ok(&args, tmp.path())
+    };
+    let report = again();
+    assert!(report.contains("0 new, 0 updated"), "{report}");
     let file = files_containing(&site.join("content"), "comment-914")[0].clone();
     let edited = std::fs::read_to_string(&file)
         .unwrap()
         .replacen("<p>", "<p>Edited. ", 1);
     std::fs::write(&file, &edited).unwrap();
-    let again = import_ok(
-        &[
-            "wordpress",
-            export.to_str().unwrap(),
-            site.to_str().unwrap(),
-            "--comments",
-        ],
-        tmp.path(),
-    );
-    assert!(again.contains("1 kept as you edited them"), "{again}");
+    let report = again();
+    assert!(report.contains("1 kept as you edited them"), "{report}");
     assert_eq!(std::fs::read_to_string(&file).unwrap(), edited);
 }
 
