@@ -512,16 +512,45 @@ fn hostile_comments_in_a_real_export_stay_text() {
             "reply",
         )
     }));
+    // Not approved: never shown, each counted in its state.
+    for (id, approved, kind) in [
+        (90010, "spam", "comment"),
+        (90011, "trash", "comment"),
+        (90012, "post-trashed", ""),
+        (90013, "0", "comment"),
+        (90014, "1", "pingback"),
+        (90015, "1", "trackback"),
+    ] {
+        added.push(
+            comment(id, 0, "Not shown", &format!("unpublished-{id}"))
+                .replace(
+                    "<wp:comment_approved>1</wp:comment_approved>",
+                    &format!("<wp:comment_approved>{approved}</wp:comment_approved>"),
+                )
+                .replace(
+                    "<wp:comment_type>comment</wp:comment_type>",
+                    &format!("<wp:comment_type>{kind}</wp:comment_type>"),
+                ),
+        );
+    }
     let at = xml.find(&format!("<link>{link}</link>")).unwrap();
     let close = at + xml[at..].find("</item>").unwrap();
     let hostile = format!("{}{}{}", &xml[..close], added.join("\n"), &xml[close..]);
     let export = tmp.path().join("hostile.xml");
     std::fs::write(&export, hostile.replace('\u{1}', "\u{0}")).unwrap();
-    let (site, _) = import_into(
+    let (site, report) = import_into(
         tmp.path(),
         "site",
         &["wordpress", export.to_str().unwrap(), "--comments"],
     );
+    assert!(
+        report.contains("Comments: 10030 approved comments added under 6 posts")
+            && report.contains(
+                "not published: 4 held for moderation, 1 spam, 2 in the trash, 6 pingbacks or trackbacks"
+            ),
+        "{report}"
+    );
+    assert!(files_containing(&site, "unpublished-").is_empty());
     build_and_check(&site, tmp.path());
     let public = site.join("public");
     let page = built_page(&public, &redirects(&public), link).unwrap();
