@@ -25,6 +25,11 @@ pub struct Args {
     /// (127.0.0.1, 10.x, 192.168.x, 169.254.x, …), which are refused otherwise
     #[arg(long)]
     pub allow_private_hosts: bool,
+    /// Add each post's approved comments under it as "Earlier replies" (display name, date
+    /// and text; never an e-mail address, IP or web address). Without it, comments are
+    /// counted, not published: they are their writers' personal data
+    #[arg(long)]
+    pub comments: bool,
 }
 
 pub fn run(args: Args) -> Result<()> {
@@ -35,6 +40,7 @@ pub fn run(args: Args) -> Result<()> {
         site_url: args.site_url,
         download_images: args.download_images,
         allow_private_hosts: args.allow_private_hosts,
+        comments: args.comments,
     };
     let report = import::import(&options, &site)?;
     print!("{report}");

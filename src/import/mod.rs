@@ -12,6 +12,7 @@
 //! Subscriber lists are never read, and no author's e-mail address is ever kept.
 
 mod clean;
+mod comments;
 mod convert;
 mod guard;
 mod images;
@@ -71,6 +72,8 @@ pub struct Options {
     pub download_images: bool,
     /// With `download_images`: also fetch from this machine and private networks.
     pub allow_private_hosts: bool,
+    /// Add each post's approved comments under it ("Earlier replies").
+    pub comments: bool,
 }
 
 impl Options {
@@ -82,6 +85,7 @@ impl Options {
             site_url: None,
             download_images: false,
             allow_private_hosts: false,
+            comments: false,
         }
     }
 }
@@ -106,7 +110,7 @@ pub fn import(args: &Options, site: &Path) -> Result<Report> {
         )));
     }
     // 1. Read the whole export; nothing is written until this succeeds.
-    let export = match args.platform {
+    let mut export = match args.platform {
         Platform::Substack => {
             read::substack::read(&args.export, site_url.as_ref().and_then(|u| u.host_str()))
         }
@@ -132,6 +136,14 @@ pub fn import(args: &Options, site: &Path) -> Result<Report> {
         sections(site)?
     };
     let manifest = Manifest::load(site)?;
+    if args.comments {
+        let language = if new_site {
+            export.language.clone().unwrap_or_else(|| "en".into())
+        } else {
+            Config::load(site)?.language
+        };
+        add_replies(&mut export, &language);
+    }
 
     // 2. Images, when asked for.
     let mut report = Report {
@@ -139,6 +151,7 @@ pub fn import(args: &Options, site: &Path) -> Result<Report> {
         created_site: new_site,
         notes: export.notes.clone(),
         skipped: export.skipped.clone(),
+        comments: export.comments,
         ..Report::default()
     };
     let wanted = plan::wanted_images(&export);
@@ -192,6 +205,17 @@ pub fn import(args: &Options, site: &Path) -> Result<Report> {
         return Err(e);
     }
     Ok(report)
+}
+
+/// Each post's approved comments as its "Earlier replies", counted for the report.
+fn add_replies(export: &mut model::Export, language: &str) {
+    for post in &mut export.posts {
+        post.replies = comments::section(&post.comments, language);
+        if !post.comments.is_empty() {
+            export.comments.published += post.comments.len();
+            export.comments.posts += 1;
+        }
+    }
 }
 
 /// Empties a folder that was empty before the import made a site in it (and removes it

@@ -2,6 +2,8 @@
 //! who wrote them. Each platform's reader fills these; the rest of the import does not know
 //! which platform they came from.
 
+use super::comments::{Comment, Counts};
+
 /// Everything read from one export, before anything is written.
 #[derive(Debug, Default)]
 pub struct Export {
@@ -18,6 +20,8 @@ pub struct Export {
     /// Hosts of the old site: a link to one of them that names an imported post becomes an
     /// `@/` link.
     pub old_hosts: Vec<String>,
+    /// Readers' comments in the export, by state (the report counts them).
+    pub comments: Counts,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,6 +88,10 @@ pub struct Post {
     pub html: String,
     /// Embeds turned into videos or links while cleaning.
     pub embeds: usize,
+    /// Its approved comments (see `comments`), and the Markdown they become with
+    /// `--comments` (appended to the body).
+    pub comments: Vec<Comment>,
+    pub replies: String,
 }
 
 impl Post {
@@ -106,6 +114,8 @@ impl Post {
             old_path: None,
             html: String::new(),
             embeds: 0,
+            comments: Vec::new(),
+            replies: String::new(),
         }
     }
 

@@ -230,7 +230,8 @@ pub(super) fn plan(
                 .map(|(_, n)| n.clone())
         };
         let html = clean::relink(&post.html, &link, &image);
-        let body = converter.convert(&html);
+        let mut body = converter.convert(&html);
+        body.push_str(&post.replies);
         let mut aliases = Vec::new();
         if let Some(old) = &post.old_path {
             match layout.alias(old, place, &new_paths) {

@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use super::comments::Counts;
 use super::model::Skipped;
 
 #[derive(Debug, Default)]
@@ -33,6 +34,8 @@ pub struct Report {
     /// Files not written because they were edited since the last import (or were never
     /// written by one).
     pub kept: Vec<String>,
+    /// Readers' comments in the export, and how many were published.
+    pub comments: Counts,
     /// Whether the site was created by this import.
     pub created_site: bool,
 }
@@ -74,6 +77,9 @@ impl fmt::Display for Report {
             self.unchanged,
             self.kept.len()
         )?;
+        if let Some(comments) = self.comments.describe() {
+            writeln!(f, "{comments}")?;
+        }
         section(
             f,
             "Not overwritten (edited since the last import, or not written by one):",

@@ -43,8 +43,8 @@ const RAW_TEXT: &[&str] = &[
     "noscript",
 ];
 
-/// Starting these closes an open `<p>` (HTML5's "close a p element").
-const CLOSES_P: &[&str] = &[
+/// Starting these closes an open `<p>` (HTML5's "close a p element"): the block elements.
+pub(super) const CLOSES_P: &[&str] = &[
     "address",
     "article",
     "aside",

@@ -87,6 +87,7 @@ pub fn read(path: &Path, site_url: Option<&url::Url>) -> Result<Export> {
                 .into(),
         );
     }
+    export.comments = crate::import::comments::count_ghost(rows("comments"));
     let tags: HashMap<String, &Value> = rows("tags")
         .into_iter()
         .map(|t| (text(t, "id"), t))

@@ -14,6 +14,7 @@ use rss::extension::{Extension, ExtensionMap};
 use super::wpautop::{autop, shortcodes};
 use crate::error::{Diagnostic, Error, Result};
 use crate::import::clean::{self, html_text};
+use crate::import::comments::{Comment, Counts, Status};
 use crate::import::model::{
     Audience, Author, Export, Post, PostKind, clean_html, clean_text, datetime,
 };
@@ -101,6 +102,7 @@ pub fn read(path: &Path, site_url: Option<&url::Url>) -> Result<Export> {
             );
         }
     }
+    export.comments = count_comments(channel.items());
     let mut other_types: BTreeMap<String, usize> = BTreeMap::new();
     for (i, item) in channel.items().iter().enumerate() {
         let w = prefixed(item.extensions(), "wp").unwrap_or(&empty);
@@ -182,6 +184,7 @@ pub fn read(path: &Path, site_url: Option<&url::Url>) -> Result<Export> {
         let content = clean_html(item.content().unwrap_or_default());
         post.html = clean::common(&body(&content, &embeds), &embeds);
         post.embeds = embeds.get();
+        post.comments = approved_comments(w);
         export.posts.push(post);
     }
     for (kind, count) in other_types {
@@ -222,6 +225,59 @@ pub fn read(path: &Path, site_url: Option<&url::Url>) -> Result<Export> {
         return Err(Diagnostic::new(path, "the WordPress export has no posts or pages").into());
     }
     Ok(export)
+}
+
+/// A `wp:comment`'s state: `comment_approved` is `1`, `0`, `spam`, `trash` or
+/// `post-trashed`; pingbacks and trackbacks are told by `comment_type`.
+fn comment_status(comment: &Extension) -> Status {
+    if matches!(
+        child(comment, "comment_type").trim(),
+        "pingback" | "trackback"
+    ) {
+        return Status::Pingback;
+    }
+    match child(comment, "comment_approved").trim() {
+        "1" | "approve" => Status::Approved,
+        "spam" => Status::Spam,
+        "trash" | "post-trashed" => Status::Trash,
+        _ => Status::Held,
+    }
+}
+
+/// Every item's comments, by state.
+fn count_comments(items: &[rss::Item]) -> Counts {
+    let mut counts = Counts::default();
+    for item in items {
+        let comments = item.extensions().get("wp").and_then(|w| w.get("comment"));
+        for comment in comments.into_iter().flatten() {
+            counts.add(comment_status(comment));
+        }
+    }
+    counts
+}
+
+/// An item's approved comments: the writer's display name, date, text and place in the
+/// thread. Their e-mail address, IP and web address are not read.
+fn approved_comments(w: &BTreeMap<String, Vec<Extension>>) -> Vec<Comment> {
+    w.get("comment")
+        .into_iter()
+        .flatten()
+        .filter(|c| comment_status(c) == Status::Approved)
+        .map(|c| Comment {
+            id: child(c, "comment_id")
+                .trim()
+                .trim_start_matches('0')
+                .to_string(),
+            parent: child(c, "comment_parent")
+                .trim()
+                .trim_start_matches('0')
+                .to_string(),
+            name: clean_text(&clean::decode_entities(&child(c, "comment_author"))),
+            date: datetime(&child(c, "comment_date_gmt"))
+                .or_else(|| datetime(&child(c, "comment_date"))),
+            text: clean_html(&child(c, "comment_content")),
+        })
+        .collect()
 }
 
 /// The value of a `wp:postmeta` entry.
