@@ -197,7 +197,12 @@ pub(super) fn plan(
         .into_iter()
         .map(|(_, key, place)| (key, place.at_link()))
         .collect();
-    let unpublished: HashSet<String> = unpublished.into_iter().map(|(_, key, _)| key).collect();
+    // An old address that a published post also had stays that post's link.
+    let unpublished: HashSet<String> = unpublished
+        .into_iter()
+        .map(|(_, key, _)| key)
+        .filter(|key| !by_old_path.contains_key(key))
+        .collect();
     let hosts = &export.old_hosts;
     // A link to a page of the old site that was not imported goes to the old site.
     let old_site = site_url

@@ -179,6 +179,8 @@ fn links_to_unpublished_ghost_posts_keep_their_old_address() {
             post(5, "inbox-one", "sent", "public", "<p>Mail</p>"),
             post(6, "caf%c3%a9", "draft", "public", "<p>Café</p>"),
             post(7, "public-two", "published", "public", "<p>Two</p>"),
+            // A draft with the public post's old address does not take its links.
+            post(8, "public-two", "draft", "public", "<p>Two again</p>"),
         ],
         "users": [], "posts_authors": []
     });
