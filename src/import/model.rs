@@ -176,15 +176,47 @@ pub fn clean_html(s: &str) -> String {
 }
 
 /// The path of `url` as a key for finding posts by their old address: no trailing slash,
-/// no query or fragment (`/p/my-slug/?utm=x` → `/p/my-slug`).
+/// no query or fragment, percent-escapes decoded (an export writes `%ce%b5` where a link
+/// in a post has `%CE%B5` or the letter itself), runs of slashes one (WordPress writes
+/// `…com//greek/…` for a page under a parent): `/p/my-slug/?utm=x` → `/p/my-slug`.
 pub fn path_key(path: &str) -> String {
     let path = path.split(['?', '#']).next().unwrap_or_default();
-    let trimmed = path.trim_end_matches('/');
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+    let mut key = String::with_capacity(decoded.len());
+    for c in decoded.chars() {
+        if !(c == '/' && key.ends_with('/')) {
+            key.push(c);
+        }
+    }
+    let trimmed = key.trim_end_matches('/');
     if trimmed.is_empty() {
         "/".into()
     } else {
         trimmed.to_string()
     }
+}
+
+/// A slug as an export writes it, made kring's: percent-escapes decoded first (WordPress
+/// and Ghost store a Greek slug as `%ce%b5%cf%80…`, which would otherwise become
+/// `ce-b5-cf-80-…`), then kring's own slug rule, the one a page's file name goes through
+/// (`επίπεδο-2` → `epipedo-2`). A byte that is not UTF-8 (`%ff`) or a control character
+/// (`%00`) is dropped; an encoded slash (`%2F`) is a separator like any other.
+pub fn slug_of(raw: &str) -> String {
+    let decoded = percent_encoding::percent_decode_str(raw).decode_utf8_lossy();
+    slug::slugify(clean_text(&decoded.replace('\u{FFFD}', " ")))
+}
+
+/// A date written as milliseconds since 1970 (Ghost's exports before 1.0, and some
+/// after), or `None` for 0 (a date never set) and what no calendar holds.
+pub fn epoch_millis(ms: i64) -> Option<toml::value::Datetime> {
+    if ms == 0 {
+        return None;
+    }
+    let ts = jiff::Timestamp::from_second(ms.div_euclid(1000)).ok()?;
+    if ts.to_zoned(jiff::tz::TimeZone::UTC).year() < 1 {
+        return None;
+    }
+    ts.strftime("%Y-%m-%dT%H:%M:%SZ").to_string().parse().ok()
 }
 
 /// Unicode's private-use characters, which the conversion to Markdown uses as markers.
@@ -237,6 +269,30 @@ mod tests {
         assert_eq!(d("0000-00-00 00:00:00"), None);
         assert_eq!(d("yesterday"), None);
         assert_eq!(d(""), None);
+    }
+
+    #[test]
+    fn epoch_milliseconds_become_utc_date_times() {
+        let d = |ms: i64| epoch_millis(ms).map(|d| d.to_string());
+        assert_eq!(d(1388318310783).as_deref(), Some("2013-12-29T11:58:30Z"));
+        assert_eq!(d(-1).as_deref(), Some("1969-12-31T23:59:59Z"));
+        assert_eq!(d(0), None);
+        assert_eq!(d(i64::MAX), None);
+        assert_eq!(d(i64::MIN), None);
+    }
+
+    #[test]
+    fn old_paths_are_keyed_decoded_with_single_slashes() {
+        assert_eq!(path_key("//greek/%ce%b5-2/"), "/greek/ε-2");
+        assert_eq!(path_key("/greek/%CE%B5-2"), "/greek/ε-2");
+        assert_eq!(path_key("/p/x/?utm=1#top"), "/p/x");
+        assert_eq!(path_key("///"), "/");
+        assert_eq!(
+            slug_of("%ce%b5%cf%80%ce%af%cf%80%ce%b5%ce%b4%ce%bf-2"),
+            "epipedo-2"
+        );
+        assert_eq!(slug_of("a%2Fb%00c%ffd"), "a-bc-d");
+        assert_eq!(slug_of("%e2%82"), "");
     }
 
     #[test]

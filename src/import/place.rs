@@ -277,16 +277,29 @@ impl<'m> Layout<'m> {
         own: &Place,
         others: &HashSet<String>,
     ) -> Result<Option<String>, String> {
-        let decoded = percent_encoding::percent_decode_str(old_path).decode_utf8_lossy();
-        let key = path_key(&decoded);
-        let output =
-            crate::model::routes::alias_path(&key).map_err(|e| format!("old address {key} {e}"))?;
+        let key = path_key(old_path);
+        // Printed in the report: a control character in it shows as an escape.
+        let shown = key.escape_debug().to_string();
+        if percent_encoding::percent_decode_str(old_path)
+            .decode_utf8()
+            .is_err()
+        {
+            // Decoded, it would redirect an address nobody asks for.
+            return Err(format!(
+                "old address {} has a percent-encoded byte that is not part of UTF-8 text",
+                old_path.escape_debug()
+            ));
+        }
+        // `key` is decoded and an alias is read decoding it: a `%` it holds stays a `%`.
+        let alias = key.replace('%', "%25");
+        let output = crate::model::routes::alias_path(&alias)
+            .map_err(|e| format!("old address {shown} {e}"))?;
         if output == own.output_path() {
             return Ok(None);
         }
         if output.split('/').any(|part| part.len() > MAX_SLUG * 2) {
             return Err(format!(
-                "old address {key} has a part longer than a file name may be"
+                "old address {shown} has a part longer than a file name may be"
             ));
         }
         let lower = output.to_lowercase();
@@ -301,15 +314,15 @@ impl<'m> Layout<'m> {
             || lower.split('/').any(|part| GENERATED_FILES.contains(&part))
         {
             return Err(format!(
-                "old address {key} is the address of another page of the new site"
+                "old address {shown} is the address of another page of the new site"
             ));
         }
         if !self.given.insert(lower) {
             return Err(format!(
-                "old address {key} is already redirected to another imported page"
+                "old address {shown} is already redirected to another imported page"
             ));
         }
-        Ok(Some(key))
+        Ok(Some(alias))
     }
 }
 
@@ -390,5 +403,17 @@ mod tests {
             layout.alias("/caf%C3%A9/", &own, &none),
             Ok(Some("/café".into()))
         );
+        assert_eq!(
+            layout.alias("//greek/%ce%b5-2/", &own, &none),
+            Ok(Some("/greek/ε-2".into())),
+            "a double slash is one"
+        );
+        assert_eq!(
+            layout.alias("/100%2525/", &own, &none),
+            Ok(Some("/100%2525".into())),
+            "a `%` in the old address stays one"
+        );
+        assert!(layout.alias("/a%00b/", &own, &none).is_err());
+        assert!(layout.alias("/%ff%fe-bad/", &own, &none).is_err());
     }
 }

@@ -2,7 +2,10 @@
 //! imported posts made `@/` links, its body made Markdown, and its images named in its
 //! bundle. Nothing is written here; `write` does that, all or nothing.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use lol_html::element;
 
 use super::images::{self, Downloads};
 use super::model::{Export, PostKind, path_key};
@@ -93,7 +96,17 @@ pub(super) fn plan(
         };
         let avatar = author.avatar.as_ref().and_then(|a| match downloads.get(a) {
             Some(Ok(f)) => Some((a.clone(), format!("avatar.{}", f.extension))),
-            _ => None,
+            Some(Err(failure)) => {
+                let list = if failure.refused {
+                    &mut report.refused_images
+                } else {
+                    &mut report.failed_images
+                };
+                let who = format!("the avatar of member {:?}", author.name);
+                list.push((who, a.clone(), failure.why.clone()));
+                None
+            }
+            None => None,
         });
         let place = layout.place(&members_dir, &slug, avatar.is_some());
         if !place.bundle
@@ -172,23 +185,32 @@ pub(super) fn plan(
         placed.push((place, images));
     }
     let new_paths: HashSet<String> = placed.iter().map(|(p, _)| p.output_path()).collect();
-    let by_old_path: HashMap<String, String> = export
+    // A draft (not published, held back, scheduled, e-mail only) is not in the built site:
+    // an `@/` link to it would stop the build.
+    let (published, unpublished): (Vec<_>, Vec<_>) = export
         .posts
         .iter()
         .zip(&placed)
-        // A draft is not in the built site: links to it keep their old address.
-        .filter(|(post, _)| !(post.draft || post.held_back()))
-        .filter_map(|(post, (place, _))| {
-            Some((path_key(post.old_path.as_deref()?), place.at_link()))
-        })
+        .filter_map(|(post, (place, _))| Some((post, path_key(post.old_path.as_deref()?), place)))
+        .partition(|(post, _, _)| !(post.draft || post.held_back()));
+    let by_old_path: HashMap<String, String> = published
+        .into_iter()
+        .map(|(_, key, place)| (key, place.at_link()))
+        .collect();
+    // An old address that a published post also had stays that post's link.
+    let unpublished: HashSet<String> = unpublished
+        .into_iter()
+        .map(|(_, key, _)| key)
+        .filter(|key| !by_old_path.contains_key(key))
         .collect();
     let hosts = &export.old_hosts;
     // A link to a page of the old site that was not imported goes to the old site.
     let old_site = site_url
         .cloned()
         .or_else(|| url::Url::parse(&format!("https://{}/", hosts.first()?)).ok());
-    let imported_link = |href: &str| -> Option<String> {
-        let (path, fragment) = match url::Url::parse(href) {
+    // The path and fragment on the old site that `href` names, if it names one.
+    let old_site_path = |href: &str| -> Option<OldPath> {
+        Some(match url::Url::parse(href) {
             Ok(url) => {
                 let host = url.host_str()?;
                 if !hosts.iter().any(|h| h == host) {
@@ -203,7 +225,10 @@ pub(super) fn plan(
                 (path.to_string(), fragment)
             }
             Err(_) => return None,
-        };
+        })
+    };
+    let imported_link = |href: &str| -> Option<String> {
+        let (path, fragment) = old_site_path(href)?;
         let target = by_old_path.get(&path_key(&path))?;
         Some(match fragment {
             Some(f) if !f.is_empty() => format!("{target}#{f}"),
@@ -229,7 +254,23 @@ pub(super) fn plan(
                 .find(|(u, _)| u == src)
                 .map(|(_, n)| n.clone())
         };
-        let html = clean::relink(&post.html, &link, &image);
+        let html = unpublished_links(&post.html, &unpublished, old_site.as_ref(), &old_site_path)
+            .map_or_else(
+                || clean::relink(&post.html, &link, &image),
+                |(html, named)| {
+                    report.notes.push(format!(
+                        "{}: links to {} not published on the new site (draft, paid or members-only, scheduled or e-mail only) {}",
+                        place.file(),
+                        named.into_iter().collect::<Vec<_>>().join(", "),
+                        if old_site.is_some() {
+                            "go to their old address"
+                        } else {
+                            "are plain text (no old site address: --site-url gives one)"
+                        }
+                    ));
+                    clean::relink(&html, &link, &image)
+                },
+            );
         let mut body = converter.convert(&html);
         body.push_str(&post.replies);
         let mut aliases = Vec::new();
@@ -243,6 +284,12 @@ pub(super) fn plan(
             }
         }
         report.aliases += aliases.len();
+        if post.date.is_none() && post.kind == PostKind::Article {
+            report.notes.push(format!(
+                "{}: the export gives it no date (add `date = …` to its front matter)",
+                place.file()
+            ));
+        }
         let held_back = post.held_back();
         let front = PostFront {
             title: post.title.clone(),
@@ -303,4 +350,49 @@ pub(super) fn plan(
         report.held_back += usize::from(held_back);
     }
     (files, remove)
+}
+
+/// A path on the old site and the fragment after it (`/p/x`, `top`).
+type OldPath = (String, Option<String>);
+
+/// Links in `html` to posts of the export that are not published on the new site, made
+/// absolute on the old site (`old_site`), or plain text when there is none; with the old
+/// paths they named. `None` when there is no such link.
+fn unpublished_links(
+    html: &str,
+    unpublished: &HashSet<String>,
+    old_site: Option<&url::Url>,
+    old_site_path: &dyn Fn(&str) -> Option<OldPath>,
+) -> Option<(String, BTreeSet<String>)> {
+    if unpublished.is_empty() {
+        return None;
+    }
+    let named = RefCell::new(BTreeSet::new());
+    let html = clean::rewrite(
+        html,
+        vec![element!("a[href]", |el| {
+            let href = clean::html_text(&el.get_attribute("href").unwrap_or_default());
+            let Some((path, fragment)) = old_site_path(&href) else {
+                return Ok(());
+            };
+            let key = path_key(&path);
+            if !unpublished.contains(&key) {
+                return Ok(());
+            }
+            let old = old_site
+                .and_then(|site| site.join(&path).ok())
+                .map(|mut u| {
+                    u.set_fragment(fragment.as_deref().filter(|f| !f.is_empty()));
+                    u
+                });
+            match old {
+                Some(old) => el.set_attribute("href", old.as_str())?,
+                None => el.remove_and_keep_content(),
+            }
+            named.borrow_mut().insert(key);
+            Ok(())
+        })],
+    );
+    let named = named.into_inner();
+    (!named.is_empty()).then_some((html, named))
 }

@@ -316,7 +316,13 @@ pub fn content_file(comment: Option<&str>, front: &impl Serialize, body: &str) -
             _ => {}
         }
     }
-    let mut value = toml::Value::try_from(front).unwrap_or(toml::Value::Table(toml::Table::new()));
+    // Through TOML's text and back, not `toml::Value::try_from`: that turns a date into the
+    // serializer's private `[date] "$__toml_private_datetime"` table, which every other
+    // TOML reader sees as a table; read back from text it is a date again.
+    let mut value = toml::to_string(front)
+        .ok()
+        .and_then(|text| text.parse::<toml::Table>().ok())
+        .map_or(toml::Value::Table(toml::Table::new()), toml::Value::Table);
     one_line(&mut value);
     let toml = toml::to_string(&value).unwrap_or_default();
     let comment = comment.map_or(String::new(), |c| {
@@ -387,6 +393,13 @@ mod tests {
         );
         assert_eq!(parsed["draft"].as_bool(), Some(true));
         assert_eq!(body, "\nBody\n");
+        let dated = PostFront {
+            title: "x".into(),
+            date: "2013-01-05T18:00:20Z".parse().ok(),
+            ..PostFront::default()
+        };
+        let dated = String::from_utf8(content_file(None, &dated, "")).unwrap();
+        assert!(dated.contains("\ndate = 2013-01-05T18:00:20Z\n"), "{dated}");
         assert!(file.starts_with("+++\n# Paid on Substack\n"));
     }
 }

@@ -295,7 +295,7 @@ fn a_ghost_export_becomes_articles_pages_and_members() {
         "      1 pages",
         "      2 members",
         "      3 images downloaded",
-        "posts[6] \"untitled\": no title",
+        "Ghost post 6607 \"untitled\": no title",
         "members table (subscribers) was not read",
     ] {
         assert!(report.contains(line), "report lacks `{line}`:\n{report}");
@@ -433,7 +433,7 @@ fn a_wordpress_export_becomes_a_dutch_site() {
         "      2 pages",
         "      2 members",
         "      2 images downloaded",
-        "item 8 \"weg\": status \"trash\" in WordPress",
+        "WordPress post 17 \"weg\": status \"trash\" in WordPress",
         "1 item(s) of type nav_menu_item",
         "content/tags-2.md: old address /tags is the address of another page",
     ] {

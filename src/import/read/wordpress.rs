@@ -16,7 +16,7 @@ use crate::error::{Diagnostic, Error, Result};
 use crate::import::clean::{self, html_text};
 use crate::import::comments::{Comment, Counts, Status};
 use crate::import::model::{
-    Audience, Author, Export, Post, PostKind, clean_html, clean_text, datetime,
+    Audience, Author, Export, Post, PostKind, clean_html, clean_text, datetime, slug_of,
 };
 
 /// The first value of `name` among `wp:` children or elements.
@@ -116,10 +116,22 @@ pub fn read(path: &Path, site_url: Option<&url::Url>) -> Result<Export> {
             }
         };
         let name = clean_text(&value(w, "post_name"));
-        let title = clean_text(&clean::decode_entities(item.title().unwrap_or_default()));
+        // WordPress shows a title as HTML (`Title <em>With</em> Markup`): its text.
+        let title = clean_text(&html_text(item.title().unwrap_or_default()));
+        // Named by WordPress's own id, which its admin shows (`post.php?post=1169`).
+        let id = clean_text(&value(w, "post_id"));
         let what = format!(
-            "item {} \"{}\"",
-            i + 1,
+            "WordPress {} {} \"{}\"",
+            if kind == PostKind::Page {
+                "page"
+            } else {
+                "post"
+            },
+            if id.is_empty() {
+                format!("#{}", i + 1)
+            } else {
+                id
+            },
             if name.is_empty() { &title } else { &name }
         );
         let status = value(w, "status");
@@ -131,7 +143,7 @@ pub fn read(path: &Path, site_url: Option<&url::Url>) -> Result<Export> {
             export.skip(&what, "no title");
             continue;
         }
-        let slug = slug::slugify(if name.is_empty() { &title } else { &name });
+        let slug = slug_of(if name.is_empty() { &title } else { &name });
         if slug.is_empty() {
             export.skip(&what, "no letters or digits to make an address from");
             continue;
@@ -204,7 +216,7 @@ pub fn read(path: &Path, site_url: Option<&url::Url>) -> Result<Export> {
         if !wrote.contains(&&login) {
             continue;
         }
-        let display = clean_text(&child(author, "author_display_name"));
+        let display = clean_text(&html_text(&child(author, "author_display_name")));
         let full = clean_text(&format!(
             "{} {}",
             child(author, "author_first_name"),
