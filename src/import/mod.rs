@@ -13,6 +13,7 @@
 
 mod clean;
 mod convert;
+mod embeds;
 mod guard;
 mod images;
 mod model;
@@ -20,6 +21,7 @@ mod place;
 mod plan;
 mod read;
 mod report;
+mod tally;
 mod tree;
 mod write;
 
@@ -28,6 +30,7 @@ use std::path::{Path, PathBuf};
 use self::images::Downloads;
 use self::place::Layout;
 pub use self::report::Report;
+pub use self::tally::Removal;
 use self::write::{Manifest, Planned};
 use crate::config::Config;
 use crate::content::load;

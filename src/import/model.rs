@@ -84,6 +84,8 @@ pub struct Post {
     pub html: String,
     /// Embeds turned into videos or links while cleaning.
     pub embeds: usize,
+    /// What cleaning removed or could not convert, for the report.
+    pub removed: Vec<(super::tally::Removal, String)>,
 }
 
 impl Post {
@@ -106,6 +108,7 @@ impl Post {
             old_path: None,
             html: String::new(),
             embeds: 0,
+            removed: Vec::new(),
         }
     }
 

@@ -3,7 +3,6 @@
 //! The export calls its own site `__GHOST_URL__`; `--site-url` says what that was.
 //! A `members` table (subscribers) is never read.
 
-use std::cell::Cell;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -15,6 +14,7 @@ use crate::import::clean::{self, html_text};
 use crate::import::model::{
     Audience, Author, Export, Post, PostKind, clean_html, clean_text, datetime,
 };
+use crate::import::tally::{Removal, Tally};
 
 /// How the export writes the old site's address.
 const GHOST_URL: &str = "__GHOST_URL__";
@@ -188,9 +188,10 @@ pub fn read(path: &Path, site_url: Option<&url::Url>) -> Result<Export> {
         // Under the old site's own path, if it had one (`https://x.org/blog/slug/`).
         let base = site_url.map_or("", |u| u.path().trim_end_matches('/'));
         post.old_path = Some(format!("{base}/{slug}/"));
-        let embeds = Cell::new(0);
-        post.html = clean::common(&body(&resolve(&clean_html(&html))), &embeds);
-        post.embeds = embeds.get();
+        let tally = Tally::default();
+        post.html = clean::common(&body(&resolve(&clean_html(&html)), &tally), &tally);
+        post.embeds = tally.embeds();
+        post.removed = tally.take_removed();
         export.posts.push(post);
     }
     if export.posts.is_empty() && export.skipped.is_empty() {
@@ -218,12 +219,16 @@ pub fn read(path: &Path, site_url: Option<&url::Url>) -> Result<Export> {
 
 /// Ghost's cards in kring's terms: bookmarks and buttons as links, callouts as quotes,
 /// sign-up forms removed, Markdown-card footnotes marked.
-fn body(html: &str) -> String {
+fn body(html: &str, tally: &Tally) -> String {
     clean::rewrite(
         html,
         vec![
+            element!(".kg-signup-card, .kg-cta-card", |el| {
+                tally.drop(el, Some(Removal::SignUp), "");
+                Ok(())
+            }),
             element!(
-                ".kg-signup-card, .kg-cta-card, .kg-bookmark-metadata, .kg-bookmark-thumbnail, .kg-bookmark-description, hr.footnotes-sep, a.footnote-backref",
+                ".kg-bookmark-metadata, .kg-bookmark-thumbnail, .kg-bookmark-description, hr.footnotes-sep, a.footnote-backref",
                 |el| {
                     el.remove();
                     Ok(())
@@ -246,8 +251,10 @@ fn body(html: &str) -> String {
             }),
             element!("a.kg-btn", |el| {
                 let href = el.get_attribute("href").unwrap_or_default();
-                if href.contains("#/portal") || href.ends_with("/subscribe/") {
-                    el.remove();
+                if href.contains("#/portal") {
+                    tally.drop(el, Some(Removal::Portal), &html_text(&href));
+                } else if href.ends_with("/subscribe/") {
+                    tally.drop(el, Some(Removal::SignUp), &html_text(&href));
                 }
                 Ok(())
             }),
