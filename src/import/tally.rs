@@ -40,7 +40,7 @@ impl Removal {
             Removal::Script => "a script",
             Removal::Form => "a form or form field",
             Removal::Embed => "an embed kring cannot show",
-            Removal::LinkedEmbed => "an embed kept as a link",
+            Removal::LinkedEmbed => "an embed shown as a link only",
             Removal::Shortcode => "a shortcode",
             Removal::Drawing => "a drawing or plugin object (svg, canvas, object)",
         }
@@ -55,7 +55,7 @@ impl Removal {
             Removal::Script => "scripts",
             Removal::Form => "forms or form fields",
             Removal::Embed => "embeds kring cannot show",
-            Removal::LinkedEmbed => "embeds kept as links",
+            Removal::LinkedEmbed => "embeds shown as links only",
             Removal::Shortcode => "shortcodes",
             Removal::Drawing => "drawings or plugin objects (svg, canvas, object)",
         }

@@ -621,3 +621,34 @@ fn a_wordpress_podcast_episode_links_its_file_and_names_its_player() {
     );
     check_ok(&site, tmp.path());
 }
+
+#[test]
+fn ghost_portal_links_go_with_a_report_line_and_their_words_stay() {
+    // Ghost's own export fixture (TryGhost/Ghost, ghost/core/test/utils/fixtures/export):
+    // its "portal" post says "Like this! <a href="#/portal">Sign up here</a>".
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("hub");
+    let mut options = Options::new(Platform::Ghost, real("ghost/v4_export.json"));
+    options.site_url = Some("https://old.example/".into());
+    let report = import(&options, &site).unwrap_or_else(|e| panic!("{e}"));
+    let out = build_ok(&site);
+    let built = page(&out, "articles/portal/index.html");
+    assert!(main_text(&built).contains("Like this! Sign up here"));
+    assert_eq!(built.select(&sel("a[href*='#/portal']")).count(), 0);
+    assert!(
+        removed(&report, "articles/portal.md", Removal::Portal, "#/portal"),
+        "{:?}",
+        report.removed
+    );
+    assert!(
+        removed(
+            &report,
+            "articles/integrations.md",
+            Removal::Script,
+            "https://zapier.com/apps/embed/widget.js"
+        ),
+        "{:?}",
+        report.removed
+    );
+    check_ok(&site, tmp.path());
+}
