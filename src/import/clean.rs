@@ -13,8 +13,10 @@ use html5ever::tokenizer::{
     BufferQueue, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
 };
 use lol_html::html_content::ContentType;
-use lol_html::{ElementContentHandlers, RewriteStrSettings, Selector, element, rewrite_str};
+use lol_html::{ElementContentHandlers, RewriteStrSettings, Selector, element, rewrite_str, text};
 use url::Url;
+
+use super::tally::{Removal, Tally};
 
 pub use crate::content::video::watch_address as video_address;
 
@@ -36,33 +38,106 @@ pub fn rewrite<'h>(html: &str, handlers: Vec<Handler<'h>>) -> String {
     rewrite_str(html, settings).unwrap_or_else(|_| html.to_string())
 }
 
-/// What every platform's body goes through after its own rules; `embeds` counts the embeds
-/// turned into videos or links.
-pub fn common(html: &str, embeds: &Cell<usize>) -> String {
+/// What every platform's body goes through after its own rules; `tally` counts the embeds
+/// turned into videos or links and names what is removed.
+pub fn common(html: &str, tally: &Tally) -> String {
     // Every end tag explicit and nesting bounded, as the HTML5 parser sees the body.
     let html = super::tree::normalize(html);
+    // The first source of the audio or video being read (the others are other formats).
+    let sourced = Cell::new(false);
     rewrite(
         &html,
         vec![
-            element!(
-                "script, style, noscript, template, form, input, button, select, textarea, svg, link, meta, object, audio, canvas",
-                |el| {
-                    el.remove();
-                    Ok(())
+            element!("style, noscript, template, link, meta", |el| {
+                // Not content: a theme's styles, fallbacks that repeat what is there.
+                tally.drop(el, None, "");
+                Ok(())
+            }),
+            element!("script", |el| {
+                let src = el.get_attribute("src").unwrap_or_default();
+                tally.drop(el, Some(Removal::Script), &html_text(&src));
+                Ok(())
+            }),
+            element!("form", |el| {
+                let detail = el.get_attribute("action").unwrap_or_default();
+                tally.drop(el, Some(Removal::Form), &html_text(&detail));
+                Ok(())
+            }),
+            element!("input, button, select, textarea", |el| {
+                // Controls outside a form are a player's or a theme's (a form is named).
+                tally.drop(el, None, "");
+                Ok(())
+            }),
+            element!("svg, object, canvas, applet", |el| {
+                let detail = el.get_attribute("data").unwrap_or_default();
+                tally.drop(el, Some(Removal::Drawing), &html_text(&detail));
+                Ok(())
+            }),
+            element!("a[href*='#/portal'], [data-portal]", |el| {
+                let href = html_text(&el.get_attribute("href").unwrap_or_default());
+                let class = el.get_attribute("class").unwrap_or_default();
+                if !tally.quiet() {
+                    tally.removed(Removal::Portal, &href);
                 }
-            ),
-            element!("iframe, embed, video", |el| {
+                // A button goes; a link in a sentence leaves its words.
+                if el.tag_name() == "a" && !class.contains("btn") && !class.contains("button") {
+                    el.remove_and_keep_content();
+                } else {
+                    tally.drop(el, None, "");
+                }
+                Ok(())
+            }),
+            element!("audio, video", |el| {
+                sourced.set(false);
+                let src = el
+                    .get_attribute("src")
+                    .or_else(|| el.get_attribute("data-src"))
+                    .map(|s| html_text(&s));
+                let Some(src) = src else {
+                    // The address is in a `<source>` inside; what else is inside is a
+                    // browser's fallback text.
+                    el.remove_and_keep_content();
+                    return Ok(());
+                };
+                let html = media(el.tag_name() == "audio", &src, tally);
+                tally.replace(el, &html);
+                Ok(())
+            }),
+            element!("audio source, video source", |el| {
+                let src = html_text(&el.get_attribute("src").unwrap_or_default());
+                if tally.quiet() || sourced.replace(true) || src.is_empty() {
+                    el.remove();
+                } else {
+                    let audio = el
+                        .get_attribute("type")
+                        .is_some_and(|t| t.starts_with("audio"))
+                        || is_audio_file(&src);
+                    el.replace(&media(audio, &src, tally), ContentType::Html);
+                }
+                Ok(())
+            }),
+            text!("audio, video", |t| {
+                t.remove();
+                Ok(())
+            }),
+            element!("iframe, embed, frame", |el| {
                 let src = el
                     .get_attribute("src")
                     .or_else(|| el.get_attribute("data-src"))
                     .map(|s| html_text(&s));
                 let title = el.get_attribute("title").map(|t| html_text(&t));
                 match src {
-                    Some(src) => {
-                        embeds.set(embeds.get() + 1);
-                        el.replace(&embed(&src, title.as_deref()), ContentType::Html);
+                    Some(src) if !tally.quiet() => {
+                        let html = embed(&src, title.as_deref());
+                        if html.is_empty() {
+                            tally.removed(Removal::Embed, &src);
+                        } else if video_address(&src).is_none() {
+                            tally.removed(Removal::LinkedEmbed, &src);
+                        }
+                        tally.embed();
+                        tally.replace(el, &html);
                     }
-                    None => el.remove(),
+                    _ => tally.drop(el, Some(Removal::Embed), ""),
                 }
                 Ok(())
             }),
@@ -100,6 +175,36 @@ pub fn common(html: &str, embeds: &Cell<usize>) -> String {
             }),
         ],
     )
+}
+
+/// Whether an address names an audio file by its extension.
+fn is_audio_file(src: &str) -> bool {
+    let path = src.split(['?', '#']).next().unwrap_or_default();
+    let ext = path.rsplit_once('.').map_or("", |(_, e)| e);
+    [
+        "mp3", "m4a", "ogg", "oga", "opus", "wav", "flac", "aac", "wma",
+    ]
+    .iter()
+    .any(|a| ext.eq_ignore_ascii_case(a))
+}
+
+/// What an audio or video file becomes: a video kring knows (YouTube…) its address, any
+/// other file a link to it; nothing, named in the report, when it is not on the web.
+pub fn media(audio: bool, src: &str, tally: &Tally) -> String {
+    if !audio && let Some(watch) = video_address(src) {
+        tally.embed();
+        return raw(&watch);
+    }
+    match super::embeds::media_link(if audio { "Audio" } else { "Video" }, src, None) {
+        Some(html) => {
+            tally.embed();
+            html
+        }
+        None => {
+            tally.removed(Removal::Embed, src);
+            String::new()
+        }
+    }
 }
 
 /// The HTML an embed of `src` becomes: a video's address alone (kring shows it as a video
@@ -250,7 +355,7 @@ mod tests {
 
     #[test]
     fn scripts_styles_forms_and_handlers_go() {
-        let embeds = Cell::new(0);
+        let tally = Tally::default();
         let out = common(
             "<p onclick=\"x()\" style=\"color:red\">Hi<script>alert(1)</script></p>\
              <form><input name=email><button>Subscribe</button></form>\
@@ -258,7 +363,7 @@ mod tests {
              <img src=\"data:image/png;base64,AAA\"><img src=\"https://x.example/a.png\" srcset=\"b 2x\" onerror=\"y()\" alt=\"A\">\
              <iframe src=\"https://www.youtube.com/embed/dQw4w9WgXcQ\"></iframe>\
              <iframe src=\"https://maps.example/embed?q=1\" title=\"Our map\"></iframe>",
-            &embeds,
+            &tally,
         );
         for gone in [
             "script",
@@ -285,7 +390,7 @@ mod tests {
             out.contains("<a href=\"https://maps.example/embed?q=1\">Our map</a>"),
             "{out}"
         );
-        assert_eq!(embeds.get(), 2);
+        assert_eq!(tally.embeds(), 2);
     }
 
     #[test]
@@ -296,7 +401,7 @@ mod tests {
                 "<div><blockquote>".repeat(n),
                 "</blockquote></div>".repeat(n)
             );
-            let out = common(&html, &Cell::new(0));
+            let out = common(&html, &Tally::default());
             assert!(out.contains("deep text"));
             assert!(out.matches("<div>").count() <= MAX_DEPTH, "{n} levels kept");
             let md = super::super::convert::Converter::new().convert(&out);

@@ -14,6 +14,7 @@
 mod clean;
 mod comments;
 mod convert;
+mod embeds;
 mod guard;
 mod images;
 mod model;
@@ -21,6 +22,7 @@ mod place;
 mod plan;
 mod read;
 mod report;
+mod tally;
 mod tree;
 mod write;
 
@@ -29,6 +31,7 @@ use std::path::{Path, PathBuf};
 use self::images::Downloads;
 use self::place::Layout;
 pub use self::report::Report;
+pub use self::tally::Removal;
 use self::write::{Manifest, Planned};
 use crate::config::Config;
 use crate::content::load;

@@ -92,6 +92,8 @@ pub struct Post {
     /// `--comments` (appended to the body).
     pub comments: Vec<Comment>,
     pub replies: String,
+    /// What cleaning removed or could not convert, for the report.
+    pub removed: Vec<(super::tally::Removal, String)>,
 }
 
 impl Post {
@@ -116,6 +118,7 @@ impl Post {
             embeds: 0,
             comments: Vec::new(),
             replies: String::new(),
+            removed: Vec::new(),
         }
     }
 

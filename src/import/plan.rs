@@ -341,6 +341,16 @@ pub(super) fn plan(
             report.images_downloaded += 1;
         }
         report.embeds_converted += post.embeds;
+        let named = format!(
+            "{} ({})",
+            place.file().trim_start_matches("content/"),
+            post.source
+        );
+        report.removed.extend(
+            post.removed
+                .iter()
+                .map(|(kind, detail)| (named.clone(), *kind, detail.clone())),
+        );
         match post.kind {
             PostKind::Page => report.pages += 1,
             PostKind::Article => report.articles += 1,

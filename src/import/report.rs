@@ -5,6 +5,7 @@ use std::fmt;
 
 use super::comments::Counts;
 use super::model::Skipped;
+use super::tally::{Removal, summary};
 
 #[derive(Debug, Default)]
 pub struct Report {
@@ -20,6 +21,9 @@ pub struct Report {
     pub embeds_converted: usize,
     pub aliases: usize,
     pub skipped: Vec<Skipped>,
+    /// What was removed from the posts or kept only as a link: (post, kind, detail), the
+    /// post as `articles/hello.md (its place in the export)`.
+    pub removed: Vec<(String, Removal, String)>,
     pub notes: Vec<String>,
     /// Images that could not be fetched: (post, address, why).
     pub failed_images: Vec<(String, String, String)>,
@@ -94,6 +98,11 @@ impl fmt::Display for Report {
         )?;
         section(
             f,
+            "Removed from the posts, or kept only as a link (kring's own sign-up form is on every page):",
+            removed_lines(&self.removed).into_iter(),
+        )?;
+        section(
+            f,
             "Images not downloaded (the posts link to them where they were):",
             self.failed_images
                 .iter()
@@ -116,6 +125,22 @@ impl fmt::Display for Report {
         let notes = self.notes.iter().map(|n| format!("Note: {n}"));
         section(f, "", notes)
     }
+}
+
+/// One line per post: what was removed from it, counted per kind.
+fn removed_lines(removed: &[(String, Removal, String)]) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut rest = removed;
+    while let Some((post, _, _)) = rest.first() {
+        let n = rest.iter().take_while(|(p, _, _)| p == post).count();
+        let kinds: Vec<(Removal, String)> = rest[..n]
+            .iter()
+            .map(|(_, kind, detail)| (*kind, detail.clone()))
+            .collect();
+        lines.push(format!("  {post}: removed {}", summary(&kinds)));
+        rest = &rest[n..];
+    }
+    lines
 }
 
 /// The most lines of one kind a report prints: an export of a million broken rows gives

@@ -24,6 +24,7 @@ mod hardening;
 mod images;
 mod import;
 mod import_again;
+mod import_media;
 mod import_metadata;
 mod import_real;
 mod import_safety;

@@ -16,6 +16,7 @@ use crate::import::model::{
     Audience, Author, Export, Post, PostKind, clean_html, clean_text, datetime, epoch_millis,
     slug_of,
 };
+use crate::import::tally::{Removal, Tally};
 
 /// How the export writes the old site's address.
 const GHOST_URL: &str = "__GHOST_URL__";
@@ -289,10 +290,11 @@ pub fn read(path: &Path, site_url: Option<&url::Url>) -> Result<Export> {
         let base = site_url.map_or("", |u| u.path().trim_end_matches('/'));
         // The slug as the old site wrote it (percent-escapes and all): its address.
         post.old_path = Some(format!("{base}/{}/", clean_text(&text(row, "slug"))));
-        let embeds = Cell::new(0);
+        let tally = Tally::default();
         let html = site_images(&resolve(&clean_html(&html)), site_url, &mut relative);
-        post.html = clean::common(&body(&html), &embeds);
-        post.embeds = embeds.get();
+        post.html = clean::common(&body(&html, &tally), &tally);
+        post.embeds = tally.embeds();
+        post.removed = tally.take_removed();
         export.posts.push(post);
     }
     if export.posts.is_empty() && export.skipped.is_empty() {
@@ -357,12 +359,16 @@ fn site_images(html: &str, site: Option<&url::Url>, relative: &mut bool) -> Stri
 
 /// Ghost's cards in kring's terms: bookmarks and buttons as links, callouts as quotes,
 /// sign-up forms removed, Markdown-card footnotes marked.
-fn body(html: &str) -> String {
+fn body(html: &str, tally: &Tally) -> String {
     clean::rewrite(
         html,
         vec![
+            element!(".kg-signup-card, .kg-cta-card", |el| {
+                tally.drop(el, Some(Removal::SignUp), "");
+                Ok(())
+            }),
             element!(
-                ".kg-signup-card, .kg-cta-card, .kg-bookmark-metadata, .kg-bookmark-thumbnail, .kg-bookmark-description, hr.footnotes-sep, a.footnote-backref",
+                ".kg-bookmark-metadata, .kg-bookmark-thumbnail, .kg-bookmark-description, hr.footnotes-sep, a.footnote-backref",
                 |el| {
                     el.remove();
                     Ok(())
@@ -385,8 +391,10 @@ fn body(html: &str) -> String {
             }),
             element!("a.kg-btn", |el| {
                 let href = el.get_attribute("href").unwrap_or_default();
-                if href.contains("#/portal") || href.ends_with("/subscribe/") {
-                    el.remove();
+                if href.contains("#/portal") {
+                    tally.drop(el, Some(Removal::Portal), &html_text(&href));
+                } else if href.ends_with("/subscribe/") {
+                    tally.drop(el, Some(Removal::SignUp), &html_text(&href));
                 }
                 Ok(())
             }),

@@ -4,5 +4,6 @@
 
 pub mod ghost;
 pub mod substack;
+mod substack_embeds;
 pub mod wordpress;
 mod wpautop;

@@ -13,7 +13,9 @@ use serde::Deserialize;
 use crate::error::{Diagnostic, Error, Result};
 use crate::import::clean::{self, escape, html_text};
 use crate::import::convert::FN_NUMBER;
+use crate::import::embeds;
 use crate::import::model::{Audience, Export, Post, PostKind, clean_html, clean_text, datetime};
+use crate::import::tally::{Removal, Tally};
 
 /// The most kring reads of `posts.csv`, of one post's body, and of all files together: far
 /// above any real newsletter, far below what a zip bomb unpacks to. Each entry is read
@@ -233,25 +235,37 @@ fn post(export: &mut Export, row: Row, source: String, html: Option<String>) -> 
     post.description =
         Some(clean_text(&clean::decode_entities(&row.subtitle))).filter(|s| !s.is_empty());
     post.old_path = Some(format!("/p/{slug}"));
-    let embeds = Cell::new(0);
-    let mut body = body(&clean_html(&html), &embeds, &mut export.old_hosts);
+    let tally = Tally::default();
+    let mut body = body(&clean_html(&html), &tally, &mut export.old_hosts);
     let podcast = row.podcast_url.trim();
-    if podcast.starts_with("https://") || podcast.starts_with("http://") {
-        body = format!(
-            "<p><a href=\"{}\">Listen to the episode</a></p>{body}",
-            escape(podcast)
-        );
+    match embeds::media_link("Audio", podcast, Some("Listen to the episode")) {
+        Some(link) => body = format!("{link}{body}"),
+        None if !podcast.is_empty() => tally.removed(Removal::Embed, podcast),
+        None => {}
     }
-    post.html = clean::common(&body, &embeds);
-    post.embeds = embeds.get();
+    post.html = clean::common(&body, &tally);
+    post.embeds = tally.embeds();
+    post.removed = tally.take_removed();
     Some(post)
 }
 
 /// A JSON value from a `data-attrs` attribute.
-fn data_attrs(el: &lol_html::html_content::Element) -> serde_json::Value {
+pub(super) fn data_attrs(el: &lol_html::html_content::Element) -> serde_json::Value {
     el.get_attribute("data-attrs")
-        .and_then(|a| serde_json::from_str(&html_text(&a)).ok())
+        // References decoded, nothing else: a `<` in the JSON is text, not a tag.
+        .and_then(|a| serde_json::from_str(&clean::decode_entities(&a)).ok())
         .unwrap_or(serde_json::Value::Null)
+}
+
+/// The address Substack's image CDN copies from
+/// (`https://substackcdn.com/image/fetch/w_474,…/https%3A%2F%2F…jpeg` → `https://…jpeg`).
+fn cdn_original(src: &str) -> Option<String> {
+    let rest = src.strip_prefix("https://substackcdn.com/image/fetch/")?;
+    let encoded = &rest[rest.find("/http")? + 1..];
+    let original = percent_encoding::percent_decode_str(encoded)
+        .decode_utf8()
+        .ok()?;
+    embeds::is_web(&original).then(|| original.into_owned())
 }
 
 /// Whether a Substack button only asks to subscribe, share, comment or give a gift.
@@ -272,7 +286,7 @@ fn is_furniture(url: &str) -> bool {
 /// Substack's markup in kring's terms: furniture removed, footnotes marked, images at
 /// their originals, YouTube as a video, other embeds as links. Hosts of the old site seen
 /// in its subscribe buttons are added to `hosts`.
-fn body(html: &str, embeds: &Cell<usize>, hosts: &mut Vec<String>) -> String {
+fn body(html: &str, tally: &Tally, hosts: &mut Vec<String>) -> String {
     let seen_hosts = RefCell::new(Vec::<String>::new());
     let remember_host = |url: &str| {
         if let Some(host) = url::Url::parse(url)
@@ -282,119 +296,93 @@ fn body(html: &str, embeds: &Cell<usize>, hosts: &mut Vec<String>) -> String {
             seen_hosts.borrow_mut().push(host);
         }
     };
-    let out = clean::rewrite(
-        html,
-        vec![
-            element!(
-                ".subscription-widget-wrap, .subscription-widget-wrap-editor, .subscription-widget, .subscribe-widget, .captioned-button-wrap, .paywall-jump, .image-link-expand, .post-ufi, .share-dialog",
-                |el| {
-                    if let Some(url) = data_attrs(el)["url"].as_str() {
-                        remember_host(url);
-                    }
-                    el.remove();
-                    Ok(())
+    let mut handlers = vec![
+        element!(
+            ".subscription-widget-wrap, .subscription-widget-wrap-editor, .subscription-widget, .subscribe-widget, .captioned-button-wrap, .paywall-jump, .image-link-expand, .post-ufi, .share-dialog, .install-substack-app-embed",
+            |el| {
+                if let Some(url) = data_attrs(el)["url"].as_str() {
+                    remember_host(url);
                 }
-            ),
-            element!("p.button-wrapper, div.button-wrapper", |el| {
-                let attrs = data_attrs(el);
-                let url = attrs["url"].as_str().unwrap_or_default().to_string();
-                let text = attrs["text"].as_str().unwrap_or("Link").to_string();
-                if is_furniture(&url) {
-                    remember_host(&url);
-                    el.remove();
+                let class = el.get_attribute("class").unwrap_or_default();
+                // The paywall's marker and the image viewer's button say nothing.
+                let kind = if class.contains("subscri") || class.contains("captioned-button") {
+                    Some(Removal::SignUp)
+                } else if class.contains("post-ufi") || class.contains("share") {
+                    Some(Removal::Button)
                 } else {
-                    el.replace(
-                        &format!("<p><a href=\"{}\">{}</a></p>", escape(&url), escape(&text)),
-                        ContentType::Html,
-                    );
-                }
+                    None
+                };
+                tally.drop(el, kind, "");
                 Ok(())
-            }),
-            element!("a.footnote-anchor", |el| {
-                let href = el.get_attribute("href").unwrap_or_default();
-                let n = href.rsplit('-').next().unwrap_or_default().to_string();
-                el.set_attribute("data-kring-fnref", &n)?;
-                Ok(())
-            }),
-            element!("div.footnote", |el| {
-                let n = el
-                    .get_attribute("id")
-                    .and_then(|id| id.strip_prefix("footnote-").map(str::to_string))
-                    .unwrap_or_default();
-                el.set_attribute("data-kring-fn", &n)?;
-                Ok(())
-            }),
-            element!("a.footnote-number", |el| {
-                let id = el.get_attribute("id").or_else(|| el.get_attribute("href"));
-                let n = id
-                    .as_deref()
-                    .and_then(|id| id.rsplit('-').next())
-                    .unwrap_or_default();
+            }
+        ),
+        element!("p.button-wrapper, div.button-wrapper", |el| {
+            let attrs = data_attrs(el);
+            let url = attrs["url"].as_str().unwrap_or_default().to_string();
+            let text = attrs["text"].as_str().unwrap_or("Link").to_string();
+            if is_furniture(&url) {
+                remember_host(&url);
+                let kind = if url.contains("/subscribe") {
+                    Removal::SignUp
+                } else {
+                    Removal::Button
+                };
+                tally.drop(el, Some(kind), &text);
+            } else {
                 el.replace(
-                    &format!("<{FN_NUMBER} data-n=\"{}\"></{FN_NUMBER}>", escape(n)),
+                    &format!("<p><a href=\"{}\">{}</a></p>", escape(&url), escape(&text)),
                     ContentType::Html,
                 );
-                Ok(())
-            }),
-            element!("a.image-link", |el| {
-                el.remove_and_keep_content();
-                Ok(())
-            }),
-            element!("picture source", |el| {
-                el.remove();
-                Ok(())
-            }),
-            element!("img[data-attrs]", |el| {
-                // The original upload, not the CDN's resized copy.
-                if let Some(src) = data_attrs(el)["src"].as_str() {
-                    el.set_attribute("src", src)?;
-                }
-                Ok(())
-            }),
-            element!(".youtube-wrap, .vimeo-wrap", |el| {
-                let attrs = data_attrs(el);
-                let id = attrs["videoId"].as_str().unwrap_or_default();
-                let start = attrs["startTime"].as_u64();
-                let address = if el
-                    .get_attribute("class")
-                    .unwrap_or_default()
-                    .contains("vimeo")
-                {
-                    format!("https://vimeo.com/{id}")
-                } else {
-                    let at = start.map_or(String::new(), |s| format!("&t={s}"));
-                    format!("https://www.youtube.com/watch?v={id}{at}")
-                };
-                embeds.set(embeds.get() + 1);
-                match clean::video_address(&address) {
-                    Some(address) => el.replace(&clean::raw(&address), ContentType::Html),
-                    None => el.remove(),
-                }
-                Ok(())
-            }),
-            element!(
-                ".tweet, .embedded-post-wrap, .digest-post-embed, .instagram, .bluesky-wrap, .spotify-wrap, .soundcloud-wrap",
-                |el| {
-                    let attrs = data_attrs(el);
-                    let url = attrs["url"].as_str().unwrap_or_default();
-                    let title = attrs["title"]
-                        .as_str()
-                        .or(attrs["full_text"].as_str())
-                        .map(|t| t.chars().take(120).collect::<String>());
-                    embeds.set(embeds.get() + 1);
-                    el.replace(&clean::embed(url, title.as_deref()), ContentType::Html);
-                    Ok(())
-                }
-            ),
-            element!(
-                ".poll-embed, .native-video-embed, .native-audio-embed, .install-substack-app-embed, .community-chat",
-                |el| {
-                    el.remove();
-                    Ok(())
-                }
-            ),
-        ],
-    );
+            }
+            Ok(())
+        }),
+        element!("a.footnote-anchor", |el| {
+            let href = el.get_attribute("href").unwrap_or_default();
+            let n = href.rsplit('-').next().unwrap_or_default().to_string();
+            el.set_attribute("data-kring-fnref", &n)?;
+            Ok(())
+        }),
+        element!("div.footnote", |el| {
+            let n = el
+                .get_attribute("id")
+                .and_then(|id| id.strip_prefix("footnote-").map(str::to_string))
+                .unwrap_or_default();
+            el.set_attribute("data-kring-fn", &n)?;
+            Ok(())
+        }),
+        element!("a.footnote-number", |el| {
+            let id = el.get_attribute("id").or_else(|| el.get_attribute("href"));
+            let n = id
+                .as_deref()
+                .and_then(|id| id.rsplit('-').next())
+                .unwrap_or_default();
+            el.replace(
+                &format!("<{FN_NUMBER} data-n=\"{}\"></{FN_NUMBER}>", escape(n)),
+                ContentType::Html,
+            );
+            Ok(())
+        }),
+        element!("a.image-link", |el| {
+            el.remove_and_keep_content();
+            Ok(())
+        }),
+        element!("picture source", |el| {
+            el.remove();
+            Ok(())
+        }),
+        element!("img", |el| {
+            // The original upload, not the CDN's resized copy.
+            let src = html_text(&el.get_attribute("src").unwrap_or_default());
+            if let Some(src) = data_attrs(el)["src"].as_str() {
+                el.set_attribute("src", src)?;
+            } else if let Some(original) = cdn_original(&src) {
+                el.set_attribute("src", &original)?;
+            }
+            Ok(())
+        }),
+    ];
+    handlers.extend(super::substack_embeds::handlers(tally));
+    let out = clean::rewrite(html, handlers);
     for host in seen_hosts.into_inner() {
         if !hosts.contains(&host) {
             hosts.push(host);

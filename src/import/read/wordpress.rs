@@ -11,13 +11,15 @@ use lol_html::html_content::ContentType;
 use lol_html::{element, text};
 use rss::extension::{Extension, ExtensionMap};
 
-use super::wpautop::{autop, shortcodes};
+use super::wpautop::{Attachments, autop, shortcodes};
 use crate::error::{Diagnostic, Error, Result};
 use crate::import::clean::{self, html_text};
 use crate::import::comments::{Comment, Counts, Status};
+use crate::import::embeds;
 use crate::import::model::{
     Audience, Author, Export, Post, PostKind, clean_html, clean_text, datetime, slug_of,
 };
+use crate::import::tally::{Removal, Tally};
 
 /// The first value of `name` among `wp:` children or elements.
 fn value(map: &BTreeMap<String, Vec<Extension>>, name: &str) -> String {
@@ -92,17 +94,26 @@ pub fn read(path: &Path, site_url: Option<&url::Url>) -> Result<Export> {
     }
     // Attachments by id, for covers: (url, alt text).
     let mut attachments: HashMap<String, (String, String)> = HashMap::new();
+    // Attachments by the post they were uploaded to, in order: a `[gallery]` without ids
+    // shows them.
+    let mut attached: HashMap<String, Vec<(u64, String)>> = HashMap::new();
     for item in channel.items() {
         let w = prefixed(item.extensions(), "wp").unwrap_or(&empty);
         if value(w, "post_type") == "attachment" {
             let alt = meta(w, "_wp_attachment_image_alt");
-            attachments.insert(
-                value(w, "post_id"),
-                (value(w, "attachment_url"), clean_text(&alt)),
-            );
+            let id = value(w, "post_id");
+            let order = value(w, "menu_order").trim().parse().unwrap_or(0);
+            attached
+                .entry(value(w, "post_parent").trim().to_string())
+                .or_default()
+                .push((order, id.clone()));
+            attachments.insert(id, (value(w, "attachment_url"), clean_text(&alt)));
         }
     }
     export.comments = count_comments(channel.items());
+    for files in attached.values_mut() {
+        files.sort();
+    }
     let mut other_types: BTreeMap<String, usize> = BTreeMap::new();
     for (i, item) in channel.items().iter().enumerate() {
         let w = prefixed(item.extensions(), "wp").unwrap_or(&empty);
@@ -192,10 +203,39 @@ pub fn read(path: &Path, site_url: Option<&url::Url>) -> Result<Export> {
             .filter(|u| u.query().is_none())
             .map(|u| u.path().to_string())
             .filter(|p| p != "/");
-        let embeds = Cell::new(0);
+        let tally = Tally::default();
         let content = clean_html(item.content().unwrap_or_default());
-        post.html = clean::common(&body(&content, &embeds), &embeds);
-        post.embeds = embeds.get();
+        let post_id = value(w, "post_id").trim().to_string();
+        let attachment = |id: Option<&str>| -> Vec<(String, String)> {
+            match id {
+                Some(id) => attachments.get(id).cloned().into_iter().collect(),
+                None => attached
+                    .get(&post_id)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|(_, id)| attachments.get(id).cloned())
+                    .collect(),
+            }
+        };
+        let notes = meta(w, "footnotes");
+        let mut html = body(&content, &tally, &attachment, &notes);
+        // A podcast episode's file, which WordPress's feed carried and the post may not show.
+        let enclosure = meta(w, "enclosure");
+        let mut lines = enclosure.lines().map(str::trim);
+        if let Some(url) = lines.next().filter(|u| !u.is_empty() && !html.contains(*u)) {
+            let what = if lines.nth(1).is_some_and(|m| m.starts_with("video")) {
+                "Video"
+            } else {
+                "Audio"
+            };
+            match embeds::media_link(what, url, None) {
+                Some(link) => html = format!("{link}{html}"),
+                None => tally.removed(Removal::Embed, url),
+            }
+        }
+        post.html = clean::common(&html, &tally);
+        post.embeds = tally.embeds();
+        post.removed = tally.take_removed();
         post.comments = approved_comments(w);
         export.posts.push(post);
     }
@@ -304,13 +344,26 @@ fn meta(w: &BTreeMap<String, Vec<Extension>>, key: &str) -> String {
 
 /// WordPress's markup in kring's terms: classic posts get their paragraphs (WordPress adds
 /// them only when showing a post) and shortcodes; block embeds hold a bare address, which
-/// becomes a video or a link; buttons stay links; footnotes are marked.
-fn body(html: &str, embeds: &Cell<usize>) -> String {
-    let html = autop(&shortcodes(html, embeds));
+/// becomes a video or a link; buttons stay links; footnotes (the footnotes block, whose
+/// notes are in the post's `footnotes` meta as JSON, and the common plugins' markup)
+/// become footnotes.
+fn body(html: &str, tally: &Tally, attachments: Attachments, notes_json: &str) -> String {
+    let html = autop(&shortcodes(html, tally, attachments));
     let address = RefCell::new(String::new());
-    let note = Cell::new(0usize);
-    let reference = Cell::new(0usize);
-    clean::rewrite(
+    // Footnotes by the id their reference points at, numbered in the order met.
+    let ids = RefCell::new(Vec::<String>::new());
+    let number = |id: &str| -> String {
+        let mut ids = ids.borrow_mut();
+        let at = ids.iter().position(|i| i == id).unwrap_or_else(|| {
+            ids.push(id.to_string());
+            ids.len() - 1
+        });
+        (at + 1).to_string()
+    };
+    let plugin_notes = Cell::new(0usize);
+    let lists = footnote_lists(&html);
+    let list = Cell::new(0usize);
+    let out = clean::rewrite(
         &html,
         vec![
             text!(".wp-block-embed__wrapper", |t| {
@@ -318,39 +371,143 @@ fn body(html: &str, embeds: &Cell<usize>) -> String {
                 if t.last_in_text_node() {
                     let found = html_text(address.borrow().trim());
                     address.borrow_mut().clear();
-                    embeds.set(embeds.get() + 1);
-                    t.replace(&clean::embed(&found, None), ContentType::Html);
+                    tally.embed();
+                    let html = clean::embed(&found, None);
+                    if html.is_empty() {
+                        tally.removed(Removal::Embed, &found);
+                    } else if clean::video_address(&found).is_none() {
+                        tally.removed(Removal::LinkedEmbed, &found);
+                    }
+                    t.replace(&html, ContentType::Html);
                 } else {
                     t.remove();
                 }
                 Ok(())
             }),
             element!(
-                ".wp-block-spacer, .wp-block-separator.is-style-dots, .sharedaddy, .jp-relatedposts, .wp-block-jetpack-subscriptions, .wp-block-buttons .wp-block-button__link[href*='subscribe']",
+                ".wp-block-spacer, .wp-block-separator.is-style-dots",
                 |el| {
                     el.remove();
                     Ok(())
                 }
             ),
-            element!("sup.fn a, sup[data-fn] a", |el| {
-                reference.set(reference.get() + 1);
-                el.set_attribute("data-kring-fnref", &reference.get().to_string())?;
+            element!(".sharedaddy, .jp-relatedposts", |el| {
+                tally.drop(el, Some(Removal::Button), "");
                 Ok(())
             }),
-            element!("ol.wp-block-footnotes", |el| {
-                el.remove_and_keep_content();
+            element!(
+                ".wp-block-jetpack-subscriptions, .wp-block-buttons .wp-block-button__link[href*='subscribe']",
+                |el| {
+                    tally.drop(el, Some(Removal::SignUp), "");
+                    Ok(())
+                }
+            ),
+            element!(
+                "sup.fn a, sup[data-fn] a, sup a[href^='#fn'], a.footnote-ref",
+                |el| {
+                    let href = el.get_attribute("href").unwrap_or_default();
+                    let id = href.trim_start_matches('#');
+                    if !id.is_empty() {
+                        el.set_attribute("data-kring-fnref", &number(id))?;
+                    }
+                    Ok(())
+                }
+            ),
+            element!("ol", |el| {
+                // A list that holds only notes: the notes stay, the list goes.
+                let n = list.get();
+                list.set(n + 1);
+                let class = el.get_attribute("class").unwrap_or_default();
+                if lists.contains(&n)
+                    || class.contains("wp-block-footnotes")
+                    || class.contains("easy-footnotes-wrapper")
+                {
+                    el.remove_and_keep_content();
+                }
                 Ok(())
             }),
-            element!("ol.wp-block-footnotes > li", |el| {
-                note.set(note.get() + 1);
+            element!("ol.wp-block-footnotes > li, li[id^='fn']", |el| {
+                let id = el.get_attribute("id").unwrap_or_default();
                 el.set_tag_name("div")?;
-                el.set_attribute("data-kring-fn", &note.get().to_string())?;
+                el.set_attribute("data-kring-fn", &number(&id))?;
                 Ok(())
             }),
-            element!("ol.wp-block-footnotes > li a[href$='-link']", |el| {
-                el.remove();
+            element!(
+                "ol.wp-block-footnotes > li a[href$='-link'], a.footnote-backref, a[href^='#fnref'], .easy-footnote-to-top, .easy-footnote-margin-adjust, div.footnotes > hr",
+                |el| {
+                    el.remove();
+                    Ok(())
+                }
+            ),
+            element!("span.easy-footnote a", |el| {
+                // `#easy-footnote-bottom-2-123`: the note's number, then the post's id.
+                let href = el.get_attribute("href").unwrap_or_default();
+                let n = href.split('-').rev().nth(1).unwrap_or_default().to_string();
+                el.set_attribute("data-kring-fnref", &format!("e{n}"))?;
+                Ok(())
+            }),
+            element!("li.easy-footnote-single", |el| {
+                plugin_notes.set(plugin_notes.get() + 1);
+                el.set_tag_name("div")?;
+                el.set_attribute("data-kring-fn", &format!("e{}", plugin_notes.get()))?;
                 Ok(())
             }),
         ],
-    )
+    );
+    if html.contains("wp-block-footnotes") {
+        return out;
+    }
+    // The footnotes block writes its notes only when WordPress shows the post; the export
+    // has them in the post's meta.
+    let notes: Vec<serde_json::Value> = serde_json::from_str(notes_json).unwrap_or_default();
+    let mut out = out;
+    for note in &notes {
+        let (Some(id), Some(content)) = (note["id"].as_str(), note["content"].as_str()) else {
+            continue;
+        };
+        out.push_str(&format!(
+            "\n<div data-kring-fn=\"{}\">{}</div>",
+            number(id),
+            clean_html(content)
+        ));
+    }
+    out
+}
+
+/// The indexes (in document order) of the `<ol>` lists that hold footnotes
+/// (`<li id="fn1">`): they are not lists of the text.
+fn footnote_lists(html: &str) -> Vec<usize> {
+    if !html.contains("id=\"fn") && !html.contains("id='fn") {
+        return Vec::new();
+    }
+    let open = std::rc::Rc::new(RefCell::new(Vec::<usize>::new()));
+    let found = RefCell::new(Vec::new());
+    let count = Cell::new(0usize);
+    let _ = clean::rewrite(
+        html,
+        vec![
+            element!("ol", |el| {
+                open.borrow_mut().push(count.get());
+                count.set(count.get() + 1);
+                let open = open.clone();
+                let on_end: lol_html::EndTagHandler<'static> = Box::new(move |_| {
+                    open.borrow_mut().pop();
+                    Ok(())
+                });
+                if let Some(ends) = el.end_tag_handlers() {
+                    ends.push(on_end);
+                }
+                Ok(())
+            }),
+            element!("ol > li[id^='fn']", |_| {
+                if let Some(&n) = open.borrow().last()
+                    && !found.borrow().contains(&n)
+                {
+                    found.borrow_mut().push(n);
+                }
+                Ok(())
+            }),
+        ],
+    );
+    found.into_inner()
 }

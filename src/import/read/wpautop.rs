@@ -3,9 +3,9 @@
 //! (`[caption]`, `[embed]`, plugins' `[name attr="…"]`) become markup. A block-editor post
 //! (with `<!-- wp:` comments) has its markup already and is left as it is.
 
-use std::cell::Cell;
-
 use crate::import::clean;
+use crate::import::embeds;
+use crate::import::tally::{Removal, Tally};
 
 /// Elements that start a block of their own: a chunk starting with one is not wrapped in
 /// `<p>`.
@@ -109,12 +109,21 @@ fn paragraphs(text: &str) -> String {
     out
 }
 
-/// Shortcodes as markup: `[caption]` a figure with its caption, `[embed]` and `[video]` the
-/// address, galleries and players removed (counted in `embeds`), any other shortcode's
-/// brackets removed with what they enclose kept. Brackets that are not a shortcode (`[1]`,
-/// `[sic]`) stay.
-pub fn shortcodes(html: &str, embeds: &Cell<usize>) -> String {
+/// Attachments for galleries and playlists, (address, alt text): the one of an id, or
+/// with `None` those uploaded to the post.
+pub type Attachments<'a> = &'a dyn Fn(Option<&str>) -> Vec<(String, String)>;
+
+/// Shortcodes WordPress and its common plugins put in footnotes with.
+const FOOTNOTES: &[&str] = &["efn_note", "footnote", "mfn", "ref"];
+
+/// Shortcodes as markup: `[caption]` a figure with its caption, `[embed]` a video or a
+/// link, `[audio]`, `[video]` and `[playlist]` links to their files, `[gallery]` its
+/// images, footnote shortcodes footnotes; any other shortcode's brackets are removed with
+/// what they enclose kept, and named in the report. Brackets that are not a shortcode
+/// (`[1]`, `[sic]`) stay.
+pub fn shortcodes(html: &str, tally: &Tally, attachments: Attachments) -> String {
     let mut out = String::with_capacity(html.len());
+    let mut notes = String::new();
     let mut rest = html;
     while let Some(start) = rest.find('[') {
         out.push_str(&rest[..start]);
@@ -129,12 +138,25 @@ pub fn shortcodes(html: &str, embeds: &Cell<usize>) -> String {
             Some(end) => (&after[len..len + end], len + end + close.len()),
             None => ("", len),
         };
-        let is_shortcode = !inner.is_empty() || attrs.contains('=') || name == "gallery";
+        let known = matches!(
+            name,
+            "gallery" | "audio" | "video" | "playlist" | "embed" | "caption" | "wp_caption"
+        );
+        let is_shortcode = known || !inner.is_empty() || attrs.contains('=');
         if !is_shortcode {
             out.push('[');
             rest = &after[1..];
             continue;
         }
+        let ids = || -> Vec<(String, String)> {
+            match attribute(attrs, "ids").or_else(|| attribute(attrs, "include")) {
+                Some(ids) => ids
+                    .split(',')
+                    .flat_map(|id| attachments(Some(id.trim())))
+                    .collect(),
+                None => attachments(None),
+            }
+        };
         match name {
             "caption" | "wp_caption" => {
                 // The caption is the text after the image (and its link).
@@ -151,28 +173,85 @@ pub fn shortcodes(html: &str, embeds: &Cell<usize>) -> String {
                     caption.trim()
                 ));
             }
-            "embed" | "video" | "audio" => {
-                embeds.set(embeds.get() + 1);
-                let address = if inner.trim().is_empty() {
-                    attribute(attrs, "src")
-                        .or_else(|| attribute(attrs, "mp4"))
-                        .unwrap_or_default()
+            "embed" => {
+                let address = clean::html_text(inner.trim());
+                let html = clean::embed(&address, None);
+                if html.is_empty() {
+                    tally.removed(Removal::Embed, &address);
+                } else if clean::video_address(&address).is_none() {
+                    tally.removed(Removal::LinkedEmbed, &address);
+                }
+                tally.embed();
+                out.push_str(&format!("\n\n{html}\n\n"));
+            }
+            "video" | "audio" => {
+                let keys: &[&str] = if name == "audio" {
+                    &["src", "mp3", "m4a", "ogg", "oga", "wav", "wma", "flac"]
                 } else {
-                    inner.trim().to_string()
+                    &["src", "mp4", "m4v", "webm", "ogv", "wmv", "flv", "mov"]
                 };
-                out.push_str(&format!(
-                    "\n\n{}\n\n",
-                    clean::embed(&clean::html_text(&address), None)
+                // `[audio https://…]`: the address alone, as WordPress also reads it.
+                let bare = attrs.trim();
+                let address = keys
+                    .iter()
+                    .find_map(|k| attribute(attrs, k))
+                    .or_else(|| {
+                        (!bare.contains(['=', ' ']) && !bare.is_empty()).then(|| bare.to_string())
+                    })
+                    .unwrap_or_else(|| inner.trim().to_string());
+                let html = clean::media(name == "audio", &clean::html_text(&address), tally);
+                out.push_str(&format!("\n\n{html}\n\n"));
+            }
+            "playlist" => {
+                let audio = attribute(attrs, "type").is_none_or(|t| t != "video");
+                let files = ids();
+                if files.is_empty() {
+                    tally.removed(Removal::Shortcode, &format!("[playlist{attrs}]"));
+                }
+                out.push_str("\n\n");
+                for (src, _) in files {
+                    out.push_str(&clean::media(audio, &src, tally));
+                }
+                out.push_str("\n\n");
+            }
+            "gallery" => {
+                let images = ids();
+                if images.is_empty() {
+                    tally.removed(Removal::Shortcode, &format!("[gallery{attrs}]"));
+                } else {
+                    tally.embed();
+                    let html = embeds::gallery(
+                        images.iter().map(|(src, alt)| (src.as_str(), alt.as_str())),
+                        None,
+                    );
+                    out.push_str(&format!("\n\n{html}\n\n"));
+                }
+            }
+            "contact-form-7" | "contact-form" | "mc4wp_form" | "jetpack_subscription_form" => {
+                let kind = if name == "contact-form" || name == "contact-form-7" {
+                    Removal::Form
+                } else {
+                    Removal::SignUp
+                };
+                tally.removed(kind, &format!("[{name}]"));
+            }
+            _ if FOOTNOTES.contains(&name) && !inner.trim().is_empty() => {
+                let n = notes.matches("data-kring-fn=").count() + 1;
+                out.push_str(&format!("<a data-kring-fnref=\"s{n}\">{n}</a>"));
+                notes.push_str(&format!(
+                    "\n\n<div data-kring-fn=\"s{n}\">{}</div>\n\n",
+                    inner.trim()
                 ));
             }
-            "gallery" | "playlist" | "contact-form-7" | "contact-form" => {
-                embeds.set(embeds.get() + 1);
+            _ => {
+                tally.removed(Removal::Shortcode, &format!("[{name}]"));
+                out.push_str(inner);
             }
-            _ => out.push_str(inner),
         }
         rest = &after[consumed..];
     }
     out.push_str(rest);
+    out.push_str(&notes);
     out
 }
 
@@ -235,11 +314,12 @@ mod tests {
 
     #[test]
     fn shortcodes_become_markup_and_brackets_stay() {
-        let embeds = Cell::new(0);
+        let tally = Tally::default();
         let html = shortcodes(
             "[caption id=\"attachment_5\" align=\"alignnone\" width=\"300\"]<img src=\"https://x.example/a.jpg\" alt=\"Pier\" /> The pier at dusk[/caption] \
              See [1] and [sic]. [embed]https://vimeo.com/76979871[/embed] [gallery ids=\"1,2\"] [contact-form-7 id=\"9\" title=\"Form\"] [highlight]kept[/highlight]",
-            &embeds,
+            &tally,
+            &|_| Vec::new(),
         );
         assert!(html.contains("<figure><img src=\"https://x.example/a.jpg\" alt=\"Pier\" /><figcaption>The pier at dusk</figcaption></figure>"), "{html}");
         assert!(html.contains("[1]") && html.contains("[sic]"), "{html}");
@@ -255,6 +335,13 @@ mod tests {
             html.contains("kept") && !html.contains("[highlight]"),
             "{html}"
         );
-        assert_eq!(embeds.get(), 3);
+        assert_eq!(tally.embeds(), 1);
+        let removed = tally.take_removed();
+        assert!(
+            removed.contains(&(Removal::Shortcode, "[gallery ids=\"1,2\"]".into()))
+                && removed.contains(&(Removal::Form, "[contact-form-7]".into()))
+                && removed.contains(&(Removal::Shortcode, "[highlight]".into())),
+            "{removed:?}"
+        );
     }
 }
