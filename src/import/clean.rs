@@ -208,7 +208,9 @@ pub fn media(audio: bool, src: &str, tally: &Tally) -> String {
 }
 
 /// The HTML an embed of `src` becomes: a video's address alone (kring shows it as a video
-/// that loads nothing until clicked), or a link to what was embedded.
+/// that loads nothing until clicked), or a link to what was embedded, named by its title or
+/// else by its address, as WordPress shows an embed it cannot load (the address is often
+/// all the export says about it, and its words are the post's).
 pub fn embed(src: &str, title: Option<&str>) -> String {
     if let Some(watch) = video_address(src) {
         return raw(&watch);
@@ -219,11 +221,9 @@ pub fn embed(src: &str, title: Option<&str>) -> String {
     if !matches!(url.scheme(), "http" | "https") {
         return String::new();
     }
-    let host = url.host_str().unwrap_or_default();
     let text = title
         .filter(|t| !t.trim().is_empty())
-        .map(str::to_string)
-        .unwrap_or_else(|| format!("Embedded content on {host}"));
+        .map_or_else(|| url.as_str().to_string(), str::to_string);
     format!(
         "<p><a href=\"{}\">{}</a></p>",
         escape(url.as_str()),

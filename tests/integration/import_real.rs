@@ -239,9 +239,13 @@ fn built_page(public: &Path, redirects: &HashMap<String, String>, old: &str) -> 
     let path = url::Url::parse(old)
         .map(|u| u.path().to_string())
         .unwrap_or_else(|_| old.to_string());
-    let path = percent_encoding::percent_decode_str(&path)
+    let mut path = percent_encoding::percent_decode_str(&path)
         .decode_utf8_lossy()
         .into_owned();
+    // The importer collapses `//` in an old address (the Theme Unit Test data has one).
+    while path.contains("//") {
+        path = path.replace("//", "/");
+    }
     let new = redirects
         .get(&path)
         .or_else(|| redirects.get(path.trim_end_matches('/')))

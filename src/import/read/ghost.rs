@@ -3,11 +3,12 @@
 //! The export calls its own site `__GHOST_URL__`; `--site-url` says what that was.
 //! A `members` table (subscribers) is never read.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::path::Path;
 
 use lol_html::element;
+use lol_html::html_content::ContentType;
 use serde_json::Value;
 
 use crate::error::{Diagnostic, Result};
@@ -360,6 +361,7 @@ fn site_images(html: &str, site: Option<&url::Url>, relative: &mut bool) -> Stri
 /// Ghost's cards in kring's terms: bookmarks and buttons as links, callouts as quotes,
 /// sign-up forms removed, Markdown-card footnotes marked.
 fn body(html: &str, tally: &Tally) -> String {
+    let bookmark = RefCell::new(String::new());
     clean::rewrite(
         html,
         vec![
@@ -367,14 +369,41 @@ fn body(html: &str, tally: &Tally) -> String {
                 tally.drop(el, Some(Removal::SignUp), "");
                 Ok(())
             }),
+            // A bookmark is a quote, as a post embed from Substack is: its title linked, its
+            // description, and who published it. Its icon and thumbnail are pictures from
+            // the other site, left there.
             element!(
-                ".kg-bookmark-metadata, .kg-bookmark-thumbnail, .kg-bookmark-description, hr.footnotes-sep, a.footnote-backref",
+                ".kg-bookmark-thumbnail, img.kg-bookmark-icon, hr.footnotes-sep, a.footnote-backref",
                 |el| {
                     el.remove();
                     Ok(())
                 }
             ),
-            element!("figure.kg-bookmark-card, .kg-button-card", |el| {
+            element!("figure.kg-bookmark-card", |el| {
+                el.set_tag_name("blockquote")?;
+                Ok(())
+            }),
+            element!("a.kg-bookmark-container", |el| {
+                *bookmark.borrow_mut() = el.get_attribute("href").unwrap_or_default();
+                el.remove_and_keep_content();
+                Ok(())
+            }),
+            element!(".kg-bookmark-title", |el| {
+                el.set_tag_name("a")?;
+                el.set_attribute("href", &bookmark.borrow())?;
+                el.before("<p>", ContentType::Html);
+                el.after("</p>", ContentType::Html);
+                Ok(())
+            }),
+            element!(".kg-bookmark-description, .kg-bookmark-metadata", |el| {
+                el.set_tag_name("p")?;
+                Ok(())
+            }),
+            element!(".kg-bookmark-publisher", |el| {
+                el.before(" · ", ContentType::Text);
+                Ok(())
+            }),
+            element!(".kg-button-card", |el| {
                 el.set_tag_name("p")?;
                 Ok(())
             }),
@@ -385,10 +414,6 @@ fn body(html: &str, tally: &Tally) -> String {
                     Ok(())
                 }
             ),
-            element!(".kg-bookmark-title", |el| {
-                el.set_tag_name("span")?;
-                Ok(())
-            }),
             element!("a.kg-btn", |el| {
                 let href = el.get_attribute("href").unwrap_or_default();
                 if href.contains("#/portal") {
