@@ -25,6 +25,7 @@ mod images;
 mod import;
 mod import_again;
 mod import_safety;
+mod import_structure;
 mod install;
 mod keep;
 mod languages;
