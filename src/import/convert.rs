@@ -260,9 +260,13 @@ impl Converter {
     }
 }
 
-/// Whether `line` starts a list item (in a quote or list, or not).
+/// Whether `line` starts a list item (in a quote or list, or not), or is a quote's blank
+/// line: a line break before it would end its block.
 fn starts_item(line: &str) -> bool {
     let line = line.trim_start_matches([' ', '>']);
+    if line.is_empty() {
+        return true;
+    }
     let marker = line.trim_start_matches(|c: char| c.is_ascii_digit());
     let marker = match marker.len() < line.len() {
         true => marker.strip_prefix(['.', ')']),

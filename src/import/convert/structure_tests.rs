@@ -194,6 +194,34 @@ fn every_table_shape_becomes_a_gfm_table_with_the_same_cells() {
 }
 
 #[test]
+fn cells_keep_inline_formatting_and_tables_nest_in_lists_and_quotes() {
+    let cell = "<a href=\"https://x.example/\">link</a> <strong>bold</strong> <code>c|d</code> <em>em</em><br><br>";
+    let table = format!("<table><tr><th>Head<br></th></tr><tr><td>{cell}</td></tr></table>");
+    for html in [
+        table.clone(),
+        format!("<ul><li>{table}</li></ul>"),
+        format!("<ol><li><p>Item</p>{table}</li></ol>"),
+        format!("<blockquote>{table}</blockquote>"),
+    ] {
+        let md = convert(&html);
+        assert!(md.contains("| Head "), "{md}");
+        assert!(!md.contains("<br>"), "breaks that end a cell go: {md}");
+        let events: Vec<Event> = Parser::new_ext(&md, Options::ENABLE_TABLES).collect();
+        let tables = md_tables(&md);
+        assert_eq!(tables, [[["Head"], ["link bold c|d em"]]], "{html}\n{md}");
+        for wanted in ["Link", "Strong", "Emphasis", "Code"] {
+            assert!(
+                events
+                    .iter()
+                    .any(|e| format!("{e:?}").starts_with(&format!("Start({wanted}"))
+                        || (wanted == "Code" && matches!(e, Event::Code(c) if &**c == "c|d"))),
+                "{wanted} in {md}"
+            );
+        }
+    }
+}
+
+#[test]
 fn hostile_cells_keep_their_text_and_start_no_block() {
     for (i, cell) in HOSTILE.iter().enumerate() {
         let other = HOSTILE[(i + 1) % HOSTILE.len()];
@@ -377,6 +405,20 @@ fn line_breaks_survive_in_items_quotes_paragraphs_and_cells() {
         assert!(html.contains(part), "{part} in {html}");
     }
     assert!(!html.contains('\\'), "{html}");
+    // A break that ends a paragraph in a quote or an item leaves no backslash.
+    for html in [
+        "<blockquote><p>a<br></p><p>b<br><br></p></blockquote>",
+        "<ul><li><p>a<br></p><p>b</p></li><li>c<br><ul><li>d<br></li></ul></li></ul>",
+        "<ol><li>a<br></li><li>b<br>\n</li></ol><p>c<br> </p>",
+    ] {
+        let md = convert(html);
+        let mut out = String::new();
+        pulldown_cmark::html::push_html(&mut out, Parser::new(&md));
+        assert!(
+            !out.contains('\\') && !md.contains('\\'),
+            "{html}\n{md}\n{out}"
+        );
+    }
 }
 
 #[test]

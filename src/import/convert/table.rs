@@ -137,7 +137,12 @@ fn has_blocks(cell: &Node) -> bool {
 fn inline(h: &dyn Handlers, node: &Rc<Node>) -> String {
     let md = h.walk_children(node).content;
     let line = md.split('\n').map(str::trim).filter(|l| !l.is_empty());
-    line.collect::<Vec<_>>().join(" ").replace('|', "\\|")
+    let mut line = line.collect::<Vec<_>>().join(" ").replace('|', "\\|");
+    // A break that ends a cell shows nothing (WordPress's editor leaves them).
+    while let Some(before) = line.strip_suffix("<br>") {
+        line.truncate(before.trim_end().len());
+    }
+    line
 }
 
 /// A span attribute's number, at least 1 (0 and nonsense count as 1: HTML's `rowspan="0"`,
