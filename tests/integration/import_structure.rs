@@ -434,6 +434,20 @@ fn hostile_tables_and_blocks_arrive_bounded() {
             HOSTILE[4]
         ),
     });
+    // Every shape of table: header from <thead> or the first row, <tfoot> last, body
+    // <th>, empty cells, spans, captions.
+    posts.push(Post {
+        slug: "table-shapes".into(),
+        html: "<figure class=\"wp-block-table\"><table><tbody><tr><td>Employee</td><td>Salary</td></tr>\
+               <tr><td><a href=\"https://x.example/john\">John</a></td><td>$1</td></tr></tbody></table>\
+               <figcaption>Pay</figcaption></figure>\
+               <table><caption>Hours</caption><tr><th>Day</th><th>Open</th></tr><tr><th>Monday</th><td>9–5</td></tr><tr><th></th></tr></table>\
+               <table><thead><tr><th></th><th>B</th><th></th></tr></thead><tfoot><tr><td>foot</td><td></td><td>f</td></tr></tfoot>\
+               <tbody><tr><td></td><td></td><td></td></tr><tr><td>1</td></tr></tbody></table>\
+               <table><tr><th colspan=\"3\">Wide</th></tr><tr><td rowspan=\"2\">Tall</td><td>b</td><td>c</td></tr>\
+               <tr><td colspan=\"2\">bc</td></tr><tr><td>a</td><td rowspan=\"9\">long</td><td>c</td></tr></table>"
+            .into(),
+    });
     let rows: String = (0..1000)
         .map(|i| format!("<tr><td>row {i} | é</td><td>{i}</td></tr>"))
         .collect();
@@ -467,8 +481,8 @@ fn hostile_tables_and_blocks_arrive_bounded() {
             .into(),
     });
     let site = import_and_build(tmp.path(), &posts);
-    for post in &posts[..2] {
-        assert_eq!(tables_arrive(&site, post), (1, 0), "{}", post.slug);
+    for (post, n) in posts.iter().zip([1, 4, 1]) {
+        assert_eq!(tables_arrive(&site, post), (n, 0), "{}", post.slug);
     }
     let md = body(&site, "hostile-cells");
     let lines = md.lines().filter(|l| !l.is_empty());
@@ -499,7 +513,7 @@ fn hostile_tables_and_blocks_arrive_bounded() {
     assert_eq!(cells(outer[0])[0], ["outer"]);
     assert!(text(outer[0]).contains("deepest"));
 
-    assert_eq!(pre_arrives(&site, &posts[3]), 4);
+    assert_eq!(pre_arrives(&site, &posts[4]), 4);
     let built = page(&site, "hostile-pre");
     let expected = "  (\\_/)\t</script> <!--<script> ```` &amp;\n\n\n   (='.'=)  ";
     assert!(

@@ -49,72 +49,26 @@ fn md_tables(md: &str) -> Vec<Vec<Vec<String>>> {
     tables
 }
 
-/// The cells of the first table in `html` as a browser lays them out: header row first,
-/// spans filled with empty cells (what the conversion promises), `<br>` a space.
+/// The cells of the tables in `html`, row by row as written (the tables here have no
+/// spans, and their groups in order), `<br>` a space: what scraper reads.
 fn html_cells(html: &str) -> Vec<Vec<String>> {
     let doc = scraper::Html::parse_fragment(html);
     let rows = scraper::Selector::parse("tr").unwrap();
     let cells = scraper::Selector::parse("td, th").unwrap();
-    let mut out: Vec<Vec<String>> = Vec::new();
-    let mut covered: Vec<usize> = Vec::new();
-    // A browser shows the header group first and the footer group last.
-    let mut ordered: Vec<_> = doc.select(&rows).collect();
-    ordered.sort_by_key(|row| {
-        match row
-            .parent()
-            .and_then(|p| p.value().as_element().map(|e| e.name().to_string()))
-        {
-            Some(n) if n == "thead" => 0,
-            Some(n) if n == "tfoot" => 2,
-            _ => 1,
-        }
-    });
-    for row in ordered {
-        let mut line = Vec::new();
-        let mut found = row.select(&cells);
-        loop {
-            let col = line.len();
-            if let Some(n) = covered.get_mut(col).filter(|n| **n > 0) {
-                *n -= 1;
-                line.push(String::new());
-                continue;
-            }
-            let Some(cell) = found.next() else { break };
-            let mut text = String::new();
-            for node in cell.descendants() {
-                match node.value() {
-                    scraper::Node::Text(t) => text.push_str(t),
-                    scraper::Node::Element(e) if e.name() == "br" => text.push(' '),
-                    _ => {}
-                }
-            }
-            let span = |name: &str| {
-                cell.value()
-                    .attr(name)
-                    .and_then(|v| v.parse::<usize>().ok())
-                    .unwrap_or(1)
-                    .max(1)
-            };
-            for k in 0..span("colspan") {
-                let text = if k == 0 { text.clone() } else { String::new() };
-                line.push(text.split_whitespace().collect::<Vec<_>>().join(" "));
-                let col = line.len() - 1;
-                if covered.len() <= col {
-                    covered.resize(col + 1, 0);
-                }
-                covered[col] = span("rowspan") - 1;
-            }
-        }
-        for n in covered.iter_mut().skip(line.len()) {
-            *n = n.saturating_sub(1);
-        }
-        out.push(line);
-    }
-    let width = out.iter().map(Vec::len).max().unwrap_or(0);
-    for line in &mut out {
-        line.resize(width, String::new());
-    }
-    out
+    let text = |cell: scraper::ElementRef| {
+        let text: String = cell
+            .descendants()
+            .map(|node| match node.value() {
+                scraper::Node::Text(t) => t.to_string(),
+                scraper::Node::Element(e) if e.name() == "br" => " ".into(),
+                _ => String::new(),
+            })
+            .collect();
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    doc.select(&rows)
+        .map(|row| row.select(&cells).map(text).collect())
+        .collect()
 }
 
 /// `html`'s one table converted: a GFM table with the same text in the same rows and
@@ -166,17 +120,45 @@ const HOSTILE: &[&str] = &[
 
 #[test]
 fn every_table_shape_becomes_a_gfm_table_with_the_same_cells() {
-    for html in [
+    let grid = |rows: &[&[&str]]| -> Vec<Vec<String>> {
+        rows.iter()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect()
+    };
+    for (html, expected) in [
         // WordPress's table block: no <thead>, the first row is the header.
-        "<figure class=\"wp-block-table\"><table><tbody><tr><td>Employee</td><td>Salary</td></tr><tr><td><a href=\"http://example.org/john\">John Doe</a></td><td>$1</td></tr></tbody></table></figure>",
-        // Rows right in <table>, with <th> down the first column.
-        "<table><tr><th>Day</th><th>Open</th></tr><tr><th>Monday</th><td>9–5</td></tr><tr><th></th><td>closed</td></tr></table>",
-        // <thead> with an empty header cell, <tfoot> before <tbody> in the source.
-        "<table><thead><tr><th></th><th>B</th><th></th></tr></thead><tfoot><tr><td>foot</td><td></td><td>f</td></tr></tfoot><tbody><tr><td></td><td></td><td></td></tr><tr><td>1</td></tr></tbody></table>",
-        // Spans.
-        "<table><tr><th colspan=\"3\">Wide</th></tr><tr><td rowspan=\"2\">Tall</td><td>b</td><td>c</td></tr><tr><td colspan=\"2\">bc</td></tr><tr><td>a</td><td rowspan=\"9\">long</td><td>c</td></tr></table>",
+        (
+            "<figure class=\"wp-block-table\"><table><tbody><tr><td>Employee</td><td>Salary</td></tr><tr><td><a href=\"http://example.org/john\">John Doe</a></td><td>$1</td></tr></tbody></table></figure>",
+            grid(&[&["Employee", "Salary"], &["John Doe", "$1"]]),
+        ),
+        // Rows right in <table>, <th> down the first column, one row short.
+        (
+            "<table><tr><th>Day</th><th>Open</th></tr><tr><th>Monday</th><td>9–5</td></tr><tr><th></th></tr></table>",
+            grid(&[&["Day", "Open"], &["Monday", "9–5"], &["", ""]]),
+        ),
+        // <thead> with empty header cells; <tfoot> before <tbody> in the source, last.
+        (
+            "<table><thead><tr><th></th><th>B</th><th></th></tr></thead><tfoot><tr><td>foot</td><td></td><td>f</td></tr></tfoot><tbody><tr><td></td><td></td><td></td></tr><tr><td>1</td></tr></tbody></table>",
+            grid(&[
+                &["", "B", ""],
+                &["", "", ""],
+                &["1", "", ""],
+                &["foot", "", "f"],
+            ]),
+        ),
+        // Spans: their text, then empty cells, so the columns stay in line.
+        (
+            "<table><tr><th colspan=\"3\">Wide</th></tr><tr><td rowspan=\"2\">Tall</td><td>b</td><td>c</td></tr><tr><td colspan=\"2\">bc</td></tr><tr><td>a</td><td rowspan=\"9\">long</td><td>c</td></tr></table>",
+            grid(&[
+                &["Wide", "", ""],
+                &["Tall", "b", "c"],
+                &["", "bc", ""],
+                &["a", "long", "c"],
+            ]),
+        ),
     ] {
-        let md = assert_same_table(html);
+        let md = convert(html);
+        assert_eq!(md_tables(&md), [expected], "{html}\n{md}");
         assert!(!md.contains("wp-block"), "{md}");
     }
     let md = assert_same_table(
