@@ -36,6 +36,8 @@ const BREAK: char = '\u{85}';
 /// What a `&` that would start a character reference in Markdown (`&amp;` written as text)
 /// is while converting: Markdown decodes references, so the text's `&` becomes `\&`.
 const AMPERSAND: char = '\u{E004}';
+/// Where a backslash escape goes (see `dom::mark_text`).
+const ESCAPE: char = '\u{E005}';
 
 /// The summary marker of kring's Markdown (see `content::markdown`).
 const MORE_MARKER: &str = "<!-- more -->";
@@ -119,8 +121,8 @@ impl Converter {
                 Some(format!("\n\n{BLOCK_START}{n}{BLOCK_END}\n\n").into())
             })
             .add_handler(vec!["br"], |_: &dyn Handlers, el: Element| {
-                const HEADINGS: &[&str] = &["h1", "h2", "h3", "h4", "h5", "h6", "code"];
-                let inside = dom::enclosing(el.node, &[&["td", "th"], HEADINGS].concat());
+                const ONE_LINE: &[&str] = &["td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "code"];
+                let inside = dom::enclosing(el.node, ONE_LINE);
                 Some(match inside {
                     // A table cell is one line: HTML's line break is Markdown's there.
                     Some("td" | "th") => "<br>".into(),
@@ -222,7 +224,7 @@ impl Converter {
         *pending(&self.pending) = Pending::default();
         let markdown = match self.html.html_to_tree(html) {
             Ok(tree) => {
-                dom::mark_references(&tree, AMPERSAND);
+                dom::mark_text(&tree, AMPERSAND, ESCAPE);
                 self.html.tree_to_markdown(&tree)
             }
             Err(_) => String::new(),
@@ -237,8 +239,8 @@ impl Converter {
                 Some(before) => (before.trim_end(), true),
                 None => (line.trim_end(), false),
             };
-            // A break nothing follows (`<li><br>…`) leaves a marker alone on its line.
-            let breaks = breaks && !kept.chars().all(|c| "-*+>.0123456789 ".contains(c));
+            // A break nothing comes before (`<li><br>…`) leaves a marker alone on its line.
+            let breaks = breaks && item_marker(kept) != Some("");
             if kept.is_empty() {
                 blank += 1;
                 continue;
@@ -252,7 +254,10 @@ impl Converter {
             }
             blank = 0;
             broken = breaks;
-            let kept = kept.replace(BREAK, " ").replace(AMPERSAND, "\\&");
+            let kept = kept
+                .replace(BREAK, " ")
+                .replace(AMPERSAND, "\\&")
+                .replace(ESCAPE, "\\");
             write_line(&mut out, &kept, &blocks);
         }
         out.push('\n');
@@ -260,19 +265,25 @@ impl Converter {
     }
 }
 
-/// Whether `line` starts a list item (in a quote or list, or not), or is a quote's blank
-/// line: a line break before it would end its block.
-fn starts_item(line: &str) -> bool {
-    let line = line.trim_start_matches([' ', '>']);
-    if line.is_empty() {
-        return true;
+/// What follows the list item marker (`-`, `1.`) or the quote's `>` that starts `line`,
+/// if one does.
+fn item_marker(line: &str) -> Option<&str> {
+    let quoted = line.trim_start_matches([' ', '>']);
+    if quoted.is_empty() {
+        return Some("");
     }
-    let marker = line.trim_start_matches(|c: char| c.is_ascii_digit());
-    let marker = match marker.len() < line.len() {
-        true => marker.strip_prefix(['.', ')']),
-        false => line.strip_prefix(['-', '*', '+']),
+    let numbered = quoted.trim_start_matches(|c: char| c.is_ascii_digit());
+    let rest = match numbered.len() < quoted.len() {
+        true => numbered.strip_prefix(['.', ')']),
+        false => quoted.strip_prefix(['-', '*', '+']),
     };
-    marker.is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
+    rest.filter(|rest| rest.is_empty() || rest.starts_with(' '))
+}
+
+/// Whether `line` starts a list item or is a quote's blank line: a line break before it
+/// would end its block.
+fn starts_item(line: &str) -> bool {
+    item_marker(line).is_some()
 }
 
 /// `line` into `out`, a block's placeholder replaced by the block, each of its lines

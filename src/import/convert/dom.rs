@@ -84,17 +84,22 @@ pub fn pre_text(node: &Node, out: &mut String) {
     }
 }
 
-/// Marks with `marker` each `&` in text that Markdown would read as the start of a
-/// character reference (`&amp;`, `&#38;`), outside code, where Markdown decodes nothing.
-pub fn mark_references(root: &Node, marker: char) {
+/// Marks what Markdown would read in text outside code (where it reads nothing): with
+/// `ampersand` each `&` that would start a character reference (`&amp;`, `&#38;`), and
+/// with `escape` a text that is only a heading's or a list item's marker (`#`, `-`, `1.`),
+/// which htmd leaves as it is, and which would start an empty heading or item on its line.
+pub fn mark_text(root: &Node, ampersand: char, escape: char) {
     let mut stack = vec![root.children.borrow().clone()];
     while let Some(children) = stack.pop() {
         for child in children {
             match &child.data {
                 NodeData::Text { contents } => {
                     let text = contents.borrow().to_string();
-                    if let Some(marked) = marked(&text, marker) {
-                        *contents.borrow_mut() = marked.as_str().into();
+                    let marked = marked(&text, ampersand);
+                    let text = marked.as_deref().unwrap_or(&text);
+                    let escaped = lone_marker(text, escape);
+                    if let Some(text) = escaped.as_deref().or(marked.as_deref()) {
+                        *contents.borrow_mut() = text.into();
                     }
                 }
                 NodeData::Element { name, .. }
@@ -106,6 +111,29 @@ pub fn mark_references(root: &Node, marker: char) {
             }
         }
     }
+}
+
+/// `text` with `escape` before its marker, when it is nothing but one.
+fn lone_marker(text: &str, escape: char) -> Option<String> {
+    let marker = text.trim();
+    let digits = marker.trim_end_matches(['.', ')']);
+    // htmd escapes the others (`*`, `=`, `~`, `>`) itself.
+    let is_marker = matches!(marker, "-" | "+")
+        || (!marker.is_empty() && marker.len() <= 6 && marker.chars().all(|c| c == '#'))
+        || (digits.len() + 1 == marker.len()
+            && (1..=9).contains(&digits.len())
+            && digits.chars().all(|c| c.is_ascii_digit()));
+    if !is_marker {
+        return None;
+    }
+    // Before a list number's `.` or `)`, before any other marker.
+    let at = text.find(marker)?
+        + if digits.len() < marker.len() {
+            digits.len()
+        } else {
+            0
+        };
+    Some(format!("{}{escape}{}", &text[..at], &text[at..]))
 }
 
 fn marked(text: &str, marker: char) -> Option<String> {
@@ -157,6 +185,7 @@ fn html_in(node: &Node, in_pre: bool, out: &mut String) {
             for c in contents.borrow().chars() {
                 match c {
                     '&' | super::AMPERSAND => out.push_str("&amp;"),
+                    super::ESCAPE => {}
                     '<' => out.push_str("&lt;"),
                     '>' => out.push_str("&gt;"),
                     '\n' if in_pre => out.push_str("&#10;"),

@@ -375,6 +375,17 @@ fn line_breaks_survive_in_items_quotes_paragraphs_and_cells() {
         md,
         "- **Title**\\\n  Description\n- a\n-\n  b\n\n> One\\\n> two\n\n*Mark*\\\nup\n\n## Head line\n\n| x<br>y |\n| ------ |\n",
     );
+    // A break after a number, a dash or a `>` is a break too.
+    for (html, md) in [
+        ("<p>1999<br>was a year</p>", "1999\\\nwas a year\n"),
+        ("<p>-<br>&gt;<br>x</p>", "\\-\\\n\\>\\\nx\n"),
+        (
+            "<p>a<br>#<br>+ <br>12.<br>b</p>",
+            "a\\\n\\#\\\n\\+\\\n12\\.\\\nb\n",
+        ),
+    ] {
+        assert_eq!(convert(html), md);
+    }
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, Parser::new_ext(&md, Options::ENABLE_TABLES));
     for part in [
@@ -392,6 +403,7 @@ fn line_breaks_survive_in_items_quotes_paragraphs_and_cells() {
         "<blockquote><p>a<br></p><p>b<br><br></p></blockquote>",
         "<ul><li><p>a<br></p><p>b</p></li><li>c<br><ul><li>d<br></li></ul></li></ul>",
         "<ol><li>a<br></li><li>b<br>\n</li></ol><p>c<br> </p>",
+        "<ul><li><br>a</li><li><br><br>b</li></ul><blockquote><br>q</blockquote>",
     ] {
         let md = convert(html);
         let mut out = String::new();
@@ -417,6 +429,32 @@ fn references_written_as_text_stay_text() {
         "Write &amp; or &#38; for &, &nbsp; too; Tom & Jerry; &amp;",
         "{md}"
     );
+}
+
+#[test]
+fn text_that_is_only_a_marker_stays_text() {
+    for marker in ["#", "###", "-", "+", "*", "1.", "2)", "=", "~"] {
+        for html in [
+            format!("<p>{marker}</p>"),
+            format!("<ul><li>{marker}</li></ul>"),
+            format!(
+                "<table><tr><td>{marker}</td></tr><tr><td><ul><li>x</li></ul>{marker}</td></tr></table>"
+            ),
+        ] {
+            let md = convert(&html);
+            let mut out = String::new();
+            pulldown_cmark::html::push_html(&mut out, Parser::new_ext(&md, Options::ENABLE_TABLES));
+            let doc = scraper::Html::parse_fragment(&out);
+            let text: String = doc.root_element().text().collect();
+            assert!(
+                text.contains(marker) && !text.contains('\\'),
+                "{html}\n{md}\n{out}"
+            );
+            for block in ["<h", "<li></li>", "<ol", "<hr"] {
+                assert!(!out.contains(block), "{html}\n{md}\n{out}");
+            }
+        }
+    }
 }
 
 #[test]
