@@ -291,6 +291,13 @@ fn huge_and_deeply_nested_tables_convert_in_bounded_time() {
         "{md}"
     );
     assert_eq!(md.trim_end().lines().count(), 1, "one HTML block: {md}");
+    // Breaks, references and markers by the ten thousand, in a paragraph and a cell.
+    let many = "a<br>&amp;amp;<br>-<br>".repeat(10_000);
+    let md = convert(&format!(
+        "<p>{many}</p><table><tr><td>{many}</td></tr></table>"
+    ));
+    assert_eq!(md.matches("\\&amp;").count(), 20_000);
+    assert_eq!(md.matches("<br>").count(), 30_000 - 1);
     // Unclosed cells, 5,000 of them, in one row.
     let wide = format!("<table><tr>{}</table>", "<td>x".repeat(5000));
     assert!(convert(&wide).contains("x"));
@@ -366,6 +373,10 @@ fn preformatted_text_survives_byte_for_byte() {
 
 #[test]
 fn line_breaks_survive_in_items_quotes_paragraphs_and_cells() {
+    assert_eq!(
+        convert("<p><a href=\"https://x.example/\">a<br>b</a></p>"),
+        "[a\\\nb](https://x.example/)\n"
+    );
     let md = convert(
         "<ul><li><strong>Title</strong><br>Description</li><li>a<br></li><li><br>b</li></ul>\
          <blockquote><p>One<br>two</p></blockquote><p><em>Mark<br></em>up<br></p>\
