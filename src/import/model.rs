@@ -169,10 +169,12 @@ pub fn clean_text(s: &str) -> String {
     kept.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// A body from an export, made safe to convert: line breaks as `\n`, no control
-/// characters but tab and line breaks, no marker characters.
+/// A body from an export, made safe to convert: line breaks as `\n` (a lone `\r` is one
+/// too, as HTML reads it), no control characters but tab and line breaks, no marker
+/// characters.
 pub fn clean_html(s: &str) -> String {
     s.replace("\r\n", "\n")
+        .replace('\r', "\n")
         .chars()
         .filter(|&c| (!c.is_control() || c == '\n' || c == '\t') && !is_marker(c))
         .collect()

@@ -18,6 +18,18 @@ use scraper::Node;
 
 use super::clean::{escape, rewrite};
 
+/// The element WordPress's `<!--more-->` comment (where the excerpt ends) becomes, for the
+/// conversion to write kring's summary marker there (other comments are dropped).
+pub const MORE: &str = "kring-more";
+
+/// Whether a comment is WordPress's excerpt marker: `<!--more-->`, `<!-- more -->`, or
+/// `<!--more Read on…-->` with its own link text.
+fn is_more(comment: &str) -> bool {
+    let text = comment.trim();
+    text.strip_prefix("more")
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with(char::is_whitespace))
+}
+
 /// How deeply elements may nest in a cleaned body. Kring's Markdown allows 64 levels of
 /// blocks; this leaves room for the blocks the conversion adds (a quote's paragraph).
 pub const MAX_DEPTH: usize = 32;
@@ -163,7 +175,7 @@ fn bound_depth(html: &str) -> String {
 }
 
 /// `html` as the HTML5 parser builds it, every element closed, nesting past
-/// [`MAX_DEPTH`] flattened (tags dropped, text kept), comments dropped.
+/// [`MAX_DEPTH`] flattened (tags dropped, text kept), comments dropped but [`MORE`].
 pub fn normalize(html: &str) -> String {
     let bounded = bound_depth(html);
     let doc = scraper::Html::parse_fragment(&bounded);
@@ -210,6 +222,9 @@ pub fn normalize(html: &str) -> String {
                     } else {
                         out.push_str(&escape(text).replace('>', "&gt;"));
                     }
+                }
+                Node::Comment(c) if is_more(c) && depth <= MAX_DEPTH && raw_depth == 0 => {
+                    out.push_str(&format!("<{MORE}></{MORE}>"));
                 }
                 _ => {}
             },

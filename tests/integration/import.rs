@@ -486,7 +486,7 @@ fn a_wordpress_export_becomes_a_dutch_site() {
 
     let (_, body) = content(&site, "content/articles/de-moestuin/index.md");
     for part in [
-        "De moestuin is open.  \nElke zaterdag.",
+        "De moestuin is open.\\\nElke zaterdag.",
         "![Rijpe tomaten](tomaten.png)",
         "_Tomaten uit eigen tuin_",
         "\n\nhttps://vimeo.com/76979871\n\n",

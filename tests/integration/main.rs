@@ -28,6 +28,7 @@ mod import_media;
 mod import_metadata;
 mod import_real;
 mod import_safety;
+mod import_structure;
 mod install;
 mod keep;
 mod languages;
