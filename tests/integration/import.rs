@@ -333,6 +333,9 @@ fn a_ghost_export_becomes_articles_pages_and_members() {
         "\n\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ\n\n",
         "\n\nhttps://vimeo.com/76979871\n\n",
         "[The moderation guide](https://guide.example.org/moderation)",
+        // A bookmark is a quote: its description and publisher arrive too.
+        "> How to keep a space kind.",
+        "> Guide",
         "[Buy a summit ticket](https://tickets.example.org/summit)",
         "> 💡",
         "Bring a friend.",
@@ -347,7 +350,8 @@ fn a_ghost_export_becomes_articles_pages_and_members() {
         "Sign up",
         "portal",
         "platform.twitter.com",
-        "How to keep a space kind",
+        "favicon.ico",
+        "thumb.jpg",
         "↩",
     ] {
         assert!(!body.contains(furniture), "`{furniture}` left in:\n{body}");

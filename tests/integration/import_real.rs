@@ -331,13 +331,11 @@ fn wordpress_coverage(rel: &str) {
 }
 
 #[test]
-#[ignore = "needs #22 A (body <th> cells of posts 1178 and 1809), B (embeds of post 1738) and C (the `//greek/…` address of page 1811) merged"]
 fn every_word_of_the_theme_unit_test_data_arrives() {
     wordpress_coverage(THEME_UNIT_TEST);
 }
 
 #[test]
-#[ignore = "needs #22 A (body <th> cells of post 1178) and B (embeds of post 1738) merged"]
 fn every_word_of_the_accessibility_test_data_arrives() {
     wordpress_coverage(A11Y);
 }
@@ -619,7 +617,6 @@ fn ghost_2_export_imports_builds_and_checks() {
 }
 
 #[test]
-#[ignore = "needs #22 B merged: Ghost portal links (`#/portal/…`) fail kring check"]
 fn ghost_4_export_imports_builds_and_checks() {
     let (tmp, site, report) = ghost("ghost/v4_export.json");
     assert!(report.contains("paid"), "{report}");
@@ -687,7 +684,6 @@ fn ghost_coverage(rel: &str) {
 }
 
 #[test]
-#[ignore = "needs #22 B merged: the bookmark card of `write` loses its description and publisher, unreported"]
 fn every_word_of_ghost_4_export_arrives() {
     ghost_coverage("ghost/v4_export.json");
 }
