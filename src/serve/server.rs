@@ -7,12 +7,13 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use tokio::sync::broadcast;
 use tower_http::services::{ServeDir, ServeFile};
 
@@ -50,6 +51,8 @@ pub struct Shared {
     /// The notices sent lately, numbered: a tab whose page was served before a rebuild
     /// but whose socket connected after it catches up from here.
     history: Arc<std::sync::Mutex<History>>,
+    /// The content editor's local backend (`POST /api/v1`).
+    pub cms: Option<Arc<super::cms::LocalBackend>>,
 }
 
 /// The last [`History::KEPT`] notices with their numbers; the number of the last is the
@@ -121,6 +124,7 @@ impl Shared {
             error: Arc::new(RwLock::new(None)),
             visits,
             history: Arc::default(),
+            cms: None,
         }
     }
 
@@ -147,7 +151,13 @@ pub fn router(shared: Shared) -> Router {
     let files = ServeDir::new(&out)
         .append_index_html_on_directories(true)
         .not_found_service(ServeFile::new(out.join("404.html")));
+    // The editor's backend has its own state; the guard below covers it too.
+    let api = Router::new()
+        .route("/api/v1", post(super::cms::api))
+        .layer(DefaultBodyLimit::max(super::cms::BODY_LIMIT))
+        .with_state(shared.cms.clone());
     Router::new()
+        .merge(api)
         .route("/__kring/live-reload.js", get(live_reload_js))
         .route("/__kring/ws", get(websocket))
         .fallback_service(files)

@@ -328,3 +328,410 @@ fn a_key_the_model_gains_fails_the_check() {
     let caught = std::panic::catch_unwind(|| check_against_model(&model, &y));
     assert!(caught.is_err(), "a missing field must fail the check");
 }
+
+// ---- The dev server as Decap's local backend ----
+
+mod backend {
+    use super::*;
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD as BASE64;
+    use kring::serve::{DevServer, ServeOptions};
+    use serde_json::{Value, json};
+    use std::io::{Read, Write};
+    use std::net::{SocketAddr, TcpStream};
+    use std::time::{Duration, Instant};
+
+    fn start(site: &Path) -> DevServer {
+        let mut options = ServeOptions::new(site);
+        options.port = 0;
+        options.now = Some(NOW.parse().unwrap());
+        DevServer::start(&options).unwrap_or_else(|e| panic!("serve failed: {e}"))
+    }
+
+    /// A raw HTTP/1.1 request, so headers and paths go out exactly as written.
+    fn raw(
+        addr: SocketAddr,
+        method: &str,
+        path: &str,
+        headers: &str,
+        body: &[u8],
+    ) -> (u16, String) {
+        let mut stream = TcpStream::connect(addr).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
+        let head = format!(
+            "{method} {path} HTTP/1.1\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        );
+        stream.write_all(head.as_bytes()).unwrap();
+        // A server that refuses early may close before the whole body is sent.
+        let _ = stream.write_all(body);
+        let mut out = Vec::new();
+        let _ = stream.read_to_end(&mut out);
+        let text = String::from_utf8_lossy(&out).into_owned();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+        let status = head
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        (status, body.to_string())
+    }
+
+    fn own_headers(addr: SocketAddr) -> String {
+        format!("Host: {addr}\r\nOrigin: http://{addr}\r\nContent-Type: application/json\r\n")
+    }
+
+    fn api(addr: SocketAddr, action: &str, params: Value) -> (u16, Value) {
+        let body = json!({ "action": action, "params": params }).to_string();
+        let (status, text) = raw(addr, "POST", "/api/v1", &own_headers(addr), body.as_bytes());
+        let value = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        (status, value)
+    }
+
+    fn ok(addr: SocketAddr, action: &str, params: Value) -> Value {
+        let (status, v) = api(addr, action, params);
+        assert_eq!(status, 200, "{action}: {v}");
+        v
+    }
+
+    fn get(addr: SocketAddr, path: &str) -> (u16, String) {
+        raw(addr, "GET", path, &format!("Host: {addr}\r\n"), b"")
+    }
+
+    fn eventually(addr: SocketAddr, path: &str, done: impl Fn(u16, &str) -> bool) -> String {
+        let started = Instant::now();
+        loop {
+            let (status, body) = get(addr, path);
+            if done(status, &body) {
+                return body;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "{path}: {status}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    const EVENT: &str = "+++\ntitle = \"Kerstborrel\"\nstart = \"2026-12-18T19:30:00\"\nend = \"2026-12-18T22:00:00\"\ntimezone = \"Europe/Amsterdam\"\nhosts = [\"noor\"]\n[location]\nname = \"De Lindeboom\"\n+++\nSoep en verhalen.\n";
+
+    #[test]
+    fn each_action_of_the_protocol() {
+        let (_tmp, site) = fixture("example-site");
+        let server = start(&site);
+        let addr = server.addr;
+
+        let info = ok(addr, "info", json!({}));
+        assert_eq!(info["type"], "local_fs");
+        assert_eq!(info["publish_modes"], json!(["simple"]));
+
+        // The default language's files are shown as `name.nl.md` (Decap's multiple_files).
+        let members = ok(
+            addr,
+            "entriesByFolder",
+            json!({"folder": "content/members", "extension": "md", "depth": 2}),
+        );
+        let paths: Vec<&str> = members
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["file"]["path"].as_str().unwrap())
+            .collect();
+        assert!(paths.contains(&"content/members/amara.nl.md"), "{paths:?}");
+        assert!(paths.contains(&"content/members/amara.en.md"));
+        assert!(paths.contains(&"content/members/noor/index.nl.md"));
+        assert!(
+            !paths.iter().any(|p| p.contains("_index")),
+            "sections are not entries"
+        );
+        let amara = members
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["file"]["path"] == "content/members/amara.nl.md")
+            .unwrap();
+        assert_eq!(
+            amara["data"].as_str().unwrap(),
+            read(&site, "content/members/amara.md")
+        );
+        assert_eq!(
+            amara["file"]["id"].as_str().unwrap().len(),
+            64,
+            "a sha256 in hex"
+        );
+
+        let one = ok(
+            addr,
+            "getEntry",
+            json!({"path": "content/events/utrecht-meetup-december.nl.md"}),
+        );
+        assert_eq!(
+            one["data"].as_str().unwrap(),
+            read(&site, "content/events/utrecht-meetup-december.md")
+        );
+        let two = ok(
+            addr,
+            "entriesByFiles",
+            json!({"files": [{"path": "content/about.en.md"}, {"path": "content/about.nl.md"}]}),
+        );
+        assert_eq!(
+            two[0]["data"].as_str().unwrap(),
+            read(&site, "content/about.en.md")
+        );
+        assert_eq!(
+            two[1]["data"].as_str().unwrap(),
+            read(&site, "content/about.md")
+        );
+
+        // A new event with an image: written as kring names it, and built.
+        let png = photos::plain_photo(40, 30, image::ImageFormat::Png);
+        let persisted = ok(
+            addr,
+            "persistEntry",
+            json!({
+                "dataFiles": [{"slug": "kerstborrel", "path": "content/events/kerstborrel.nl.md", "raw": EVENT}],
+                "assets": [{"path": "static/images/kerst.png", "content": BASE64.encode(&png), "encoding": "base64"}],
+                "options": {}
+            }),
+        );
+        assert_eq!(persisted["message"], "entry persisted");
+        assert_eq!(read(&site, "content/events/kerstborrel.md"), EVENT);
+        assert!(!site.join("content/events/kerstborrel.nl.md").exists());
+        assert_eq!(
+            std::fs::read(site.join("static/images/kerst.png")).unwrap(),
+            png
+        );
+        let page = eventually(addr, "/events/kerstborrel/", |s, b| {
+            s == 200 && b.contains("Kerstborrel")
+        });
+        assert!(page.contains("19:30"), "the wall-clock time as written");
+        let leftovers = std::fs::read_dir(site.join("content/events"))
+            .unwrap()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
+            .count();
+        assert_eq!(leftovers, 0, "no temporary file is left");
+
+        // Renamed: written at the new path, the old one gone.
+        ok(
+            addr,
+            "persistEntry",
+            json!({
+                "dataFiles": [{"slug": "x", "path": "content/events/kerstborrel.nl.md", "raw": EVENT, "newPath": "content/events/kerst.nl.md"}],
+                "assets": []
+            }),
+        );
+        assert!(site.join("content/events/kerst.md").is_file());
+        assert!(!site.join("content/events/kerstborrel.md").exists());
+
+        let media = ok(addr, "getMedia", json!({"mediaFolder": "static/images"}));
+        let kerst = media
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["name"] == "kerst.png")
+            .expect("listed");
+        assert_eq!(
+            BASE64.decode(kerst["content"].as_str().unwrap()).unwrap(),
+            png
+        );
+        assert_eq!(kerst["path"], "static/images/kerst.png");
+        let file = ok(
+            addr,
+            "getMediaFile",
+            json!({"path": "static/images/kerst.png"}),
+        );
+        assert_eq!(file["id"], kerst["id"]);
+
+        let bundle_image = "content/articles/picking-a-platform/new.png";
+        let saved = ok(
+            addr,
+            "persistMedia",
+            json!({"asset": {"path": bundle_image, "content": BASE64.encode(&png), "encoding": "base64"}, "options": {}}),
+        );
+        assert_eq!(saved["path"], bundle_image);
+        assert!(site.join(bundle_image).is_file());
+
+        ok(addr, "deleteFile", json!({"path": bundle_image}));
+        assert!(!site.join(bundle_image).exists());
+        ok(
+            addr,
+            "deleteFiles",
+            json!({"paths": ["content/events/kerst.nl.md", "static/images/kerst.png"]}),
+        );
+        assert!(!site.join("content/events/kerst.md").exists());
+        assert!(!site.join("static/images/kerst.png").exists());
+        eventually(addr, "/events/kerst/", |s, _| s == 404);
+
+        assert_eq!(ok(addr, "getDeployPreview", json!({})), Value::Null);
+        let (status, v) = api(addr, "dropDatabase", json!({}));
+        assert_eq!(status, 422);
+        assert!(v["error"].as_str().unwrap().contains("dropDatabase"));
+        let (status, _) = api(addr, "getEntry", json!({"nopath": 1}));
+        assert_eq!(status, 422, "bad params");
+    }
+
+    #[test]
+    fn hostile_paths_change_nothing() {
+        let (tmp, site) = fixture("hub");
+        // Outside the site: a folder a link in content/ points at.
+        let outside = tmp.path().join("outside");
+        write(&outside, "secret.txt", "do not read");
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(&outside, site.join("content/link")).unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(outside.join("secret.txt"), site.join("static/secret.txt"))
+            .unwrap();
+        let server = start(&site);
+        let addr = server.addr;
+        let before = tree(tmp.path());
+        let hostile = [
+            "../../kring.toml",
+            "../outside/secret.txt",
+            "content/../kring.toml",
+            "content/../../outside/secret.txt",
+            "/etc/passwd",
+            "/tmp/x.md",
+            "content/%2e%2e/kring.toml",
+            "content/%2E%2E%2Fkring.toml",
+            "content/a\u{0}b.md",
+            "content\\..\\kring.toml",
+            "kring.toml",
+            "themes/x.html",
+            "content/link/secret.txt",
+            "content/link/new.md",
+            "static/secret.txt",
+            "static/admin/config.yml",
+            "static/sitemap.xml",
+            "content/articles/_index.md",
+            "content/.git/config",
+        ];
+        for path in hostile {
+            let b64 = BASE64.encode(b"pwned");
+            let calls = [
+                ("getEntry", json!({"path": path})),
+                ("getMediaFile", json!({"path": path})),
+                ("entriesByFiles", json!({"files": [{"path": path}]})),
+                (
+                    "persistEntry",
+                    json!({"dataFiles": [{"slug": "x", "path": path, "raw": "pwned"}], "assets": []}),
+                ),
+                (
+                    "persistEntry",
+                    json!({"dataFiles": [{"slug": "x", "path": "content/fine.md", "raw": "x", "newPath": path}], "assets": []}),
+                ),
+                (
+                    "persistEntry",
+                    json!({"entry": {"slug": "x", "path": "content/fine.md", "raw": "x"}, "assets": [{"path": path, "content": b64, "encoding": "base64"}]}),
+                ),
+                (
+                    "persistMedia",
+                    json!({"asset": {"path": path, "content": b64, "encoding": "base64"}}),
+                ),
+                ("deleteFile", json!({"path": path})),
+                ("deleteFiles", json!({"paths": ["content/about.md", path]})),
+            ];
+            for (action, params) in calls {
+                let (status, v) = api(addr, action, params);
+                let read_only = matches!(action, "getEntry" | "getMediaFile" | "entriesByFiles");
+                if read_only
+                    && matches!(
+                        path,
+                        "static/admin/config.yml"
+                            | "static/sitemap.xml"
+                            | "content/articles/_index.md"
+                    )
+                {
+                    continue; // reading a file kring writes is fine; writing it is not
+                }
+                assert!(
+                    status == 403
+                        || (status == 500
+                            && read_only
+                            && !path.starts_with("content/link")
+                            && path != "static/secret.txt"),
+                    "{action} {path:?}: {status} {v}"
+                );
+            }
+        }
+        for folder in ["../outside", "content/link", "/etc", "content/%2e%2e"] {
+            let (status, _) = api(
+                addr,
+                "entriesByFolder",
+                json!({"folder": folder, "extension": "txt", "depth": 3}),
+            );
+            assert_eq!(status, 403, "{folder}");
+        }
+        // Listing content/ does not follow the link out.
+        let all = ok(
+            addr,
+            "entriesByFolder",
+            json!({"folder": "content", "extension": "txt", "depth": 5}),
+        );
+        assert_eq!(all, json!([]));
+        assert_eq!(
+            tree(tmp.path()),
+            before,
+            "nothing changed, inside or outside the site"
+        );
+    }
+
+    #[test]
+    fn foreign_pages_and_hosts_are_refused() {
+        let (tmp, site) = fixture("hub");
+        let server = start(&site);
+        let addr = server.addr;
+        let port = addr.port();
+        let before = tree(tmp.path());
+        let body = json!({"action": "persistEntry", "params": {"dataFiles": [{"slug": "x", "path": "content/x.md", "raw": "+++\ntitle = \"x\"\n+++\n"}], "assets": []}}).to_string();
+        let cases = [
+            (
+                format!(
+                    "Host: {addr}\r\nOrigin: https://evil.example\r\nContent-Type: application/json\r\n"
+                ),
+                403,
+            ),
+            (
+                format!(
+                    "Host: {addr}\r\nOrigin: http://127.0.0.1:{}\r\nContent-Type: application/json\r\n",
+                    port.wrapping_add(1)
+                ),
+                403,
+            ),
+            (
+                format!("Host: {addr}\r\nOrigin: null\r\nContent-Type: application/json\r\n"),
+                403,
+            ),
+            (
+                format!("Host: evil.example:{port}\r\nContent-Type: application/json\r\n"),
+                403,
+            ),
+            (
+                format!(
+                    "Host: rebind.evil.example:{port}\r\nOrigin: http://rebind.evil.example:{port}\r\nContent-Type: application/json\r\n"
+                ),
+                403,
+            ),
+            ("Content-Type: application/json\r\n".to_string(), 400),
+            // A form posted from a page of the site itself is still no JSON request.
+            (
+                format!("Host: {addr}\r\nOrigin: http://{addr}\r\nContent-Type: text/plain\r\n"),
+                422,
+            ),
+        ];
+        for (headers, expected) in cases {
+            let (status, text) = raw(addr, "POST", "/api/v1", &headers, body.as_bytes());
+            assert!(
+                status == expected || (expected == 400 && status == 403),
+                "{headers:?}: {status} {text}"
+            );
+        }
+        // Too big a body is refused before it is read.
+        let big = vec![b' '; kring::serve::cms::BODY_LIMIT + 1024];
+        let (status, _) = raw(addr, "POST", "/api/v1", &own_headers(addr), &big);
+        assert_eq!(status, 413);
+        assert_eq!(tree(tmp.path()), before);
+    }
+}
