@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use super::fields::{self, Field, FieldI18n};
+use super::fields::{self, Field, FieldI18n, Widget};
 use super::yaml;
 use std::path::Path;
 
@@ -129,6 +129,11 @@ pub fn collection_name(section: &SectionModel) -> String {
     }
 }
 
+/// The local backend's path on `kring serve`. Decap wants an absolute URL there; the dev
+/// server puts its own address in front when it serves `/admin/config.yml`, and elsewhere
+/// (the published site) Decap ignores the relative one and uses the git host.
+pub const LOCAL_BACKEND_URL: &str = "/api/v1";
+
 /// Keys of the front matter that the editor does not offer, with why. Anything else a kind
 /// takes is a field; the test of the generated config holds the two lists to the model.
 pub fn left_out(site: &SiteModel) -> Vec<(&'static str, &'static str)> {
@@ -152,8 +157,8 @@ pub fn left_out(site: &SiteModel) -> Vec<(&'static str, &'static str)> {
 #[derive(Debug, Serialize)]
 pub struct CmsConfig {
     pub backend: Backend,
-    /// `kring serve`'s own address: a relative URL, so it is right on whatever port the
-    /// server found free. Decap uses it only on localhost and 127.0.0.1.
+    /// `kring serve`'s own address: written relative, made absolute by the dev server (see
+    /// [`LOCAL_BACKEND_URL`]). Decap uses it only on localhost and 127.0.0.1.
     pub local_backend: LocalBackend,
     pub site_url: String,
     pub media_folder: String,
@@ -224,6 +229,13 @@ pub fn generate(site: &SiteModel) -> CmsConfig {
                 // kring reads each file alone, so every field is in each one.
                 f.i18n = match f.i18n {
                     _ if !translated => None,
+                    // Decap's schema takes `duplicate` only on fields of one value; a list
+                    // or object is kept per language.
+                    Some(FieldI18n::Duplicate(_))
+                        if matches!(f.widget, Widget::List | Widget::Object) =>
+                    {
+                        Some(FieldI18n::Translate(true))
+                    }
                     None => Some(FieldI18n::Translate(true)),
                     shared => shared,
                 };
@@ -256,7 +268,7 @@ pub fn generate(site: &SiteModel) -> CmsConfig {
             branch: "main".into(),
         },
         local_backend: LocalBackend {
-            url: "/api/v1".into(),
+            url: LOCAL_BACKEND_URL.into(),
         },
         site_url: site.base_url.clone(),
         media_folder: "static/images".into(),

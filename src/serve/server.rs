@@ -159,6 +159,7 @@ pub fn router(shared: Shared) -> Router {
     Router::new()
         .merge(api)
         .route("/__kring/live-reload.js", get(live_reload_js))
+        .route("/admin/config.yml", get(admin_config))
         .route("/__kring/ws", get(websocket))
         .fallback_service(files)
         .layer(middleware::from_fn_with_state(
@@ -166,6 +167,26 @@ pub fn router(shared: Shared) -> Router {
             guard_and_label,
         ))
         .with_state(shared)
+}
+
+/// The editor's config with the local backend at this server's address, as the request
+/// named it (the guard has checked it is this server): Decap takes only an absolute URL.
+async fn admin_config(State(shared): State<Shared>, headers: axum::http::HeaderMap) -> Response {
+    let Ok(text) = std::fs::read_to_string(shared.out.join("admin/config.yml")) else {
+        return (StatusCode::NOT_FOUND, "not found").into_response();
+    };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default();
+    let relative = serde_json::to_string(crate::cms::config::LOCAL_BACKEND_URL).unwrap_or_default();
+    let absolute = serde_json::to_string(&format!(
+        "http://{host}{}",
+        crate::cms::config::LOCAL_BACKEND_URL
+    ))
+    .unwrap_or_default();
+    let text = text.replacen(&format!("url: {relative}"), &format!("url: {absolute}"), 1);
+    ([(header::CONTENT_TYPE, "text/yaml; charset=utf-8")], text).into_response()
 }
 
 async fn live_reload_js() -> impl IntoResponse {

@@ -420,8 +420,23 @@ mod backend {
     #[test]
     fn each_action_of_the_protocol() {
         let (_tmp, site) = fixture("example-site");
+        let model = config::read_site(&site).unwrap();
+        write(
+            &site,
+            "static/admin/config.yml",
+            config::render(&config::generate(&model), None),
+        );
         let server = start(&site);
         let addr = server.addr;
+
+        // Decap takes only an absolute URL: the server puts its own address in.
+        let (status, served) = get(addr, "/admin/config.yml");
+        assert_eq!(status, 200);
+        let served = YamlLoader::load_from_str(&served).unwrap().remove(0);
+        assert_eq!(
+            served["local_backend"]["url"].as_str(),
+            Some(format!("http://{addr}/api/v1").as_str())
+        );
 
         let info = ok(addr, "info", json!({}));
         assert_eq!(info["type"], "local_fs");
