@@ -760,7 +760,7 @@ mod command {
     use std::net::TcpListener;
 
     /// A registry on 127.0.0.1 that answers every request with `tarball`.
-    fn registry(tarball: Vec<u8>) -> String {
+    pub(super) fn registry(tarball: Vec<u8>) -> String {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         std::thread::spawn(move || {
@@ -873,7 +873,7 @@ mod command {
     }
 
     /// The pinned tarball: from the research corpus on this machine, or `KRING_DECAP_TGZ`.
-    fn pinned_tarball() -> Option<Vec<u8>> {
+    pub(super) fn pinned_tarball() -> Option<Vec<u8>> {
         let path = std::env::var("KRING_DECAP_TGZ")
             .unwrap_or_else(|_| "/work/corpora/npm/cms/decap-cms-3.16.3.tgz".into());
         std::fs::read(path).ok()
@@ -953,5 +953,117 @@ mod command {
             "{:?}",
             report.external_hosts
         );
+    }
+}
+
+// ---- The editor in Chromium, in local mode ----
+
+mod chromium {
+    use super::*;
+    use kring::serve::{DevServer, ServeOptions};
+
+    #[test]
+    fn an_event_made_in_the_editor_is_a_page_of_the_site() {
+        if std::env::var_os("KRING_SKIP_BROWSER").is_some() {
+            eprintln!("KRING_SKIP_BROWSER is set: browser test skipped");
+            return;
+        }
+        let Some(tarball) = command::pinned_tarball() else {
+            eprintln!("NOTE: decap-cms-3.16.3.tgz not found (set KRING_DECAP_TGZ): not run");
+            return;
+        };
+        assert!(
+            repo()
+                .join("tests/browser/node_modules/playwright-core")
+                .is_dir(),
+            "run `npm ci` in tests/browser first (or set KRING_SKIP_BROWSER=1)"
+        );
+        let (tmp, site) = fixture("example-site");
+        let base = command::registry(tarball);
+        let out = kring()
+            .args(["cms", site.to_str().unwrap()])
+            .env("KRING_NPM_REGISTRY", &base)
+            .env("HOME", tmp.path())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mut options = ServeOptions::new(&site);
+        options.port = 0;
+        options.now = Some(NOW.parse().unwrap());
+        let server = DevServer::start(&options).unwrap();
+        let node = std::process::Command::new("node")
+            .arg(repo().join("tests/browser/cms.mjs"))
+            .arg(&server.url)
+            .output()
+            .expect("node is installed");
+        let output = format!(
+            "{}{}",
+            String::from_utf8_lossy(&node.stdout),
+            String::from_utf8_lossy(&node.stderr)
+        );
+        assert!(node.status.success(), "browser test failed:\n{output}");
+        for step in [
+            "ok: the generated collections are listed",
+            "ok: nothing requested from another host",
+            "ok: event saved through the editor",
+        ] {
+            assert!(output.contains(step), "missing `{step}`:\n{output}");
+        }
+        // On disk as kring names it, in both languages, with the wall-clock start.
+        let nl = read(&site, "content/events/kerstborrel.md");
+        let en = read(&site, "content/events/kerstborrel.en.md");
+        for text in [&nl, &en] {
+            assert!(text.contains("start = \"2026-12-18T19:30:00\""), "{text}");
+        }
+        assert!(nl.contains("De Lindeboom"));
+        let (ok, stdout, stderr) = run(&["check", site.to_str().unwrap()], tmp.path());
+        assert!(ok, "kring check after the edit:\n{stdout}{stderr}");
+        let started = std::time::Instant::now();
+        let page = loop {
+            let body = ureq_get(&format!("{}events/kerstborrel/", server.url));
+            if let Some(b) = body.filter(|b| b.contains("Kerstborrel")) {
+                break b;
+            }
+            assert!(
+                started.elapsed().as_secs() < 20,
+                "the new page is never served"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        };
+        assert!(
+            page.contains("2026-12-18T19:30:00+01:00"),
+            "the time in the site's zone"
+        );
+        assert!(
+            page.contains("Noor El Amrani"),
+            "the host chosen from the members"
+        );
+    }
+
+    fn ureq_get(url: &str) -> Option<String> {
+        let addr = url
+            .trim_start_matches("http://")
+            .split('/')
+            .next()
+            .unwrap()
+            .to_string();
+        let path = format!(
+            "/{}",
+            url.trim_start_matches("http://").split_once('/').unwrap().1
+        );
+        let mut stream = std::net::TcpStream::connect(&addr).ok()?;
+        use std::io::{Read, Write};
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        )
+        .ok()?;
+        let mut out = String::new();
+        stream.read_to_string(&mut out).ok()?;
+        out.starts_with("HTTP/1.1 200").then_some(out)
     }
 }
