@@ -224,6 +224,9 @@ pub fn generate(site: &SiteModel) -> CmsConfig {
             // every section's folder.
             let bundles = s.bundles && !s.dir.is_empty();
             let mut fields = fields::for_kind(s.kind, site);
+            if !translated {
+                no_i18n(&mut fields);
+            }
             for f in &mut fields {
                 // Decap leaves a field without `i18n` out of the other languages' files;
                 // kring reads each file alone, so every field is in each one.
@@ -284,6 +287,14 @@ pub fn generate(site: &SiteModel) -> CmsConfig {
     }
 }
 
+/// A site in one language: no field says anything about translations, however deep.
+fn no_i18n(fields: &mut [Field]) {
+    for f in fields {
+        f.i18n = None;
+        no_i18n(&mut f.fields);
+    }
+}
+
 const HEADER: &str = "# Decap CMS's configuration, written by `kring cms` from the site's content model.\n\
 # Run `kring cms` again after changing kring.toml or the sections: this part is rewritten.\n\
 # Settings of your own (the `backend` of your git host, for one) go below the marker line at\n\
@@ -340,10 +351,10 @@ mod tests {
     fn kept_settings_replace_generated_ones_and_survive() {
         let config = generate(&model());
         let first = render(&config, None);
-        assert!(first.contains("backend:\n  name: \"github\""));
+        assert!(first.contains("backend:\n  branch: \"main\"\n  name: \"github\""));
         let edited = format!("{first}backend:\n  name: \"gitea\"\n  repo: \"me/site\"\n");
         let second = render(&config, Some(&edited));
-        assert_eq!(second.matches("backend:").count(), 1, "{second}");
+        assert_eq!(second.matches("\nbackend:").count(), 1, "{second}");
         assert!(second.ends_with("backend:\n  name: \"gitea\"\n  repo: \"me/site\"\n"));
         assert_eq!(
             render(&config, Some(&second)),

@@ -124,7 +124,8 @@ mod tests {
         });
         assert_eq!(
             write(&v),
-            "a: \"x\"\nlist:\n  - name: \"n\"\n    fields:\n      - k: 1\n  - \"s\"\n  - []\nempty: {}\n\"Odd key\": true\n"
+            // serde_json's maps are sorted by key.
+            "\"Odd key\": true\na: \"x\"\nempty: {}\nlist:\n  - fields:\n      - k: 1\n    name: \"n\"\n  - \"s\"\n  - []\n"
         );
     }
 
