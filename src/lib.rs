@@ -1,11 +1,12 @@
 //! kring: a static site generator for newsletter-plus-community hubs.
 //!
 //! The modules follow the pipeline: [`config`] → [`content`] (load, front matter,
-//! Markdown) → [`model`] → [`render`] (theme, templates, views) → [`output`] → [`build`](mod@build) → [`serve`]; [`import`] stands beside build
+//! Markdown) → [`model`] → [`render`] (theme, templates, views) → [`output`] → [`build`](mod@build) → [`serve`]; [`import`] and [`cms`] stand beside build
 //! and serve, and [`commands`] is the command line over all of them.
 
 pub mod build;
 pub mod cleanup;
+pub mod cms;
 pub mod commands;
 pub mod config;
 pub mod content;

@@ -12,6 +12,9 @@ pub struct Args {
     /// Also write the files that build and publish it on this platform (as `kring ci`)
     #[arg(long, value_enum)]
     pub ci: Option<super::ci::Platform>,
+    /// Also write the content editor into static/admin/ (as `kring cms`)
+    #[arg(long)]
+    pub cms: bool,
 }
 
 pub fn run(args: Args) -> Result<()> {
@@ -21,6 +24,9 @@ pub fn run(args: Args) -> Result<()> {
     if let Some(platform) = args.ci {
         let written = super::ci::write(&dir, platform, false)?;
         super::ci::report(&written, platform);
+    }
+    if args.cms {
+        super::cms::write(&dir, false)?;
     }
     println!(
         "Next: kring build {0}   (or: kring serve {0})",

@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 pub mod build;
 pub mod check;
 pub mod ci;
+pub mod cms;
 pub mod email;
 pub mod import;
 pub mod init;
@@ -39,6 +40,9 @@ pub enum Command {
     Ci(ci::Args),
     /// Bring posts, pages and authors over from a Substack, Ghost or WordPress export
     Import(import::Args),
+    /// Write the content editor (Decap CMS) into static/admin/, its config generated from
+    /// the site's sections, languages and members
+    Cms(cms::Args),
 }
 
 /// The site folder argument shared by the commands: the current folder by default.
@@ -56,5 +60,6 @@ pub fn run(cli: Cli) -> crate::Result<()> {
         Command::Email(args) => email::run(args),
         Command::Import(args) => import::run(args),
         Command::Ci(args) => ci::run(args),
+        Command::Cms(args) => cms::run(args),
     }
 }

@@ -282,7 +282,9 @@ impl PageFront {
     }
 }
 
-fn kind_takes(kind: Kind, key: &str) -> bool {
+/// Whether a page of `kind` takes the kind-specific key `key` (keys every page takes are
+/// in no kind's list). The CMS's generated config asks the same question.
+pub fn kind_takes(kind: Kind, key: &str) -> bool {
     const ARTICLE: &[&str] = &["authors", "series", "discuss", "newsletter", "issue"];
     const PAGE: &[&str] = &["authors", "discuss"];
     const MASTERCLASS: &[&str] = &[

@@ -156,14 +156,14 @@ pub(super) fn build_page(
 
     let details = match kind {
         Kind::Articles => Details::Article(Article {
-            authors: front.authors.clone(),
+            authors: member_ids(&front.authors),
             series: front.series.clone(),
             discuss: front.discuss.clone(),
             newsletter: front.newsletter.unwrap_or(false),
             issue: front.issue,
         }),
         Kind::Pages => Details::Plain {
-            authors: front.authors.clone(),
+            authors: member_ids(&front.authors),
             discuss: front.discuss.clone(),
         },
         Kind::Events => match event(&front, &file, page_tz) {
@@ -189,7 +189,7 @@ pub(super) fn build_page(
             level: front.level.clone(),
             price: front.price.clone(),
             signup_url: front.signup_url.clone(),
-            speakers: front.speakers.clone(),
+            speakers: member_ids(&front.speakers),
             sessions: match sessions(&front, &file, page_tz) {
                 Ok(sessions) => sessions,
                 Err(d) => {
@@ -387,7 +387,7 @@ fn event(
         online_url: front.online_url.clone(),
         registration_url: front.registration_url.clone(),
         price: front.price.clone(),
-        hosts: front.hosts.clone(),
+        hosts: member_ids(&front.hosts),
         status: front.status.unwrap_or_default(),
         recurrence,
         chat: front.chat.clone(),
@@ -463,4 +463,12 @@ fn resolve_image(
             file.stem()
         ),
     ))
+}
+
+/// Members named in front matter, by id. The content editor names a member kept as a folder
+/// (`members/noor/index.md`) by its entry's slug, `noor/index`: that is member `noor`.
+fn member_ids(ids: &[String]) -> Vec<String> {
+    ids.iter()
+        .map(|id| id.strip_suffix("/index").unwrap_or(id).to_string())
+        .collect()
 }

@@ -2,6 +2,7 @@
 //! site's `public/`), serves it on 127.0.0.1, rebuilds what a change affects, and tells open
 //! tabs to reload — or shows the error over the page until it is fixed.
 
+pub mod cms;
 pub mod rebuild;
 pub mod server;
 pub mod watch;
@@ -133,7 +134,7 @@ impl DevServer {
             now: options.now,
         };
         let mut dev = DevSite::new(site_dir.clone(), build_options, out.clone(), true);
-        let shared = Shared::new(out.clone(), addr, dev.visits.clone());
+        let mut shared = Shared::new(out.clone(), addr, dev.visits.clone());
         let first = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| dev.full_build()))
             .unwrap_or_else(|p| Err(Error::Bug(crate::error::panic_message(p.as_ref()))));
         match first {
@@ -155,6 +156,15 @@ impl DevServer {
             }
         }
 
+        shared.cms = Some(std::sync::Arc::new(cms::LocalBackend {
+            site: site_dir.clone(),
+            language: dev
+                .site()
+                .map_or_else(|| "en".into(), |s| s.config.language.clone()),
+            translated: dev
+                .site()
+                .is_some_and(|s| !s.config.other_languages().is_empty()),
+        }));
         let site_output = dev.site().map_or_else(
             || site_dir.join("public"),
             |s| site_dir.join(&s.config.output_dir),
@@ -314,6 +324,9 @@ pub fn run(options: &ServeOptions, open: bool) -> Result<()> {
         display(&options.site),
         server.url
     );
+    if options.site.join("static/admin/index.html").is_file() {
+        println!("Edit the content at {}admin/", server.url);
+    }
     if open {
         open_browser(&server.url);
     }

@@ -7,12 +7,13 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use tokio::sync::broadcast;
 use tower_http::services::{ServeDir, ServeFile};
 
@@ -50,6 +51,8 @@ pub struct Shared {
     /// The notices sent lately, numbered: a tab whose page was served before a rebuild
     /// but whose socket connected after it catches up from here.
     history: Arc<std::sync::Mutex<History>>,
+    /// The content editor's local backend (`POST /api/v1`).
+    pub cms: Option<Arc<super::cms::LocalBackend>>,
 }
 
 /// The last [`History::KEPT`] notices with their numbers; the number of the last is the
@@ -121,6 +124,7 @@ impl Shared {
             error: Arc::new(RwLock::new(None)),
             visits,
             history: Arc::default(),
+            cms: None,
         }
     }
 
@@ -147,8 +151,15 @@ pub fn router(shared: Shared) -> Router {
     let files = ServeDir::new(&out)
         .append_index_html_on_directories(true)
         .not_found_service(ServeFile::new(out.join("404.html")));
+    // The editor's backend has its own state; the guard below covers it too.
+    let api = Router::new()
+        .route("/api/v1", post(super::cms::api))
+        .layer(DefaultBodyLimit::max(super::cms::BODY_LIMIT))
+        .with_state(shared.cms.clone());
     Router::new()
+        .merge(api)
         .route("/__kring/live-reload.js", get(live_reload_js))
+        .route("/admin/config.yml", get(admin_config))
         .route("/__kring/ws", get(websocket))
         .fallback_service(files)
         .layer(middleware::from_fn_with_state(
@@ -156,6 +167,26 @@ pub fn router(shared: Shared) -> Router {
             guard_and_label,
         ))
         .with_state(shared)
+}
+
+/// The editor's config with the local backend at this server's address, as the request
+/// named it (the guard has checked it is this server): Decap takes only an absolute URL.
+async fn admin_config(State(shared): State<Shared>, headers: axum::http::HeaderMap) -> Response {
+    let Ok(text) = std::fs::read_to_string(shared.out.join("admin/config.yml")) else {
+        return (StatusCode::NOT_FOUND, "not found").into_response();
+    };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default();
+    let relative = serde_json::to_string(crate::cms::config::LOCAL_BACKEND_URL).unwrap_or_default();
+    let absolute = serde_json::to_string(&format!(
+        "http://{host}{}",
+        crate::cms::config::LOCAL_BACKEND_URL
+    ))
+    .unwrap_or_default();
+    let text = text.replacen(&format!("url: {relative}"), &format!("url: {absolute}"), 1);
+    ([(header::CONTENT_TYPE, "text/yaml; charset=utf-8")], text).into_response()
 }
 
 async fn live_reload_js() -> impl IntoResponse {

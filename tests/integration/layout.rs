@@ -13,7 +13,7 @@ const LAYERS: &[&[&str]] = &[
     &["model"],
     &["render"],
     &["output"],
-    &["build", "import", "scaffold"],
+    &["build", "import", "scaffold", "cms"],
     &["serve"],
     &["commands"],
 ];

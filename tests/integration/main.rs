@@ -12,6 +12,7 @@ mod calendars;
 mod check_external;
 mod ci;
 mod cli;
+mod cms;
 mod community;
 mod errors;
 mod escaping;
