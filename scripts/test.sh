@@ -33,5 +33,13 @@ if [ ! -d tests/browser/node_modules/playwright-core ]; then
   (cd tests/browser && npm ci --no-audit --no-fund)
 fi
 
+# Decap CMS's npm tarball, which `kring cms` vendors (tests/integration/cms.rs serves it on
+# 127.0.0.1 to the command and drives the editor in Chromium); npm checks its integrity.
+if [ ! -f target/test-npm/decap-cms-3.16.3.tgz ]; then
+  echo "== npm pack decap-cms@3.16.3 (into target/test-npm)"
+  mkdir -p target/test-npm
+  (cd target/test-npm && npm pack --silent decap-cms@3.16.3 >/dev/null)
+fi
+
 echo "== cargo test"
 cargo test "$@"
