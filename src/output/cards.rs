@@ -98,7 +98,7 @@ fn accent(site: &Site) -> String {
 
 /// The card as SVG: the title in up to four lines on the accent colour, `footer` (the
 /// site's name) below. What a card is cached by; it is drawn in two parts (see
-/// [`Backdrop`]): [`backdrop_svg`] without the title, then [`title_svg`] over it.
+/// `Backdrop`): `backdrop_svg` without the title, then `title_svg` over it.
 pub fn svg(title: &str, footer: &str, accent: &str) -> String {
     let (open, close) = backdrop_parts(footer, accent);
     format!("{open}{}{close}", title_text(title))

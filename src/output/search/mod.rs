@@ -89,7 +89,7 @@ pub fn searchable(site: &Site, index: usize) -> bool {
 
 /// Writes the search index of `site` under `search/`; returns how many files.
 ///
-/// Pages are read [`CHUNK`] at a time, in parallel, and each chunk's words go into the
+/// Pages are read `CHUNK` at a time, in parallel, and each chunk's words go into the
 /// index (a number per word, its pages as pairs of numbers) and its records and texts into
 /// their files before the next is read: what a build holds is the index, not every page's
 /// words at once.
