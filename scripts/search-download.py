@@ -59,7 +59,8 @@ def main():
             record = json.loads((folder / "p" / name).read_text())[page % meta["per_file"]]
             shown = re.findall(r"\w+", fold(record["x"] + " " + record["t"]))
             if record.get("f") and not any(w.startswith(f) for w in shown for f in found):
-                loaded[f"t/{page}.json"] = (folder / "t" / f"{page}.json").stat().st_size
+                name = f"{page // meta['texts_per_file']}.json"
+                loaded["t/" + name] = (folder / "t" / name).stat().st_size
         size = sum(loaded.values())
         worst = max(worst, size)
         print(f"query {q!r}: {len(total or {})} results, {len(loaded)} files, {size / 1024:.0f} KB")

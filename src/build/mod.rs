@@ -63,8 +63,10 @@ pub fn build(
     let renderings = loaded.renderings()?;
     let plan = loaded.full_plan(&renderings);
     let site_host = host_of(loaded.site.config.base_url.as_str()).unwrap_or_default();
-    let watching = Watching::new(&staging, site_host);
+    let memory = site_dir.join(crate::vocabulary::CACHE_DIR).join("privacy");
+    let watching = Watching::new(&staging, site_host).remembering(memory);
     let counts = run(&loaded, &renderings, &plan, &watching)?;
+    watching.remember();
     let external_hosts = watching.hosts();
     let mut phases = Phases::start();
     staging.commit()?;

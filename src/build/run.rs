@@ -204,6 +204,10 @@ impl Sink for Prefixed<'_> {
     fn copy(&self, from: &Path, rel: &str) -> Result<()> {
         self.inner.copy(from, &format!("{}{rel}", self.prefix))
     }
+    fn link(&self, entry: &Path, rel: &str, bytes: &[u8]) -> Result<()> {
+        self.inner
+            .link(entry, &format!("{}{rel}", self.prefix), bytes)
+    }
 }
 
 /// Copies the static files `wanted` (output paths) of `all`; returns how many.

@@ -48,24 +48,36 @@ pub fn write_cards(
         ));
     }
     let accent = accent(site);
+    // The parts every card with one footer shares, drawn when the first is needed.
+    let backdrops: std::collections::HashMap<&str, OnceLock<Option<Backdrop>>> = cards
+        .iter()
+        .map(|(_, _, f)| (*f, OnceLock::new()))
+        .collect();
     cards
         .par_iter()
         .map(|(file, title, footer)| {
             let svg = svg(title, footer, &accent);
-            let png = cache
+            cache
                 .get_or_make(
                     &[DRAWING.as_bytes(), svg.as_bytes()],
                     "png",
                     &format!("the social card /{file}"),
-                    || png(&svg),
+                    || {
+                        let backdrop =
+                            backdrops[footer].get_or_init(|| Backdrop::new(footer, &accent).ok());
+                        match backdrop {
+                            Some(backdrop) => backdrop.png(title),
+                            None => png(&svg),
+                        }
+                    },
                 )
                 .map_err(|why| {
                     Error::from(Diagnostic::new(
                         "kring.toml",
                         format!("the social card {file} could not be drawn: {why}"),
                     ))
-                })?;
-            out.write(file, &png)
+                })?
+                .publish(out, file)
         })
         .collect::<Result<()>>()?;
     Ok(cards.len())
@@ -85,8 +97,47 @@ fn accent(site: &Site) -> String {
 }
 
 /// The card as SVG: the title in up to four lines on the accent colour, `footer` (the
-/// site's name) below.
+/// site's name) below. What a card is cached by; it is drawn in two parts (see
+/// `Backdrop`): `backdrop_svg` without the title, then `title_svg` over it.
 pub fn svg(title: &str, footer: &str, accent: &str) -> String {
+    let (open, close) = backdrop_parts(footer, accent);
+    format!("{open}{}{close}", title_text(title))
+}
+
+/// The card without its title: the background, the bar and the footer.
+fn backdrop_svg(footer: &str, accent: &str) -> String {
+    let (open, close) = backdrop_parts(footer, accent);
+    format!("{open}{close}")
+}
+
+/// The title alone, in the card's group, on nothing.
+fn title_svg(title: &str) -> String {
+    format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"{HEIGHT}\" viewBox=\"0 0 {WIDTH} {HEIGHT}\">\
+         <g font-family=\"Inter\" font-weight=\"700\" fill=\"#ffffff\">{}</g></svg>",
+        title_text(title)
+    )
+}
+
+/// The card's SVG before and after the title's `<text>` elements.
+fn backdrop_parts(footer: &str, accent: &str) -> (String, String) {
+    let footer = wrap(footer, 44, 1).into_iter().next().unwrap_or_default();
+    (
+        format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"{HEIGHT}\" viewBox=\"0 0 {WIDTH} {HEIGHT}\">\
+             <rect width=\"{WIDTH}\" height=\"{HEIGHT}\" fill=\"{accent}\"/>\
+             <rect x=\"80\" y=\"500\" width=\"120\" height=\"8\" rx=\"4\" fill=\"#ffffff\" fill-opacity=\"0.7\"/>\
+             <g font-family=\"Inter\" font-weight=\"700\" fill=\"#ffffff\">"
+        ),
+        format!(
+            "<text x=\"80\" y=\"565\" font-size=\"34\" fill-opacity=\"0.85\">{}</text></g></svg>",
+            escape(&footer)
+        ),
+    )
+}
+
+/// The title's `<text>` elements: up to four lines, smaller when there are four.
+fn title_text(title: &str) -> String {
     let lines = wrap(title, 26, 4);
     let size = if lines.len() > 3 { 64 } else { 72 };
     let mut text = String::new();
@@ -97,15 +148,41 @@ pub fn svg(title: &str, footer: &str, accent: &str) -> String {
             escape(line)
         ));
     }
-    let footer = wrap(footer, 44, 1).into_iter().next().unwrap_or_default();
-    format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{WIDTH}\" height=\"{HEIGHT}\" viewBox=\"0 0 {WIDTH} {HEIGHT}\">\
-         <rect width=\"{WIDTH}\" height=\"{HEIGHT}\" fill=\"{accent}\"/>\
-         <rect x=\"80\" y=\"500\" width=\"120\" height=\"8\" rx=\"4\" fill=\"#ffffff\" fill-opacity=\"0.7\"/>\
-         <g font-family=\"Inter\" font-weight=\"700\" fill=\"#ffffff\">{text}\
-         <text x=\"80\" y=\"565\" font-size=\"34\" fill-opacity=\"0.85\">{}</text></g></svg>",
-        escape(&footer)
-    )
+    text
+}
+
+/// What every card of a site with one footer shares, drawn once: the background, the bar
+/// and the footer, as pixels and in palette form. A card is its title drawn over a copy
+/// (the title does not reach the bar or the footer, so the pixels are those of drawing the
+/// whole card at once), and only the rows the title changed are turned into the palette.
+struct Backdrop {
+    pixmap: tiny_skia::Pixmap,
+    /// The palette and each pixel's entry, when the backdrop has that form.
+    indexed: Option<(Vec<u8>, Vec<u8>)>,
+}
+
+impl Backdrop {
+    fn new(footer: &str, accent: &str) -> std::result::Result<Backdrop, String> {
+        let pixmap = draw(&backdrop_svg(footer, accent))?;
+        let indexed = indexed(pixmap.data());
+        Ok(Backdrop { pixmap, indexed })
+    }
+
+    /// The card of `title` as a PNG: what [`png`] makes of the whole card's SVG.
+    fn png(&self, title: &str) -> std::result::Result<Vec<u8>, String> {
+        let tree =
+            usvg::Tree::from_str(&title_svg(title), &options()).map_err(|e| e.to_string())?;
+        let mut pixmap = self.pixmap.clone();
+        resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
+        let changed = self
+            .indexed
+            .as_ref()
+            .and_then(|(_, entries)| indexed_over(pixmap.data(), self.pixmap.data(), entries));
+        match changed {
+            Some((palette, pixels)) => encode(&pixels, png::ColorType::Indexed, Some(palette)),
+            None => encode(pixmap.data(), png::ColorType::Rgba, None),
+        }
+    }
 }
 
 /// `text` in lines of at most `width` characters, broken between words (a word longer than
@@ -179,18 +256,21 @@ pub fn png(svg: &str) -> std::result::Result<Vec<u8>, String> {
     }
 }
 
-fn draw(svg: &str) -> std::result::Result<tiny_skia::Pixmap, String> {
-    let options = usvg::Options {
+/// How cards are read: the built-in font only; nothing outside the SVG (no files, no images).
+fn options() -> usvg::Options<'static> {
+    usvg::Options {
         font_family: "Inter".into(),
         fontdb: fonts(),
-        // Nothing outside the SVG is read: no files, no images.
         image_href_resolver: usvg::ImageHrefResolver {
             resolve_data: Box::new(|_, _, _| None),
             resolve_string: Box::new(|_, _| None),
         },
         ..usvg::Options::default()
-    };
-    let tree = usvg::Tree::from_str(svg, &options).map_err(|e| e.to_string())?;
+    }
+}
+
+fn draw(svg: &str) -> std::result::Result<tiny_skia::Pixmap, String> {
+    let tree = usvg::Tree::from_str(svg, &options()).map_err(|e| e.to_string())?;
     let mut pixmap = tiny_skia::Pixmap::new(WIDTH, HEIGHT).ok_or("no memory for the card")?;
     resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
     Ok(pixmap)
@@ -202,42 +282,90 @@ fn draw(svg: &str) -> std::result::Result<tiny_skia::Pixmap, String> {
 /// that is not such a card (a background too close to white to tell the steps apart, or a
 /// pixel off the line), which is then kept in RGBA.
 fn indexed(rgba: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
-    let background = [rgba[0], rgba[1], rgba[2]];
-    // The channel that changes most from the background to white measures the coverage.
-    let (channel, span) = (0..3)
-        .map(|c| (c, 255 - i32::from(background[c])))
-        .max_by_key(|&(_, span)| span)?;
-    if span < 64 {
-        return None;
-    }
-    let step = |k: i32, c: usize| {
-        let b = i32::from(background[c]);
-        (b + ((255 - b) * k + 127) / 255) as u8
-    };
-    let palette: Vec<u8> = (0..256)
-        .flat_map(|k| [step(k, 0), step(k, 1), step(k, 2)])
-        .collect();
-    // The step of each value of the measuring channel.
-    let steps: Vec<u8> = (0..256)
-        .map(|v| {
-            let k = ((v - i32::from(background[channel])) * 255 + span / 2) / span;
-            k.clamp(0, 255) as u8
-        })
-        .collect();
+    let steps = Steps::of([rgba[0], rgba[1], rgba[2]])?;
     let mut pixels = Vec::with_capacity(rgba.len() / 4);
     for px in rgba.chunks_exact(4) {
-        let k = steps[usize::from(px[channel])];
-        let entry = &palette[usize::from(k) * 3..usize::from(k) * 3 + 3];
-        if px[3] != 255
-            || px[0].abs_diff(entry[0]) > 2
-            || px[1].abs_diff(entry[1]) > 2
-            || px[2].abs_diff(entry[2]) > 2
-        {
+        pixels.push(steps.entry(px)?);
+    }
+    Some((steps.palette, pixels))
+}
+
+/// [`indexed`] of `rgba`, which is `under` (whose palette entries are `entries`) with
+/// something drawn over it: pixels that are still `under`'s keep their entries, so
+/// only what was drawn is looked at. The same result as [`indexed`] of `rgba`, as long as
+/// the top-left pixel (which sets the palette) was left alone; `None` when it was not.
+fn indexed_over(rgba: &[u8], under: &[u8], entries: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
+    if rgba[..4] != under[..4] {
+        return indexed(rgba);
+    }
+    let steps = Steps::of([rgba[0], rgba[1], rgba[2]])?;
+    let mut pixels = entries.to_vec();
+    let row = WIDTH as usize * 4;
+    for (y, (now, before)) in rgba
+        .chunks_exact(row)
+        .zip(under.chunks_exact(row))
+        .enumerate()
+    {
+        if now == before {
+            continue;
+        }
+        let at = y * WIDTH as usize;
+        for (x, (px, old)) in now.chunks_exact(4).zip(before.chunks_exact(4)).enumerate() {
+            if px != old {
+                pixels[at + x] = steps.entry(px)?;
+            }
+        }
+    }
+    Some((steps.palette, pixels))
+}
+
+/// The palette of a card on one background, and how a pixel finds its entry in it.
+struct Steps {
+    palette: Vec<u8>,
+    /// The channel that changes most from the background to white: it measures coverage.
+    channel: usize,
+    /// The entry of each value of that channel.
+    steps: Vec<u8>,
+}
+
+impl Steps {
+    fn of(background: [u8; 3]) -> Option<Steps> {
+        let (channel, span) = (0..3)
+            .map(|c| (c, 255 - i32::from(background[c])))
+            .max_by_key(|&(_, span)| span)?;
+        if span < 64 {
             return None;
         }
-        pixels.push(k);
+        let step = |k: i32, c: usize| {
+            let b = i32::from(background[c]);
+            (b + ((255 - b) * k + 127) / 255) as u8
+        };
+        let palette: Vec<u8> = (0..256)
+            .flat_map(|k| [step(k, 0), step(k, 1), step(k, 2)])
+            .collect();
+        let steps: Vec<u8> = (0..256)
+            .map(|v| {
+                let k = ((v - i32::from(background[channel])) * 255 + span / 2) / span;
+                k.clamp(0, 255) as u8
+            })
+            .collect();
+        Some(Steps {
+            palette,
+            channel,
+            steps,
+        })
     }
-    Some((palette, pixels))
+
+    /// The entry of the pixel `px` (RGBA), or `None` when it is off the line.
+    fn entry(&self, px: &[u8]) -> Option<u8> {
+        let k = self.steps[usize::from(px[self.channel])];
+        let entry = &self.palette[usize::from(k) * 3..usize::from(k) * 3 + 3];
+        let off = px[3] != 255
+            || px[0].abs_diff(entry[0]) > 2
+            || px[1].abs_diff(entry[1]) > 2
+            || px[2].abs_diff(entry[2]) > 2;
+        (!off).then_some(k)
+    }
 }
 
 /// A PNG of [`WIDTH`] × [`HEIGHT`] with the png crate's fast deflate (fdeflate): a card is a
@@ -323,6 +451,29 @@ mod tests {
                 accent == "#ffffff" || colours.len() > 10,
                 "{accent}: no text"
             );
+        }
+    }
+
+    /// A card drawn as its backdrop with the title over it is the card drawn whole, byte
+    /// for byte, for short and long titles, on dark, bright and white backgrounds.
+    #[test]
+    fn cards_drawn_over_their_backdrop_are_the_whole_drawing() {
+        for accent in ["#0b6e4f", "#f5c542", "#ffffff"] {
+            let backdrop = Backdrop::new("De Kring & <Co>", accent).unwrap();
+            for title in [
+                "Kort",
+                "Writing a newsletter people reply to, and why it matters",
+                &"woord ".repeat(40),
+                "Écrire — 🎉 “quotes” ß",
+                "",
+            ] {
+                let whole = svg(title, "De Kring & <Co>", accent);
+                assert_eq!(
+                    backdrop.png(title).unwrap(),
+                    png(&whole).unwrap(),
+                    "{accent}: {title}"
+                );
+            }
         }
     }
 

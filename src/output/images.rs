@@ -6,8 +6,10 @@
 //!
 //! The work is cached in the site's `.kring-cache/images/`, keyed by the source bytes and
 //! the operation, so `build` and `serve` redo nothing for an unchanged image; a build
-//! removes the entries it did not use. Each entry carries the hash of its bytes: a damaged
-//! one is made again, with a warning, rather than published.
+//! removes the entries it did not use. Each entry's name carries the hash of its bytes,
+//! checked at every read: a damaged one is made again, with a warning, rather than
+//! published. An entry holds the published bytes alone, so the output gets it as a hard link
+//! (a copy where the file system refuses one): see [`Made`].
 
 use std::collections::HashSet;
 use std::io::Cursor;
@@ -27,11 +29,9 @@ use crate::render::photos::PhotoShelf;
 /// Bumped when what [`process`] writes changes, so older cache entries are not reused.
 const OPERATION: &str = "upright-stripped-v2";
 
-/// How an entry is stored (the made bytes, then [`CHECK_LEN`] bytes of their hash): part of
-/// every entry's name, so entries stored another way are never read as this one.
-const ENTRY_FORMAT: &str = "checked-v1";
-/// The length of the hash at the end of an entry (XXH3, 128 bits).
-const CHECK_LEN: usize = 16;
+/// How an entry is stored: the made bytes alone, named `<key>-<XXH3-128 of the bytes>.<ext>`.
+/// Part of every entry's key, so entries stored another way are never read as this one.
+const ENTRY_FORMAT: &str = "named-v2";
 
 /// WebP quality: photos at 80 look like the JPEG at 85 they replace, at about two thirds
 /// of its size.
@@ -130,10 +130,39 @@ pub struct ImageCache {
     digests: Mutex<std::collections::HashMap<PathBuf, u128>>,
     /// Damaged entries found and SVG files cleaned, for the build's warnings.
     warnings: Mutex<Vec<String>>,
+    /// The entries in the folder when it was first looked at: file name by key.
+    listing: std::sync::OnceLock<std::collections::HashMap<String, String>>,
+}
+
+/// What [`ImageCache::get_or_make`] gives: the bytes, and the cache entry that holds exactly
+/// them, when there is one, for the output to link to.
+///
+/// A hard link shares the file: a tool or a person that edits the published copy in place
+/// edits the entry too. So the entry's name carries the hash of its bytes and every read
+/// checks it: an entry changed that way is made again, with a warning, and never published.
+/// (Writing the published copy anew — what nearly every tool does — leaves the entry alone.)
+pub struct Made {
+    pub bytes: Vec<u8>,
+    pub entry: Option<PathBuf>,
+}
+
+impl Made {
+    /// Publishes the bytes at `rel`: a link to the entry, or written.
+    pub fn publish(&self, out: &dyn Sink, rel: &str) -> Result<()> {
+        match &self.entry {
+            Some(entry) => out.link(entry, rel, &self.bytes),
+            None => out.write(rel, &self.bytes),
+        }
+    }
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The name of the entry of `key` holding `bytes`: `<key>-<their XXH3-128>.<ext>`.
+fn entry_name(key: &str, bytes: &[u8], ext: &str) -> String {
+    format!("{key}-{:032x}.{ext}", xxhash_rust::xxh3::xxh3_128(bytes))
 }
 
 /// A photo's file, read once for every size made of it (and only when one is not in the
@@ -171,6 +200,7 @@ impl ImageCache {
             used: Mutex::default(),
             digests: Mutex::default(),
             warnings: Mutex::default(),
+            listing: std::sync::OnceLock::new(),
         }
     }
 
@@ -181,7 +211,7 @@ impl ImageCache {
 
     /// The bytes of each of `variants` of `photo`, in order, decoding the photo once for
     /// those not in the cache; `shown` names the photo in errors.
-    fn make(&self, photo: &Source, variants: &[&Variant], shown: &Path) -> Result<Vec<Vec<u8>>> {
+    fn make(&self, photo: &Source, variants: &[&Variant], shown: &Path) -> Result<Vec<Made>> {
         let mut decoded: Option<DynamicImage> = None;
         let mut made = Vec::with_capacity(variants.len());
         for variant in variants {
@@ -217,59 +247,79 @@ impl ImageCache {
     /// What `make` makes, from the cache when `key` (the input and the operation) was made
     /// before; `ext` is the file type of the result, `shown` names it in a warning.
     ///
-    /// Each entry ends with the hash of what comes before it, checked at every read: an
-    /// entry cut off or overwritten (a cache restored badly in CI, a full disk) is made
-    /// again with a warning instead of being published. A hash of the bytes costs far less
-    /// than decoding them.
+    /// An entry is named by its key and the hash of its bytes, checked at every read: an
+    /// entry cut off or overwritten (a cache restored badly in CI, a full disk, a published
+    /// copy edited in place: see [`Made`]) is made again with a warning instead of being
+    /// published. A hash of the bytes costs far less than decoding them.
     pub fn get_or_make(
         &self,
         key: &[&[u8]],
         ext: &str,
         shown: &str,
         make: impl FnOnce() -> std::result::Result<Vec<u8>, String>,
-    ) -> std::result::Result<Vec<u8>, String> {
+    ) -> std::result::Result<Made, String> {
         let mut hasher = xxhash_rust::xxh3::Xxh3::new();
         hasher.update(ENTRY_FORMAT.as_bytes());
         for part in key {
             hasher.update(&(part.len() as u64).to_le_bytes());
             hasher.update(part);
         }
-        let name = format!("{:032x}.{ext}", hasher.digest128());
-        self.used
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(name.clone());
-        let cached = self.dir.as_ref().map(|d| d.join(&name));
-        if let Some(path) = &cached
-            && let Ok(mut entry) = std::fs::read(path)
-        {
-            if let Some(at) = entry.len().checked_sub(CHECK_LEN)
-                && entry[at..] == xxhash_rust::xxh3::xxh3_128(&entry[..at]).to_le_bytes()
-            {
-                entry.truncate(at);
-                return Ok(entry);
+        let key = format!("{:032x}", hasher.digest128());
+        if let (Some(dir), Some(name)) = (&self.dir, self.listing().get(&key)) {
+            let path = dir.join(name);
+            if let Ok(bytes) = std::fs::read(&path) {
+                if entry_name(&key, &bytes, ext) == *name {
+                    lock(&self.used).insert(name.clone());
+                    return Ok(Made {
+                        bytes,
+                        entry: Some(path),
+                    });
+                }
+                lock(&self.warnings).push(format!(
+                    "{}: the cached copy of {shown} was damaged (cut off or overwritten): made again",
+                    Path::new(crate::vocabulary::CACHE_DIR)
+                        .join("images")
+                        .join(name)
+                        .display()
+                ));
             }
-            lock(&self.warnings).push(format!(
-                "{}: the cached copy of {shown} was damaged (cut off or overwritten): made again",
-                Path::new(crate::vocabulary::CACHE_DIR)
-                    .join("images")
-                    .join(&name)
-                    .display()
-            ));
         }
-        let made = make()?;
-        if let (Some(dir), Some(path)) = (&self.dir, &cached) {
+        let bytes = make()?;
+        let name = entry_name(&key, &bytes, ext);
+        lock(&self.used).insert(name.clone());
+        let mut entry = None;
+        if let Some(dir) = &self.dir {
             // A cache that cannot be written only costs time: the build goes on.
             let _ = std::fs::create_dir_all(dir);
+            let path = dir.join(&name);
+            // Written beside and renamed: a new file, never the one a damaged entry (or an
+            // earlier output linked to it) still is.
             let tmp = path.with_extension("kring-tmp");
-            let mut entry = Vec::with_capacity(made.len() + CHECK_LEN);
-            entry.extend_from_slice(&made);
-            entry.extend_from_slice(&xxhash_rust::xxh3::xxh3_128(&made).to_le_bytes());
-            if std::fs::write(&tmp, &entry).is_ok() {
-                let _ = std::fs::rename(&tmp, path);
+            if std::fs::write(&tmp, &bytes).is_ok() && std::fs::rename(&tmp, &path).is_ok() {
+                entry = Some(path);
             }
         }
-        Ok(made)
+        Ok(Made { bytes, entry })
+    }
+
+    /// The entries in the cache folder by key, read once.
+    fn listing(&self) -> &std::collections::HashMap<String, String> {
+        self.listing.get_or_init(|| {
+            let Some(Ok(entries)) = self.dir.as_ref().map(std::fs::read_dir) else {
+                return Default::default();
+            };
+            entries
+                .flatten()
+                .filter_map(|e| {
+                    let name = e.file_name().into_string().ok()?;
+                    if name.ends_with(".kring-tmp") {
+                        return None;
+                    }
+                    let (key, _) = name.split_once('-')?;
+                    (key.len() == 32).then(|| (key.to_string(), name.clone()))
+                })
+                .collect()
+        })
     }
 
     /// What went wrong with the cache so far (damaged entries made again), taken.
@@ -280,7 +330,7 @@ impl ImageCache {
     /// Removes the entries this build did not use (after a whole build only).
     pub fn prune(&self) {
         let Some(dir) = &self.dir else { return };
-        let used = self.used.lock().unwrap_or_else(|e| e.into_inner());
+        let used = lock(&self.used);
         let Ok(entries) = std::fs::read_dir(dir) else {
             return;
         };
@@ -347,8 +397,8 @@ impl Photos<'_> {
                     None => Source::read(&from)?,
                 };
                 let made = self.cache.make(&photo, &variants, self.shown(&from))?;
-                for (v, bytes) in variants.iter().zip(made) {
-                    self.inner.write(&v.file, &bytes)?;
+                for (v, made) in variants.iter().zip(made) {
+                    made.publish(self.inner, &v.file)?;
                 }
                 Ok(variants.len())
             })
@@ -360,6 +410,9 @@ impl Photos<'_> {
 impl Sink for Photos<'_> {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         self.inner.write(rel, bytes)
+    }
+    fn link(&self, entry: &Path, rel: &str, bytes: &[u8]) -> Result<()> {
+        self.inner.link(entry, rel, bytes)
     }
     fn copy(&self, from: &Path, rel: &str) -> Result<()> {
         let shown = self.shown(from);
@@ -402,8 +455,8 @@ impl Sink for Photos<'_> {
         all.extend(self.shelf.made_from(rel));
         let wanted: Vec<&Variant> = all.iter().collect();
         let made = self.cache.make(&photo, &wanted, shown)?;
-        for (v, bytes) in all.iter().zip(made) {
-            self.inner.write(&v.file, &bytes)?;
+        for (v, made) in all.iter().zip(made) {
+            made.publish(self.inner, &v.file)?;
         }
         Ok(())
     }

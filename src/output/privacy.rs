@@ -2,7 +2,7 @@
 //! count — only what loads by itself: scripts, stylesheets, fonts, images, frames, media,
 //! and whatever else Chromium fetches without a click.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Mutex;
 
 use std::cell::{Cell, RefCell};
@@ -371,11 +371,23 @@ fn decode_css(css: &str) -> String {
 }
 
 /// A sink that writes through and notes, per other host, the first page loading from it.
+///
+/// Pages found to load nothing from another host are remembered between builds by the hash
+/// of their HTML and the site's host (see [`Watching::remembering`]): a page a build wrote
+/// before, byte for byte, is not read again. Only a clean page is remembered, so every page
+/// that does load from elsewhere is still found, and named, in every build.
 pub struct Watching<'a> {
     inner: &'a dyn Sink,
     site_host: String,
     pub found: Mutex<BTreeMap<String, (String, String)>>,
+    /// The file of clean pages, the ones it held, and those of this build.
+    memory: Option<std::path::PathBuf>,
+    clean_before: HashSet<u128>,
+    clean_now: Mutex<HashSet<u128>>,
 }
+
+/// The start of the file of clean pages: a new kring (which may look for more) starts afresh.
+const MEMORY_HEADER: &str = concat!("kring privacy scan v1 ", env!("CARGO_PKG_VERSION"), "\n");
 
 impl<'a> Watching<'a> {
     pub fn new(inner: &'a dyn Sink, site_host: String) -> Self {
@@ -383,12 +395,71 @@ impl<'a> Watching<'a> {
             inner,
             site_host,
             found: Mutex::new(BTreeMap::new()),
+            memory: None,
+            clean_before: HashSet::new(),
+            clean_now: Mutex::default(),
+        }
+    }
+
+    /// Remembers clean pages in the file `memory` (read now, written by [`Self::remember`]);
+    /// a file that is missing or not this kring's is as good as empty.
+    pub fn remembering(mut self, memory: std::path::PathBuf) -> Self {
+        let bytes = std::fs::read(&memory).unwrap_or_default();
+        if let Some(hashes) = bytes.strip_prefix(MEMORY_HEADER.as_bytes()) {
+            self.clean_before = hashes
+                .chunks_exact(16)
+                .map(|h| u128::from_le_bytes(h.try_into().expect("16 bytes")))
+                .collect();
+        }
+        self.memory = Some(memory);
+        self
+    }
+
+    /// Writes the clean pages of this build (only they: the file does not grow with pages
+    /// long gone). A file that cannot be written only costs the next build time.
+    pub fn remember(&self) {
+        let Some(path) = &self.memory else { return };
+        let clean = self.clean_now.lock().unwrap_or_else(|e| e.into_inner());
+        let mut bytes = MEMORY_HEADER.as_bytes().to_vec();
+        for hash in clean.iter() {
+            bytes.extend_from_slice(&hash.to_le_bytes());
+        }
+        if let Some(dir) = path.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let tmp = path.with_extension("kring-tmp");
+        if std::fs::write(&tmp, bytes).is_ok() {
+            let _ = std::fs::rename(&tmp, path);
         }
     }
 
     /// Other hosts, each with the first page (output path) and URL found.
     pub fn hosts(self) -> BTreeMap<String, (String, String)> {
         self.found.into_inner().unwrap_or_default()
+    }
+
+    /// What the page `html` loads from other hosts: nothing when it was clean before.
+    fn page_loads(&self, html: &[u8]) -> Vec<(String, String)> {
+        if self.memory.is_none() {
+            return external_loads(html, &self.site_host);
+        }
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        hasher.update(&(self.site_host.len() as u64).to_le_bytes());
+        hasher.update(self.site_host.as_bytes());
+        hasher.update(html);
+        let hash = hasher.digest128();
+        let loads = if self.clean_before.contains(&hash) {
+            Vec::new()
+        } else {
+            external_loads(html, &self.site_host)
+        };
+        if loads.is_empty() {
+            self.clean_now
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(hash);
+        }
+        loads
     }
 }
 
@@ -397,7 +468,7 @@ impl Sink for Watching<'_> {
         let is_page = rel.ends_with(".html") && !rel.ends_with("email.html");
         if is_page || rel.ends_with(".css") {
             let loads = if is_page {
-                external_loads(bytes, &self.site_host)
+                self.page_loads(bytes)
             } else {
                 css_urls(&String::from_utf8_lossy(bytes))
                     .into_iter()
@@ -423,6 +494,10 @@ impl Sink for Watching<'_> {
             return self.write(rel, &bytes);
         }
         self.inner.copy(from, rel)
+    }
+    fn link(&self, entry: &std::path::Path, rel: &str, bytes: &[u8]) -> Result<()> {
+        // Photos and cards only: nothing in them loads from another host.
+        self.inner.link(entry, rel, bytes)
     }
 }
 

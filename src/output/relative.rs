@@ -56,6 +56,9 @@ impl Sink for Relative<'_> {
     fn copy(&self, from: &std::path::Path, rel: &str) -> Result<()> {
         self.inner.copy(from, rel)
     }
+    fn link(&self, entry: &std::path::Path, rel: &str, bytes: &[u8]) -> Result<()> {
+        self.inner.link(entry, rel, bytes)
+    }
 }
 
 /// Attributes whose URL is made relative.

@@ -12,6 +12,13 @@ pub trait Sink: Sync {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<()>;
     /// Copies a file into the output at `rel`.
     fn copy(&self, from: &Path, rel: &str) -> Result<()>;
+    /// Puts `bytes`, the contents of the cache entry `entry`, at `rel`: a sink that can
+    /// links the entry there instead of writing the bytes again (see `images::Made`); the
+    /// others write them.
+    fn link(&self, entry: &Path, rel: &str, bytes: &[u8]) -> Result<()> {
+        let _ = entry;
+        self.write(rel, bytes)
+    }
 }
 
 /// The path of `rel` inside `root`; refuses anything that would leave it.
@@ -72,6 +79,18 @@ impl Sink for Staging {
         std::fs::copy(from, &path)
             .map(|_| ())
             .map_err(|e| Error::io(from, e))
+    }
+    /// A hard link to the entry: no new file's data to write, and for the file system one
+    /// name more rather than a new file. Written where links fail (another file system, a
+    /// file system without them).
+    fn link(&self, entry: &Path, rel: &str, bytes: &[u8]) -> Result<()> {
+        let path = inside(self.dir(), rel)?;
+        self.claim(rel)?;
+        create_parent(&path)?;
+        if std::fs::hard_link(entry, &path).is_ok() {
+            return Ok(());
+        }
+        std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))
     }
 }
 

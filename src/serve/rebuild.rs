@@ -134,6 +134,9 @@ impl Sink for WithReload<'_> {
     fn copy(&self, from: &Path, rel: &str) -> Result<()> {
         self.0.copy(from, rel)
     }
+    fn link(&self, entry: &Path, rel: &str, bytes: &[u8]) -> Result<()> {
+        self.0.link(entry, rel, bytes)
+    }
 }
 
 impl DevSite {

@@ -402,6 +402,37 @@ fn privacy_nothing_external_by_default_analytics_only_when_asked() {
     );
 }
 
+/// A build remembers the pages that load nothing from elsewhere (by their HTML) and does
+/// not read them again; a page that does load from another host is found in every build,
+/// and a file of clean pages that is damaged counts for nothing.
+#[test]
+fn privacy_clean_pages_are_remembered_and_the_others_found_every_time() {
+    let (tmp, site) = fixture("hub");
+    let s = site.to_str().unwrap();
+    let memory = site.join(".kring-cache/privacy");
+    let (ok, stdout, stderr) = run(&["build", s], tmp.path());
+    assert!(ok && stdout.contains("load from: none"), "{stdout}{stderr}");
+    assert!(memory.is_file());
+    append(
+        &site,
+        "content/about.md",
+        "\n![a badge](https://badges.example.net/b.svg)\n",
+    );
+    for build in ["first", "second"] {
+        let (ok, stdout, stderr) = run(&["build", s], tmp.path());
+        assert!(
+            ok && stdout.contains("badges.example.net"),
+            "{build}: {stdout}{stderr}"
+        );
+    }
+    std::fs::write(&memory, b"kring privacy scan v1 0.0.0\nnot hashes").unwrap();
+    let (ok, stdout, stderr) = run(&["build", s], tmp.path());
+    assert!(
+        ok && stdout.contains("badges.example.net"),
+        "{stdout}{stderr}"
+    );
+}
+
 #[test]
 fn newsletter_archive_lists_issues_with_numbers() {
     let (_tmp, site) = fixture("hub");

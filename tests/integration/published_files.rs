@@ -177,6 +177,51 @@ fn damaged_cache_entries_are_made_again_with_a_warning() {
     }
 }
 
+/// Cached images and cards are hard links to their cache entries: a published copy edited in
+/// place (which edits the entry too) is never published again. The next build finds the
+/// entry changed, says so, makes it again and publishes what a clean build did.
+#[test]
+fn published_images_are_links_to_the_cache_and_editing_one_harms_nothing() {
+    use std::os::unix::fs::MetadataExt;
+    let (tmp, site) = fixture("hub");
+    write(
+        &site,
+        "static/photo.png",
+        noise(90, 60, image::ImageFormat::Png),
+    );
+    let (code, stderr) = build(&site, tmp.path());
+    assert_eq!(code, Some(0), "{stderr}");
+    let public = site.join("public");
+    let cache: Vec<_> = std::fs::read_dir(site.join(".kring-cache/images"))
+        .unwrap()
+        .map(|e| e.unwrap().metadata().unwrap().ino())
+        .collect();
+    let images = |dir: &std::path::Path| {
+        let mut all = tree(dir);
+        all.retain(|rel, _| rel.ends_with(".png"));
+        all
+    };
+    for rel in ["photo.png", "social-card.png"] {
+        let ino = std::fs::metadata(public.join(rel)).unwrap().ino();
+        assert!(cache.contains(&ino), "{rel} is not a link to its entry");
+    }
+    let clean = images(&public);
+    for rel in ["photo.png", "social-card.png"] {
+        let mut bytes = std::fs::read(public.join(rel)).unwrap();
+        let mid = bytes.len() / 2;
+        bytes[mid] ^= 0x20;
+        // In place, as an optimizer that rewrites a file does.
+        std::fs::write(public.join(rel), bytes).unwrap();
+    }
+    let (code, stderr) = build(&site, tmp.path());
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(stderr.matches("was damaged").count(), 2, "{stderr}");
+    assert!(
+        images(&public) == clean,
+        "what is published differs from a clean build's"
+    );
+}
+
 /// The page at `content/articles/moved.md` with `aliases`, its key on line 4.
 fn moved(aliases: &str) -> String {
     format!("+++\ntitle = \"Moved\"\ndate = 2026-01-10\naliases = {aliases}\n+++\n\nBody.\n")

@@ -11,14 +11,15 @@
 //! longer than building them (see the README).
 //!
 //! Files, under the language's `search/`:
-//! - `meta.json`: `{"pages": N, "per_file": 10, "keys": ["co", "com", …]}`;
+//! - `meta.json`: `{"pages": N, "per_file": 10, "texts_per_file": 4, "keys": ["co", …]}`;
 //! - `w/<hex of the key>.json`: `{"w": {"word": [stem, page, weight, page, weight, …]}}`:
 //!   the stem a number shared by the words of one stem in the file, pages as increasing
 //!   numbers written as differences;
 //! - `p/<n>.json`: the records of pages `10n` to `10n + 9`, each with the first 800
 //!   characters of its text;
-//! - `t/<n>.json`: the whole text (up to 200,000 characters) of page `n`, when it goes on
-//!   past its record's, as a JSON string: the excerpt of a word found only further on.
+//! - `t/<n>.json`: the whole texts (up to 200,000 characters each) of pages `4n` to
+//!   `4n + 3`, as an array of JSON strings, `null` for a page whose record holds all its
+//!   text: the excerpt of a word found only further on. No file where every record does.
 
 use std::collections::BTreeMap;
 
@@ -39,12 +40,18 @@ use crate::model::{Details, Site};
 
 /// Records per file of page records.
 const PER_FILE: usize = 10;
+/// Whole texts per file of them: a few, as a result whose word is further on in its text
+/// loads the file of its text (a one-page file each was most of the files of a build).
+const TEXTS_PER_FILE: usize = 4;
+/// Pages read at a time (a multiple of both of the above): their words are put in the index
+/// before the next are read.
+const CHUNK: usize = 20 * PER_FILE * TEXTS_PER_FILE;
 /// A file of words is split by one more letter past this size (bytes), so that no query
 /// loads much more than it needs.
 const MOST_PER_KEY: usize = 48 * 1024;
 /// Characters of a page's text kept in its record, for the excerpt: most matches are in it.
 const EXCERPT_TEXT: usize = 800;
-/// Characters of a page's text kept in its own file (`t/<n>.json`), for the excerpt of a
+/// Characters of a page's text kept in the file of texts (`t/<n>.json`), for the excerpt of a
 /// word found further on: the script loads it only then, for the results it shows.
 const FULL_TEXT: usize = 200_000;
 
@@ -68,7 +75,7 @@ struct Record<'a> {
     d: Option<String>,
     /// Its text, for the excerpt around the words found.
     x: String,
-    /// Whether its text goes on past `x`, in `t/<n>.json`.
+    /// Whether its text goes on past `x`, in the file of texts (`t/<n>.json`).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     f: bool,
 }
@@ -81,54 +88,60 @@ pub fn searchable(site: &Site, index: usize) -> bool {
 }
 
 /// Writes the search index of `site` under `search/`; returns how many files.
+///
+/// Pages are read `CHUNK` at a time, in parallel, and each chunk's words go into the
+/// index (a number per word, its pages as pairs of numbers) and its records and texts into
+/// their files before the next is read: what a build holds is the index, not every page's
+/// words at once.
 pub fn write_search(site: &Site, out: &dyn Sink) -> Result<usize> {
     let pages: Vec<usize> = (0..site.pages.len())
         .filter(|&i| searchable(site, i))
         .collect();
-    // Each page's words and their weights, in parallel; the records beside them.
-    // A page whose text goes on past its record's has it whole in a file of its own.
-    let read: Vec<(Record, HashMap<String, u32>)> = pages
-        .par_iter()
-        .enumerate()
-        .map(|(n, &i)| {
-            let (record, words, full) = read_page(site, i);
-            if let Some(full) = full {
-                let json = serde_json::to_string(&full).expect("strings serialize");
-                out.write(&search_file(&format!("t/{n}.json")), json.as_bytes())?;
-            }
-            Ok((record, words))
-        })
-        .collect::<Result<_>>()?;
-    let full_texts = read.iter().filter(|(r, _)| r.f).count();
     let stemmer = stemmer_for(&site.config.language);
     // Each word's pages with their weights, and its stem: words of one stem find each
     // other's pages, after the pages with the very word typed.
     let mut ids: HashMap<String, usize> = HashMap::default();
     let mut stems: HashMap<String, usize> = HashMap::default();
     let mut index = Index::default();
-    let mut records = Vec::with_capacity(read.len());
-    for (n, (record, words)) in read.into_iter().enumerate() {
-        records.push(record);
-        for (word, weight) in words {
-            let id = match ids.get(&word) {
-                Some(&id) => id,
-                None => {
-                    let stem = stemmer
-                        .as_ref()
-                        .map_or_else(|| word.clone(), |s| s.stem(&word).into_owned());
-                    let next = stems.len();
-                    index.stem.push(*stems.entry(stem).or_insert(next));
-                    index.postings.push(Vec::new());
-                    ids.insert(word, index.stem.len() - 1);
-                    index.stem.len() - 1
-                }
-            };
-            index.postings[id].push((n as u32, weight));
+    let mut files = 0;
+    for (c, chunk) in pages.chunks(CHUNK).enumerate() {
+        let first = c * CHUNK;
+        // Each page's record, words with their weights, and whole text when that goes on
+        // past the record's.
+        let read: Vec<_> = chunk.par_iter().map(|&i| read_page(site, i)).collect();
+        let texts: Vec<Option<&String>> = read.iter().map(|(_, _, full)| full.as_ref()).collect();
+        files += write_texts(&texts, first, out)?;
+        let records: Vec<&Record> = read.iter().map(|(record, _, _)| record).collect();
+        files += write_records(&records, first, out)?;
+        for (k, (_, words, _)) in read.iter().enumerate() {
+            let n = (first + k) as u32;
+            for (word, &weight) in words {
+                let id = match ids.get(word.as_str()) {
+                    Some(&id) => id,
+                    None => {
+                        let stem = stemmer
+                            .as_ref()
+                            .map_or_else(|| word.clone(), |s| s.stem(word).into_owned());
+                        let next = stems.len();
+                        index.stem.push(*stems.entry(stem).or_insert(next));
+                        index.postings.push(Vec::new());
+                        ids.insert(word.clone(), index.stem.len() - 1);
+                        index.stem.len() - 1
+                    }
+                };
+                index.postings[id].push((n, weight));
+            }
         }
     }
+    drop(stems);
     let groups = group_words(ids, &index);
     let keys: Vec<&String> = groups.iter().map(|(key, _)| key).collect();
-    let meta = serde_json::json!({"pages": records.len(), "per_file": PER_FILE, "keys": keys});
+    let meta = serde_json::json!({
+        "pages": pages.len(),
+        "per_file": PER_FILE,
+        "texts_per_file": TEXTS_PER_FILE,
+        "keys": keys,
+    });
     out.write(&search_file("meta.json"), meta.to_string().as_bytes())?;
     let words: Result<Vec<()>> = groups
         .par_iter()
@@ -138,17 +151,39 @@ pub fn write_search(site: &Site, out: &dyn Sink) -> Result<usize> {
         })
         .collect();
     words?;
-    let pages: Result<Vec<()>> = records
+    Ok(files + 1 + groups.len())
+}
+
+/// Writes the files of page records `first..` (`first` a multiple of [`PER_FILE`]);
+/// returns how many.
+fn write_records(records: &[&Record], first: usize, out: &dyn Sink) -> Result<usize> {
+    records
         .par_chunks(PER_FILE)
         .enumerate()
-        .map(|(n, chunk)| {
+        .map(|(k, chunk)| {
             let json = serde_json::to_string(chunk).expect("records serialize");
-            out.write(&search_file(&format!("p/{n}.json")), json.as_bytes())
+            let n = first / PER_FILE + k;
+            out.write(&search_file(&format!("p/{n}.json")), json.as_bytes())?;
+            Ok(1)
         })
-        .collect();
-    pages?;
-    let files = 1 + groups.len() + records.len().div_ceil(PER_FILE) + full_texts;
-    Ok(files)
+        .sum()
+}
+
+/// Writes the whole texts of pages `first..` (`first` a multiple of [`TEXTS_PER_FILE`]),
+/// [`TEXTS_PER_FILE`] to a file, as an array with `null` for a page whose record holds all
+/// its text; no file where none does. Returns how many.
+fn write_texts(texts: &[Option<&String>], first: usize, out: &dyn Sink) -> Result<usize> {
+    texts
+        .par_chunks(TEXTS_PER_FILE)
+        .enumerate()
+        .filter(|(_, chunk)| chunk.iter().any(Option::is_some))
+        .map(|(k, chunk)| {
+            let json = serde_json::to_string(chunk).expect("strings serialize");
+            let n = first / TEXTS_PER_FILE + k;
+            out.write(&search_file(&format!("t/{n}.json")), json.as_bytes())?;
+            Ok(1)
+        })
+        .sum()
 }
 
 /// Every word's pages (ascending, with the word's weight on each) and its stem.

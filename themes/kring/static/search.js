@@ -1,5 +1,5 @@
 // kring's search page: reads the index kring wrote beside it (search/meta.json, w/…, p/…,
-// and t/… for a page whose word is found past the start of its text)
+// and t/…, a few pages' whole texts, for a page whose word is found past the start of its text)
 // and lists what it finds. Everything that comes from the site's content — titles,
 // excerpts, roles — is put in the page as text (textContent), never as HTML, so a title
 // like <img src=x onerror=alert(1)> shows as those characters and runs nothing.
@@ -166,7 +166,9 @@
     let x = r.x;
     let marks = marksIn(x, result.found);
     if (!marks.length && r.f && !marksIn(r.t, result.found).length) {
-      const whole = await load(`t/${result.id}.json`).catch(() => null);
+      const per = meta.texts_per_file;
+      const texts = await load(`t/${Math.floor(result.id / per)}.json`).catch(() => null);
+      const whole = Array.isArray(texts) ? texts[result.id % per] : null;
       if (typeof whole === "string") {
         x = whole;
         marks = marksIn(x, result.found);
