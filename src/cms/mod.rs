@@ -2,6 +2,7 @@
 //! ([`config`]), the local backend's counterpart in `kring serve`, and the files `kring cms`
 //! writes into `static/admin/` ([`write_admin`]), with Decap vendored ([`vendor`]).
 
+pub mod backend;
 pub mod config;
 pub mod fields;
 pub mod vendor;

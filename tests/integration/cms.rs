@@ -960,6 +960,24 @@ mod command {
             "{:?}",
             report.external_hosts
         );
+
+        // The privacy report says where the editor talks to when used: the user's GitLab
+        // backend (kept above), on GitLab's host; and it finds nothing to refuse.
+        let check = kring()
+            .args(["check", "--privacy", site.to_str().unwrap()])
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&check.stdout);
+        assert!(
+            check.status.success(),
+            "{said}{}",
+            String::from_utf8_lossy(&check.stderr)
+        );
+        assert!(
+            said.contains("/admin/ (the content editor) loads nothing from another host")
+                && said.contains("talks to gitlab.com (its gitlab backend)"),
+            "{said}"
+        );
     }
 }
 

@@ -43,6 +43,17 @@ pub fn run(args: Args) -> crate::Result<()> {
         println!(
             "Privacy: no page or stylesheet loads anything from a host that kring.toml does not allow."
         );
+        // The editor's page loads nothing from elsewhere either; using it on the web does.
+        if let Some(backend) = crate::cms::backend::git_backend(&site) {
+            println!(
+                "Privacy: /admin/ (the content editor) loads nothing from another host; when someone signs in to edit, it talks to {} (its {} backend) to read and commit content. Visitors of the site never load it.",
+                backend
+                    .host
+                    .as_deref()
+                    .unwrap_or("the host in static/admin/config.yml"),
+                backend.name
+            );
+        }
     }
     if args.external {
         let config = &report.check;
