@@ -115,7 +115,7 @@ pub(super) fn build_page(
         Some((d, rest)) => (Some(d), rest.to_string()),
         None => (None, stem.clone()),
     };
-    let slug = slug::slugify(front.slug.as_deref().unwrap_or(&name_slug));
+    let slug = super::routes::slug_of(front.slug.as_deref().unwrap_or(&name_slug));
     if slug.is_empty() {
         errors.push(file.error_at_key(
             "slug",

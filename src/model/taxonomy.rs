@@ -63,7 +63,7 @@ pub fn collect(
         for value in values(page, name) {
             let slug = slugs
                 .entry(value)
-                .or_insert_with(|| slug::slugify(value))
+                .or_insert_with(|| super::routes::slug_of(value))
                 .clone();
             if slug.is_empty() {
                 continue;

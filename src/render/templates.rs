@@ -419,7 +419,7 @@ fn register(tera: &mut Tera, lookup: SharedLookup, strings: Strings, site_tz: Ti
         let text = value
             .as_str()
             .ok_or_else(|| tera::Error::msg("slugify: expects a string"))?;
-        Ok(Value::from(slug::slugify(text)))
+        Ok(Value::from(crate::model::routes::slug_of(text)))
     });
 
     let (s, tz) = (strings.clone(), site_tz.clone());

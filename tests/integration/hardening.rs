@@ -239,6 +239,43 @@ fn non_ascii_and_odd_dates_and_rules_are_errors_at_their_line() {
 
 // ---------------------------------------------------------------- 4. JSON-LD in HTML
 
+/// A tag, a series or a slug thousands of letters long (an import of a mangled export, a
+/// hostile contributor) would be a folder name no file system takes: it builds, each its
+/// own page, under names that fit.
+#[test]
+fn names_too_long_for_a_folder_build() {
+    let (_tmp, site) = fixture("hub");
+    let long = |c: &str| format!("{}{c}", "Buurtnieuws ".repeat(400));
+    for (i, (tag, slug)) in [(long("a"), "x".repeat(3000)), (long("b"), "ε".repeat(1500))]
+        .iter()
+        .enumerate()
+    {
+        write(
+            &site,
+            &format!("content/articles/long-{i}.md"),
+            format!(
+                "+++\ntitle = \"Long {i}\"\ndate = 2026-01-0{}\nslug = {}\ntags = [{}]\nseries = {}\n+++\n\nThe body.\n",
+                i + 1,
+                toml_string(slug),
+                toml_string(tag),
+                toml_string(tag)
+            ),
+        );
+    }
+    let out = build_ok(&site);
+    let mut long_folders = 0;
+    for entry in walkdir::WalkDir::new(&out) {
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        assert!(name.len() <= 255, "{name}");
+        if name.len() > 150 && entry.file_type().is_dir() {
+            long_folders += 1;
+        }
+    }
+    // Two pages, two tags and two series, each its own folder.
+    assert_eq!(long_folders, 6);
+}
+
 #[test]
 fn markup_in_titles_cannot_escape_json_ld() {
     let hostile = [

@@ -76,6 +76,26 @@ pub fn taxonomy_path(taxonomy: &str) -> String {
 }
 
 /// The URL path of a term's page: `tags/moderation/` (`slug` is the term made URL-safe).
+/// The longest slug kept whole: a slug is one folder name in the output, and file systems
+/// refuse names past 255 bytes. A longer one (a tag or slug thousands of letters long, as an
+/// import or a hostile contributor may write) is cut at a character boundary and ends in a
+/// hash of the whole, so two long names that share their start stay two pages.
+const MAX_SLUG_BYTES: usize = 200;
+
+/// The URL-safe slug of a name, a tag or a `slug` (every slug in a path comes from here).
+pub fn slug_of(text: &str) -> String {
+    let slug = slug::slugify(text);
+    if slug.len() <= MAX_SLUG_BYTES {
+        return slug;
+    }
+    let hash = xxhash_rust::xxh3::xxh3_64(slug.as_bytes());
+    let mut end = MAX_SLUG_BYTES - 17;
+    while !slug.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}-{hash:016x}", slug[..end].trim_end_matches('-'))
+}
+
 pub fn term_path(taxonomy: &str, slug: &str) -> String {
     format!("{taxonomy}/{slug}/")
 }
@@ -369,7 +389,7 @@ pub const COMMUNITY_PATH: &str = "community/";
 
 /// The page of a series of articles: `series/<slug>/`.
 pub fn series_path(name: &str) -> String {
-    format!("series/{}/", slug::slugify(name))
+    format!("series/{}/", slug_of(name))
 }
 
 /// Where the newsletter archive lives: `[newsletter] archive_path`, `newsletter/` by default.
@@ -384,6 +404,23 @@ pub fn newsletter_path(config: &crate::config::Config) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn long_slugs_are_cut_to_one_folder_name_and_stay_apart() {
+        assert_eq!(super::slug_of("Moestuin & Buurt"), "moestuin-buurt");
+        let long_a = format!("{} a", "Buurtnieuws ".repeat(300));
+        let long_b = format!("{} b", "Buurtnieuws ".repeat(300));
+        let greek = "επίπεδο ".repeat(400);
+        for text in [&long_a, &long_b, &greek, &"x".repeat(201), &"é".repeat(150)] {
+            let slug = super::slug_of(text);
+            assert!(slug.len() <= super::MAX_SLUG_BYTES, "{} bytes", slug.len());
+            assert!(!slug.contains("--") && !slug.starts_with('-'), "{slug}");
+            assert_eq!(slug, super::slug_of(text), "the same every time");
+        }
+        assert_ne!(super::slug_of(&long_a), super::slug_of(&long_b));
+        // At the limit a slug is kept whole.
+        assert_eq!(super::slug_of(&"x".repeat(200)), "x".repeat(200));
+    }
+
     use super::*;
 
     #[test]

@@ -45,7 +45,11 @@ impl<'a> PersonView<'a> {
             .taxonomies
             .iter()
             .find(|t| t.name == "authors")
-            .and_then(|t| t.terms.iter().find(|term| term.slug == slug::slugify(id)));
+            .and_then(|t| {
+                t.terms
+                    .iter()
+                    .find(|term| term.slug == crate::model::routes::slug_of(id))
+            });
         PersonView {
             id,
             name: id,
