@@ -30,10 +30,7 @@ impl Diagnostic {
 
     /// Points the diagnostic at a byte offset of `source` (the whole file's text).
     pub fn at_offset(mut self, source: &str, offset: usize) -> Self {
-        let mut offset = offset.min(source.len());
-        while !source.is_char_boundary(offset) {
-            offset -= 1;
-        }
+        let offset = crate::text::floor_char_boundary(source, offset);
         let before = &source[..offset];
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);

@@ -65,6 +65,16 @@ fn friendlier(message: &str, file: &Path) -> String {
 }
 
 /// Escapes text for XML, in elements and attributes alike (sitemap, SVG).
+/// The largest character boundary of `s` at or before byte `at` (where a string may be cut
+/// to at most `at` bytes). `str::floor_char_boundary` once the minimum Rust version has it.
+pub fn floor_char_boundary(s: &str, at: usize) -> usize {
+    let mut at = at.min(s.len());
+    while !s.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
 pub fn escape_xml(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")

@@ -35,11 +35,7 @@ pub const MAX_SLUG: usize = 80;
 
 /// `s` cut to at most `max` bytes at a character boundary, without a dangling `-`.
 pub fn cut(s: &str, max: usize) -> &str {
-    let mut end = s.len().min(max);
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    s[..end].trim_end_matches(['-', '_', '.'])
+    s[..crate::text::floor_char_boundary(s, max)].trim_end_matches(['-', '_', '.'])
 }
 
 /// The aliases a content file's TOML front matter declares (none when it has none or

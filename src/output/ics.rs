@@ -117,11 +117,11 @@ fn fold_into(out: &mut String, line: &str) {
     let mut rest = line;
     let mut limit = 75;
     while rest.len() > limit {
-        let mut cut = floor_boundary(rest, limit);
+        let mut cut = crate::text::floor_char_boundary(rest, limit);
         let mut nicer = cut;
         while nicer > limit - 8 && (rest[..nicer].ends_with(' ') || rest[nicer..].starts_with(' '))
         {
-            nicer = floor_boundary(rest, nicer - 1);
+            nicer = crate::text::floor_char_boundary(rest, nicer - 1);
         }
         if !(rest[..nicer].ends_with(' ') || rest[nicer..].starts_with(' ')) {
             cut = nicer;
@@ -133,15 +133,6 @@ fn fold_into(out: &mut String, line: &str) {
     }
     out.push_str(rest);
     out.push_str("\r\n");
-}
-
-/// The largest character boundary of `s` at or before `at`.
-fn floor_boundary(s: &str, mut at: usize) -> usize {
-    at = at.min(s.len());
-    while !s.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
 }
 
 #[cfg(test)]

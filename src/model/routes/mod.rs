@@ -89,10 +89,7 @@ pub fn slug_of(text: &str) -> String {
         return slug;
     }
     let hash = xxhash_rust::xxh3::xxh3_64(slug.as_bytes());
-    let mut end = MAX_SLUG_BYTES - 17;
-    while !slug.is_char_boundary(end) {
-        end -= 1;
-    }
+    let end = crate::text::floor_char_boundary(&slug, MAX_SLUG_BYTES - 17);
     format!("{}-{hash:016x}", slug[..end].trim_end_matches('-'))
 }
 
