@@ -10,6 +10,7 @@ pub mod cms;
 pub mod commands;
 pub mod config;
 pub mod content;
+pub mod discussions;
 pub mod error;
 pub mod http;
 pub mod import;

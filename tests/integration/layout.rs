@@ -9,7 +9,7 @@ use crate::common;
 const LAYERS: &[&[&str]] = &[
     &["error", "time", "text", "cleanup", "vocabulary", "http"],
     &["config"],
-    &["content"],
+    &["content", "discussions"],
     &["model"],
     &["render"],
     &["output"],

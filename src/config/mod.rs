@@ -10,7 +10,10 @@ use crate::text::{read_text, toml_diagnostic};
 use crate::time::Zone;
 use crate::vocabulary::HttpUrl;
 
+mod discussion;
+
 pub use crate::vocabulary::CONFIG_FILE;
+pub use discussion::DiscussionConfig;
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -372,13 +375,6 @@ pub struct LanguageConfig {
     /// The newsletter's name and description in this language.
     pub newsletter_name: Option<String>,
     pub newsletter_description: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct DiscussionConfig {
-    /// Where articles without a `discuss` link are discussed, e.g. a forum category.
-    pub default: Option<HttpUrl>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
