@@ -57,3 +57,62 @@ impl Default for DiscussionConfig {
         }
     }
 }
+
+/// One entry of `hosts`, as asked: the scheme (`https` unless the entry is written with
+/// `http://`), the host in lower case (IDN as punycode) and its port, if it names one
+/// other than the scheme's own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostEntry {
+    pub http: bool,
+    pub host: String,
+    pub port: Option<u16>,
+}
+
+impl HostEntry {
+    /// `forum.example.org`, `mastodon.social:8443`, `http://127.0.0.1:8080`; anything
+    /// else (a path, a user, a wildcard, another scheme) is refused with why.
+    pub fn parse(entry: &str) -> Result<HostEntry, String> {
+        let bad = |why: &str| {
+            format!(
+                "[discussion] hosts: `{entry}` {why}: write a host name, optionally with a port (\"forum.example.org\", \"mastodon.social:8443\"), or \"http://host:port\" for a server without TLS"
+            )
+        };
+        let lower = entry.to_ascii_lowercase();
+        let (http, rest) = match lower.split_once("://") {
+            Some(("http", rest)) => (true, rest),
+            Some(("https", rest)) => (false, rest),
+            Some(_) => return Err(bad("has a scheme other than http:// or https://")),
+            None => (false, lower.as_str()),
+        };
+        let rest = rest.strip_suffix('/').unwrap_or(rest);
+        if rest.is_empty() {
+            return Err(bad("names no host"));
+        }
+        if let Some(c) = rest
+            .chars()
+            .find(|c| matches!(c, '/' | '?' | '#' | '@' | '*' | '\\') || c.is_whitespace() || c.is_control())
+        {
+            return Err(bad(&format!("has `{}` in it", c.escape_debug())));
+        }
+        let scheme = if http { "http" } else { "https" };
+        let url = url::Url::parse(&format!("{scheme}://{rest}/")).map_err(|e| bad(&format!("is not a host ({e})")))?;
+        let host = url.host_str().filter(|h| !h.is_empty()).ok_or_else(|| bad("names no host"))?;
+        Ok(HostEntry {
+            http,
+            host: host.to_string(),
+            port: url.port(),
+        })
+    }
+}
+
+impl DiscussionConfig {
+    /// The entries of `hosts`; the first that is not a host is the error.
+    pub fn host_entries(&self) -> Result<Vec<HostEntry>, String> {
+        self.hosts.iter().map(|h| HostEntry::parse(h)).collect()
+    }
+
+    /// What the keys need together, as the message for it.
+    pub fn check(&self) -> Result<(), String> {
+        self.host_entries().map(|_| ())
+    }
+}

@@ -13,7 +13,7 @@ use crate::vocabulary::HttpUrl;
 mod discussion;
 
 pub use crate::vocabulary::CONFIG_FILE;
-pub use discussion::DiscussionConfig;
+pub use discussion::{DiscussionConfig, HostEntry};
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -535,6 +535,10 @@ impl Config {
         if let Some(a) = &config.analytics {
             a.check().map_err(|m| at_table("analytics", m))?;
         }
+        config
+            .discussion
+            .check()
+            .map_err(|m| at_table("discussion", m))?;
         Ok(config)
     }
 

@@ -83,12 +83,24 @@ pub enum Inline {
     },
 }
 
+mod avatar;
+mod bluesky;
 pub mod cache;
+mod discourse;
+mod fetch;
+mod gather;
+pub mod hosts;
+mod mastodon;
+pub mod reduce;
+mod thread;
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::time::Duration;
 
 use crate::config::DiscussionConfig;
+
+pub use gather::platform_of;
 
 /// The conversations a build shows, by `discuss` URL, and what went wrong on the way
 /// (a host that could not be reached, a cache that is old).
@@ -98,20 +110,66 @@ pub struct Gathered {
     pub warnings: Vec<String>,
 }
 
+/// How [`gather_with`] asks the hosts.
+#[derive(Debug, Clone)]
+pub struct Fetching {
+    /// The most one request may take (connecting, waiting, reading).
+    pub timeout: Duration,
+    /// The longest `Retry-After` waited for; a host asking for longer is given up on for
+    /// this build (its conversations come from the cache).
+    pub most_wait: Duration,
+    /// Ask no host now, only read the cache: `kring serve`'s first build, which must not
+    /// wait for the network (see [`refresh_in_background`]).
+    pub cache_only: bool,
+}
+
+impl Default for Fetching {
+    fn default() -> Self {
+        Fetching {
+            timeout: Duration::from_secs(10),
+            most_wait: Duration::from_secs(20),
+            cache_only: false,
+        }
+    }
+}
+
 /// The conversations of `urls` (the pages' `discuss` links): from the cache while it is
 /// fresh or when the site is `offline`, otherwise asked of the hosts listed in `hosts`.
 /// Never fails the build: what cannot be had is a warning, and the page shows its link as
 /// before.
 pub fn gather(site_dir: &Path, config: &DiscussionConfig, urls: &[String]) -> Gathered {
-    let mut gathered = Gathered::default();
-    if !config.fetch {
-        return gathered;
-    }
-    // Fetching from the hosts is not written yet: the cache is all there is.
-    for url in urls {
-        if let Some(c) = cache::read(site_dir, url) {
-            gathered.conversations.insert(url.clone(), c);
-        }
-    }
-    gathered
+    gather_with(site_dir, config, urls, &Fetching::default())
+}
+
+/// [`gather`], asking the hosts as `how` says.
+pub fn gather_with(
+    site_dir: &Path,
+    config: &DiscussionConfig,
+    urls: &[String],
+    how: &Fetching,
+) -> Gathered {
+    gather::gather(site_dir, config, urls, how)
+}
+
+/// For `kring serve`: gathers in a thread of its own (asking the hosts, filling the
+/// cache) and hands the result to `done`, e.g. to rebuild with what is now in the cache
+/// while builds in between use [`Fetching::cache_only`].
+pub fn refresh_in_background(
+    site_dir: std::path::PathBuf,
+    config: DiscussionConfig,
+    urls: Vec<String>,
+    done: impl FnOnce(Gathered) + Send + 'static,
+) -> std::io::Result<std::thread::JoinHandle<()>> {
+    std::thread::Builder::new()
+        .name("kring-discussions".into())
+        .spawn(move || done(gather(&site_dir, &config, &urls)))
+}
+
+/// When `timestamp` (as a platform writes it) is, as RFC 3339 in UTC; `None` if it is
+/// not a time.
+fn timestamp(text: &str) -> Option<String> {
+    text.trim()
+        .parse::<jiff::Timestamp>()
+        .ok()
+        .map(|t| t.to_string())
 }
