@@ -88,15 +88,18 @@ impl HostEntry {
         if rest.is_empty() {
             return Err(bad("names no host"));
         }
-        if let Some(c) = rest
-            .chars()
-            .find(|c| matches!(c, '/' | '?' | '#' | '@' | '*' | '\\') || c.is_whitespace() || c.is_control())
-        {
+        if let Some(c) = rest.chars().find(|c| {
+            matches!(c, '/' | '?' | '#' | '@' | '*' | '\\') || c.is_whitespace() || c.is_control()
+        }) {
             return Err(bad(&format!("has `{}` in it", c.escape_debug())));
         }
         let scheme = if http { "http" } else { "https" };
-        let url = url::Url::parse(&format!("{scheme}://{rest}/")).map_err(|e| bad(&format!("is not a host ({e})")))?;
-        let host = url.host_str().filter(|h| !h.is_empty()).ok_or_else(|| bad("names no host"))?;
+        let url = url::Url::parse(&format!("{scheme}://{rest}/"))
+            .map_err(|e| bad(&format!("is not a host ({e})")))?;
+        let host = url
+            .host_str()
+            .filter(|h| !h.is_empty())
+            .ok_or_else(|| bad("names no host"))?;
         Ok(HostEntry {
             http,
             host: host.to_string(),

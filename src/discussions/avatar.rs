@@ -27,7 +27,10 @@ pub fn fetch(asker: &Asker, site_dir: &Path, url: &Url) -> Option<PathBuf> {
     if !asker.policy.allows_avatar(url) {
         return None;
     }
-    let stem = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(url.as_str().as_bytes()));
+    let stem = format!(
+        "{:016x}",
+        xxhash_rust::xxh3::xxh3_64(url.as_str().as_bytes())
+    );
     let kept = EXTENSIONS
         .iter()
         .map(|ext| folder().join(format!("{stem}.{ext}")))

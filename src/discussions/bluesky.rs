@@ -145,24 +145,31 @@ impl PostView {
     /// Whether the author (or a moderator) asked that this not be shown to readers who
     /// are not logged in, or hidden.
     fn withheld(&self) -> bool {
-        self.labels
-            .iter()
-            .chain(&self.author.labels)
-            .any(|l| matches!(l.val.as_str(), "!no-unauthenticated" | "!hide" | "!takedown"))
+        self.labels.iter().chain(&self.author.labels).any(|l| {
+            matches!(
+                l.val.as_str(),
+                "!no-unauthenticated" | "!hide" | "!takedown"
+            )
+        })
     }
 }
 
 pub fn fetch(asker: &Asker, origin: &Url, post: &Post, discuss: &Url) -> Result<Fetched, Failure> {
     let xrpc = hosts::xrpc(origin);
     let method = |name: &str, query: &[(&str, &str)]| -> Result<Url, Failure> {
-        let mut u = xrpc.join(name).map_err(|e| Failure::Malformed(e.to_string()))?;
+        let mut u = xrpc
+            .join(name)
+            .map_err(|e| Failure::Malformed(e.to_string()))?;
         u.query_pairs_mut().extend_pairs(query);
         Ok(u)
     };
     let did = if post.actor.starts_with("did:") {
         post.actor.clone()
     } else {
-        let url = method("com.atproto.identity.resolveHandle", &[("handle", &post.actor)])?;
+        let url = method(
+            "com.atproto.identity.resolveHandle",
+            &[("handle", &post.actor)],
+        )?;
         asker.json::<Resolved>(&url)?.did
     };
     let uri = format!("at://{did}/app.bsky.feed.post/{}", post.rkey);
@@ -212,8 +219,8 @@ fn candidate(post: PostView, parent: Option<String>, origin: &Url) -> Option<Can
         .ok()?
         .clear()
         .extend(["profile", shown_as, "post", rkey]);
-    let published = super::timestamp(&post.record.created_at)
-        .or_else(|| super::timestamp(&post.indexed_at))?;
+    let published =
+        super::timestamp(&post.record.created_at).or_else(|| super::timestamp(&post.indexed_at))?;
     let links: Vec<(usize, usize, String)> = post
         .record
         .facets
@@ -232,7 +239,11 @@ fn candidate(post: PostView, parent: Option<String>, origin: &Url) -> Option<Can
         reply: Reply {
             url: url.to_string(),
             author: Author {
-                name: if name.is_empty() { handle.clone() } else { name },
+                name: if name.is_empty() {
+                    handle.clone()
+                } else {
+                    name
+                },
                 handle: format!("@{handle}"),
                 avatar: None,
             },
@@ -240,7 +251,11 @@ fn candidate(post: PostView, parent: Option<String>, origin: &Url) -> Option<Can
             paragraphs: reduce::text_with_links(&post.record.text, &links),
             children: Vec::new(),
         },
-        avatar: post.author.avatar.as_deref().and_then(|a| Url::parse(a).ok()),
+        avatar: post
+            .author
+            .avatar
+            .as_deref()
+            .and_then(|a| Url::parse(a).ok()),
     })
 }
 

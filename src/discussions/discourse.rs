@@ -35,7 +35,9 @@ pub fn recognise(url: &Url) -> Option<Topic> {
     let id = match &segments[t + 1..] {
         [id] => number(id)?,
         // `/t/123/4` is topic 123's post 4; `/t/slug/123`, topic 123.
-        [a, b] => number(a).filter(|_| number(b).is_some()).or_else(|| number(b))?,
+        [a, b] => number(a)
+            .filter(|_| number(b).is_some())
+            .or_else(|| number(b))?,
         [_, id, post] => number(id).filter(|_| number(post).is_some())?,
         _ => return None,
     };
@@ -109,7 +111,10 @@ pub fn fetch(
     let base = origin
         .join(&format!("{}/", topic.prefix.trim_start_matches('/')))
         .map_err(|e| Failure::Malformed(e.to_string()))?;
-    let api = |path: &str| base.join(path).map_err(|e| Failure::Malformed(e.to_string()));
+    let api = |path: &str| {
+        base.join(path)
+            .map_err(|e| Failure::Malformed(e.to_string()))
+    };
     let TopicJson {
         slug,
         posts_count,
@@ -132,7 +137,10 @@ pub fn fetch(
     let seen: std::collections::HashSet<u64> = post_stream.posts.iter().map(|p| p.id).collect();
     let mut candidates = Vec::new();
     add(&mut candidates, post_stream.posts, &base, &topic_url);
-    let mut rest = post_stream.stream.into_iter().filter(|id| !seen.contains(id));
+    let mut rest = post_stream
+        .stream
+        .into_iter()
+        .filter(|id| !seen.contains(id));
     for _ in 0..MORE_PAGES {
         if filter.kept(&candidates, &host) >= filter.show {
             break;
@@ -143,7 +151,8 @@ pub fn fetch(
         }
         let mut url = api(&format!("t/{}/posts.json", topic.id))?;
         for id in &ids {
-            url.query_pairs_mut().append_pair("post_ids[]", &id.to_string());
+            url.query_pairs_mut()
+                .append_pair("post_ids[]", &id.to_string());
         }
         let page: PostsJson = asker.json(&url)?;
         add(&mut candidates, page.post_stream.posts, &base, &topic_url);
@@ -183,7 +192,11 @@ fn add(out: &mut Vec<Candidate>, posts: Vec<Post>, base: &Url, topic_url: &dyn F
             reply: Reply {
                 url: topic_url(post.post_number).to_string(),
                 author: Author {
-                    name: if name.is_empty() { username.clone() } else { name },
+                    name: if name.is_empty() {
+                        username.clone()
+                    } else {
+                        name
+                    },
                     handle: format!("@{username}"),
                     avatar: None,
                 },
@@ -209,10 +222,19 @@ mod tests {
         let t = |p: &str, id| Some((p.to_string(), id));
         assert_eq!(topic("https://forum.example.org/t/welcome/123"), t("", 123));
         assert_eq!(topic("https://forum.example.org/t/123"), t("", 123));
-        assert_eq!(topic("https://forum.example.org/t/welcome/123/4"), t("", 123));
+        assert_eq!(
+            topic("https://forum.example.org/t/welcome/123/4"),
+            t("", 123)
+        );
         assert_eq!(topic("https://forum.example.org/t/123/4"), t("", 123));
-        assert_eq!(topic("https://forum.example.org/t/welcome/123/?u=x#reply"), t("", 123));
-        assert_eq!(topic("https://example.org/forum/t/welkom-ü/7"), t("/forum", 7));
+        assert_eq!(
+            topic("https://forum.example.org/t/welcome/123/?u=x#reply"),
+            t("", 123)
+        );
+        assert_eq!(
+            topic("https://example.org/forum/t/welkom-ü/7"),
+            t("/forum", 7)
+        );
         for not in [
             "https://forum.example.org/",
             "https://forum.example.org/t/",

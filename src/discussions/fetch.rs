@@ -63,7 +63,10 @@ fn busy_wait(wait: Option<u64>, most: Duration) -> String {
 impl Failure {
     /// Whether the host's other conversations are better not asked in this build.
     fn gives_up_on_host(&self) -> bool {
-        matches!(self, Failure::TimedOut(_) | Failure::Busy { .. } | Failure::Unreachable(_))
+        matches!(
+            self,
+            Failure::TimedOut(_) | Failure::Busy { .. } | Failure::Unreachable(_)
+        )
     }
 
     /// The failure as "the host …" for the ones left unasked.
@@ -103,7 +106,11 @@ impl<'a> Asker<'a> {
     pub fn get(&self, url: &Url, most: u64, accept: &str) -> Result<(Vec<u8>, String), Failure> {
         let mut tries = 0;
         loop {
-            let request = self.client.agent(url).get(url.as_str()).header("Accept", accept);
+            let request = self
+                .client
+                .agent(url)
+                .get(url.as_str())
+                .header("Accept", accept);
             let mut response = match request.call() {
                 Ok(r) => r,
                 Err(ureq::Error::Timeout(_)) => {

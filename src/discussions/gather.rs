@@ -60,7 +60,12 @@ struct Job {
     cached: Option<Conversation>,
 }
 
-pub fn gather(site_dir: &Path, config: &DiscussionConfig, urls: &[String], how: &Fetching) -> Gathered {
+pub fn gather(
+    site_dir: &Path,
+    config: &DiscussionConfig,
+    urls: &[String],
+    how: &Fetching,
+) -> Gathered {
     let mut gathered = Gathered::default();
     if !config.fetch {
         return gathered;
@@ -91,7 +96,10 @@ pub fn gather(site_dir: &Path, config: &DiscussionConfig, urls: &[String], how: 
             }
             continue;
         }
-        if let Some(c) = cached.as_ref().filter(|c| age(c, now).is_some_and(|a| a < fresh_for)) {
+        if let Some(c) = cached
+            .as_ref()
+            .filter(|c| age(c, now).is_some_and(|a| a < fresh_for))
+        {
             keep(&mut gathered, c.clone());
             continue;
         }
@@ -137,9 +145,8 @@ pub fn gather(site_dir: &Path, config: &DiscussionConfig, urls: &[String], how: 
                 keep(&mut gathered, c);
             }
             (Err(f), Some(c)) => {
-                let old = age(&c, now).map_or("at an unknown time".into(), |a| {
-                    format!("{} ago", ago(a))
-                });
+                let old =
+                    age(&c, now).map_or("at an unknown time".into(), |a| format!("{} ago", ago(a)));
                 gathered.warnings.push(format!(
                     "discussion {}: could not be fetched ({f}); showing the replies fetched {old}",
                     job.url
@@ -155,7 +162,9 @@ pub fn gather(site_dir: &Path, config: &DiscussionConfig, urls: &[String], how: 
     for c in gathered.conversations.values_mut() {
         for r in c.replies.iter_mut() {
             local_avatar(site_dir, r);
-            r.children.iter_mut().for_each(|child| local_avatar(site_dir, child));
+            r.children
+                .iter_mut()
+                .for_each(|child| local_avatar(site_dir, child));
         }
     }
     gathered.warnings.sort();
@@ -197,7 +206,12 @@ pub fn ago(secs: u64) -> String {
 }
 
 /// Asks for one conversation and the avatars of the replies shown.
-fn conversation(asker: &Asker, site_dir: &Path, job: &Job, filter: &Filter) -> Result<Conversation, Failure> {
+fn conversation(
+    asker: &Asker,
+    site_dir: &Path,
+    job: &Job,
+    filter: &Filter,
+) -> Result<Conversation, Failure> {
     let (origin, discuss) = (&job.origin, &job.parsed);
     let fetched = match &job.target {
         Target::Discourse(t) => discourse::fetch(asker, origin, t, discuss, filter)?,

@@ -103,7 +103,11 @@ mod tests {
 
     #[test]
     fn only_listed_hosts_are_asked_over_https_unless_written_with_http() {
-        let p = policy(&["Forum.Example.org", "mastodon.social:8443", "http://127.0.0.1:8080"]);
+        let p = policy(&[
+            "Forum.Example.org",
+            "mastodon.social:8443",
+            "http://127.0.0.1:8080",
+        ]);
         assert_eq!(
             origin(&p, "https://forum.example.org/t/x/1").as_deref(),
             Some("https://forum.example.org/")
@@ -126,7 +130,10 @@ mod tests {
         assert_eq!(origin(&p, "http://127.0.0.1:8081/@a/1"), None);
         assert_eq!(origin(&p, "https://sub.forum.example.org/t/x/1"), None);
         assert_eq!(origin(&p, "https://example.org/t/x/1"), None);
-        assert_eq!(origin(&p, "https://forum.example.org.evil.test/t/x/1"), None);
+        assert_eq!(
+            origin(&p, "https://forum.example.org.evil.test/t/x/1"),
+            None
+        );
     }
 
     #[test]
@@ -146,7 +153,10 @@ mod tests {
         let x = |o: &str| xrpc(&Url::parse(o).unwrap()).to_string();
         assert_eq!(x("https://bsky.app/"), "https://public.api.bsky.app/xrpc/");
         assert_eq!(x("http://127.0.0.1:8080/"), "http://127.0.0.1:8080/xrpc/");
-        assert_eq!(x("https://bsky.example.org/"), "https://bsky.example.org/xrpc/");
+        assert_eq!(
+            x("https://bsky.example.org/"),
+            "https://bsky.example.org/xrpc/"
+        );
     }
 
     #[test]

@@ -74,8 +74,17 @@ struct Context {
     descendants: Vec<StatusJson>,
 }
 
-pub fn fetch(asker: &Asker, origin: &Url, status: &Status, discuss: &Url) -> Result<Fetched, Failure> {
-    let api = |path: String| origin.join(&path).map_err(|e| Failure::Malformed(e.to_string()));
+pub fn fetch(
+    asker: &Asker,
+    origin: &Url,
+    status: &Status,
+    discuss: &Url,
+) -> Result<Fetched, Failure> {
+    let api = |path: String| {
+        origin
+            .join(&path)
+            .map_err(|e| Failure::Malformed(e.to_string()))
+    };
     let root: StatusJson = asker.json(&api(format!("api/v1/statuses/{}", status.id))?)?;
     let context: Context = asker.json(&api(format!("api/v1/statuses/{}/context", status.id))?)?;
     let host = origin.host_str().unwrap_or_default();
@@ -156,9 +165,18 @@ mod tests {
     #[test]
     fn statuses_are_recognised_by_their_path() {
         let some = |s: &str| Some(s.to_string());
-        assert_eq!(id("https://mastodon.social/@kring/113456789012345678"), some("113456789012345678"));
-        assert_eq!(id("https://mastodon.social/@kring@other.example/42"), some("42"));
-        assert_eq!(id("https://mastodon.social/users/kring/statuses/42"), some("42"));
+        assert_eq!(
+            id("https://mastodon.social/@kring/113456789012345678"),
+            some("113456789012345678")
+        );
+        assert_eq!(
+            id("https://mastodon.social/@kring@other.example/42"),
+            some("42")
+        );
+        assert_eq!(
+            id("https://mastodon.social/users/kring/statuses/42"),
+            some("42")
+        );
         assert_eq!(id("https://mastodon.social/@kring/42?x=1#top"), some("42"));
         for not in [
             "https://mastodon.social/@kring",

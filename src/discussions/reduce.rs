@@ -17,15 +17,41 @@ pub const MOST_NAME_CHARS: usize = 100;
 /// Elements dropped with everything in them: code that would run, and what is not text.
 const DROPPED: &[&str] = &[
     "script", "style", "iframe", "frame", "frameset", "object", "embed", "template", "noscript",
-    "noembed", "noframes", "svg", "math", "head", "title", "textarea", "select", "canvas",
-    "audio", "video", "picture", "form", "button", "input",
+    "noembed", "noframes", "svg", "math", "head", "title", "textarea", "select", "canvas", "audio",
+    "video", "picture", "form", "button", "input",
 ];
 
 /// Elements that end a paragraph (and start the next).
 const BLOCKS: &[&str] = &[
-    "p", "div", "br", "hr", "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre", "h1",
-    "h2", "h3", "h4", "h5", "h6", "table", "tr", "aside", "section", "article", "header",
-    "footer", "figure", "figcaption", "details", "summary",
+    "p",
+    "div",
+    "br",
+    "hr",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "blockquote",
+    "pre",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "tr",
+    "aside",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "figure",
+    "figcaption",
+    "details",
+    "summary",
 ];
 
 /// Paragraphs of a reply's HTML.
@@ -143,7 +169,8 @@ pub fn name(raw: &str) -> String {
 /// `data:`, relative and broken ones are not (their text stays, as text).
 pub fn web_link(href: &str) -> Option<String> {
     let url = url::Url::parse(href.trim()).ok()?;
-    let web = matches!(url.scheme(), "http" | "https") && url.host_str().is_some_and(|h| !h.is_empty());
+    let web =
+        matches!(url.scheme(), "http" | "https") && url.host_str().is_some_and(|h| !h.is_empty());
     web.then(|| url.to_string())
 }
 
@@ -238,10 +265,26 @@ impl Builder {
             piece.push(' ');
         }
         let count = word.chars().count() + usize::from(space);
+        if self.chars + count > self.most && self.chars >= self.most {
+            // Full to the character before: the last one makes way for the mark.
+            let last = match self.current.last_mut() {
+                Some(last) => Some(last),
+                None => self.paragraphs.last_mut().and_then(|p| p.last_mut()),
+            };
+            if let Some(Inline::Text { text } | Inline::Link { text, .. }) = last {
+                text.pop();
+                text.push('…');
+            }
+            self.full = true;
+            return;
+        }
         if self.chars + count > self.most {
             let keep = self.most.saturating_sub(self.chars + 1);
             piece.push_str(word);
-            let cut = piece.char_indices().nth(keep).map_or(piece.len(), |(i, _)| i);
+            let cut = piece
+                .char_indices()
+                .nth(keep)
+                .map_or(piece.len(), |(i, _)| i);
             piece.truncate(floor_char_boundary(&piece, cut));
             piece.push('…');
             self.full = true;
@@ -269,10 +312,7 @@ impl Builder {
                 if space {
                     self.push_text(" ");
                 }
-                self.current.push(Inline::Link {
-                    href,
-                    text: rest,
-                });
+                self.current.push(Inline::Link { href, text: rest });
                 self.linking = true;
             }
             None => self.push_text(&piece),

@@ -31,7 +31,11 @@ fn paragraphs_keep_text_and_web_links_only() {
     assert_eq!(
         p,
         vec![
-            vec![t("Hello dear "), link("https://example.org/a?b=1", "friends"), t("!")],
+            vec![
+                t("Hello dear "),
+                link("https://example.org/a?b=1", "friends"),
+                t("!")
+            ],
             vec![t("second line")],
         ]
     );
@@ -51,7 +55,10 @@ fn links_that_are_not_web_addresses_become_their_text() {
         "vbscript:x",
         "https://",
     ] {
-        let p = html(&format!("<p>see <a href=\"{}\">this</a> now</p>", href.replace('"', "&quot;")));
+        let p = html(&format!(
+            "<p>see <a href=\"{}\">this</a> now</p>",
+            href.replace('"', "&quot;")
+        ));
         assert_eq!(p, vec![vec![t("see this now")]], "{href:?}");
     }
 }
@@ -88,6 +95,14 @@ fn replies_and_names_are_bounded_at_a_character_boundary() {
     assert!(text.ends_with('…'));
     let many = "word ".repeat(10_000);
     assert_eq!(all_text(&html(&many)).chars().count(), MOST_CHARS);
+    // Exactly full, then more: still at most the bound, mark included.
+    let exact = format!("{} more", "a".repeat(MOST_NAME_CHARS));
+    assert_eq!(
+        name(&exact),
+        format!("{}…", "a".repeat(MOST_NAME_CHARS - 1))
+    );
+    let exact = format!("<p>{}</p><p>more</p>", "b".repeat(MOST_CHARS));
+    assert_eq!(all_text(&html(&exact)).chars().count(), MOST_CHARS);
     let n = name(&"🦀".repeat(500));
     assert_eq!(n.chars().count(), MOST_NAME_CHARS);
     assert!(n.ends_with('…'));
@@ -95,7 +110,11 @@ fn replies_and_names_are_bounded_at_a_character_boundary() {
 
 #[test]
 fn deeply_nested_markup_does_not_overflow_the_stack() {
-    let deep = format!("{}deep{}", "<div><span>".repeat(20_000), "</span></div>".repeat(20_000));
+    let deep = format!(
+        "{}deep{}",
+        "<div><span>".repeat(20_000),
+        "</span></div>".repeat(20_000)
+    );
     assert_eq!(all_text(&html(&deep)), "deep");
 }
 
@@ -106,7 +125,10 @@ fn mastodon_hides_parts_of_long_links() {
     );
     assert_eq!(
         p,
-        vec![vec![t("read "), link("https://example.org/very/long/path", "example.org/very…")]]
+        vec![vec![
+            t("read "),
+            link("https://example.org/very/long/path", "example.org/very…")
+        ]]
     );
 }
 
