@@ -646,3 +646,54 @@ fn hostile_replies_are_reduced_to_inert_bounded_text() {
         .collect();
     assert!(links.is_empty(), "{links:?}");
 }
+
+#[test]
+fn hosts_that_are_not_hosts_are_config_errors_naming_the_entry() {
+    for bad in [
+        "ftp://forum.example.org",
+        "forum.example.org/t/1",
+        "*.example.org",
+        "user@host.example",
+    ] {
+        let text = format!(
+            "base_url = \"https://example.org/\"\ntitle = \"T\"\n\n[discussion]\nfetch = true\nhosts = [\"bsky.app\", \"{bad}\"]\n"
+        );
+        let e = kring::config::Config::parse(&text, Path::new("kring.toml")).expect_err(bad);
+        let message = e.to_string();
+        assert!(
+            message.contains(&format!("`{bad}`")) && message.contains("[discussion] hosts"),
+            "{message}"
+        );
+    }
+    let text = "base_url = \"https://example.org/\"\ntitle = \"T\"\n[discussion]\nhosts = [\"forum.example.org\", \"mastodon.social:8443\", \"http://127.0.0.1:8080\"]\n";
+    assert!(kring::config::Config::parse(text, Path::new("kring.toml")).is_ok());
+}
+
+#[test]
+fn platforms_are_told_by_the_shape_of_the_url() {
+    let p = discussions::platform_of;
+    assert_eq!(
+        p("https://forum.example.org/t/slug/123"),
+        Some(Platform::Discourse)
+    );
+    assert_eq!(
+        p("https://mastodon.social/@kring/113500000000000001"),
+        Some(Platform::Mastodon)
+    );
+    assert_eq!(
+        p("https://mastodon.social/users/t/statuses/1"),
+        Some(Platform::Mastodon)
+    );
+    assert_eq!(
+        p("https://bsky.app/profile/kring.example.org/post/3lroot2kring"),
+        Some(Platform::Bluesky)
+    );
+    for none in [
+        "https://example.org/blog/post",
+        "https://chat.example.org/#/room",
+        "mailto:x@example.org",
+        "ftp://forum.example.org/t/x/1",
+    ] {
+        assert_eq!(p(none), None, "{none}");
+    }
+}
