@@ -97,6 +97,17 @@ fn answer(path: &str, hit: usize, base: &str) -> (String, &'static str, Vec<u8>)
         {
             ok(fixture("bluesky-thread.json", base))
         }
+        "/t/666.json" => {
+            // Larger than any topic kring reads: refused, not read whole.
+            let mut body = b"{\"post_stream\": {\"posts\": [], \"stream\": [".to_vec();
+            body.resize(9 * 1024 * 1024, b' ');
+            ok(body)
+        }
+        r if r.starts_with("/avatars/huge") => {
+            let mut png = image(image::ImageFormat::Png);
+            png.resize(2 * 1024 * 1024, 0);
+            ("200 OK".into(), "image/png", png)
+        }
         "/avatars/sam.jpg" => ("200 OK".into(), "image/jpeg", image(image::ImageFormat::Jpeg)),
         r if r.starts_with("/avatars/not-an-image") => ("200 OK".into(), "image/png", b"<html>no</html>".to_vec()),
         r if r.starts_with("/avatars/") => ("200 OK".into(), "image/png", image(image::ImageFormat::Png)),
@@ -253,7 +264,10 @@ fn discourse_public_replies_nested_one_level() {
     assert!(avatar.starts_with(site.path().join(".kring-cache/discussions/avatars")));
     assert_eq!(imagesize::size(avatar).unwrap().width, 8);
     assert_eq!(anna.children[1].author.avatar, None);
+    // A letter avatar is none, and one over 1 MiB is not kept.
+    assert_eq!(anna.children[0].author.avatar, None);
     assert_eq!(c.replies[1].author.avatar, None);
+    assert_eq!(server.hits("/avatars/huge"), 1);
     assert_eq!(
         server.hits("/avatars/troll"),
         0,
@@ -638,6 +652,15 @@ fn hostile_replies_are_reduced_to_inert_bounded_text() {
             "{bad:?} in {all}"
         );
     }
+    // An answer over 8 MiB is refused (and warned about), not read whole.
+    let big = format!("{}/t/big/666", server.base);
+    let g = gather(site.path(), &server.config(), std::slice::from_ref(&big));
+    assert!(g.conversations.is_empty());
+    assert!(
+        g.warnings[0].contains("larger than 8 MiB"),
+        "{:?}",
+        g.warnings
+    );
     let links: Vec<&Inline> = eve
         .paragraphs
         .iter()
