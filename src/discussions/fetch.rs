@@ -4,6 +4,7 @@
 //! not answer in time, or stays busy, is not asked again in that build: its other
 //! conversations come from the cache.
 
+use std::cell::Cell;
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -19,6 +20,9 @@ use crate::http::Client;
 pub const HOSTS_AT_ONCE: usize = 4;
 /// Tries after the first when a host answers 429 (too many requests) or 503.
 const RETRIES: u32 = 3;
+/// The most kring waits for one host over a build, in `Retry-After`s of
+/// [`Fetching::most_wait`]: a host that keeps asking to wait is given up on.
+const WAITS_PER_HOST: u32 = 3;
 /// Redirects followed for one request.
 const MAX_REDIRECTS: u32 = 5;
 /// The most bytes of one JSON answer: a 10,000-reply thread is cut off (an error, and the
@@ -34,6 +38,7 @@ pub enum Failure {
     Busy {
         status: u16,
         wait: Option<u64>,
+        /// What kring would still wait for.
         most: Duration,
     },
     #[error("the host answers {0}")]
@@ -53,7 +58,7 @@ pub enum Failure {
 fn busy_wait(wait: Option<u64>, most: Duration) -> String {
     match wait {
         Some(s) if Duration::from_secs(s) > most => format!(
-            " and asks to wait {s} s, longer than kring waits ({} s)",
+            " and asks to wait {s} s, longer than kring waits now ({} s)",
             most.as_secs()
         ),
         _ => format!(" after {RETRIES} tries"),
@@ -84,6 +89,8 @@ pub struct Asker<'a> {
     client: &'a Client,
     pub policy: &'a Policy,
     settings: &'a Fetching,
+    /// What is left of the host's waits for this build.
+    wait_left: Cell<Duration>,
 }
 
 impl<'a> Asker<'a> {
@@ -92,6 +99,7 @@ impl<'a> Asker<'a> {
             client,
             policy,
             settings,
+            wait_left: Cell::new(settings.most_wait * WAITS_PER_HOST),
         }
     }
 
@@ -125,12 +133,14 @@ impl<'a> Asker<'a> {
                     .get("retry-after")
                     .and_then(|v| v.to_str().ok())
                     .and_then(retry_after);
-                let most = self.settings.most_wait;
+                let most = self.settings.most_wait.min(self.wait_left.get());
                 let pause = Duration::from_secs(wait.unwrap_or(1));
                 if tries == RETRIES || pause > most {
                     return Err(Failure::Busy { status, wait, most });
                 }
                 tries += 1;
+                self.wait_left
+                    .set(self.wait_left.get().saturating_sub(pause));
                 std::thread::sleep(pause);
                 continue;
             }
@@ -172,12 +182,14 @@ pub fn client(settings: &Fetching) -> Client {
     Client::new("discussions", settings.timeout, MAX_REDIRECTS)
 }
 
-/// Does `work` for every job, grouped by host (`jobs` are `(host, job)`): at most
-/// [`HOSTS_AT_ONCE`] hosts at a time, one job at a time per host. After a job fails in a
-/// way that says the host is down or busy, its host's other jobs are not done.
-pub fn for_each_host<J, R>(
+/// Does `work` for every job, grouped by host (`jobs` are `(host, job)`), with the state
+/// `per_host` makes for each host: at most [`HOSTS_AT_ONCE`] hosts at a time, one job at
+/// a time per host. After a job fails in a way that says the host is down or busy, its
+/// host's other jobs are not done.
+pub fn for_each_host<J, R, S>(
     jobs: Vec<(String, J)>,
-    work: impl Fn(&J) -> Result<R, Failure> + Sync,
+    per_host: impl Fn() -> S + Sync,
+    work: impl Fn(&S, &J) -> Result<R, Failure> + Sync,
 ) -> Vec<(J, Result<R, Failure>)>
 where
     J: Send,
@@ -195,10 +207,11 @@ where
             scope.spawn(|| {
                 while let Some(host_jobs) = queue.lock().ok().and_then(|mut q| q.pop_front()) {
                     let mut gave_up: Option<String> = None;
+                    let state = per_host();
                     for job in host_jobs {
                         let result = match &gave_up {
                             Some(why) => Err(Failure::HostGaveUp(why.clone())),
-                            None => work(&job),
+                            None => work(&state, &job),
                         };
                         if let Err(f) = &result
                             && f.gives_up_on_host()

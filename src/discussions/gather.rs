@@ -130,10 +130,11 @@ pub fn gather(
         ));
     }
     let client = fetch::client(how);
-    let results = fetch::for_each_host(jobs, |job| {
-        let asker = Asker::new(&client, &policy, how);
-        conversation(&asker, site_dir, job, &filter)
-    });
+    let results = fetch::for_each_host(
+        jobs,
+        || Asker::new(&client, &policy, how),
+        |asker, job| conversation(asker, site_dir, job, &filter),
+    );
     for (job, result) in results {
         match (result, job.cached) {
             (Ok(c), _) => {
