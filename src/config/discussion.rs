@@ -17,7 +17,10 @@ pub struct DiscussionConfig {
     #[serde(default)]
     pub offline: bool,
     /// The only hosts asked: `forum.example.org`, `mastodon.social:8443`, `bsky.app`;
-    /// `http://` only as written here (`"http://127.0.0.1:8080"`).
+    /// `http://` only as written here (`"http://127.0.0.1:8080"`). Bluesky posts are read
+    /// from the host's `/xrpc/`, for `bsky.app` from the public AppView
+    /// (`public.api.bsky.app`). Avatars come from whatever host the platform names, over
+    /// https.
     #[serde(default)]
     pub hosts: Vec<String>,
     /// Replies shown per page.

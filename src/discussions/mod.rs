@@ -31,7 +31,9 @@ pub struct Conversation {
     pub platform: Platform,
     /// Where a reader joins in (the topic or the post itself).
     pub join_url: String,
-    /// Public replies in the whole thread, counted before `hide` and `show` are applied.
+    /// Public replies in the whole thread, counted before `hide` and `show` are applied
+    /// (Discourse: its `posts_count` less the topic's own post; Mastodon: public
+    /// descendants; Bluesky: the replies the AppView sends, three levels deep).
     pub reply_count: usize,
     /// The replies shown: at most `show`, hidden ones left out; each keeps its own replies
     /// one level deep (deeper ones are lifted to that level).
@@ -63,7 +65,9 @@ pub struct Author {
     /// `hide_accounts` matches.
     pub handle: String,
     /// The avatar, downloaded into `.kring-cache/discussions/avatars/`, for the image
-    /// pipeline (resized, metadata stripped, published from the site itself).
+    /// pipeline (resized, metadata stripped, published from the site itself). The cache
+    /// file keeps it relative to the site; [`gather`] hands out the file's full path, and
+    /// `None` when the file is gone.
     pub avatar: Option<PathBuf>,
 }
 
