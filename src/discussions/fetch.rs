@@ -228,3 +228,27 @@ where
     });
     done.into_inner().unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_is_seconds_or_an_http_date() {
+        assert_eq!(retry_after("120"), Some(120));
+        assert_eq!(retry_after(" 0 "), Some(0));
+        // A date in the past: no wait.
+        assert_eq!(retry_after("Sun, 06 Nov 1994 08:49:37 GMT"), Some(0));
+        let later = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(3600);
+        let header = jiff::fmt::rfc2822::DateTimePrinter::new()
+            .timestamp_to_rfc9110_string(&later)
+            .unwrap();
+        assert!(
+            retry_after(&header).is_some_and(|s| (3500..=3600).contains(&s)),
+            "{header}"
+        );
+        for not in ["", "soon", "-5", "1.5", "99999999999999999999999"] {
+            assert_eq!(retry_after(not), None, "{not}");
+        }
+    }
+}

@@ -720,3 +720,36 @@ fn platforms_are_told_by_the_shape_of_the_url() {
         assert_eq!(p(none), None, "{none}");
     }
 }
+
+#[test]
+fn serve_refreshes_in_the_background_and_builds_read_the_cache() {
+    let server = Server::start();
+    let site = tempfile::tempdir().unwrap();
+    let url = format!("{}/@kring/113500000000000001", server.base);
+    let urls = vec![url.clone()];
+    let cache_only = Fetching {
+        cache_only: true,
+        ..quick()
+    };
+    // The first build of `kring serve` asks nothing and has nothing yet.
+    let g = discussions::gather_with(site.path(), &server.config(), &urls, &cache_only);
+    assert!(g.conversations.is_empty() && g.warnings.is_empty());
+    assert_eq!(server.requests(), 0);
+    let (tx, rx) = std::sync::mpsc::channel();
+    discussions::refresh_in_background(
+        site.path().to_path_buf(),
+        server.config(),
+        urls.clone(),
+        move |g| {
+            tx.send(g).unwrap();
+        },
+    )
+    .unwrap()
+    .join()
+    .unwrap();
+    let fetched = rx.recv().unwrap();
+    assert_eq!(one(&fetched, &url).replies.len(), 3);
+    // The rebuild after it reads what the refresh kept.
+    let g = discussions::gather_with(site.path(), &server.config(), &urls, &cache_only);
+    assert_eq!(g.conversations, fetched.conversations);
+}
