@@ -40,31 +40,30 @@ pub fn attach(
 ) -> Vec<String> {
     let folder = cache::folder(site_dir).join("avatars").canonicalize().ok();
     let mut warnings = Vec::new();
-    let mut checked: HashMap<PathBuf, bool> = HashMap::new();
+    let mut checked: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
     let mut check = |avatar: &mut Option<PathBuf>| {
         let Some(path) = avatar.take() else { return };
-        let ok = *checked.entry(path.clone()).or_insert_with(|| {
-            let inside = path
-                .canonicalize()
-                .ok()
-                .zip(folder.as_ref())
-                .is_some_and(|(p, f)| p.starts_with(f) && p.is_file());
-            let named = path
-                .file_name()
-                .is_some_and(|n| is_photo(&n.to_string_lossy()));
-            let reads = inside && named && upright_size(&path).is_ok();
-            if !reads {
-                warnings.push(format!(
-                    "the avatar {} of a cached conversation is not a photo in {}: it is shown as an initial",
-                    path.display(),
-                    cache::folder(site_dir).join("avatars").display()
-                ));
-            }
-            reads
-        });
-        if ok {
-            *avatar = Some(path);
-        }
+        *avatar = checked
+            .entry(path.clone())
+            .or_insert_with(|| {
+                // Kept relative to the site (the cache moves with it), or absolute.
+                let file = site_dir.join(&path).canonicalize().ok().filter(|p| {
+                    folder.as_ref().is_some_and(|f| p.starts_with(f))
+                        && p.is_file()
+                        && p.file_name()
+                            .is_some_and(|n| is_photo(&n.to_string_lossy()))
+                        && upright_size(p).is_ok()
+                });
+                if file.is_none() {
+                    warnings.push(format!(
+                        "the avatar {} of a cached conversation is not a photo in {}: an initial is shown instead",
+                        path.display(),
+                        cache::folder(site_dir).join("avatars").display()
+                    ));
+                }
+                file
+            })
+            .clone();
     };
     for conversation in found.values_mut() {
         for reply in &mut conversation.replies {

@@ -14,6 +14,7 @@ mod ci;
 mod cli;
 mod cms;
 mod community;
+mod discussions_show;
 mod errors;
 mod escaping;
 mod event_times;
