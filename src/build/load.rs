@@ -258,7 +258,8 @@ fn gather_conversations(dir: &Path, options: &BuildOptions, site: &mut Site, oth
     let gathered = crate::discussions::gather(dir, &config, &urls);
     let mut all: Vec<&mut Site> = std::iter::once(&mut *site).chain(others).collect();
     let bad_avatars = crate::model::conversations::attach(&mut all, dir, gathered.conversations);
-    site.warnings.extend(gathered.warnings.into_iter().chain(bad_avatars));
+    site.warnings
+        .extend(gathered.warnings.into_iter().chain(bad_avatars));
 }
 
 /// Every image a build publishes by output path: page and section bundles' (under their

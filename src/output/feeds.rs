@@ -290,7 +290,10 @@ fn conversation_line(site: &Site, index: usize, strings: &Strings) -> String {
         return String::new();
     };
     let count = match c.count {
-        1 => strings.text("reply_count_one").unwrap_or("1 reply").to_string(),
+        1 => strings
+            .text("reply_count_one")
+            .unwrap_or("1 reply")
+            .to_string(),
         n => strings
             .text("reply_count_other")
             .unwrap_or("{n} replies")

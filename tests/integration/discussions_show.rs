@@ -199,7 +199,10 @@ fn the_conversation_is_shown_with_names_dates_links_and_where_to_join() {
     for a in &links {
         assert_eq!(a.value().attr("rel"), Some("nofollow ugc noopener"));
     }
-    let hrefs: Vec<&str> = links.iter().map(|a| a.value().attr("href").unwrap()).collect();
+    let hrefs: Vec<&str> = links
+        .iter()
+        .map(|a| a.value().attr("href").unwrap())
+        .collect();
     assert!(hrefs.contains(&"https://forum.example.org/t/first-post/12/2"));
     assert!(hrefs.contains(&"https://example.net/guide"));
     // No avatar: an initial.
@@ -217,9 +220,18 @@ fn the_conversation_is_shown_with_names_dates_links_and_where_to_join() {
         assert!(doc.select(&sel("aside.discuss")).next().is_none(), "{rel}");
         (a.value().attr("href").unwrap().to_string(), text(a))
     };
-    assert_eq!(join("articles/first/index.html"), (FORUM.into(), "Join on the forum".into()));
-    assert_eq!(join("events/meetup/index.html"), (TOOT.into(), "Join on Mastodon".into()));
-    assert_eq!(join("about/index.html"), (SKEET.into(), "Join on Bluesky".into()));
+    assert_eq!(
+        join("articles/first/index.html"),
+        (FORUM.into(), "Join on the forum".into())
+    );
+    assert_eq!(
+        join("events/meetup/index.html"),
+        (TOOT.into(), "Join on Mastodon".into())
+    );
+    assert_eq!(
+        join("about/index.html"),
+        (SKEET.into(), "Join on Bluesky".into())
+    );
     let meetup = page(&out, "events/meetup/index.html");
     assert_eq!(
         text(meetup.select(&sel(".conversation__count")).next().unwrap()),
@@ -241,8 +253,20 @@ fn both_languages_show_it_in_their_own_words() {
             Platform::Discourse,
             2,
             vec![
-                reply(&format!("{url}/2"), "Anouk", "@anouk", "2026-03-14T20:00:00Z", "Mooi."),
-                reply(&format!("{url}/3"), "Bram", "@bram", "2026-03-15T20:00:00Z", "Fijn."),
+                reply(
+                    &format!("{url}/2"),
+                    "Anouk",
+                    "@anouk",
+                    "2026-03-14T20:00:00Z",
+                    "Mooi.",
+                ),
+                reply(
+                    &format!("{url}/3"),
+                    "Bram",
+                    "@bram",
+                    "2026-03-15T20:00:00Z",
+                    "Fijn.",
+                ),
             ],
         )
     };
@@ -268,8 +292,14 @@ fn both_languages_show_it_in_their_own_words() {
         let doc = page(&out, rel);
         let s = doc.select(&sel("section.conversation")).next().unwrap();
         assert_eq!(text(s.select(&sel("h2")).next().unwrap()), title, "{rel}");
-        assert_eq!(text(s.select(&sel(".conversation__count")).next().unwrap()), count);
-        assert_eq!(text(s.select(&sel(".conversation__join a")).next().unwrap()), join);
+        assert_eq!(
+            text(s.select(&sel(".conversation__count")).next().unwrap()),
+            count
+        );
+        assert_eq!(
+            text(s.select(&sel(".conversation__join a")).next().unwrap()),
+            join
+        );
         let date = text(s.select(&sel("time")).next().unwrap());
         assert!(date.contains(month), "{rel}: {date}");
     }
@@ -344,9 +374,16 @@ fn hostile_replies_are_inert_and_bounded() {
             assert!(!value.contains("javascript"), "{name}={value}");
         }
         let name = e.value().name();
-        assert!(!["script", "b", "img", "iframe"].contains(&name), "{}", e.html());
+        assert!(
+            !["script", "b", "img", "iframe"].contains(&name),
+            "{}",
+            e.html()
+        );
     }
-    assert!(s.select(&sel(".conversation__join")).next().is_none(), "no join link to javascript:");
+    assert!(
+        s.select(&sel(".conversation__join")).next().is_none(),
+        "no join link to javascript:"
+    );
     // The text is there as text; the comment opener did not open a comment.
     assert!(text(s).contains("</script><!--<script>alert(3)//"));
     assert!(text(s).contains("click </p><script>alert(7)</script>"));
@@ -390,7 +427,11 @@ fn avatars_are_published_from_the_site_without_metadata() {
     )
     .unwrap();
     std::fs::write(folder.join("broken.png"), b"not a png").unwrap();
-    std::fs::write(site.join("secret.png"), phone_photo(8, 8, image::ImageFormat::Png)).unwrap();
+    std::fs::write(
+        site.join("secret.png"),
+        phone_photo(8, 8, image::ImageFormat::Png),
+    )
+    .unwrap();
     let mut c = cache::read(&site, FORUM).unwrap();
     // Relative to the site, as the cache keeps them; one that is not an image; one
     // outside the cache.
@@ -470,7 +511,12 @@ fn cards_feeds_and_the_email_edition_carry_the_count() {
             .collect();
         assert_eq!(counts, ["4 replies"], "{rel}");
     }
-    assert!(page(&out, "articles/index.html").select(&sel(".card__replies")).next().is_none());
+    assert!(
+        page(&out, "articles/index.html")
+            .select(&sel(".card__replies"))
+            .next()
+            .is_none()
+    );
     // Feeds: the item's text says so, linked to the conversation.
     for file in ["rss.xml", "atom.xml", "feed.json"] {
         let body = feed_entry_body(&out, file, "First post & <friends>");
@@ -489,7 +535,10 @@ fn cards_feeds_and_the_email_edition_carry_the_count() {
         .expect("the email links to the conversation");
     assert_eq!(text(a), "Join the conversation (4 replies)");
     let plain = read(&out, "articles/first/email.txt");
-    assert!(plain.contains("Join the conversation (4 replies)"), "{plain}");
+    assert!(
+        plain.contains("Join the conversation (4 replies)"),
+        "{plain}"
+    );
     assert!(plain.contains(FORUM));
 }
 
@@ -514,7 +563,10 @@ fn the_example_site_shows_three_conversations_and_stays_private() {
     let out = build_ok(&site);
     // Two articles and an event, each in Dutch and English: (page, where to join).
     let mut shown: Vec<(String, String)> = Vec::new();
-    for e in walkdir::WalkDir::new(&out).into_iter().filter_map(Result::ok) {
+    for e in walkdir::WalkDir::new(&out)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
         if !e.path().ends_with("index.html") {
             continue;
         }
@@ -532,7 +584,10 @@ fn the_example_site_shows_three_conversations_and_stays_private() {
     shown.sort();
     let threads: std::collections::BTreeSet<&str> = shown.iter().map(|(_, j)| j.as_str()).collect();
     assert_eq!((shown.len(), threads.len()), (6, 3), "{shown:?}");
-    assert!(shown.iter().any(|(p, _)| p.starts_with("events/")), "{shown:?}");
+    assert!(
+        shown.iter().any(|(p, _)| p.starts_with("events/")),
+        "{shown:?}"
+    );
     // Their avatars are the site's own.
     let burnout = read(&out, "articles/moderator-burnout/index.html");
     assert!(burnout.contains("src=\"../../conversations/avatars/"));
