@@ -48,7 +48,8 @@ pub fn attach(
             .or_insert_with(|| {
                 // Kept relative to the site (the cache moves with it), or absolute.
                 let file = site_dir.join(&path).canonicalize().ok().filter(|p| {
-                    folder.as_ref().is_some_and(|f| p.starts_with(f))
+                    // Directly in it: the file name alone names it on the site.
+                    folder.as_deref().is_some_and(|f| p.parent() == Some(f))
                         && p.is_file()
                         && p.file_name()
                             .is_some_and(|n| is_photo(&n.to_string_lossy()))
@@ -80,7 +81,8 @@ pub fn attach(
     warnings
 }
 
-/// The output path of an avatar kept at `file`: `conversations/avatars/<hash>.<ext>`.
+/// The output path of an avatar kept at `file`: `conversations/avatars/<hash>.<ext>`, by
+/// its file name (avatars are kept side by side in one folder).
 pub fn avatar_path(file: &Path) -> Option<String> {
     let name = file.file_name()?.to_string_lossy();
     let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();

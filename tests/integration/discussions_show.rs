@@ -598,3 +598,49 @@ fn the_example_site_shows_three_conversations_and_stays_private() {
     assert!(burnout.contains("src=\"../../conversations/avatars/"));
     privacy_is_clean(&site, tmp.path());
 }
+
+/// `kring serve` and the editor never wait on another host: their builds read the cache,
+/// even with `cache_hours = 0` (which makes `kring build` ask every time).
+#[test]
+fn the_dev_server_and_the_editor_read_the_cache_only() {
+    let (_tmp, site) = fixture("hub");
+    let host = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    host.set_nonblocking(true).unwrap();
+    let addr = host.local_addr().unwrap();
+    let topic = format!("http://{addr}/t/first-post/12");
+    let toml = read(&site, "kring.toml");
+    write(
+        &site,
+        "kring.toml",
+        format!(
+            "{toml}\n[discussion]\nfetch = true\ncache_hours = 0\nhosts = [\"http://{addr}\"]\n"
+        ),
+    );
+    discuss(&site, "content/articles/first.md", &topic);
+    let said = reply(
+        &format!("{topic}/2"),
+        "Noor",
+        "@noor",
+        "2026-11-20T09:15:00Z",
+        "Hi",
+    );
+    cache::write(
+        &site,
+        &conversation(&topic, Platform::Discourse, 1, vec![said]),
+    )
+    .unwrap();
+    let mut options = kring::serve::ServeOptions::new(&site);
+    options.port = 0;
+    options.now = Some(NOW.parse().unwrap());
+    let server = kring::serve::DevServer::start(&options).unwrap();
+    let doc = page(&server.out, "articles/first/index.html");
+    let names: Vec<String> = doc.select(&sel("bdi.reply__name")).map(text).collect();
+    assert_eq!(names, ["Noor"]);
+    kring::cms::config::read_site(&site).unwrap();
+    // The first build and the editor's model asked the host nothing.
+    let asked = host.accept();
+    assert!(
+        matches!(&asked, Err(e) if e.kind() == std::io::ErrorKind::WouldBlock),
+        "{asked:?}"
+    );
+}
