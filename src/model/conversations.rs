@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::Site;
+use super::{Page, Site};
 use crate::content::photo::{is_photo, upright_size};
 use crate::discussions::{Conversation, Reply, cache};
 use crate::vocabulary::Discuss;
@@ -105,7 +105,12 @@ pub fn avatar_sources(site: &Site) -> impl Iterator<Item = (String, PathBuf)> + 
 impl Site {
     /// The conversation page `index`'s own `discuss` link leads to, when it was found.
     pub fn conversation_of(&self, index: usize) -> Option<&Conversation> {
-        match self.pages[index].own_discuss()? {
+        self.conversation_at(&self.pages[index])
+    }
+
+    /// The conversation `page`'s own `discuss` link leads to, when it was found.
+    pub fn conversation_at(&self, page: &Page) -> Option<&Conversation> {
+        match page.own_discuss()? {
             Discuss::At(url) => self.conversations.get(url.0.as_str()),
             Discuss::Off => None,
         }

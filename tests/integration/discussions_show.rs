@@ -247,6 +247,15 @@ fn the_conversation_is_shown_with_names_dates_links_and_where_to_join() {
         join("about/index.html"),
         (SKEET.into(), "Join on Bluesky".into())
     );
+    // Search engines read the thread and its size from the JSON-LD.
+    let ld: serde_json::Value = serde_json::from_str(&text(
+        doc.select(&sel("script[type='application/ld+json']"))
+            .next()
+            .unwrap(),
+    ))
+    .unwrap();
+    assert_eq!(ld["discussionUrl"], FORUM);
+    assert_eq!(ld["commentCount"], 4);
     let meetup = page(&out, "events/meetup/index.html");
     assert_eq!(
         text(meetup.select(&sel(".conversation__count")).next().unwrap()),
