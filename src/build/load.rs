@@ -205,6 +205,7 @@ pub fn load_site(site_dir: &Path, options: &BuildOptions) -> Result<Loaded> {
     if !others.is_empty() {
         crate::model::site::link_translations(&mut site, &mut others);
     }
+    gather_conversations(site_dir, &options, &mut site, &mut others);
     let (statics, warnings) = static_files(&site, &theme);
     site.warnings.extend(warnings);
     let shown: Vec<(String, String)> = statics
@@ -243,8 +244,27 @@ pub fn load_site(site_dir: &Path, options: &BuildOptions) -> Result<Loaded> {
     Ok(loaded)
 }
 
+/// The conversations of every language's pages, asked for once, before anything renders.
+/// `cached_conversations` (the dev server, the editor) reads the cache only: a page never
+/// waits on another host there.
+fn gather_conversations(dir: &Path, options: &BuildOptions, site: &mut Site, others: &mut [Site]) {
+    let sites: Vec<&Site> = std::iter::once(&*site).chain(others.iter()).collect();
+    let urls = crate::model::conversations::discuss_urls(&sites);
+    if urls.is_empty() {
+        return;
+    }
+    let mut config = site.config.discussion.clone();
+    config.offline |= options.cached_conversations;
+    let gathered = crate::discussions::gather(dir, &config, &urls);
+    let mut all: Vec<&mut Site> = std::iter::once(&mut *site).chain(others).collect();
+    let bad_avatars = crate::model::conversations::attach(&mut all, dir, gathered.conversations);
+    site.warnings
+        .extend(gathered.warnings.into_iter().chain(bad_avatars));
+}
+
 /// Every image a build publishes by output path: page and section bundles' (under their
-/// language's prefix) and `static/`'s, photos, GIF and SVG files.
+/// language's prefix) and `static/`'s, photos, GIF and SVG files, and the avatars of the
+/// conversations pages show.
 pub fn image_sources(
     sites: &[&Site],
     statics: &[(String, StaticSource)],
@@ -274,6 +294,9 @@ pub fn image_sources(
         if let (StaticSource::Disk(path), true) = (source, image(rel)) {
             sources.insert(rel.clone(), path.clone());
         }
+    }
+    if let Some(site) = sites.first() {
+        sources.extend(crate::model::conversations::avatar_sources(site));
     }
     sources
 }

@@ -323,6 +323,7 @@ pub fn render(config: &CmsConfig, previous: Option<&str>) -> String {
 pub fn read_site(site_dir: &Path) -> Result<SiteModel> {
     let options = BuildOptions {
         drafts: true,
+        cached_conversations: true,
         ..BuildOptions::default()
     };
     Ok(SiteModel::from_loaded(&load_site(site_dir, &options)?))

@@ -335,6 +335,7 @@ pub fn for_kind(kind: Kind, site: &SiteModel) -> Vec<Field> {
                 .same_in_every_language()
                 .hint("An RRULE such as FREQ=MONTHLY;BYDAY=1TH"),
             url("chat", "Chat"),
+            url("discuss", "Discussion"),
         ],
         Kind::Members => vec![
             Field::new("name", "Name", Widget::String).same_in_every_language(),

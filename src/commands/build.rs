@@ -27,6 +27,7 @@ pub fn run(args: Args) -> crate::Result<()> {
         drafts: args.drafts,
         base_url: args.base_url,
         now: None,
+        cached_conversations: false,
     };
     if std::io::stderr().is_terminal() {
         eprintln!("Building {} …", site.display());

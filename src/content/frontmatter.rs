@@ -310,6 +310,7 @@ pub fn kind_takes(kind: Kind, key: &str) -> bool {
         "status",
         "recurrence",
         "chat",
+        "discuss",
     ];
     const MEMBER: &[&str] = &[
         "name", "role", "avatar", "location", "pronouns", "links", "skills", "showcase", "listed",

@@ -391,6 +391,7 @@ fn event(
         status: front.status.unwrap_or_default(),
         recurrence,
         chat: front.chat.clone(),
+        discuss: front.discuss.clone(),
     })
 }
 

@@ -3,6 +3,7 @@
 
 mod body;
 mod construct;
+pub mod conversations;
 pub mod page;
 pub mod recurrence;
 pub mod related;

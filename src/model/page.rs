@@ -110,6 +110,17 @@ impl Page {
         }
     }
 
+    /// The page's own `discuss` setting (articles, plain pages, masterclasses, events).
+    pub fn own_discuss(&self) -> Option<&Discuss> {
+        match &self.details {
+            Details::Article(a) => a.discuss.as_ref(),
+            Details::Plain { discuss, .. } => discuss.as_ref(),
+            Details::Masterclass(m) => m.discuss.as_ref(),
+            Details::Event(e) => e.discuss.as_ref(),
+            Details::Member(_) => None,
+        }
+    }
+
     pub fn as_event(&self) -> Option<&Event> {
         match &self.details {
             Details::Event(e) => Some(e),
@@ -171,6 +182,8 @@ pub struct Event {
     pub status: EventStatus,
     pub recurrence: Option<super::recurrence::Recurrence>,
     pub chat: Option<HttpUrl>,
+    /// Where the event is talked about (its replies are shown when fetched).
+    pub discuss: Option<Discuss>,
 }
 
 #[derive(Debug)]

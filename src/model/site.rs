@@ -27,6 +27,9 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// The moment the build is "now" (upcoming/past, future posts); the clock by default.
     pub now: Option<Timestamp>,
+    /// Conversations from `.kring-cache/discussions/` only, never asked of their hosts: the
+    /// dev server and the editor must not wait on the network.
+    pub cached_conversations: bool,
 }
 
 #[derive(Debug)]
@@ -59,6 +62,8 @@ pub struct Site {
     /// asks for its own without scanning the whole schedule.
     happenings_by_page: HashMap<usize, Vec<usize>>,
     pub warnings: Vec<String>,
+    /// The conversations pages' `discuss` links lead to, by URL (see `conversations.rs`).
+    pub conversations: std::sync::Arc<HashMap<String, crate::discussions::Conversation>>,
     /// Content path → permalink of every section and page, for `@/` links; for a language
     /// other than the default, with the default language's where this one has no
     /// translation. Made once: an edit in the dev server changes no page's path.
@@ -230,6 +235,7 @@ impl Site {
             happenings_by_page: HashMap::new(),
             related: Vec::new(),
             warnings,
+            conversations: Default::default(),
             links,
         };
         site.link()?;

@@ -206,6 +206,8 @@ pub fn article(site: &Site, page: &crate::model::Page) -> Value {
             })
             .collect()
     };
+    // Its fetched conversation: the thread (the page's own `discuss` link) and its size.
+    let talk = site.conversation_at(page);
     strip_nulls(json!({
         "@context": "https://schema.org",
         "@type": "BlogPosting",
@@ -221,6 +223,8 @@ pub fn article(site: &Site, page: &crate::model::Page) -> Value {
         "keywords": page.tags,
         "wordCount": page.content.word_count,
         "inLanguage": site.config.language,
+        "discussionUrl": talk.map(|c| &c.url),
+        "commentCount": talk.map(|c| c.reply_count),
     }))
 }
 

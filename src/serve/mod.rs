@@ -132,6 +132,7 @@ impl DevServer {
             drafts: options.drafts,
             base_url: Some(url.clone()),
             now: options.now,
+            cached_conversations: true,
         };
         let mut dev = DevSite::new(site_dir.clone(), build_options, out.clone(), true);
         let mut shared = Shared::new(out.clone(), addr, dev.visits.clone());

@@ -15,6 +15,7 @@ mod cli;
 mod cms;
 mod community;
 mod discussions_fetch;
+mod discussions_show;
 mod errors;
 mod escaping;
 mod event_times;

@@ -31,6 +31,7 @@ pub fn run(args: Args) -> crate::Result<()> {
         drafts: args.drafts,
         base_url: None,
         now: None,
+        cached_conversations: false,
     };
     let report = links::check_site(&site, &options, args.privacy)?;
     // Every HTML file counts here — lists, term pages and 404 too — so the number is

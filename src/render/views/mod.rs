@@ -3,11 +3,13 @@
 //! or template function shows it, and serialized once: a page's list view is made once per
 //! build and shared by every list, term page and template function that shows it.
 
+mod conversation;
 mod event;
 mod page;
 mod site;
 mod taxonomy;
 
+pub use conversation::ConversationView;
 pub use event::{HappeningView, LocationView, happening_view};
 pub use page::{ListViews, PageView, SUMMARY_TEXT, page_full};
 pub use site::{CalendarView, SectionView, SiteView, section_feeds, section_view, site_view};

@@ -4,6 +4,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use super::conversation::ConversationView;
 use super::event::{EventTimes, LocationView, SessionView, status_name};
 use crate::content::markdown::Heading;
 use crate::model::routes::{self, page_ics_path};
@@ -173,6 +174,8 @@ pub struct PageView<'a> {
     pub translations: Vec<TranslationView<'a>>,
     /// Where the conversation about the page is: its own link or the site's default.
     pub discuss: Value,
+    /// The conversation its `discuss` link leads to, when fetched: the count here.
+    pub conversation: Option<ConversationView<'a>>,
     #[serde(flatten)]
     pub details: DetailsView<'a>,
 }
@@ -362,7 +365,9 @@ impl<'a> PageView<'a> {
             Details::Article(a) => Some(a.discuss.as_ref()),
             Details::Plain { discuss, .. } => Some(discuss.as_ref()),
             Details::Masterclass(m) => Some(m.discuss.as_ref()),
-            _ => None,
+            // An event has no default place: only its own link.
+            Details::Event(e) => e.discuss.as_ref().map(Some),
+            Details::Member(_) => None,
         };
         PageView {
             sponsored: page.sponsored.as_ref(),
@@ -403,6 +408,7 @@ impl<'a> PageView<'a> {
             lang: &site.config.language,
             translations: translations(site, &page.file.rel),
             discuss: own_discuss.map_or(Value::Null, |d| community::discuss(&site.config, d)),
+            conversation: ConversationView::of(site, index, false),
             details,
         }
     }
@@ -494,6 +500,9 @@ struct FullParts<'a> {
     member_events: Option<Vec<Value>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     member_masterclasses: Option<Vec<Value>>,
+    /// The conversation with its replies, in place of the list view's count alone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    conversation: Option<ConversationView<'a>>,
 }
 
 /// The full view of a page for its own template: its list view (from `summaries`) plus
@@ -584,6 +593,7 @@ pub fn page_full(site: &Site, index: usize, summaries: &ListViews) -> Value {
         member_articles: credited(Kind::Articles),
         member_events: credited(Kind::Events),
         member_masterclasses: credited(Kind::Masterclasses),
+        conversation: ConversationView::of(site, index, true),
     };
     let mut view = summaries.get(index);
     if let (Value::Object(all), Ok(Value::Object(more))) = (&mut view, serde_json::to_value(parts))

@@ -52,6 +52,7 @@ pub fn options() -> BuildOptions {
         drafts: false,
         base_url: None,
         now: Some(NOW.parse().unwrap()),
+        cached_conversations: false,
     }
 }
 
