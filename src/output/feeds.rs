@@ -272,41 +272,11 @@ fn item_html(site: &Site, index: usize, strings: &Strings) -> String {
         }
         intro.push_str("</p>\n");
     }
-    let talk = conversation_line(site, index, strings);
+    let talk = crate::render::views::conversation_feed_line(site, index, strings);
     absolutize(
         &format!("{intro}{body}{talk}"),
         &page.permalink,
         site.config.root_url().as_str(),
-    )
-}
-
-/// "12 replies · Join on the forum", linked to the conversation, for a page whose replies
-/// were fetched: what feed readers show is the item's content, so the count goes there.
-fn conversation_line(site: &Site, index: usize, strings: &Strings) -> String {
-    let Some(c) = crate::render::views::ConversationView::of(site, index, false) else {
-        return String::new();
-    };
-    let Some(url) = c.join_url else {
-        return String::new();
-    };
-    let count = match c.count {
-        1 => strings
-            .text("reply_count_one")
-            .unwrap_or("1 reply")
-            .to_string(),
-        n => strings
-            .text("reply_count_other")
-            .unwrap_or("{n} replies")
-            .replace("{n}", &n.to_string()),
-    };
-    let join = strings
-        .text(&format!("conversation_join_{}", c.platform))
-        .unwrap_or("Join the conversation");
-    format!(
-        "\n<p><a href=\"{}\">{} · {}</a></p>",
-        escape(url),
-        escape(&count),
-        escape(join)
     )
 }
 

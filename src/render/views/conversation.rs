@@ -13,6 +13,7 @@ use crate::config::DiscussionConfig;
 use crate::discussions::{Conversation, Inline, Platform, Reply};
 use crate::model::Site;
 use crate::model::conversations::avatar_path;
+use crate::render::templates::{Strings, escape_html};
 use crate::text::floor_char_boundary;
 
 /// Characters of a display name shown.
@@ -80,6 +81,36 @@ impl<'a> ConversationView<'a> {
             replies: full.then(|| replies(site, c)),
         })
     }
+}
+
+/// "12 replies · Join on the forum", linked to the conversation, as HTML: what feed
+/// readers show is an item's content, so the count goes there. Empty without one.
+pub fn feed_line(site: &Site, index: usize, strings: &Strings) -> String {
+    let Some(c) = ConversationView::of(site, index, false) else {
+        return String::new();
+    };
+    let Some(url) = c.join_url else {
+        return String::new();
+    };
+    let count = match c.count {
+        1 => strings
+            .text("reply_count_one")
+            .unwrap_or("1 reply")
+            .to_string(),
+        n => strings
+            .text("reply_count_other")
+            .unwrap_or("{n} replies")
+            .replace("{n}", &n.to_string()),
+    };
+    let join = strings
+        .text(&format!("conversation_join_{}", c.platform))
+        .unwrap_or("Join the conversation");
+    format!(
+        "\n<p><a href=\"{}\">{} · {}</a></p>",
+        escape_html(url),
+        escape_html(&count),
+        escape_html(join)
+    )
 }
 
 /// At most `show` replies in all, children counted, none of those hidden.

@@ -9,7 +9,7 @@ mod page;
 mod site;
 mod taxonomy;
 
-pub use conversation::ConversationView;
+pub use conversation::{ConversationView, feed_line as conversation_feed_line};
 pub use event::{HappeningView, LocationView, happening_view};
 pub use page::{ListViews, PageView, SUMMARY_TEXT, page_full};
 pub use site::{CalendarView, SectionView, SiteView, section_feeds, section_view, site_view};
