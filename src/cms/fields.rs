@@ -112,15 +112,15 @@ impl Field {
             i18n: None,
         }
     }
-    fn required(mut self) -> Field {
+    pub(super) fn required(mut self) -> Field {
         self.required = true;
         self
     }
-    fn hint(mut self, hint: impl Into<String>) -> Field {
+    pub(super) fn hint(mut self, hint: impl Into<String>) -> Field {
         self.hint = Some(hint.into());
         self
     }
-    fn default(mut self, d: Default) -> Field {
+    pub(super) fn default(mut self, d: Default) -> Field {
         self.default = Some(d);
         self
     }
@@ -128,7 +128,7 @@ impl Field {
         self.i18n = Some(FieldI18n::Duplicate("duplicate"));
         self
     }
-    fn with(mut self, fields: Vec<Field>) -> Field {
+    pub(super) fn with(mut self, fields: Vec<Field>) -> Field {
         self.fields = fields;
         self
     }
@@ -147,7 +147,7 @@ pub const DURATION_PATTERN: &str = "^([0-9]+h)?([0-9]+m)?$|^P(T?[0-9HMDS.]+)+$";
 /// The values of `status` (see [`EventStatus`](crate::vocabulary::EventStatus)).
 pub const EVENT_STATUSES: [&str; 4] = ["scheduled", "cancelled", "postponed", "moved-online"];
 
-fn url(name: &str, label: &str) -> Field {
+pub(super) fn url(name: &str, label: &str) -> Field {
     let mut f = Field::new(name, label, Widget::String).same_in_every_language();
     f.pattern = Some([
         URL_PATTERN.into(),

@@ -329,6 +329,10 @@ fn a_key_the_model_gains_fails_the_check() {
     assert!(caught.is_err(), "a missing field must fail the check");
 }
 
+// ---- kring's blocks as editor components ----
+
+mod blocks;
+
 // ---- The dev server as Decap's local backend ----
 
 mod backend {
@@ -921,8 +925,8 @@ mod command {
             .collect();
         assert_eq!(
             scripts,
-            ["./decap-cms.js", "./kring-admin.js"],
-            "nothing from another host"
+            ["./decap-cms.js", "./kring-admin.js", "./kring-blocks.js"],
+            "nothing from another host, the components after Decap"
         );
         assert!(read(&admin, "kring-admin.js").contains("registerPreviewStyle(\"../kring.css\")"));
         let config_text = read(&admin, "config.yml");
