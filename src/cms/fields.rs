@@ -340,7 +340,9 @@ pub fn for_kind(kind: Kind, site: &SiteModel) -> Vec<Field> {
             Field::new("name", "Name", Widget::String).same_in_every_language(),
             Field::new("role", "Role", Widget::String),
             Field::new("avatar", "Avatar", Widget::Image).same_in_every_language(),
-            location(),
+            // A member's location is the town, a name (kring also reads a table, which an
+            // object widget would need; a name in an object widget cannot be saved).
+            Field::new("location", "Town", Widget::String),
             Field::new("pronouns", "Pronouns", Widget::String),
             Field::new("links", "Links", Widget::Object)
                 .same_in_every_language()

@@ -992,7 +992,7 @@ mod chromium {
     use kring::serve::{DevServer, ServeOptions};
 
     #[test]
-    fn an_event_made_in_the_editor_is_a_page_of_the_site() {
+    fn events_articles_and_members_made_in_the_editor_are_pages_of_the_site() {
         if std::env::var_os("KRING_SKIP_BROWSER").is_some() {
             eprintln!("KRING_SKIP_BROWSER is set: browser test skipped");
             return;
@@ -1021,11 +1021,27 @@ mod chromium {
         options.port = 0;
         options.now = Some(NOW.parse().unwrap());
         let server = DevServer::start(&options).unwrap();
-        let node = std::process::Command::new("node")
+        let member_before = read(&site, "content/members/noor/index.md");
+        // A real photo to upload, larger than the widest size kring makes.
+        let photo = tmp.path().join("kerst-foto.jpg");
+        std::fs::write(
+            &photo,
+            common::photos::plain_photo(1600, 1000, image::ImageFormat::Jpeg),
+        )
+        .unwrap();
+        let mut command = std::process::Command::new("node");
+        command
             .arg(repo().join("tests/browser/cms.mjs"))
             .arg(&server.url)
-            .output()
-            .expect("node is installed");
+            .arg(&photo)
+            // Neither the machine's zone nor the site's (Europe/Amsterdam): what is typed
+            // is the site's wall-clock time all the same.
+            .env("TZ", "America/New_York");
+        // KRING_SCREENSHOTS=docs/images (from the repository) saves the editor's screenshots.
+        if let Some(dir) = std::env::var_os("KRING_SCREENSHOTS") {
+            command.env("KRING_SCREENSHOTS", repo().join(dir));
+        }
+        let node = command.output().expect("node is installed");
         let output = format!(
             "{}{}",
             String::from_utf8_lossy(&node.stdout),
@@ -1033,9 +1049,12 @@ mod chromium {
         );
         assert!(node.status.success(), "browser test failed:\n{output}");
         for step in [
+            "browser time zone: America/New_York",
             "ok: the generated collections are listed",
             "ok: nothing requested from another host",
             "ok: event saved through the editor",
+            "ok: article with a photo and a FAQ saved through the editor",
+            "ok: member edited through the editor",
         ] {
             assert!(output.contains(step), "missing `{step}`:\n{output}");
         }
@@ -1044,22 +1063,48 @@ mod chromium {
         let en = read(&site, "content/events/kerstborrel.en.md");
         for text in [&nl, &en] {
             assert!(text.contains("start = \"2026-12-18T19:30:00\""), "{text}");
+            front_matter(text);
         }
         assert!(nl.contains("De Lindeboom"));
+        // The article: a folder with the photo beside its two languages, the FAQ in the body.
+        let article = "content/articles/fotos-van-de-kerstborrel";
+        let nl = read(&site, &format!("{article}/index.md"));
+        let front = front_matter(&nl);
+        assert_eq!(front["image"].as_str(), Some("kerst-foto.jpg"), "{nl}");
+        assert_eq!(
+            std::fs::read(site.join(article).join("kerst-foto.jpg")).unwrap(),
+            std::fs::read(&photo).unwrap(),
+            "the photo uploaded as it was"
+        );
+        assert!(
+            nl.contains("{% faq() %}\nAlles over de borrel.\n\n### Moet ik me aanmelden?\n\n"),
+            "{nl}"
+        );
+        front_matter(&read(&site, &format!("{article}/index.en.md")));
+        // The member: the role changed, every other key as it was.
+        let mut before = front_matter(&member_before);
+        let after = front_matter(&read(&site, "content/members/noor/index.md"));
+        assert_eq!(after["role"].as_str(), Some("Gastvrouw van de kerstborrel"));
+        before.insert("role".into(), after["role"].clone());
+        assert_eq!(before, after);
+
         let (ok, stdout, stderr) = run(&["check", site.to_str().unwrap()], tmp.path());
-        assert!(ok, "kring check after the edit:\n{stdout}{stderr}");
-        let started = std::time::Instant::now();
-        let page = loop {
-            let body = ureq_get(&format!("{}events/kerstborrel/", server.url));
-            if let Some(b) = body.filter(|b| b.contains("Kerstborrel")) {
-                break b;
+        assert!(ok, "kring check after the edits:\n{stdout}{stderr}");
+        let served = |path: &str, has: &str| {
+            let started = std::time::Instant::now();
+            loop {
+                let body = ureq_get(&format!("{}{path}", server.url));
+                if let Some(b) = body.filter(|b| b.contains(has)) {
+                    break b;
+                }
+                assert!(
+                    started.elapsed().as_secs() < 60,
+                    "{path} is never served with {has}"
+                );
+                std::thread::sleep(std::time::Duration::from_millis(100));
             }
-            assert!(
-                started.elapsed().as_secs() < 20,
-                "the new page is never served"
-            );
-            std::thread::sleep(std::time::Duration::from_millis(100));
         };
+        let page = served("events/kerstborrel/", "Kerstborrel");
         assert!(
             page.contains("2026-12-18T19:30:00+01:00"),
             "the time in the site's zone"
@@ -1068,6 +1113,67 @@ mod chromium {
             page.contains("Noor El Amrani"),
             "the host chosen from the members"
         );
+        let page = served("articles/fotos-van-de-kerstborrel/", "kerst-foto");
+        let doc = scraper::Html::parse_document(page.split_once("\r\n\r\n").unwrap().1);
+        let sel = |css: &str| scraper::Selector::parse(css).unwrap();
+        let questions: Vec<String> = doc
+            .select(&sel(".faq details.faq__item summary"))
+            .map(|e| e.text().collect::<String>().trim().to_string())
+            .collect();
+        assert_eq!(questions, ["Moet ik me aanmelden?"]);
+        assert!(page.contains("FAQPage"), "the FAQ's structured data");
+        // The photo in kring's sizes: each width of the srcset is served at that width.
+        let srcset = doc
+            .select(&sel("source[srcset]"))
+            .filter_map(|e| e.value().attr("srcset"))
+            .find(|s| s.contains("kerst-foto"))
+            .expect("the photo with its sizes");
+        let widths: Vec<u32> = srcset
+            .split(", ")
+            .map(|candidate| {
+                let (file, width) = candidate.split_once(' ').unwrap();
+                let width: u32 = width.trim_end_matches('w').parse().unwrap();
+                let url = format!("{}articles/fotos-van-de-kerstborrel/{file}", server.url);
+                let bytes = ureq_bytes(&url).unwrap_or_else(|| panic!("{url} is not served"));
+                let size = imagesize::blob_size(&bytes).unwrap();
+                assert_eq!(size.width as u32, width, "{file}");
+                width
+            })
+            .collect();
+        assert!(widths.len() >= 2 && widths.contains(&1600), "{srcset}");
+        let member = served("members/noor/", "Gastvrouw van de kerstborrel");
+        assert!(member.contains("Noor El Amrani"));
+    }
+
+    /// The TOML front matter of a page, parsed.
+    fn front_matter(text: &str) -> toml::Table {
+        let inner = text
+            .strip_prefix("+++\n")
+            .and_then(|t| t.split_once("\n+++\n"))
+            .unwrap_or_else(|| panic!("no front matter:\n{text}"))
+            .0;
+        toml::from_str(inner).unwrap_or_else(|e| panic!("{e}:\n{text}"))
+    }
+
+    fn ureq_bytes(url: &str) -> Option<Vec<u8>> {
+        let addr = url
+            .trim_start_matches("http://")
+            .split('/')
+            .next()?
+            .to_string();
+        let path = format!("/{}", url.trim_start_matches("http://").split_once('/')?.1);
+        let mut stream = std::net::TcpStream::connect(&addr).ok()?;
+        use std::io::{Read, Write};
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        )
+        .ok()?;
+        let mut out = Vec::new();
+        stream.read_to_end(&mut out).ok()?;
+        let at = out.windows(4).position(|w| w == b"\r\n\r\n")?;
+        out.starts_with(b"HTTP/1.1 200")
+            .then(|| out[at + 4..].to_vec())
     }
 
     fn ureq_get(url: &str) -> Option<String> {
