@@ -329,6 +329,69 @@ fn a_key_the_model_gains_fails_the_check() {
     assert!(caught.is_err(), "a missing field must fail the check");
 }
 
+#[test]
+fn the_workflow_kring_ci_writes_rebuilds_on_the_branch_the_editor_commits_to() {
+    let (tmp, site) = fixture("example-site");
+    let model = config::read_site(&site).unwrap();
+    let text = config::render(&config::generate(&model), None);
+    let cms = YamlLoader::load_from_str(&text).unwrap().remove(0);
+    let branch = cms["backend"]["branch"]
+        .as_str()
+        .expect("the backend's branch");
+    for (platform, file) in [
+        ("github", ".github/workflows/kring.yml"),
+        ("netlify", ".github/workflows/kring.yml"),
+        ("cloudflare", ".github/workflows/kring.yml"),
+    ] {
+        let dir = tmp.path().join(platform);
+        copy_dir(&site, &dir);
+        let (ok, out, err) = run(&["ci", platform, dir.to_str().unwrap()], tmp.path());
+        assert!(ok, "{out}{err}");
+        let workflow = YamlLoader::load_from_str(&read(&dir, file))
+            .unwrap()
+            .remove(0);
+        let branches: Vec<&str> = list(&workflow["on"]["push"]["branches"])
+            .iter()
+            .filter_map(Yaml::as_str)
+            .collect();
+        assert!(
+            branches.contains(&branch),
+            "{platform}: the workflow runs on {branches:?}, the editor commits to {branch}"
+        );
+    }
+}
+
+#[test]
+fn fields_the_editor_cleared_are_keys_left_out() {
+    // What Decap writes for a field that was filled and cleared: `""`. kring reads it as the
+    // key left out, in tables too; hand-written pages the same.
+    let (_tmp, site) = fixture("example-site");
+    write(
+        &site,
+        "content/events/cleared.md",
+        "+++\ntitle = \"Geleegd\"\ndescription = \"\"\nstart = \"2026-12-18T19:30:00\"\n\
+         end = \"\"\nduration = \"\"\ntimezone = \"\"\nonline_url = \"\"\nregistration_url = \"\"\n\
+         price = \"\"\nstatus = \"\"\nrecurrence = \"\"\nchat = \"\"\nslug = \"\"\nimage = \"\"\n\
+         template = \"\"\n\n[location]\nname = \"De Lindeboom\"\naddress = \"\"\nurl = \"\"\n+++\nBody.\n",
+    );
+    write(
+        &site,
+        "content/members/cleared.md",
+        "+++\ntitle = \"Leeg Lid\"\nname = \"Leeg Lid\"\nrole = \"\"\nlocation = \"\"\npronouns = \"\"\navatar = \"\"\n\
+         [links]\nwebsite = \"\"\nmastodon = \"\"\n\n[[showcase]]\ntitle = \"Iets\"\nurl = \"\"\n+++\n",
+    );
+    let out = build_ok(&site);
+    let page = read(&out, "events/cleared/index.html");
+    let doc = scraper::Html::parse_document(&page);
+    let empty_links = doc
+        .select(&scraper::Selector::parse("a[href=''], img[src='']").unwrap())
+        .count();
+    assert_eq!(empty_links, 0, "no link or image made of an empty key");
+    assert!(page.contains("De Lindeboom") && page.contains("2026-12-18T19:30:00+01:00"));
+    let member = read(&out, "members/cleared/index.html");
+    assert!(member.contains("Leeg Lid"));
+}
+
 // ---- kring's blocks as editor components ----
 
 mod blocks;
