@@ -1085,6 +1085,7 @@ mod chromium {
         options.now = Some(NOW.parse().unwrap());
         let server = DevServer::start(&options).unwrap();
         let member_before = read(&site, "content/members/noor/index.md");
+        let event_before = read(&site, "content/events/stoep-live.md");
         // A real photo to upload, larger than the widest size kring makes.
         let photo = tmp.path().join("kerst-foto.jpg");
         std::fs::write(
@@ -1118,6 +1119,7 @@ mod chromium {
             "ok: event saved through the editor",
             "ok: article with a photo and a FAQ saved through the editor",
             "ok: member edited through the editor",
+            "ok: hand-written event saved again",
         ] {
             assert!(output.contains(step), "missing `{step}`:\n{output}");
         }
@@ -1149,6 +1151,29 @@ mod chromium {
         let after = front_matter(&read(&site, "content/members/noor/index.md"));
         assert_eq!(after["role"].as_str(), Some("Gastvrouw van de kerstborrel"));
         before.insert("role".into(), after["role"].clone());
+        assert_eq!(before, after);
+
+        // The hand-written event: its unquoted local datetimes are still local datetimes
+        // with the same wall-clock time (Decap adds `.000`), so the same instant in the
+        // page's zone; every other key as it was.
+        let mut before = front_matter(&event_before);
+        let mut after = front_matter(&read(&site, "content/events/stoep-live.md"));
+        assert_eq!(after["price"].as_str(), Some("Gratis, altijd"));
+        for key in ["start", "end"] {
+            let (b, a) = (
+                before.remove(key).unwrap().as_datetime().copied().unwrap(),
+                after.remove(key).unwrap().as_datetime().copied().unwrap(),
+            );
+            assert_eq!((a.date, a.offset), (b.date, b.offset), "{key}");
+            let (at, bt) = (a.time.unwrap(), b.time.unwrap());
+            assert_eq!(
+                (at.hour, at.minute, at.second.unwrap_or(0)),
+                (bt.hour, bt.minute, bt.second.unwrap_or(0)),
+                "{key}"
+            );
+            assert!(at.nanosecond.unwrap_or(0) == 0, "{key}");
+        }
+        before.insert("price".into(), after["price"].clone());
         assert_eq!(before, after);
 
         let (ok, stdout, stderr) = run(&["check", site.to_str().unwrap()], tmp.path());
@@ -1206,6 +1231,11 @@ mod chromium {
         assert!(widths.len() >= 2 && widths.contains(&1600), "{srcset}");
         let member = served("members/noor/", "Gastvrouw van de kerstborrel");
         assert!(member.contains("Noor El Amrani"));
+        let event = served("events/stoep-live/", "Gratis, altijd");
+        assert!(
+            event.contains("2026-12-10T20:00:00+01:00"),
+            "the next time at the same hour after the save"
+        );
     }
 
     /// The TOML front matter of a page, parsed.
