@@ -392,6 +392,30 @@ fn fields_the_editor_cleared_are_keys_left_out() {
     assert!(member.contains("Leeg Lid"));
 }
 
+#[test]
+fn pages_a_web_backend_writes_as_name_lang_md_are_read_in_the_default_language() {
+    // On GitHub, GitLab or Gitea, Decap's `multiple_files` writes the default language's
+    // file as `name.nl.md` too: kring reads it as the default language, paired with
+    // `name.en.md`.
+    let (_tmp, site) = fixture("example-site");
+    for (lang, title) in [("nl", "Op het web gemaakt"), ("en", "Made on the web")] {
+        write(
+            &site,
+            &format!("content/articles/web-made.{lang}.md"),
+            format!("+++\ntitle = \"{title}\"\ndate = 2026-11-01\n+++\nText.\n"),
+        );
+    }
+    let out = build_ok(&site);
+    let nl = read(&out, "articles/web-made/index.html");
+    let en = read(&out, "en/articles/web-made/index.html");
+    assert!(nl.contains("Op het web gemaakt") && nl.contains("lang=\"nl\""));
+    assert!(en.contains("Made on the web"));
+    assert!(
+        nl.contains("en/articles/web-made/"),
+        "the two are each other's translations"
+    );
+}
+
 // ---- kring's blocks as editor components ----
 
 mod blocks;
