@@ -34,6 +34,8 @@ pub struct SiteModel {
     pub taxonomies: BTreeMap<String, Vec<String>>,
     /// The names of members' `links` (`website`, `mastodon`, …).
     pub link_names: Vec<String>,
+    /// `[newsletter]` is set: the signup block can be offered.
+    pub newsletter: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -116,6 +118,7 @@ impl SiteModel {
                 .map(|(k, v)| (k, v.into_iter().collect()))
                 .collect(),
             link_names: link_names.into_iter().collect(),
+            newsletter: config.newsletter.is_some(),
         }
     }
 }

@@ -112,15 +112,15 @@ impl Field {
             i18n: None,
         }
     }
-    fn required(mut self) -> Field {
+    pub(super) fn required(mut self) -> Field {
         self.required = true;
         self
     }
-    fn hint(mut self, hint: impl Into<String>) -> Field {
+    pub(super) fn hint(mut self, hint: impl Into<String>) -> Field {
         self.hint = Some(hint.into());
         self
     }
-    fn default(mut self, d: Default) -> Field {
+    pub(super) fn default(mut self, d: Default) -> Field {
         self.default = Some(d);
         self
     }
@@ -128,7 +128,7 @@ impl Field {
         self.i18n = Some(FieldI18n::Duplicate("duplicate"));
         self
     }
-    fn with(mut self, fields: Vec<Field>) -> Field {
+    pub(super) fn with(mut self, fields: Vec<Field>) -> Field {
         self.fields = fields;
         self
     }
@@ -147,7 +147,7 @@ pub const DURATION_PATTERN: &str = "^([0-9]+h)?([0-9]+m)?$|^P(T?[0-9HMDS.]+)+$";
 /// The values of `status` (see [`EventStatus`](crate::vocabulary::EventStatus)).
 pub const EVENT_STATUSES: [&str; 4] = ["scheduled", "cancelled", "postponed", "moved-online"];
 
-fn url(name: &str, label: &str) -> Field {
+pub(super) fn url(name: &str, label: &str) -> Field {
     let mut f = Field::new(name, label, Widget::String).same_in_every_language();
     f.pattern = Some([
         URL_PATTERN.into(),
@@ -341,7 +341,9 @@ pub fn for_kind(kind: Kind, site: &SiteModel) -> Vec<Field> {
             Field::new("name", "Name", Widget::String).same_in_every_language(),
             Field::new("role", "Role", Widget::String),
             Field::new("avatar", "Avatar", Widget::Image).same_in_every_language(),
-            location(),
+            // A member's location is the town, a name (kring also reads a table, which an
+            // object widget would need; a name in an object widget cannot be saved).
+            Field::new("location", "Town", Widget::String),
             Field::new("pronouns", "Pronouns", Widget::String),
             Field::new("links", "Links", Widget::Object)
                 .same_in_every_language()

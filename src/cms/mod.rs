@@ -1,8 +1,10 @@
 //! The content editor: Decap CMS's config generated from kring's content model
 //! ([`config`]), the local backend's counterpart in `kring serve`, and the files `kring cms`
-//! writes into `static/admin/` ([`write_admin`]), with Decap vendored ([`vendor`]).
+//! writes into `static/admin/` ([`write_admin`]), with Decap vendored ([`vendor`]) and
+//! kring's content blocks as editor components ([`blocks`]).
 
 pub mod backend;
+pub mod blocks;
 pub mod config;
 pub mod fields;
 pub mod vendor;
@@ -27,6 +29,7 @@ const INDEX_HTML: &str = r#"<!DOCTYPE html>
 <body>
 <script src="./decap-cms.js"></script>
 <script src="./kring-admin.js"></script>
+<script src="./kring-blocks.js"></script>
 </body>
 </html>
 "#;
@@ -52,11 +55,13 @@ pub fn write_admin(site_dir: &Path, registry: &str, refresh: bool) -> Result<Wri
     let config_path = dir.join("config.yml");
     let previous = std::fs::read_to_string(&config_path).ok();
     let text = config::render(&config::generate(&model), previous.as_deref());
+    let blocks = blocks::script(&model);
     let mut files = Vec::new();
     for (path, bytes) in [
         (config_path, text.as_bytes()),
         (dir.join("index.html"), INDEX_HTML.as_bytes()),
         (dir.join("kring-admin.js"), ADMIN_JS.as_bytes()),
+        (dir.join(blocks::SCRIPT_NAME), blocks.as_bytes()),
     ] {
         std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
         files.push(path);

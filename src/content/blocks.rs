@@ -12,6 +12,56 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use crate::text::work;
 
+/// A block kring itself has: its name, the arguments it takes and whether it has a body.
+/// The one list of them: the renderer checks calls against it, and the content editor
+/// offers a component for each (a block added here without one fails the editor's test).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BuiltIn {
+    pub name: &'static str,
+    pub args: &'static [&'static str],
+    /// Written `{% name() %}…{% end %}` around Markdown of its own.
+    pub body: bool,
+}
+
+/// kring's own blocks (docs/content.md, "Content blocks").
+pub const BUILT_INS: &[BuiltIn] = &[
+    BuiltIn {
+        name: "faq",
+        args: &[],
+        body: true,
+    },
+    BuiltIn {
+        name: "callout",
+        args: &["kind", "title"],
+        body: true,
+    },
+    BuiltIn {
+        name: "video",
+        args: &["url", "title", "start"],
+        body: false,
+    },
+    BuiltIn {
+        name: "event",
+        args: &["path"],
+        body: false,
+    },
+    BuiltIn {
+        name: "member",
+        args: &["id"],
+        body: false,
+    },
+    BuiltIn {
+        name: "signup",
+        args: &[],
+        body: false,
+    },
+];
+
+/// The built-in block called `name`, if there is one.
+pub fn built_in(name: &str) -> Option<&'static BuiltIn> {
+    BUILT_INS.iter().find(|b| b.name == name)
+}
+
 /// A value written for an argument.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Arg {

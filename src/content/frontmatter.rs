@@ -344,6 +344,66 @@ pub fn key_offset(front: &str, key: &str) -> Option<usize> {
     None
 }
 
+/// The front matter with each `key = ""` blanked out (spaces in its place, so every offset
+/// stays where it was): an empty string is a key left empty, as the content editor writes a
+/// field that was cleared, and means the same as the key left out. Except `title` (required:
+/// an empty one stays an empty title) and the theme's free-form `extra`, whose meaning kring
+/// does not know.
+pub fn without_empty_strings(front: &str) -> std::borrow::Cow<'_, str> {
+    use toml::de::{DeTable, DeValue};
+    fn blank(table: &DeTable, top: bool, front: &str, out: &mut Vec<std::ops::Range<usize>>) {
+        for (key, value) in table {
+            let name: &str = key.get_ref();
+            if top && (name == "title" || name == "extra") {
+                continue;
+            }
+            match value.get_ref() {
+                DeValue::String(s) if s.is_empty() => {
+                    let mut end = value.span().end;
+                    // In an inline table, its comma goes with it.
+                    let rest = &front[end..];
+                    let after = rest.trim_start_matches([' ', '\t']);
+                    if after.starts_with(',') {
+                        end += rest.len() - after.len() + 1;
+                    }
+                    out.push(key.span().start..end);
+                }
+                DeValue::Table(t) => blank(t, false, front, out),
+                DeValue::Array(items) => {
+                    for item in items.iter() {
+                        if let DeValue::Table(t) = item.get_ref() {
+                            blank(t, false, front, out);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    if !front.contains("\"\"") {
+        return front.into();
+    }
+    // A front matter that does not parse is left as it is: its error is reported as written.
+    let Ok(table) = DeTable::parse(front) else {
+        return front.into();
+    };
+    let mut ranges = Vec::new();
+    blank(table.get_ref(), true, front, &mut ranges);
+    if ranges.is_empty() {
+        return front.into();
+    }
+    let mut text = front.to_string();
+    for range in ranges {
+        // A space for each byte, so offsets stay; a line break stays one.
+        let spaces: String = front[range.clone()]
+            .chars()
+            .flat_map(|c| std::iter::repeat_n(if c == '\n' { '\n' } else { ' ' }, c.len_utf8()))
+            .collect();
+        text.replace_range(range, &spaces);
+    }
+    text.into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -366,6 +426,34 @@ mod tests {
                 .1
                 .contains("YAML")
         );
+    }
+
+    #[test]
+    fn empty_strings_are_keys_left_out() {
+        let front = "title = \"\"\ndescription = \"\"\nchat = \"\" # cleared\n\
+                     extra = { x = \"\" }\nnote = \"\"\"\nchat = \"\"\n\"\"\"\n\
+                     location = { url = \"\", name = \"Café ✓\" }\n\
+                     [links]\nwebsite = \"\"\n[[showcase]]\ntitle = \"é\"\nurl = \"\"\n";
+        let out = without_empty_strings(front);
+        assert_eq!(out.len(), front.len(), "every offset where it was");
+        let v: toml::Table = toml::from_str(&out).unwrap();
+        assert_eq!(v["title"].as_str(), Some(""), "the required title stays");
+        assert!(
+            v["extra"]["x"].as_str() == Some(""),
+            "the theme's keys stay"
+        );
+        assert!(!v.contains_key("description") && !v.contains_key("chat"));
+        assert_eq!(
+            v["note"].as_str(),
+            Some("chat = \"\"\n"),
+            "inside a string, nothing"
+        );
+        assert_eq!(v["location"].as_table().unwrap().len(), 1);
+        assert!(v["links"].as_table().unwrap().is_empty());
+        assert!(!v["showcase"][0].as_table().unwrap().contains_key("url"));
+        // Without empty strings, or not TOML: as written.
+        assert_eq!(without_empty_strings("a = \"b\""), "a = \"b\"");
+        assert_eq!(without_empty_strings("a = \"\" = x"), "a = \"\" = x");
     }
 
     #[test]

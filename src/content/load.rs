@@ -506,7 +506,7 @@ fn read_source(path: &Path, rel: String) -> Result<SourceFile, Diagnostic> {
 }
 
 fn parse_front<T: serde::de::DeserializeOwned>(file: &SourceFile) -> Result<T, Diagnostic> {
-    toml::from_str(file.front())
+    toml::from_str(&frontmatter::without_empty_strings(file.front()))
         .map_err(|e| toml_diagnostic(&file.shown, &file.text, file.front_offset, &e))
 }
 

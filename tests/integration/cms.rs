@@ -329,6 +329,97 @@ fn a_key_the_model_gains_fails_the_check() {
     assert!(caught.is_err(), "a missing field must fail the check");
 }
 
+#[test]
+fn the_workflow_kring_ci_writes_rebuilds_on_the_branch_the_editor_commits_to() {
+    let (tmp, site) = fixture("example-site");
+    let model = config::read_site(&site).unwrap();
+    let text = config::render(&config::generate(&model), None);
+    let cms = YamlLoader::load_from_str(&text).unwrap().remove(0);
+    let branch = cms["backend"]["branch"]
+        .as_str()
+        .expect("the backend's branch");
+    for (platform, file) in [
+        ("github", ".github/workflows/kring.yml"),
+        ("netlify", ".github/workflows/kring.yml"),
+        ("cloudflare", ".github/workflows/kring.yml"),
+    ] {
+        let dir = tmp.path().join(platform);
+        copy_dir(&site, &dir);
+        let (ok, out, err) = run(&["ci", platform, dir.to_str().unwrap()], tmp.path());
+        assert!(ok, "{out}{err}");
+        let workflow = YamlLoader::load_from_str(&read(&dir, file))
+            .unwrap()
+            .remove(0);
+        let branches: Vec<&str> = list(&workflow["on"]["push"]["branches"])
+            .iter()
+            .filter_map(Yaml::as_str)
+            .collect();
+        assert!(
+            branches.contains(&branch),
+            "{platform}: the workflow runs on {branches:?}, the editor commits to {branch}"
+        );
+    }
+}
+
+#[test]
+fn fields_the_editor_cleared_are_keys_left_out() {
+    // What Decap writes for a field that was filled and cleared: `""`. kring reads it as the
+    // key left out, in tables too; hand-written pages the same.
+    let (_tmp, site) = fixture("example-site");
+    write(
+        &site,
+        "content/events/cleared.md",
+        "+++\ntitle = \"Geleegd\"\ndescription = \"\"\nstart = \"2026-12-18T19:30:00\"\n\
+         end = \"\"\nduration = \"\"\ntimezone = \"\"\nonline_url = \"\"\nregistration_url = \"\"\n\
+         price = \"\"\nstatus = \"\"\nrecurrence = \"\"\nchat = \"\"\nslug = \"\"\nimage = \"\"\n\
+         template = \"\"\n\n[location]\nname = \"De Lindeboom\"\naddress = \"\"\nurl = \"\"\n+++\nBody.\n",
+    );
+    write(
+        &site,
+        "content/members/cleared.md",
+        "+++\ntitle = \"Leeg Lid\"\nname = \"Leeg Lid\"\nrole = \"\"\nlocation = \"\"\npronouns = \"\"\navatar = \"\"\n\
+         [links]\nwebsite = \"\"\nmastodon = \"\"\n\n[[showcase]]\ntitle = \"Iets\"\nurl = \"\"\n+++\n",
+    );
+    let out = build_ok(&site);
+    let page = read(&out, "events/cleared/index.html");
+    let doc = scraper::Html::parse_document(&page);
+    let empty_links = doc
+        .select(&scraper::Selector::parse("a[href=''], img[src='']").unwrap())
+        .count();
+    assert_eq!(empty_links, 0, "no link or image made of an empty key");
+    assert!(page.contains("De Lindeboom") && page.contains("2026-12-18T19:30:00+01:00"));
+    let member = read(&out, "members/cleared/index.html");
+    assert!(member.contains("Leeg Lid"));
+}
+
+#[test]
+fn pages_a_web_backend_writes_as_name_lang_md_are_read_in_the_default_language() {
+    // On GitHub, GitLab or Gitea, Decap's `multiple_files` writes the default language's
+    // file as `name.nl.md` too: kring reads it as the default language, paired with
+    // `name.en.md`.
+    let (_tmp, site) = fixture("example-site");
+    for (lang, title) in [("nl", "Op het web gemaakt"), ("en", "Made on the web")] {
+        write(
+            &site,
+            &format!("content/articles/web-made.{lang}.md"),
+            format!("+++\ntitle = \"{title}\"\ndate = 2026-11-01\n+++\nText.\n"),
+        );
+    }
+    let out = build_ok(&site);
+    let nl = read(&out, "articles/web-made/index.html");
+    let en = read(&out, "en/articles/web-made/index.html");
+    assert!(nl.contains("Op het web gemaakt") && nl.contains("lang=\"nl\""));
+    assert!(en.contains("Made on the web"));
+    assert!(
+        nl.contains("en/articles/web-made/"),
+        "the two are each other's translations"
+    );
+}
+
+// ---- kring's blocks as editor components ----
+
+mod blocks;
+
 // ---- The dev server as Decap's local backend ----
 
 mod backend {
@@ -921,8 +1012,8 @@ mod command {
             .collect();
         assert_eq!(
             scripts,
-            ["./decap-cms.js", "./kring-admin.js"],
-            "nothing from another host"
+            ["./decap-cms.js", "./kring-admin.js", "./kring-blocks.js"],
+            "nothing from another host, the components after Decap"
         );
         assert!(read(&admin, "kring-admin.js").contains("registerPreviewStyle(\"../kring.css\")"));
         let config_text = read(&admin, "config.yml");
@@ -988,7 +1079,7 @@ mod chromium {
     use kring::serve::{DevServer, ServeOptions};
 
     #[test]
-    fn an_event_made_in_the_editor_is_a_page_of_the_site() {
+    fn events_articles_and_members_made_in_the_editor_are_pages_of_the_site() {
         if std::env::var_os("KRING_SKIP_BROWSER").is_some() {
             eprintln!("KRING_SKIP_BROWSER is set: browser test skipped");
             return;
@@ -1017,11 +1108,28 @@ mod chromium {
         options.port = 0;
         options.now = Some(NOW.parse().unwrap());
         let server = DevServer::start(&options).unwrap();
-        let node = std::process::Command::new("node")
+        let member_before = read(&site, "content/members/noor/index.md");
+        let event_before = read(&site, "content/events/stoep-live.md");
+        // A real photo to upload, larger than the widest size kring makes.
+        let photo = tmp.path().join("kerst-foto.jpg");
+        std::fs::write(
+            &photo,
+            common::photos::plain_photo(1600, 1000, image::ImageFormat::Jpeg),
+        )
+        .unwrap();
+        let mut command = std::process::Command::new("node");
+        command
             .arg(repo().join("tests/browser/cms.mjs"))
             .arg(&server.url)
-            .output()
-            .expect("node is installed");
+            .arg(&photo)
+            // Neither the machine's zone nor the site's (Europe/Amsterdam): what is typed
+            // is the site's wall-clock time all the same.
+            .env("TZ", "America/New_York");
+        // KRING_SCREENSHOTS=docs/images (from the repository) saves the editor's screenshots.
+        if let Some(dir) = std::env::var_os("KRING_SCREENSHOTS") {
+            command.env("KRING_SCREENSHOTS", repo().join(dir));
+        }
+        let node = command.output().expect("node is installed");
         let output = format!(
             "{}{}",
             String::from_utf8_lossy(&node.stdout),
@@ -1029,9 +1137,13 @@ mod chromium {
         );
         assert!(node.status.success(), "browser test failed:\n{output}");
         for step in [
+            "browser time zone: America/New_York",
             "ok: the generated collections are listed",
             "ok: nothing requested from another host",
             "ok: event saved through the editor",
+            "ok: article with a photo and a FAQ saved through the editor",
+            "ok: member edited through the editor",
+            "ok: hand-written event saved again",
         ] {
             assert!(output.contains(step), "missing `{step}`:\n{output}");
         }
@@ -1040,22 +1152,71 @@ mod chromium {
         let en = read(&site, "content/events/kerstborrel.en.md");
         for text in [&nl, &en] {
             assert!(text.contains("start = \"2026-12-18T19:30:00\""), "{text}");
+            front_matter(text);
         }
         assert!(nl.contains("De Lindeboom"));
-        let (ok, stdout, stderr) = run(&["check", site.to_str().unwrap()], tmp.path());
-        assert!(ok, "kring check after the edit:\n{stdout}{stderr}");
-        let started = std::time::Instant::now();
-        let page = loop {
-            let body = ureq_get(&format!("{}events/kerstborrel/", server.url));
-            if let Some(b) = body.filter(|b| b.contains("Kerstborrel")) {
-                break b;
-            }
-            assert!(
-                started.elapsed().as_secs() < 20,
-                "the new page is never served"
+        // The article: a folder with the photo beside its two languages, the FAQ in the body.
+        let article = "content/articles/fotos-van-de-kerstborrel";
+        let nl = read(&site, &format!("{article}/index.md"));
+        let front = front_matter(&nl);
+        assert_eq!(front["image"].as_str(), Some("kerst-foto.jpg"), "{nl}");
+        assert_eq!(
+            std::fs::read(site.join(article).join("kerst-foto.jpg")).unwrap(),
+            std::fs::read(&photo).unwrap(),
+            "the photo uploaded as it was"
+        );
+        assert!(
+            nl.contains("{% faq() %}\nAlles over de borrel.\n\n### Moet ik me aanmelden?\n\n"),
+            "{nl}"
+        );
+        front_matter(&read(&site, &format!("{article}/index.en.md")));
+        // The member: the role changed, every other key as it was.
+        let mut before = front_matter(&member_before);
+        let after = front_matter(&read(&site, "content/members/noor/index.md"));
+        assert_eq!(after["role"].as_str(), Some("Gastvrouw van de kerstborrel"));
+        before.insert("role".into(), after["role"].clone());
+        assert_eq!(before, after);
+
+        // The hand-written event: its unquoted local datetimes are still local datetimes
+        // with the same wall-clock time (Decap adds `.000`), so the same instant in the
+        // page's zone; every other key as it was.
+        let mut before = front_matter(&event_before);
+        let mut after = front_matter(&read(&site, "content/events/stoep-live.md"));
+        assert_eq!(after["price"].as_str(), Some("Gratis, altijd"));
+        for key in ["start", "end"] {
+            let (b, a) = (
+                before.remove(key).unwrap().as_datetime().copied().unwrap(),
+                after.remove(key).unwrap().as_datetime().copied().unwrap(),
             );
-            std::thread::sleep(std::time::Duration::from_millis(100));
+            assert_eq!((a.date, a.offset), (b.date, b.offset), "{key}");
+            let (at, bt) = (a.time.unwrap(), b.time.unwrap());
+            assert_eq!(
+                (at.hour, at.minute, at.second.unwrap_or(0)),
+                (bt.hour, bt.minute, bt.second.unwrap_or(0)),
+                "{key}"
+            );
+            assert!(at.nanosecond.unwrap_or(0) == 0, "{key}");
+        }
+        before.insert("price".into(), after["price"].clone());
+        assert_eq!(before, after);
+
+        let (ok, stdout, stderr) = run(&["check", site.to_str().unwrap()], tmp.path());
+        assert!(ok, "kring check after the edits:\n{stdout}{stderr}");
+        let served = |path: &str, has: &str| {
+            let started = std::time::Instant::now();
+            loop {
+                let body = ureq_get(&format!("{}{path}", server.url));
+                if let Some(b) = body.filter(|b| b.contains(has)) {
+                    break b;
+                }
+                assert!(
+                    started.elapsed().as_secs() < 60,
+                    "{path} is never served with {has}"
+                );
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
         };
+        let page = served("events/kerstborrel/", "Kerstborrel");
         assert!(
             page.contains("2026-12-18T19:30:00+01:00"),
             "the time in the site's zone"
@@ -1064,6 +1225,72 @@ mod chromium {
             page.contains("Noor El Amrani"),
             "the host chosen from the members"
         );
+        let page = served("articles/fotos-van-de-kerstborrel/", "kerst-foto");
+        let doc = scraper::Html::parse_document(page.split_once("\r\n\r\n").unwrap().1);
+        let sel = |css: &str| scraper::Selector::parse(css).unwrap();
+        let questions: Vec<String> = doc
+            .select(&sel(".faq details.faq__item summary"))
+            .map(|e| e.text().collect::<String>().trim().to_string())
+            .collect();
+        assert_eq!(questions, ["Moet ik me aanmelden?"]);
+        assert!(page.contains("FAQPage"), "the FAQ's structured data");
+        // The photo in kring's sizes: each width of the srcset is served at that width.
+        let srcset = doc
+            .select(&sel("source[srcset]"))
+            .filter_map(|e| e.value().attr("srcset"))
+            .find(|s| s.contains("kerst-foto"))
+            .expect("the photo with its sizes");
+        let widths: Vec<u32> = srcset
+            .split(", ")
+            .map(|candidate| {
+                let (file, width) = candidate.split_once(' ').unwrap();
+                let width: u32 = width.trim_end_matches('w').parse().unwrap();
+                let url = format!("{}articles/fotos-van-de-kerstborrel/{file}", server.url);
+                let bytes = ureq_bytes(&url).unwrap_or_else(|| panic!("{url} is not served"));
+                let size = imagesize::blob_size(&bytes).unwrap();
+                assert_eq!(size.width as u32, width, "{file}");
+                width
+            })
+            .collect();
+        assert!(widths.len() >= 2 && widths.contains(&1600), "{srcset}");
+        let member = served("members/noor/", "Gastvrouw van de kerstborrel");
+        assert!(member.contains("Noor El Amrani"));
+        let event = served("events/stoep-live/", "Gratis, altijd");
+        assert!(
+            event.contains("2026-12-10T20:00:00+01:00"),
+            "the next time at the same hour after the save"
+        );
+    }
+
+    /// The TOML front matter of a page, parsed.
+    fn front_matter(text: &str) -> toml::Table {
+        let inner = text
+            .strip_prefix("+++\n")
+            .and_then(|t| t.split_once("\n+++\n"))
+            .unwrap_or_else(|| panic!("no front matter:\n{text}"))
+            .0;
+        toml::from_str(inner).unwrap_or_else(|e| panic!("{e}:\n{text}"))
+    }
+
+    fn ureq_bytes(url: &str) -> Option<Vec<u8>> {
+        let addr = url
+            .trim_start_matches("http://")
+            .split('/')
+            .next()?
+            .to_string();
+        let path = format!("/{}", url.trim_start_matches("http://").split_once('/')?.1);
+        let mut stream = std::net::TcpStream::connect(&addr).ok()?;
+        use std::io::{Read, Write};
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        )
+        .ok()?;
+        let mut out = Vec::new();
+        stream.read_to_end(&mut out).ok()?;
+        let at = out.windows(4).position(|w| w == b"\r\n\r\n")?;
+        out.starts_with(b"HTTP/1.1 200")
+            .then(|| out[at + 4..].to_vec())
     }
 
     fn ureq_get(url: &str) -> Option<String> {

@@ -144,14 +144,8 @@ impl Renderer<'_> {
         ctx: &mut Map<String, Value>,
         faq: &mut Vec<(String, String)>,
     ) -> std::result::Result<(), String> {
-        let allowed: &[&str] = match call.name.as_str() {
-            "faq" => &[],
-            "callout" => &["kind", "title"],
-            "video" => &["url", "title", "start"],
-            "event" => &["path"],
-            "member" => &["id"],
-            "signup" => &[],
-            _ => return Ok(()),
+        let Some(allowed) = crate::content::blocks::built_in(&call.name).map(|b| b.args) else {
+            return Ok(());
         };
         if let Some((key, _)) = call
             .args
