@@ -457,11 +457,17 @@ fn avatars_are_published_from_the_site_without_metadata() {
     )
     .unwrap();
     let mut c = cache::read(&site, FORUM).unwrap();
-    // Relative to the site, as the cache keeps them; one that is not an image; one
-    // outside the cache.
+    // Relative to the site, as the cache keeps them; one that is not an image; one that
+    // climbs out of the cache and one given as an absolute path (both dropped when the
+    // cache is read: only files directly in the avatars folder are taken).
     c.replies[0].author.avatar = Some(".kring-cache/discussions/avatars/noor.jpg".into());
-    c.replies[1].author.avatar = Some(folder.join("broken.png"));
-    c.replies[0].children[0].author.avatar = Some(folder.join("../../../secret.png"));
+    c.replies[1].author.avatar = Some(".kring-cache/discussions/avatars/broken.png".into());
+    c.replies[0].children[0].author.avatar =
+        Some(".kring-cache/discussions/avatars/../../../secret.png".into());
+    let mut absolute = c.replies[1].clone();
+    absolute.url.push_str("-absolute");
+    absolute.author.avatar = Some(site.join("secret.png"));
+    c.replies.push(absolute);
     cache::write(&site, &c).unwrap();
     let report = kring::build(&site, &options(), None).unwrap();
     let out = report.output;
@@ -507,7 +513,7 @@ fn avatars_are_published_from_the_site_without_metadata() {
     let webp = image::load_from_memory(&std::fs::read(out.join(big)).unwrap()).unwrap();
     assert_eq!(webp.width(), 80);
     // The others get initials; nothing of the secret file is published.
-    assert_eq!(s.select(&sel(".avatar--initials")).count(), 2);
+    assert_eq!(s.select(&sel(".avatar--initials")).count(), 3);
     assert!(tree(&out).keys().all(|k| !k.contains("secret")));
     // Nothing loads from another host.
     privacy_is_clean(&site, tmp.path());
