@@ -15,6 +15,7 @@ use url::Url;
 use super::Fetching;
 use super::hosts::Policy;
 use crate::http::Client;
+use crate::http::guard;
 
 /// Hosts asked at the same time.
 pub const HOSTS_AT_ONCE: usize = 4;
@@ -177,9 +178,23 @@ fn retry_after(value: &str) -> Option<u64> {
     Some(secs.max(0) as u64)
 }
 
-/// The client conversations are asked with.
-pub fn client(settings: &Fetching) -> Client {
-    Client::new("discussions", settings.timeout, MAX_REDIRECTS)
+/// The client conversations are asked with. The hosts in `[discussion] hosts` (`listed`,
+/// with their ports) are reached wherever they are; everything else a request reaches (an
+/// avatar on a CDN, where a redirect leads) must be on the public internet, so a hostile
+/// account's avatar address cannot make the build fetch and publish this machine's or its
+/// network's files. The check is made as each connection is opened (`http::guard`).
+pub fn client(settings: &Fetching, listed: Vec<(String, u16)>) -> Client {
+    let proxy_host = ureq::Proxy::try_from_env().map(|p| p.host().to_string());
+    let policy = guard::Policy {
+        listed,
+        ..Default::default()
+    };
+    Client::with_resolver("discussions", settings.timeout, MAX_REDIRECTS, |_| {
+        Some(guard::Checked {
+            policy: policy.clone(),
+            proxy_host: proxy_host.clone(),
+        })
+    })
 }
 
 /// Does `work` for every job, grouped by host (`jobs` are `(host, job)`), with the state
@@ -232,6 +247,37 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Whether a request for `url` with `client` reaches a listener: the guard refuses
+    /// before connecting, so the listener counts what got through.
+    fn reaches(listed: Vec<(String, u16)>, path: &str) -> bool {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let listed: Vec<(String, u16)> = listed
+            .into_iter()
+            .map(|(h, p)| (h, if p == 0 { port } else { p }))
+            .collect();
+        let quick = Fetching {
+            timeout: Duration::from_millis(300),
+            ..Fetching::default()
+        };
+        let client = client(&quick, listed);
+        let url = Url::parse(&format!("https://127.0.0.1:{port}{path}")).unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let answered = client.agent(&url).get(url.as_str()).call();
+        assert!(answered.is_err(), "no TLS there: {answered:?}");
+        listener.accept().is_ok()
+    }
+
+    #[test]
+    fn only_listed_hosts_may_be_on_this_machine_or_its_network() {
+        // An avatar or a redirect pointing at this machine: refused before connecting.
+        assert!(!reaches(vec![], "/avatar.png"));
+        assert!(!reaches(vec![("127.0.0.1".into(), 1)], "/avatar.png"));
+        assert!(!reaches(vec![("localhost".into(), 0)], "/avatar.png"));
+        // The same address listed in [discussion] hosts with its port: reached.
+        assert!(reaches(vec![("127.0.0.1".into(), 0)], "/t/1.json"));
+    }
 
     #[test]
     fn retry_after_is_seconds_or_an_http_date() {

@@ -129,7 +129,7 @@ pub fn gather(
             if n == 1 { "" } else { "s" }
         ));
     }
-    let client = fetch::client(how);
+    let client = fetch::client(how, policy.listed());
     let results = fetch::for_each_host(
         jobs,
         || Asker::new(&client, &policy, how),

@@ -40,6 +40,17 @@ impl Policy {
         })
     }
 
+    /// The listed hosts with their ports, as the connection guard wants them.
+    pub fn listed(&self) -> Vec<(String, u16)> {
+        self.entries
+            .iter()
+            .map(|e| {
+                let port = e.port.unwrap_or(if e.http { 80 } else { 443 });
+                (e.host.clone(), port)
+            })
+            .collect()
+    }
+
     /// Where the API of `url`'s site is asked: `scheme://host[:port]/` of its entry, or
     /// `None` when its host is not listed.
     pub fn origin(&self, url: &Url) -> Option<Url> {

@@ -1,7 +1,7 @@
 //! `--download-images`: every image of the imported posts (inline, covers, avatars) is
 //! fetched once and saved next to the post that shows it, so the new site loads nothing
 //! from the old platform's servers. A failed download is a warning, never a stop. Only
-//! public hosts are asked (see `guard`).
+//! public hosts are asked (see `http::guard`).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use rayon::prelude::*;
 
-use super::guard::{Checked, Policy};
 use crate::http::Client;
+use crate::http::guard::{Checked, Policy};
 
 /// Larger files are not images a post shows.
 const MAX_IMAGE: u64 = 32 * 1024 * 1024;
@@ -216,6 +216,7 @@ mod tests {
         let policy = Policy {
             allow_private: false,
             trusted: Some(addr),
+            ..Default::default()
         };
         let urls: Vec<String> = (0..9).map(|n| format!("http://{addr}/to/{n}")).collect();
         let got = download(&urls, &policy);

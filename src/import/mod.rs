@@ -15,7 +15,6 @@ mod clean;
 mod comments;
 mod convert;
 mod embeds;
-mod guard;
 mod images;
 mod model;
 mod place;
@@ -159,9 +158,9 @@ pub fn import(args: &Options, site: &Path) -> Result<Report> {
     };
     let wanted = plan::wanted_images(&export);
     let downloads: Downloads = if args.download_images {
-        let policy = guard::Policy {
+        let policy = crate::http::guard::Policy {
             allow_private: args.allow_private_hosts,
-            trusted: None,
+            ..Default::default()
         };
         images::download(&wanted, &policy)
     } else {

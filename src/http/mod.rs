@@ -2,6 +2,8 @@
 //! --download-images`, `kring check --external`): ureq with rustls, a proxy from the
 //! environment for other hosts and never for this machine itself.
 
+pub mod guard;
+
 use std::time::Duration;
 
 use ureq::unversioned::resolver::{DefaultResolver, Resolver};

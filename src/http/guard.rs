@@ -1,4 +1,5 @@
-//! What `--download-images` may reach: hosts on the public internet only. An export is
+//! What a fetch of someone else's address may reach (`kring import --download-images`,
+//! avatars of fetched conversations): hosts on the public internet only. An export is
 //! someone else's file, and its image addresses could name this machine (`127.0.0.1`,
 //! `localhost`, `2130706433`, `[::1]`), its network (`10.0.0.1`) or a cloud's metadata
 //! service (`169.254.169.254`); what such a server answers would be published with the
@@ -20,6 +21,10 @@ pub struct Policy {
     /// One address allowed although private (the tests' server, which stands in for a
     /// public host that redirects).
     pub trusted: Option<SocketAddr>,
+    /// Hosts the user named in the config (`host`, port), allowed whatever their address:
+    /// `[discussion] hosts` may list a forum on the user's own network. Any other host a
+    /// request reaches (an avatar's CDN, a redirect) must still be public.
+    pub listed: Vec<(String, u16)>,
 }
 
 /// Why an address is not public, or `None` when it is.
@@ -77,7 +82,10 @@ fn v6_kind(ip: Ipv6Addr) -> Option<&'static str> {
 impl Policy {
     /// `Err` says why `addr` may not be fetched from.
     fn allows(&self, host: &str, addr: SocketAddr) -> Result<(), String> {
-        if self.allow_private || self.trusted == Some(addr) {
+        let listed = self.listed.iter().any(|(h, p)| {
+            *p == addr.port() && h.eq_ignore_ascii_case(host.trim_matches(['[', ']']))
+        });
+        if self.allow_private || self.trusted == Some(addr) || listed {
             return Ok(());
         }
         match private_kind(addr.ip()) {
@@ -207,7 +215,7 @@ mod tests {
         }
         let allowed = Policy {
             allow_private: true,
-            trusted: None,
+            ..Default::default()
         };
         assert_eq!(
             allowed.check(&url::Url::parse("http://127.0.0.1/a").unwrap()),
