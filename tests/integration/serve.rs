@@ -833,7 +833,8 @@ fn pages_asked_for_during_the_first_build_come_whole() {
 /// fixed; nothing of the failed build is served.
 #[test]
 fn a_first_build_that_fails_shows_the_error_until_fixed() {
-    let broken: [(&str, &dyn Fn(&str) -> String, &str); 2] = [
+    type Breaks<'a> = (&'a str, &'a dyn Fn(&str) -> String, &'a str);
+    let broken: [Breaks; 2] = [
         (
             "content/articles/first.md",
             &|t| t.replace("date = 2026-01-10", "date = 2026-01-99"),
