@@ -10,6 +10,7 @@
 #        KRING=path/to/kring scripts/bench-serve.sh       (time another binary, e.g. an older one)
 #        SITE=dir scripts/bench-serve.sh                  (reuse a generated site)
 #        KEEP_LOG=file KRING_TIMINGS=1 scripts/bench-serve.sh  (keep the server's output, phases timed)
+#        PAUSE=6 scripts/bench-serve.sh                   (seconds between two edits; default 1)
 # On a shared machine the figures are noisy: look at `uptime`, and compare runs side by side.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -98,7 +99,9 @@ try:
                 f.write(edited)
             took = until(url, lambda s, b: s == 200 and word in b, t0, limit=30)
             times.append(took)
-            time.sleep(1.0)  # the rest of the rebuild, as between two saves
+            # Between two saves: the rest of the rebuild (lists, feeds, the search index)
+            # goes on meanwhile, and a save that comes before it ends waits for its step.
+            time.sleep(float(os.environ.get("PAUSE", "1")))
         with open(path, "w", encoding="utf-8") as f:
             f.write(original)
         print(" ".join(f"{t * 1000:.1f}" for t in times))
