@@ -59,6 +59,7 @@ fn main() {
     options.port = 0;
     let started = Instant::now();
     let server = DevServer::start(&options).expect("the site serves");
+    server.wait_built();
     println!(
         "initial build and start: {} ms",
         started.elapsed().as_millis()
@@ -144,6 +145,7 @@ fn template_edits(site: &Path, name: &str, rounds: usize, url: &str) {
     let mut options = ServeOptions::new(site);
     options.port = 0;
     let server = DevServer::start(&options).expect("the site serves");
+    server.wait_built();
     assert!(
         get(server.addr, url).contains("200 OK"),
         "{url} is not served"

@@ -26,6 +26,16 @@ const SHARED_AUTHOR: u32 = 1;
 /// The related articles of every page (empty for pages that are not articles), and errors
 /// for `related` entries that name no page.
 pub fn related(site: &Site) -> (Vec<Vec<usize>>, Vec<Diagnostic>) {
+    let (lists, errors) = related_of(site, 0..site.pages.len());
+    (lists.into_iter().map(|(_, list)| list).collect(), errors)
+}
+
+/// The related articles of the pages `which` only, each with its page: what an edit that
+/// kept a page's terms, series and authors can change (see `Site::relink_edited`).
+pub fn related_of(
+    site: &Site,
+    which: impl Iterator<Item = usize>,
+) -> (Vec<(usize, Vec<usize>)>, Vec<Diagnostic>) {
     let pages = &site.pages;
     let is_candidate = |i: usize| pages[i].kind == Kind::Articles && pages[i].listed();
     // Page → the terms it has: (the term's pages, what sharing it is worth).
@@ -45,14 +55,14 @@ pub fn related(site: &Site) -> (Vec<Vec<usize>>, Vec<Diagnostic>) {
     let mut errors = Vec::new();
     let mut scores = vec![0u32; pages.len()];
     let mut touched: Vec<usize> = Vec::new();
-    let related = (0..pages.len())
+    let related = which
         .map(|i| {
             let page = &pages[i];
             if page.kind != Kind::Articles {
-                return Vec::new();
+                return (i, Vec::new());
             }
             if !page.related.is_empty() {
-                return chosen(site, page, &mut errors);
+                return (i, chosen(site, page, &mut errors));
             }
             let mut add = |q: usize, points: u32| {
                 if q != i && is_candidate(q) {
@@ -86,7 +96,7 @@ pub fn related(site: &Site) -> (Vec<Vec<usize>>, Vec<Diagnostic>) {
                 scores[q] = 0;
             }
             touched.clear();
-            best
+            (i, best)
         })
         .collect();
     (related, errors)

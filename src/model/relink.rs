@@ -11,7 +11,7 @@ use std::cmp::Reverse;
 use super::page::{Details, Page};
 use super::schedule::calendar_order;
 use super::site::{Site, credit_time, sort_pages};
-use crate::error::Result;
+use crate::error::{Problems, Result};
 use crate::vocabulary::SortBy;
 
 impl Site {
@@ -79,7 +79,30 @@ impl Site {
         if matches!(&new.details, Details::Article(a) if a.newsletter) {
             self.number_issues();
         }
-        // Its date breaks ties among related articles, and its `related` may have changed.
-        self.relate()
+        // Its `related` may have changed, and its date breaks ties among the related
+        // articles of the pages it shares something with (what it shares is the same).
+        let new = &self.pages[index];
+        let mut around = vec![index];
+        if new.date != old.date {
+            for taxonomy in &self.taxonomies {
+                for term in taxonomy.terms.iter().filter(|t| t.pages.contains(&index)) {
+                    around.extend(&term.pages);
+                }
+            }
+            if let Details::Article(a) = &new.details
+                && let Some(list) = a.series.as_ref().and_then(|s| self.series.get(s))
+            {
+                around.extend(list);
+            }
+            around.sort_unstable();
+            around.dedup();
+        }
+        let (lists, errors) = super::related::related_of(self, around.into_iter());
+        for (i, list) in lists {
+            self.related[i] = list;
+        }
+        let mut problems = Problems::default();
+        problems.extend(errors);
+        problems.into_result()
     }
 }

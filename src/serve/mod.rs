@@ -3,12 +3,15 @@
 //! tabs to reload — or shows the error over the page until it is fixed.
 
 pub mod cms;
+pub mod first;
+mod order;
 pub mod rebuild;
 pub mod server;
 pub mod watch;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, mpsc};
 use std::thread::JoinHandle;
 
 use jiff::Timestamp;
@@ -16,6 +19,7 @@ use tokio::sync::oneshot;
 
 use crate::error::{Error, Result};
 use crate::model::BuildOptions;
+use first::Startup;
 use rebuild::{DevSite, RELOAD_SCRIPT_TAG};
 use server::{Notice, Shared};
 
@@ -60,6 +64,7 @@ pub struct DevServer {
     /// rebuild is half-way when the temporary folder goes.
     watcher: Option<watch::Watcher>,
     rebuilds: Option<JoinHandle<()>>,
+    startup: Arc<Startup>,
     _temp: tempfile::TempDir,
 }
 
@@ -135,96 +140,54 @@ impl DevServer {
             cached_conversations: true,
         };
         let mut dev = DevSite::new(site_dir.clone(), build_options, out.clone(), true);
+        let startup = Arc::new(Startup::default());
         let mut shared = Shared::new(out.clone(), addr, dev.visits.clone());
-        let first = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| dev.full_build()))
-            .unwrap_or_else(|p| Err(Error::Bug(crate::error::panic_message(p.as_ref()))));
-        match first {
-            Ok(outcome) => {
-                if options.verbose {
-                    println!("Built the site in {} ms", outcome.elapsed.as_millis());
-                }
-            }
-            Err(e) => {
-                // Nothing good to show yet: a page that carries the overlay until it builds.
-                std::fs::create_dir_all(&out).map_err(|e| Error::io(&out, e))?;
-                let page = format!(
-                    "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>kring: build error</title></head><body><main><h1>The site did not build</h1><p>Fix the error and this page reloads.</p></main>{RELOAD_SCRIPT_TAG}</body></html>"
-                );
-                std::fs::write(out.join("index.html"), &page).map_err(|e| Error::io(&out, e))?;
-                std::fs::write(out.join("404.html"), &page).map_err(|e| Error::io(&out, e))?;
-                eprintln!("error: {e}");
-                shared.publish(Notice::Error(e.to_string()));
-            }
-        }
-
-        shared.cms = Some(std::sync::Arc::new(cms::LocalBackend {
+        shared.startup = Some(startup.clone());
+        // Read again by the build; here for what is needed before it ends. A config with an
+        // error is reported by the build.
+        let config = crate::config::Config::load(&site_dir).ok();
+        shared.cms = Some(Arc::new(cms::LocalBackend {
             site: site_dir.clone(),
-            language: dev
-                .site()
-                .map_or_else(|| "en".into(), |s| s.config.language.clone()),
-            translated: dev
-                .site()
-                .is_some_and(|s| !s.config.other_languages().is_empty()),
+            language: config
+                .as_ref()
+                .map_or_else(|| "en".into(), |c| c.language.clone()),
+            translated: config
+                .as_ref()
+                .is_some_and(|c| !c.other_languages().is_empty()),
         }));
-        let site_output = dev.site().map_or_else(
-            || site_dir.join("public"),
-            |s| site_dir.join(&s.config.output_dir),
-        );
+        let site_output = config
+            .as_ref()
+            .map_or_else(|| site_dir.join("public"), |c| site_dir.join(&c.output_dir));
+        // Watching from before the first build: a file saved while it runs is not missed.
         let (watcher, changes) =
             watch::watch(&site_dir, vec![site_output, temp.path().to_path_buf()])?;
         let rebuilds = shared.clone();
         let verbose = options.verbose;
+        let first_build = startup.clone();
         let rebuilds_thread = std::thread::Builder::new()
             .name("kring-rebuild".into())
             .spawn(move || {
-                for paths in changes {
-                    let shown = paths
-                        .iter()
-                        .filter_map(|p| p.strip_prefix(&dev.site_dir).ok())
-                        .map(|p| p.display().to_string())
-                        .collect::<Vec<_>>()
-                        .join(", ");
-                    match dev.apply_guarded(&paths) {
-                        Ok(outcome) if outcome.written == 0 && !outcome.full => {}
-                        Ok(outcome) => {
-                            if verbose {
-                                println!(
-                                    "{} {} files in {} ms ({shown})",
-                                    if outcome.full {
-                                        "Rebuilt the site:"
-                                    } else {
-                                        "Updated"
-                                    },
-                                    outcome.written,
-                                    outcome.elapsed.as_millis()
-                                );
-                            }
-                            rebuilds.publish(if outcome.css_only {
-                                Notice::Css
-                            } else {
-                                Notice::Reload
-                            });
-                            // The open pages are new; now the rest of a large rebuild.
-                            if outcome.pending > 0 {
-                                match dev.finish_guarded() {
-                                    Ok(rest) if verbose => println!(
-                                        "  … and the other {} files in {} ms",
-                                        rest.written,
-                                        rest.elapsed.as_millis()
-                                    ),
-                                    Ok(_) => {}
-                                    Err(e) => {
-                                        eprintln!("error: {e}");
-                                        rebuilds.publish(Notice::Error(e.to_string()));
-                                    }
-                                }
-                            }
-                        }
-                        Err(e) => {
-                            eprintln!("error: {e}");
-                            rebuilds.publish(Notice::Error(e.to_string()));
+                build_first(&mut dev, &first_build, &rebuilds, verbose);
+                // Changes that came while a rebuild wrote its rest: the next batch.
+                let mut waiting: Vec<PathBuf> = Vec::new();
+                loop {
+                    if waiting.is_empty() {
+                        match changes.recv() {
+                            Ok(paths) => waiting = paths,
+                            Err(_) => return, // the watcher is gone: stopping
                         }
                     }
+                    let paths = std::mem::take(&mut waiting);
+                    rebuild(&mut dev, &paths, &rebuilds, verbose, || {
+                        match changes.try_recv() {
+                            Ok(more) => {
+                                waiting.extend(more);
+                                true
+                            }
+                            Err(mpsc::TryRecvError::Empty) => false,
+                            Err(mpsc::TryRecvError::Disconnected) => true,
+                        }
+                    });
                 }
             })
             .map_err(|e| Error::Usage(format!("cannot start the rebuild thread: {e}")))?;
@@ -262,8 +225,15 @@ impl DevServer {
             server: Some(server),
             watcher: Some(watcher),
             rebuilds: Some(rebuilds_thread),
+            startup,
             _temp: temp,
         })
+    }
+
+    /// Waits until the first build is over: [`start`](Self::start) returns as soon as the
+    /// server listens, and requests wait for the pages they ask for.
+    pub fn wait_built(&self) {
+        self.startup.wait_over();
     }
 
     /// Stops serving and waits for open requests to finish.
@@ -272,6 +242,8 @@ impl DevServer {
     }
 
     fn shutdown_now(&mut self) {
+        // A first build still running ends at its next step, and its waiting requests with it.
+        self.startup.stop();
         if let Some(s) = self.shutdown.take() {
             let _ = s.send(());
         }
@@ -288,6 +260,99 @@ impl DevServer {
 impl Drop for DevServer {
     fn drop(&mut self) {
         self.shutdown_now();
+    }
+}
+
+/// The first build, served while it runs (see [`first`]); when it fails, a page that carries
+/// the error overlay until the site builds.
+fn build_first(dev: &mut DevSite, startup: &Startup, shared: &Shared, verbose: bool) {
+    let first = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| dev.first_build(startup)))
+        .unwrap_or_else(|p| Err(Error::Bug(crate::error::panic_message(p.as_ref()))));
+    match first {
+        Ok(outcome) if verbose => {
+            println!("Built the site in {} ms", outcome.elapsed.as_millis());
+        }
+        Ok(_) => {}
+        Err(_) if startup.is_stopping() => {}
+        Err(e) => {
+            // Nothing good to show: what was written of a build that failed half-way goes.
+            let out = &dev.out;
+            let _ = crate::output::staging::remove_tree(out);
+            let page = format!(
+                "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>kring: build error</title></head><body><main><h1>The site did not build</h1><p>Fix the error and this page reloads.</p></main>{RELOAD_SCRIPT_TAG}</body></html>"
+            );
+            let written = std::fs::create_dir_all(out)
+                .and_then(|()| std::fs::write(out.join("index.html"), &page))
+                .and_then(|()| std::fs::write(out.join("404.html"), &page));
+            if let Err(io) = written {
+                eprintln!("error: {}", Error::io(out, io));
+            }
+            eprintln!("error: {e}");
+            shared.publish(Notice::Error(e.to_string()));
+        }
+    }
+    startup.over();
+}
+
+/// Applies one batch of changes; tells the browsers once the pages they show are written,
+/// then writes the rest.
+/// `interrupted` says whether a new change came: the rest then waits for the next rebuild,
+/// which writes it with its own.
+fn rebuild(
+    dev: &mut DevSite,
+    paths: &[PathBuf],
+    shared: &Shared,
+    verbose: bool,
+    interrupted: impl FnMut() -> bool,
+) {
+    let shown = paths
+        .iter()
+        .filter_map(|p| p.strip_prefix(&dev.site_dir).ok())
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    match dev.apply_guarded(paths) {
+        Ok(outcome) => {
+            if outcome.written > 0 || outcome.full {
+                if verbose {
+                    println!(
+                        "{} {} files in {} ms ({shown})",
+                        if outcome.full {
+                            "Rebuilt the site:"
+                        } else {
+                            "Updated"
+                        },
+                        outcome.written,
+                        outcome.elapsed.as_millis()
+                    );
+                }
+                shared.publish(if outcome.css_only {
+                    Notice::Css
+                } else {
+                    Notice::Reload
+                });
+            }
+            // The pages open in browsers are new; now the rest (of this rebuild, or what
+            // one interrupted left).
+            if outcome.pending > 0 {
+                match dev.finish_guarded(interrupted) {
+                    Ok(rest) if verbose && rest.written > 0 => println!(
+                        "  … and the other {} files in {} ms",
+                        rest.written,
+                        rest.elapsed.as_millis()
+                    ),
+                    Ok(_) => {}
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        shared.publish(Notice::Error(e.to_string()));
+                    }
+                }
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            shared.publish(Notice::Error(e.to_string()));
+        }
     }
 }
 

@@ -77,14 +77,10 @@ pub struct Outcome {
     /// Whether the whole site was rebuilt.
     pub full: bool,
     pub elapsed: Duration,
-    /// Outputs left for [`DevSite::finish`]: a large rebuild writes the pages open in
-    /// browsers first.
+    /// Outputs left for [`DevSite::finish`]: a rebuild writes the edited pages and those open
+    /// in browsers first, and the rest after the browsers are told.
     pub pending: usize,
 }
-
-/// A rebuild of more outputs than this writes the visited pages first by default (see
-/// [`Plan::visited_first`]).
-const VISITED_FIRST_ABOVE: usize = 200;
 
 /// The dev server's site: the model and rendering state kept between edits, and the folder
 /// being served.
@@ -102,8 +98,6 @@ pub struct DevSite {
     pub visits: Visits,
     /// What the last rebuild left to write after the visited pages.
     pending: Option<Plan>,
-    /// A rebuild of more outputs than this writes the visited pages first.
-    pub visited_first_above: usize,
 }
 
 struct State {
@@ -113,7 +107,7 @@ struct State {
 }
 
 /// A sink that adds the live-reload script to HTML.
-struct WithReload<'a>(&'a dyn Sink);
+pub(super) struct WithReload<'a>(pub(super) &'a dyn Sink);
 
 pub const RELOAD_SCRIPT_SRC: &str = "/__kring/live-reload.js";
 /// Added before `</body>` of every page; the server marks it with the build generation.
@@ -154,7 +148,6 @@ impl DevSite {
             state: None,
             visits: Visits::default(),
             pending: None,
-            visited_first_above: VISITED_FIRST_ABOVE,
         }
     }
 
@@ -184,12 +177,7 @@ impl DevSite {
         for w in loaded.images.take_warnings() {
             eprintln!("warning: {w}");
         }
-        self.pending = None;
-        self.state = Some(State {
-            loaded,
-            renderings,
-            full,
-        });
+        self.install(loaded, renderings, full);
         Ok(Outcome {
             css_only: false,
             written: counts.files(),
@@ -197,6 +185,16 @@ impl DevSite {
             elapsed: started.elapsed(),
             pending: 0,
         })
+    }
+
+    /// Keeps a site built whole as the state later changes start from.
+    pub(super) fn install(&mut self, loaded: Loaded, renderings: Vec<Rendering>, full: Plan) {
+        self.pending = None;
+        self.state = Some(State {
+            loaded,
+            renderings,
+            full,
+        });
     }
 
     /// [`apply`](Self::apply), surviving a panic: kring's own bug must not stop the dev
@@ -277,11 +275,25 @@ impl DevSite {
         if let Some(left) = self.pending.take() {
             plan.merge(left);
         }
-        let split = (plan.len() > self.visited_first_above)
-            .then(|| plan.visited_first(&state.loaded.sites(), &self.visits.recent()))
-            .flatten();
-        let (mut now, mut later) = split.unwrap_or_else(|| (plan, Plan::default()));
-        later.merge(now.take_search());
+        let content = self.site_dir.join("content");
+        let edited: Vec<PathBuf> = changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::Content(rel) => Some(content.join(rel)),
+                _ => None,
+            })
+            .collect();
+        let (mut now, mut later) = super::order::first_and_rest(
+            plan,
+            &state.loaded.sites(),
+            &self.visits.recent(),
+            &edited,
+        );
+        if now.is_empty() {
+            // Nothing anyone looks at changed (a template of pages no tab shows): the whole
+            // plan, then the reload.
+            std::mem::swap(&mut now, &mut later);
+        }
         let written = self.write(&now)?;
         let pending = later.len();
         self.pending = (pending > 0).then_some(later);
@@ -296,23 +308,37 @@ impl DevSite {
 
     /// Writes what the last rebuild left after the visited pages (see [`Outcome::pending`]).
     pub fn finish(&mut self) -> Result<Outcome> {
+        self.finish_unless(|| false)
+    }
+
+    /// [`finish`](Self::finish) a step at a time, stopping when `interrupted` says so (a new
+    /// change is waiting): what is left stays pending, and the next rebuild writes it with its own.
+    pub fn finish_unless(&mut self, mut interrupted: impl FnMut() -> bool) -> Result<Outcome> {
         let started = Instant::now();
-        let written = match self.pending.take() {
-            Some(plan) => self.write(&plan)?,
-            None => 0,
-        };
+        let mut written = 0;
+        while let Some(plan) = self.pending.take() {
+            if interrupted() {
+                self.pending = Some(plan);
+                break;
+            }
+            let (now, later) = super::order::next_step(plan, &[], &[]);
+            written += self.write(&now)?;
+            self.pending = (!later.is_empty()).then_some(later);
+        }
         Ok(Outcome {
             css_only: false,
             written,
             full: false,
             elapsed: started.elapsed(),
-            pending: 0,
+            pending: self.pending.as_ref().map_or(0, Plan::len),
         })
     }
 
-    /// [`finish`](Self::finish), surviving a panic as [`apply_guarded`](Self::apply_guarded).
-    pub fn finish_guarded(&mut self) -> Result<Outcome> {
-        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.finish()));
+    /// [`finish_unless`](Self::finish_unless), surviving a panic as [`apply_guarded`](Self::apply_guarded).
+    pub fn finish_guarded(&mut self, interrupted: impl FnMut() -> bool) -> Result<Outcome> {
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.finish_unless(interrupted)
+        }));
         run.unwrap_or_else(|panic| {
             self.state = None;
             self.pending = None;
@@ -497,7 +523,7 @@ impl DevSite {
 }
 
 /// Rendering state that keeps what an edit does not change between rebuilds.
-fn kept(mut renderings: Vec<Rendering>) -> Vec<Rendering> {
+pub(super) fn kept(mut renderings: Vec<Rendering>) -> Vec<Rendering> {
     for r in &mut renderings {
         r.feed_items = crate::output::feeds::FeedItems::kept();
     }

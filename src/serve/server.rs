@@ -53,6 +53,8 @@ pub struct Shared {
     history: Arc<std::sync::Mutex<History>>,
     /// The content editor's local backend (`POST /api/v1`).
     pub cms: Option<Arc<super::cms::LocalBackend>>,
+    /// The first build, while requests may still wait for it.
+    pub startup: Option<Arc<super::first::Startup>>,
 }
 
 /// The last [`History::KEPT`] notices with their numbers; the number of the last is the
@@ -125,6 +127,7 @@ impl Shared {
             visits,
             history: Arc::default(),
             cms: None,
+            startup: None,
         }
     }
 
@@ -260,6 +263,10 @@ async fn guard_and_label(State(shared): State<Shared>, request: Request, next: N
         return (StatusCode::FORBIDDEN, refusal).into_response();
     }
     let path = request.uri().path().to_string();
+    let own = path.starts_with("/__kring/") || path.starts_with("/api/");
+    if let Some(startup) = shared.startup.as_ref().filter(|s| !own && !s.is_over()) {
+        startup.wait_for(&shared.out, &path).await;
+    }
     if !path.starts_with("/__kring/") && escapes(&shared.out, &path) {
         return (StatusCode::NOT_FOUND, "not found").into_response();
     }

@@ -12,7 +12,10 @@ use crate::error::{Error, Result};
 
 /// Short enough to feel instant, long enough to merge an editor's burst of events (a
 /// save by rename, a backup and a write land within a few milliseconds of each other).
-pub const DEBOUNCE: Duration = Duration::from_millis(20);
+/// It is most of the wait between a save and the page served (the debouncer looks every
+/// quarter of it), so no longer than that: a burst split in two batches costs a second,
+/// small rebuild, never a wrong page.
+pub const DEBOUNCE: Duration = Duration::from_millis(10);
 
 pub type Watcher = Debouncer<notify::RecommendedWatcher, RecommendedCache>;
 

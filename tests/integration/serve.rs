@@ -114,6 +114,7 @@ fn never_serves_a_file_outside_the_build() {
     let (tmp, site) = fixture("hub");
     std::fs::write(tmp.path().join("secret.txt"), "TOP SECRET").unwrap();
     let server = start(&site);
+    server.wait_built();
     // A link inside the served folder pointing out of it.
     #[cfg(unix)]
     std::os::unix::fs::symlink(tmp.path(), server.out.join("escape")).unwrap();
@@ -540,7 +541,6 @@ fn a_large_rebuild_writes_the_visited_pages_first() {
     let mut opts = options();
     opts.base_url = Some("http://127.0.0.1:1/".into());
     let mut dev = DevSite::new(site.clone(), opts.clone(), live.clone(), false);
-    dev.visited_first_above = 0; // the fixture is small
     dev.full_build().unwrap();
     // Two pages are open: an article, and the second list page of the tag "growth".
     dev.visits.record("/articles/first/");
@@ -764,5 +764,124 @@ fn termination_signals_remove_the_temporary_site() {
         assert!(status.success(), "SIG{signal}: {status:?}");
         let left: Vec<_> = std::fs::read_dir(&temp_root).unwrap().collect();
         assert!(left.is_empty(), "SIG{signal} left {left:?}");
+    }
+}
+
+/// The server answers while its first build runs: each request waits for its own page,
+/// which the build writes next, and gets it whole; a page no build writes is a 404 once
+/// the build is over; and the folder ends up with every file a full build writes.
+#[test]
+fn pages_asked_for_during_the_first_build_come_whole() {
+    let (tmp, site) = fixture("hub");
+    // Enough pages that the build is still running when the requests come.
+    for i in 0..400 {
+        write(
+            &site,
+            &format!("content/articles/extra-{i}.md"),
+            format!(
+                "+++\ntitle = \"Extra {i}: é <!--<script>\"\ndate = 2025-01-01\ntags = [\"t{}\"]\n+++\nBody {i} with `</script>` and \r\n a line.\n",
+                i % 7
+            ),
+        );
+    }
+    let server = start(&site);
+    let asked: [(&str, u16, &str); 7] = [
+        ("/articles/extra-399/", 200, "Body 399"),
+        ("/articles/first/", 200, "First paragraph"),
+        ("/members/ada/", 200, "Ada"),
+        ("/tags/t3/", 200, "Extra 3: é"),
+        ("/", 200, "</main>"),
+        ("/kring.css", 200, "{"),
+        ("/no-such-page/", 404, "</html>"),
+    ];
+    let addr = server.addr;
+    let answers: Vec<_> = asked
+        .iter()
+        .map(|&(path, ..)| std::thread::spawn(move || get(addr, path)))
+        .collect();
+    for ((path, status, text), answer) in asked.iter().zip(answers) {
+        let r = answer.join().unwrap();
+        assert_eq!(r.status, *status, "{path}: {}", r.body);
+        assert!(r.body.contains(text), "{path} lacks {text:?}");
+        if path.ends_with('/') {
+            assert!(
+                r.body.trim_end().ends_with("</html>"),
+                "{path} came cut short"
+            );
+        }
+    }
+    server.wait_built();
+    let expected = tmp.path().join("expected");
+    let mut opts = options();
+    opts.base_url = Some(server.url.clone());
+    kring::build(&site, &opts, Some(&expected)).unwrap();
+    let (served, built) = (tree(&server.out), tree(&expected));
+    let missing: Vec<&String> = built.keys().filter(|k| !served.contains_key(*k)).collect();
+    let extra: Vec<&String> = served.keys().filter(|k| !built.contains_key(*k)).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "missing {missing:?}, extra {extra:?}"
+    );
+    assert_eq!(
+        served[".kring-build"], built[".kring-build"],
+        "the marker lists what was written"
+    );
+}
+
+/// A first build that fails, before writing (a bad date) or half-way (a template that
+/// fails on one kind of page), serves the error page and pushes the error until it is
+/// fixed; nothing of the failed build is served.
+#[test]
+fn a_first_build_that_fails_shows_the_error_until_fixed() {
+    type Breaks<'a> = (&'a str, &'a dyn Fn(&str) -> String, &'a str);
+    let broken: [Breaks; 2] = [
+        (
+            "content/articles/first.md",
+            &|t| t.replace("date = 2026-01-10", "date = 2026-01-99"),
+            "content/articles/first.md:",
+        ),
+        (
+            "templates/member.html",
+            &|_| {
+                "{% extends \"base.html\" %}{% block content %}{{ no_such.thing }}{% endblock %}"
+                    .into()
+            },
+            "member",
+        ),
+    ];
+    for (file, breaks, named) in broken {
+        let (_tmp, site) = fixture("hub");
+        let path = site.join(file);
+        let good = std::fs::read_to_string(&path).ok();
+        write(&site, file, breaks(good.as_deref().unwrap_or_default()));
+        let server = start(&site);
+        // A page asked for before the failure may have been served whole; after it, none.
+        server.wait_built();
+        let r = get(server.addr, "/");
+        assert_eq!(r.status, 200, "{file}");
+        assert!(
+            r.body.contains("The site did not build"),
+            "{file}: {}",
+            r.body
+        );
+        for gone in ["/kring.css", "/articles/first/"] {
+            let r = get(server.addr, gone);
+            assert_eq!(r.status, 404, "{file}: {gone} of a failed build is served");
+        }
+        let (mut socket, _) =
+            tungstenite::connect(format!("ws://{}/__kring/ws", server.addr)).unwrap();
+        let notice = socket.read().unwrap().into_text().unwrap();
+        assert!(
+            notice.contains("\"error\"") && notice.contains(named),
+            "{file}: {notice}"
+        );
+        match good {
+            Some(text) => write(&site, file, text),
+            None => std::fs::remove_file(&path).unwrap(),
+        }
+        eventually(server.addr, "/articles/first/", |r| {
+            r.status == 200 && r.body.contains("First paragraph")
+        });
+        eventually(server.addr, "/members/ada/", |r| r.status == 200);
     }
 }
