@@ -168,6 +168,7 @@ impl DevServer {
             .name("kring-rebuild".into())
             .spawn(move || {
                 build_first(&mut dev, &first_build, &rebuilds, verbose);
+                refresh_conversations(&dev);
                 // Changes that came while a rebuild wrote its rest: the next batch.
                 let mut waiting: Vec<PathBuf> = Vec::new();
                 loop {
@@ -265,6 +266,31 @@ impl Drop for DevServer {
 
 /// The first build, served while it runs (see [`first`]); when it fails, a page that carries
 /// the error overlay until the site builds.
+/// Asks the hosts for the conversations pages show, in a thread of its own, once the first
+/// build has served what the cache held: the cache files it writes are a change the
+/// watcher sees, and the pages are built again with them. A site that is `offline` or
+/// does not `fetch` asks nothing.
+fn refresh_conversations(dev: &DevSite) {
+    let Some(loaded) = dev.loaded() else { return };
+    let config = loaded.site.config.discussion.clone();
+    if !config.fetch || config.offline {
+        return;
+    }
+    let urls = crate::model::conversations::discuss_urls(&loaded.sites());
+    if urls.is_empty() {
+        return;
+    }
+    let spawned =
+        crate::discussions::refresh_in_background(dev.site_dir.clone(), config, urls, |gathered| {
+            for warning in gathered.warnings {
+                eprintln!("warning: {warning}");
+            }
+        });
+    if let Err(e) = spawned {
+        eprintln!("warning: conversations not fetched: {e}");
+    }
+}
+
 fn build_first(dev: &mut DevSite, startup: &Startup, shared: &Shared, verbose: bool) {
     let first = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| dev.first_build(startup)))
         .unwrap_or_else(|p| Err(Error::Bug(crate::error::panic_message(p.as_ref()))));

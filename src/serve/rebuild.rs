@@ -33,6 +33,9 @@ pub enum Change {
     Strings,
     /// A file of the site's or the theme's `static/`, by output path.
     Static(String),
+    /// A conversation in `.kring-cache/discussions/`, written by the background refresh
+    /// (`kring serve` never waits on another host): every page showing it or its count.
+    Conversation,
 }
 
 /// Sorts a changed path into a [`Change`]; `None` for what kring does not read.
@@ -42,6 +45,13 @@ pub fn classify(site_dir: &Path, theme: &str, path: &Path) -> Option<Change> {
         .components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect();
+    if parts.len() == 3
+        && parts[0] == crate::vocabulary::CACHE_DIR
+        && parts[1] == "discussions"
+        && parts[2].ends_with(".json")
+    {
+        return Some(Change::Conversation);
+    }
     if parts.iter().any(|p| is_ignored(p)) {
         return None;
     }
@@ -188,6 +198,11 @@ impl DevSite {
     }
 
     /// Keeps a site built whole as the state later changes start from.
+    /// The site as last built, if a build has succeeded.
+    pub fn loaded(&self) -> Option<&Loaded> {
+        self.state.as_ref().map(|s| &s.loaded)
+    }
+
     pub(super) fn install(&mut self, loaded: Loaded, renderings: Vec<Rendering>, full: Plan) {
         self.pending = None;
         self.state = Some(State {
@@ -229,7 +244,15 @@ impl DevSite {
         if self.state.is_none()
             || changes
                 .iter()
-                .any(|c| matches!(c, Change::Config | Change::Strings | Change::ContentAsset))
+                .any(|c| {
+                    matches!(
+                        c,
+                        Change::Config
+                            | Change::Strings
+                            | Change::ContentAsset
+                            | Change::Conversation
+                    )
+                })
         {
             return self.full_build();
         }
@@ -262,7 +285,10 @@ impl DevSite {
                         None => return self.full_build(),
                     }
                 }
-                Change::Config | Change::Strings | Change::ContentAsset => {
+                Change::Config
+                | Change::Strings
+                | Change::ContentAsset
+                | Change::Conversation => {
                     unreachable!("handled above")
                 }
             }

@@ -753,3 +753,54 @@ fn serve_refreshes_in_the_background_and_builds_read_the_cache() {
     let g = discussions::gather_with(site.path(), &server.config(), &urls, &cache_only);
     assert_eq!(g.conversations, fetched.conversations);
 }
+
+#[test]
+fn kring_serve_shows_the_cache_then_the_hosts_answer() {
+    let server = Server::start();
+    let (_tmp, site) = common::fixture("hub");
+    let url = format!("{}/@kring/113500000000000001", server.base);
+    let toml = common::read(&site, "kring.toml");
+    common::write(
+        &site,
+        "kring.toml",
+        format!(
+            "{toml}\n[discussion]\nfetch = true\ncache_hours = 0\nshow = 10\nhosts = [\"{}\"]\n",
+            server.base
+        ),
+    );
+    let rel = "content/articles/first.md";
+    let text = common::read(&site, rel);
+    let rest = text.strip_prefix("+++\n").unwrap();
+    common::write(&site, rel, format!("+++\ndiscuss = \"{url}\"\n{rest}"));
+    // What an earlier run kept: one reply.
+    let mut kept = one(&gather(&site, &server.config(), std::slice::from_ref(&url)), &url);
+    let first_requests = server.requests();
+    let names = |c: &Conversation| c.replies.iter().map(|r| 1 + r.children.len()).sum::<usize>();
+    let all = names(&kept);
+    kept.replies.truncate(1);
+    let few = names(&kept);
+    assert!(few < all);
+    kept.reply_count = 1;
+    discussions::cache::write(&site, &kept).unwrap();
+    let mut options = kring::serve::ServeOptions::new(&site);
+    options.port = 0;
+    let dev = kring::serve::DevServer::start(&options).unwrap();
+    dev.wait_built();
+    let page = dev.out.join("articles/first/index.html");
+    let replies_shown = || {
+        let html = std::fs::read_to_string(&page).unwrap_or_default();
+        let doc = scraper::Html::parse_document(&html);
+        let sel = scraper::Selector::parse("bdi.reply__name").unwrap();
+        doc.select(&sel).count()
+    };
+    // The first build served the cache without waiting on the host …
+    let at_first = replies_shown();
+    // … then the host was asked in the background, and the page built again with its answer.
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while replies_shown() != all && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(at_first == few || at_first == all, "{at_first}");
+    assert_eq!(replies_shown(), all, "the refreshed conversation is served");
+    assert!(server.requests() > first_requests, "the host was asked");
+}
