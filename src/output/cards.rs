@@ -236,7 +236,11 @@ impl Backdrop {
                         palette,
                     );
                     let png = if mapped {
-                        encode(&canvas.entries, png::ColorType::Indexed, Some(palette.clone()))
+                        encode(
+                            &canvas.entries,
+                            png::ColorType::Indexed,
+                            Some(palette.clone()),
+                        )
                     } else {
                         encode(&canvas.rgba, png::ColorType::Rgba, None)
                     };

@@ -488,24 +488,38 @@ pub fn format_date(z: &Zoned, format: &str, strings: &Strings) -> String {
         h => h,
     };
     let ampm = if z.hour() < 12 { "AM" } else { "PM" };
-    pattern
-        .replace(
-            "{weekday}",
-            weekdays.get(weekday).map_or("", String::as_str),
-        )
-        .replace("{day}", &z.day().to_string())
-        .replace(
-            "{month_short}",
-            months_short.get(month).map_or("", String::as_str),
-        )
-        .replace("{month}", months.get(month).map_or("", String::as_str))
-        .replace("{year}", &z.year().to_string())
-        .replace("{hour12}", &hour12.to_string())
-        .replace("{hour}", &format!("{:02}", z.hour()))
-        .replace("{minute}", &format!("{:02}", z.minute()))
-        .replace("{ampm}", ampm)
-        .replace("{zone}", &z.strftime("%Z").to_string())
-        .replace("{iso}", &z.date().to_string())
+    // One pass over the pattern, each placeholder made only when it is used: dates are
+    // formatted many times a page (lists, related articles), and eleven `replace`s each
+    // copied the whole string, with the zone's name looked up every time.
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut rest = pattern.as_str();
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        rest = &rest[open..];
+        let name = rest[1..].find('}').map(|close| &rest[1..=close]);
+        let value = match name {
+            Some("weekday") => weekdays.get(weekday).cloned().unwrap_or_default(),
+            Some("day") => z.day().to_string(),
+            Some("month_short") => months_short.get(month).cloned().unwrap_or_default(),
+            Some("month") => months.get(month).cloned().unwrap_or_default(),
+            Some("year") => z.year().to_string(),
+            Some("hour12") => hour12.to_string(),
+            Some("hour") => format!("{:02}", z.hour()),
+            Some("minute") => format!("{:02}", z.minute()),
+            Some("ampm") => ampm.to_string(),
+            Some("zone") => z.strftime("%Z").to_string(),
+            Some("iso") => z.date().to_string(),
+            _ => {
+                out.push('{');
+                rest = &rest[1..];
+                continue;
+            }
+        };
+        out.push_str(&value);
+        rest = &rest[name.map_or(1, |n| n.len() + 2)..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Builds the lookup tables the template functions use.
