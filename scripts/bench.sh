@@ -74,7 +74,7 @@ for n in "${sizes[@]}"; do
     measure "kring, first build" "rm -rf '$site/.kring-cache' '$out'" \
       ./target/dist/kring build "$site" -o "$out"
     # After one untimed second build: the timed one is a build like every later one, with
-    # the build it replaces and the trash of the one before (deleted while it renders).
+    # a full cache and a previous build to replace (and delete).
     measure "kring, second build" "./target/dist/kring build '$site' -o '$out' >/dev/null 2>&1" \
       ./target/dist/kring build "$site" -o "$out"
     [ -n "${MINIMAL:-}" ] && measure "kring, minimal templates" "true" \

@@ -242,17 +242,12 @@ impl DevSite {
             });
         }
         if self.state.is_none()
-            || changes
-                .iter()
-                .any(|c| {
-                    matches!(
-                        c,
-                        Change::Config
-                            | Change::Strings
-                            | Change::ContentAsset
-                            | Change::Conversation
-                    )
-                })
+            || changes.iter().any(|c| {
+                matches!(
+                    c,
+                    Change::Config | Change::Strings | Change::ContentAsset | Change::Conversation
+                )
+            })
         {
             return self.full_build();
         }
@@ -285,10 +280,7 @@ impl DevSite {
                         None => return self.full_build(),
                     }
                 }
-                Change::Config
-                | Change::Strings
-                | Change::ContentAsset
-                | Change::Conversation => {
+                Change::Config | Change::Strings | Change::ContentAsset | Change::Conversation => {
                     unreachable!("handled above")
                 }
             }

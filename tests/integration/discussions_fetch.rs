@@ -773,9 +773,17 @@ fn kring_serve_shows_the_cache_then_the_hosts_answer() {
     let rest = text.strip_prefix("+++\n").unwrap();
     common::write(&site, rel, format!("+++\ndiscuss = \"{url}\"\n{rest}"));
     // What an earlier run kept: one reply.
-    let mut kept = one(&gather(&site, &server.config(), std::slice::from_ref(&url)), &url);
+    let mut kept = one(
+        &gather(&site, &server.config(), std::slice::from_ref(&url)),
+        &url,
+    );
     let first_requests = server.requests();
-    let names = |c: &Conversation| c.replies.iter().map(|r| 1 + r.children.len()).sum::<usize>();
+    let names = |c: &Conversation| {
+        c.replies
+            .iter()
+            .map(|r| 1 + r.children.len())
+            .sum::<usize>()
+    };
     let all = names(&kept);
     kept.replies.truncate(1);
     let few = names(&kept);
