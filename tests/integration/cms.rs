@@ -436,7 +436,11 @@ mod backend {
         let mut options = ServeOptions::new(site);
         options.port = 0;
         options.now = Some(NOW.parse().unwrap());
-        DevServer::start(&options).unwrap_or_else(|e| panic!("serve failed: {e}"))
+        let server = DevServer::start(&options).unwrap_or_else(|e| panic!("serve failed: {e}"));
+        // The first build runs after `start` returns: the trees compared before and after
+        // a request must not include what it writes.
+        server.wait_built();
+        server
     }
 
     /// A raw HTTP/1.1 request, so headers and paths go out exactly as written.
@@ -1108,6 +1112,7 @@ mod chromium {
         options.port = 0;
         options.now = Some(NOW.parse().unwrap());
         let server = DevServer::start(&options).unwrap();
+        server.wait_built();
         let member_before = read(&site, "content/members/noor/index.md");
         let event_before = read(&site, "content/events/stoep-live.md");
         // A real photo to upload, larger than the widest size kring makes.
