@@ -76,8 +76,11 @@ try {
   console.log("ok: event saved through the editor");
 
   // An article with a photo uploaded into its folder, and a FAQ through the editor component.
+  // Loaded afresh, as below: from a saved entry Decap's router does not always follow a
+  // new hash, and the event's form would still be on screen.
   await page.goto(new URL("admin/#/collections/articles/new", serverUrl).href);
-  await until("the article form", () => page.$("label[for^='title-field-']"), 30000);
+  await page.reload();
+  await until("the article form", async () => (await page.$("label[for^='title-field-']")) && page.$("text=Choose an image"), 30000);
   const labels = async () => page.$$eval("label", (ls) => ls.map((l) => l.htmlFor));
   const field = async (name) => "#" + (await labels()).find((id) => id.startsWith(`${name}-field-`));
   const articleTitles = (await labels()).filter((id) => id.startsWith("title-field-"));
