@@ -174,6 +174,48 @@ fn built_in_blocks_render_in_pages_feeds_and_email() {
     assert!(email.contains("Is it <em>free</em>?"));
 }
 
+/// A member's or an event's card inside an answer is part of that answer: its own heading
+/// is not a question, in the page or in its FAQPage data.
+#[test]
+fn cards_inside_an_answer_add_no_question() {
+    let (_tmp, site) = fixture("hub");
+    write(
+        &site,
+        "content/articles/faq-cards.md",
+        "+++\ntitle = \"FAQ with cards\"\ndate = 2026-03-02\n+++\n\n{% faq() %}\n### Who hosts?\nShe does:\n\n{{ member(id=\"ada\") }}\n\n### When is the next one?\n{{ event(path=\"@/events/meetup.md\") }}\n\n### <!--<script>--> Why ÅÉ?\nBecause.\n{% end %}\n",
+    );
+    let out = build_ok(&site);
+    let doc = Html::parse_document(&read(&out, "articles/faq-cards/index.html"));
+    let questions: Vec<String> = select(&doc, "details.faq__item > summary")
+        .iter()
+        .map(|s| s.text().collect::<String>().trim().to_string())
+        .collect();
+    assert_eq!(
+        questions,
+        ["Who hosts?", "When is the next one?", "Why ÅÉ?"]
+    );
+    // The cards are inside the answers.
+    assert_eq!(select(&doc, "details.faq__item .member-card").len(), 1);
+    assert_eq!(select(&doc, "details.faq__item .faq__answer h3").len(), 2);
+    let faq: Vec<serde_json::Value> = select(&doc, "script[type='application/ld+json']")
+        .iter()
+        .map(|s| serde_json::from_str(&s.text().collect::<String>()).unwrap())
+        .flat_map(|v: serde_json::Value| match v {
+            serde_json::Value::Array(a) => a,
+            v => vec![v],
+        })
+        .filter(|v| v["@type"] == "FAQPage")
+        .collect();
+    assert_eq!(faq.len(), 1);
+    let names: Vec<&str> = faq[0]["mainEntity"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Who hosts?", "When is the next one?", "Why ÅÉ?"]);
+}
+
 #[test]
 fn a_site_adds_its_own_blocks_in_its_language() {
     let (_tmp, site) = fixture("hub");

@@ -318,12 +318,19 @@ fn arg_value(arg: &Arg) -> Value {
 /// A FAQ body split at its `<h3>` headings: the text before the first, and each question
 /// (the heading's content, without its anchor link) with its answer.
 pub fn faq_items(body: &str) -> (String, Vec<(String, String)>) {
-    let mut parts = body.split("<h3");
-    let intro = parts.next().unwrap_or_default().trim().to_string();
-    let items = parts
-        .filter_map(|part| {
-            let open_end = part.find('>')? + 1;
-            let close = part.find("</h3>")?;
+    let starts = top_level_h3(body);
+    let Some(&first) = starts.first() else {
+        return (body.trim().to_string(), Vec::new());
+    };
+    let intro = body[..first].trim().to_string();
+    let ends = starts.iter().skip(1).copied().chain([body.len()]);
+    let items = starts
+        .iter()
+        .zip(ends)
+        .filter_map(|(&start, end)| {
+            let part = &body[start + "<h3".len()..end];
+            let open_end = tag_end(part)? + 1;
+            let close = open_end + find_ascii_ci(&part[open_end..], "</h3>")?;
             let mut question = part[open_end..close].to_string();
             if let Some(anchor) = question.find("<a class=\"heading-anchor\"") {
                 question.truncate(anchor);
@@ -333,6 +340,81 @@ pub fn faq_items(body: &str) -> (String, Vec<(String, String)>) {
         })
         .collect();
     (intro, items)
+}
+
+/// Where the body's own `<h3>` headings start: those outside every element, as Markdown's
+/// `###` makes them. A heading inside a block rendered into an answer (a member's or an
+/// event's card) is part of that answer, not a question. The body is kring's own HTML
+/// (Markdown and rendered blocks); comments and raw text are skipped so that a `<h3` in
+/// them is not counted, and elements without an end tag do not nest.
+fn top_level_h3(body: &str) -> Vec<usize> {
+    const VOID: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr",
+    ];
+    let bytes = body.as_bytes();
+    let mut starts = Vec::new();
+    let mut depth = 0usize;
+    let mut at = 0;
+    while let Some(found) = body[at..].find('<') {
+        let lt = at + found;
+        let rest = &body[lt..];
+        if rest.starts_with("<!--") {
+            at = rest.find("-->").map_or(body.len(), |e| lt + e + 3);
+            continue;
+        }
+        let closing = rest.starts_with("</");
+        let name_at = lt + 1 + usize::from(closing);
+        let name_len = bytes[name_at..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
+        let Some(end) = tag_end(rest) else { break };
+        at = lt + end + 1;
+        if name_len == 0 {
+            continue;
+        }
+        let name = body[name_at..name_at + name_len].to_ascii_lowercase();
+        if closing {
+            depth = depth.saturating_sub(1);
+            continue;
+        }
+        if depth == 0 && name == "h3" {
+            starts.push(lt);
+        }
+        if VOID.contains(&name.as_str()) || rest[..end].ends_with('/') {
+            continue;
+        }
+        if matches!(name.as_str(), "script" | "style" | "textarea" | "title") {
+            // Raw text: what follows up to the end tag is not markup.
+            let close = format!("</{name}");
+            at = find_ascii_ci(&body[at..], &close).map_or(body.len(), |e| at + e);
+        }
+        depth += 1;
+    }
+    starts
+}
+
+/// Where the tag that `tag` starts with ends (its `>`), past quoted attribute values.
+fn tag_end(tag: &str) -> Option<usize> {
+    let mut quote = None;
+    for (i, b) in tag.bytes().enumerate() {
+        match (quote, b) {
+            (None, b'"' | b'\'') => quote = Some(b),
+            (Some(q), _) if q == b => quote = None,
+            (None, b'>') => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Where `needle` (ASCII) first occurs in `haystack`, ignoring ASCII case.
+fn find_ascii_ci(haystack: &str, needle: &str) -> Option<usize> {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// The text of an HTML fragment, its tags dropped and white space collapsed.
@@ -358,6 +440,28 @@ mod tests {
         );
         assert_eq!(items[1].1, "<ul><li>Utrecht</li></ul>");
         assert_eq!(text_of(&items[0].0), "Is it free?");
+    }
+
+    /// Headings inside an answer's own elements — a member's card, an event's, a quote —
+    /// and `<h3` in comments, scripts or attributes stay in the answer; the questions are
+    /// the body's own `###` headings only.
+    #[test]
+    fn headings_inside_an_answer_are_not_questions() {
+        let card = "<aside class=\"block-card\"><article class=\"member-card\"><h3 class=\"card__title\"><a href=\"/members/ada/\">Ada</a></h3><p>Host</p></article></aside>";
+        let body = format!(
+            "<p>Intro</p>\n<h3 id=\"a\">Who hosts?</h3>\n<p>She does:</p>\n{card}\n<!-- <h3>not</h3> --><script>x = \"<h3>\";</script><p title=\"<h3>\" data-x='>'>é \r\0</p><br><img src=\"x.png\" alt=\"\"><input/>\n<H3 id=\"b\">Where?</H3>\n<blockquote><h3>quoted</h3></blockquote><p>Utrecht</p>"
+        );
+        let (intro, items) = faq_items(&body);
+        assert_eq!(intro, "<p>Intro</p>");
+        let questions: Vec<&str> = items.iter().map(|(q, _)| q.as_str()).collect();
+        assert_eq!(questions, ["Who hosts?", "Where?"], "{items:?}");
+        assert!(items[0].1.contains(card), "{}", items[0].1);
+        assert!(items[0].1.ends_with("<input/>"), "{}", items[0].1);
+        assert!(items[1].1.starts_with("<blockquote><h3>quoted</h3>"));
+        // No question at the top level: none at all, the body is the intro.
+        let (intro, items) = faq_items(card);
+        assert!(items.is_empty());
+        assert_eq!(intro, card);
     }
 
     #[test]
