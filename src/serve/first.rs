@@ -193,18 +193,7 @@ impl DevSite {
             rest = later;
         }
         filling.finish()?;
-        loaded.images.prune();
-        for w in loaded.images.take_warnings() {
-            eprintln!("warning: {w}");
-        }
-        self.install(loaded, renderings, full);
-        Ok(Outcome {
-            css_only: false,
-            written,
-            full: true,
-            elapsed: started.elapsed(),
-            pending: 0,
-        })
+        Ok(self.finish_full(loaded, renderings, full, written, started))
     }
 }
 

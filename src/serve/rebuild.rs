@@ -183,18 +183,31 @@ impl DevSite {
             run(&loaded, &renderings, &full, &staging)?
         };
         staging.commit()?;
+        Ok(self.finish_full(loaded, renderings, full, counts.files(), started))
+    }
+
+    /// After a whole build is in place: the unused cache entries go, the cache's warnings are
+    /// shown, and the site becomes the state later changes start from.
+    pub(super) fn finish_full(
+        &mut self,
+        loaded: Loaded,
+        renderings: Vec<Rendering>,
+        full: Plan,
+        written: usize,
+        started: Instant,
+    ) -> Outcome {
         loaded.images.prune();
         for w in loaded.images.take_warnings() {
             eprintln!("warning: {w}");
         }
         self.install(loaded, renderings, full);
-        Ok(Outcome {
+        Outcome {
             css_only: false,
-            written: counts.files(),
+            written,
             full: true,
             elapsed: started.elapsed(),
             pending: 0,
-        })
+        }
     }
 
     /// Keeps a site built whole as the state later changes start from.
