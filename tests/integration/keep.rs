@@ -266,6 +266,14 @@ fn a_second_build_of_an_unchanged_site_writes_no_file() {
     assert_kept(&public, "after the unchanged builds");
 }
 
+/// An edit of the site: what it is, the edit, the outputs it must change and those it removes.
+type Edit = (
+    &'static str,
+    Box<dyn Fn(&Path)>,
+    &'static [&'static str],
+    &'static [&'static str],
+);
+
 /// Each edit: the files whose bytes changed are exactly those written again, and the
 /// output equals a fresh build's.
 #[cfg(unix)]
@@ -273,7 +281,7 @@ fn a_second_build_of_an_unchanged_site_writes_no_file() {
 fn an_edit_rewrites_what_it_changes_and_nothing_else() {
     let (_tmp, site) = fixture("hub");
     let public = build_ok(&site);
-    let edits: Vec<(&str, Box<dyn Fn(&Path)>, &[&str], &[&str])> = vec![
+    let edits: Vec<Edit> = vec![
         (
             "a body with non-ASCII and markup",
             Box::new(|s: &Path| {
@@ -534,7 +542,7 @@ fn a_build_killed_while_committing_leaves_whole_files() {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        std::thread::sleep(Duration::from_millis(40 + 120 * round));
+        std::thread::sleep(Duration::from_millis(60 + 170 * round));
         let _ = std::process::Command::new("kill")
             .args(["-KILL", &child.id().to_string()])
             .status();
