@@ -144,27 +144,15 @@ pub struct ImageCache {
 pub struct Made {
     pub bytes: Vec<u8>,
     pub entry: Option<PathBuf>,
-    /// Made by this build: the entry does not exist yet. The sink makes it a link to the
-    /// file it writes when it can (one new name in the cache folder, and no second copy of
-    /// the bytes); else it is written beside and renamed.
-    fresh: bool,
 }
 
 impl Made {
     /// Publishes the bytes at `rel`: a link to the entry, or written.
     pub fn publish(&self, out: &dyn Sink, rel: &str) -> Result<()> {
-        let Some(entry) = &self.entry else {
-            return out.write(rel, &self.bytes);
-        };
-        out.link(entry, rel, &self.bytes)?;
-        if self.fresh && std::fs::symlink_metadata(entry).is_err() {
-            // Written beside and renamed: a new file, never one an earlier output links to.
-            let tmp = entry.with_extension("kring-tmp");
-            if std::fs::write(&tmp, &self.bytes).is_err() || std::fs::rename(&tmp, entry).is_err() {
-                let _ = std::fs::remove_file(&tmp);
-            }
+        match &self.entry {
+            Some(entry) => out.link(entry, rel, &self.bytes),
+            None => out.write(rel, &self.bytes),
         }
-        Ok(())
     }
 }
 
@@ -285,12 +273,8 @@ impl ImageCache {
                     return Ok(Made {
                         bytes,
                         entry: Some(path),
-                        fresh: false,
                     });
                 }
-                // Its name goes (an output linked to it keeps its own), so the good bytes
-                // are never published as a link to the damaged file.
-                let _ = std::fs::remove_file(&path);
                 lock(&self.warnings).push(format!(
                     "{}: the cached copy of {shown} was damaged (cut off or overwritten): made again",
                     Path::new(crate::vocabulary::CACHE_DIR)
@@ -303,17 +287,19 @@ impl ImageCache {
         let bytes = make()?;
         let name = entry_name(&key, &bytes, ext);
         lock(&self.used).insert(name.clone());
-        // Made when published (see `Made::fresh`); a cache that cannot be written only
-        // costs time: the build goes on.
-        let entry = self.dir.as_ref().and_then(|dir| {
-            std::fs::create_dir_all(dir).ok()?;
-            Some(dir.join(&name))
-        });
-        Ok(Made {
-            bytes,
-            entry,
-            fresh: true,
-        })
+        let mut entry = None;
+        if let Some(dir) = &self.dir {
+            // A cache that cannot be written only costs time: the build goes on.
+            let _ = std::fs::create_dir_all(dir);
+            let path = dir.join(&name);
+            // Written beside and renamed: a new file, never the one a damaged entry (or an
+            // earlier output linked to it) still is.
+            let tmp = path.with_extension("kring-tmp");
+            if std::fs::write(&tmp, &bytes).is_ok() && std::fs::rename(&tmp, &path).is_ok() {
+                entry = Some(path);
+            }
+        }
+        Ok(Made { bytes, entry })
     }
 
     /// The entries in the cache folder by key, read once.

@@ -89,8 +89,7 @@ impl Sink for Staging {
     }
     /// A hard link to the entry: no new file's data to write, and for the file system one
     /// name more rather than a new file. Written where links fail (another file system, a
-    /// file system without them), or where the entry is new: then the entry is made a link
-    /// to the new file (see `images::Made`).
+    /// file system without them).
     fn link(&self, entry: &Path, rel: &str, bytes: &[u8]) -> Result<()> {
         let path = inside(self.dir(), rel)?;
         if self.note(rel, || Ok((hash(bytes), bytes.len() as u64)))? {
@@ -100,11 +99,7 @@ impl Sink for Staging {
         if std::fs::hard_link(entry, &path).is_ok() {
             return Ok(());
         }
-        std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
-        // Fails when the entry exists (another thread made it) or cannot be linked: the
-        // publisher then writes it.
-        let _ = std::fs::hard_link(&path, entry);
-        Ok(())
+        std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))
     }
 }
 
