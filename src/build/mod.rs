@@ -1,6 +1,6 @@
 //! The pipeline, in order: load (config → content → model, every output path checked) →
 //! rendering state (list views, lookups, templates) → the plan of every output → run it
-//! into a staging folder → swap that into place.
+//! into a staging folder → commit that (in place, or swapped whole: see `output::staging`).
 
 mod load;
 mod run;
@@ -14,6 +14,7 @@ pub use run::{Rendering, run};
 
 use crate::error::{Error, Result};
 use crate::model::BuildOptions;
+use crate::output::manifest::Manifest;
 use crate::output::pages::Counts;
 use crate::output::privacy::Watching;
 use crate::output::write::{Sink, Staging, check_output_dir};
@@ -58,12 +59,13 @@ pub fn build(
     };
     let output = check_output_dir(site_dir, &wanted)?;
     // Early, as it also removes what killed builds left behind.
-    let staging = Staging::new(&output)?;
+    let cache = site_dir.join(crate::vocabulary::CACHE_DIR);
+    let staging = Staging::new(&output)?.keeping_manifest(Manifest::path_for(&cache, &output));
     // List views, template lookups and Tera, per language.
     let renderings = loaded.renderings()?;
     let plan = loaded.full_plan(&renderings);
     let site_host = host_of(loaded.site.config.base_url.as_str()).unwrap_or_default();
-    let memory = site_dir.join(crate::vocabulary::CACHE_DIR).join("privacy");
+    let memory = cache.join("privacy");
     let watching = Watching::new(&staging, site_host).remembering(memory);
     let counts = run(&loaded, &renderings, &plan, &watching)?;
     watching.remember();
@@ -71,7 +73,7 @@ pub fn build(
     let mut phases = Phases::start();
     staging.commit()?;
     loaded.images.prune();
-    phases.done("swapped into place, last build removed");
+    phases.done("committed: changed files in place, stale ones removed");
     let mut warnings = loaded.site.warnings.clone();
     warnings.extend(loaded.images.take_warnings());
     Ok(BuildReport {

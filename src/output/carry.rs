@@ -3,7 +3,8 @@
 //! wrote; anything else in the last build is the user's, and is carried into the new build
 //! before the swap. Carried files are hard links (copies where the file system has none),
 //! so the last good folder is not touched until the swap: a build killed at any moment
-//! loses nothing, and after the swap removing the old folder only removes links.
+//! loses nothing, and after the swap removing the old folder only removes links. (A build
+//! committed in place, see `staging.rs`, leaves them where they are and carries nothing.)
 //!
 //! A file of the user's at a path the new build writes is an error naming it: neither may
 //! silently replace the other.
@@ -66,13 +67,13 @@ pub fn marker_text<'a>(written: impl Iterator<Item = &'a String>) -> String {
 }
 
 /// One path a line: the line breaks and backslashes a path may hold are escaped.
-fn escape(path: &str) -> String {
+pub(crate) fn escape(path: &str) -> String {
     path.replace('\\', "\\\\")
         .replace('\n', "\\n")
         .replace('\r', "\\r")
 }
 
-fn unescape(line: &str) -> String {
+pub(crate) fn unescape(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
     let mut chars = line.chars();
     while let Some(c) = chars.next() {
@@ -129,17 +130,7 @@ pub fn carry_over(
         .map(|(rel, _)| rel)
         .collect();
     if !clashes.is_empty() {
-        let mut names: Vec<String> = clashes.iter().take(10).map(|r| format!("/{r}")).collect();
-        if clashes.len() > 10 {
-            names.push(format!("and {} more", clashes.len() - 10));
-        }
-        return Err(Error::UnsafeOutput {
-            path: old.to_path_buf(),
-            reason: format!(
-                "it holds files kring did not write at paths this build writes: {}. Move them into static/ (so kring publishes them) or out of the folder; nothing was changed",
-                names.join(", ")
-            ),
-        });
+        return Err(clash_error(old, &clashes));
     }
     let mut carried = 0;
     for (rel, is_dir) in &users {
@@ -156,6 +147,22 @@ pub fn carry_over(
         }
     }
     Ok(carried)
+}
+
+/// The error for the user's files at `clashes`, paths this build writes into `target`:
+/// named, ten at most, and nothing changed.
+pub fn clash_error(target: &Path, clashes: &[&String]) -> Error {
+    let mut names: Vec<String> = clashes.iter().take(10).map(|r| format!("/{r}")).collect();
+    if clashes.len() > 10 {
+        names.push(format!("and {} more", clashes.len() - 10));
+    }
+    Error::UnsafeOutput {
+        path: target.to_path_buf(),
+        reason: format!(
+            "it holds files kring did not write at paths this build writes: {}. Move them into static/ (so kring publishes them) or out of the folder; nothing was changed",
+            names.join(", ")
+        ),
+    }
 }
 
 /// Every entry under `rel` that is the user's, parents before children. `kring` says what

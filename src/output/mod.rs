@@ -8,6 +8,8 @@ pub mod email;
 pub mod feeds;
 pub mod ics;
 pub mod images;
+pub mod in_place;
+pub mod manifest;
 pub mod pager;
 pub mod pages;
 pub mod plan;

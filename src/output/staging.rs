@@ -1,9 +1,28 @@
-//! A build is written into a staging folder beside the output and swapped into place in one
-//! step when the whole build succeeded. A failed, interrupted or killed build never touches
-//! the last good site, and its staging folder does not outlive it: removed on drop and on
+//! A build is written into a staging folder beside the output and put in place only when
+//! the whole build succeeded. A failed, interrupted or killed build never touches the last
+//! good site, and its staging folder does not outlive it: removed on drop and on
 //! Ctrl-C/SIGTERM/SIGHUP (see [`crate::cleanup`]), and by the next build after a hard kill.
+//!
+//! Two ways in:
+//! - **In place** (`kring build` into a folder an earlier build made, whose marker lists
+//!   kring's files and whose manifest is in `.kring-cache/outputs/`, see `manifest.rs`): an
+//!   output whose bytes equal what the last build left at that path, still there untouched,
+//!   is not written at all; the others are written into the staging folder. The commit
+//!   renames each of them over its path, removes the files the last build wrote that this
+//!   one does not (only files the marker lists) and the folders that leaves empty among
+//!   those kring's files were in, then writes the marker and, last, the manifest. A second
+//!   build of an unchanged site writes no page. Each file is replaced whole (a new file
+//!   renamed over the old one, never written into: a published file may be a hard link to a
+//!   cache entry), so a build killed during the commit leaves every path its old or its new
+//!   complete file, and the user's files untouched; the marker lists the files of both
+//!   builds until the commit ends, and the next build repairs the rest (the manifest, written
+//!   last, still describes the old files, so every replaced one fails its check).
+//! - **Whole** (a first build, an output without a listed marker or without a manifest, the
+//!   dev server's folder): every file is written into the staging folder, the user's files
+//!   are carried over (`carry.rs`), and the folder is swapped with the output in one step;
+//!   the old build is then removed.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -12,6 +31,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use crate::cleanup;
 use crate::error::{Error, Result};
 use crate::output::carry::{KringFiles, carry_over, marker_text};
+use crate::output::in_place;
+use crate::output::manifest::{Kept, Manifest, Stamp};
 
 pub use crate::model::routes::OUTPUT_MARKER as MARKER;
 
@@ -26,10 +47,28 @@ pub struct Staging {
     lock: Option<(File, PathBuf)>,
     /// Every path written so far: a second write to one is a collision the route check
     /// missed, and an error rather than a race between two outputs.
-    written: Mutex<HashSet<String>>,
+    written: Mutex<HashMap<String, Output>>,
     /// Whether files in the old folder that kring did not write are carried over (see
     /// `carry.rs`); not for a folder only kring writes to.
     keep_users_files: bool,
+    /// The manifest this build keeps, and what the last build left when it can be built on.
+    manifest: Option<Keeping>,
+}
+
+/// One output of the build.
+#[derive(Debug, Clone, Copy)]
+pub struct Output {
+    /// The XXH3-128 of its bytes (0 when no manifest is kept).
+    pub hash: u128,
+    /// Its file in the output, when that already holds exactly these bytes: not written.
+    pub in_place: Option<Stamp>,
+}
+
+struct Keeping {
+    path: PathBuf,
+    /// The last build's manifest and the files its marker lists: set when this build
+    /// commits in place.
+    last: Option<(Manifest, HashSet<String>)>,
 }
 
 impl Staging {
@@ -94,9 +133,30 @@ impl Staging {
             dir,
             target: target.to_path_buf(),
             lock: Some(lock),
-            written: Mutex::new(HashSet::from([MARKER.to_string()])),
+            written: Mutex::new(HashMap::from([(
+                MARKER.to_string(),
+                Output {
+                    hash: 0,
+                    in_place: None,
+                },
+            )])),
             keep_users_files,
+            manifest: None,
         })
+    }
+
+    /// Keeps the manifest of what this build writes at `path` (see `manifest.rs`). When
+    /// the output's marker lists kring's files and the manifest there is readable, the
+    /// build is committed in place and writes only what changed.
+    pub fn keeping_manifest(mut self, path: PathBuf) -> Staging {
+        let last = match KringFiles::of(&self.target, MARKER) {
+            Some(KringFiles::Listed(files)) if self.keep_users_files => {
+                Manifest::read(&path).map(|m| (m, files))
+            }
+            _ => None,
+        };
+        self.manifest = Some(Keeping { path, last });
+        self
     }
 
     pub fn dir(&self) -> &Path {
@@ -106,38 +166,80 @@ impl Staging {
     /// Notes that `rel` is being written; `Err` if something already was, or if the
     /// process is being stopped by a signal.
     pub fn claim(&self, rel: &str) -> Result<()> {
+        self.note(rel, || Ok((0, 0))).map(|_| ())
+    }
+
+    /// Notes that `rel` is being written, with `digest` giving the hash and size of its
+    /// bytes (asked only when a manifest is kept); `Ok(true)` when the output already holds
+    /// exactly them there, and nothing is to be written. `Err` as [`Staging::claim`].
+    pub fn note(&self, rel: &str, digest: impl FnOnce() -> Result<(u128, u64)>) -> Result<bool> {
         if cleanup::stopping() {
             return Err(Error::Usage("the build was interrupted".into()));
         }
         let rel = rel.trim_start_matches('/');
+        let mut output = Output {
+            hash: 0,
+            in_place: None,
+        };
+        if let Some(keeping) = &self.manifest {
+            let (hash, size) = digest()?;
+            output.hash = hash;
+            if let Some((last, listed)) = &keeping.last
+                && listed.contains(rel)
+            {
+                output.in_place = last.unchanged(&self.target, rel, hash, size);
+            }
+        }
         let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
-        if written.insert(rel.to_string()) {
-            Ok(())
-        } else {
-            Err(Error::Usage(format!(
+        match written.entry(rel.to_string()) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(output);
+                Ok(output.in_place.is_some())
+            }
+            std::collections::hash_map::Entry::Occupied(_) => Err(Error::Usage(format!(
                 "two outputs of this build are written to /{rel}: rename or move one of them"
-            )))
+            ))),
         }
     }
 
-    /// Carries the files the user keeps in the output folder into the new build, writes the
-    /// marker listing what kring wrote, puts the new build in place of the old one in one
-    /// step, then removes the old one.
+    /// Whether outputs are hashed, for a manifest.
+    pub fn hashing(&self) -> bool {
+        self.manifest.is_some()
+    }
+
+    /// Puts the build in place: in place when the last build can be built on, else by
+    /// carrying the files the user keeps in the output folder into the new build, writing
+    /// the marker listing what kring wrote, putting the new build in place of the old one
+    /// in one step, then removing the old one. The manifest, when kept, is written last.
     pub fn commit(mut self) -> Result<()> {
-        let had_target = self.target.exists();
         let written = std::mem::take(&mut *self.written.lock().unwrap_or_else(|e| e.into_inner()));
+        let keeping = self.manifest.take();
+        if let Some(Keeping {
+            path,
+            last: Some((_, listed)),
+        }) = &keeping
+        {
+            let kept = in_place::commit(&self.dir, &self.target, &written, listed)?;
+            write_manifest(path, kept);
+            return Ok(());
+        }
+        let had_target = self.target.exists();
+        let names: HashSet<String> = written.keys().cloned().collect();
         if had_target
             && self.keep_users_files
             && let Some(kring) = KringFiles::of(&self.target, MARKER)
         {
-            carry_over(&self.target, &kring, &self.dir, &written, MARKER)?;
+            carry_over(&self.target, &kring, &self.dir, &names, MARKER)?;
         }
-        let marker = marker_text(written.iter().filter(|p| p.as_str() != MARKER));
+        let marker = marker_text(names.iter().filter(|p| p.as_str() != MARKER));
         std::fs::write(self.dir.join(MARKER), marker).map_err(|e| Error::io(&self.dir, e))?;
         {
             let _held = cleanup::hold();
             swap_into_place(&self.dir, &self.target, had_target)
                 .map_err(|e| Error::io(&self.target, e))?;
+        }
+        if let Some(keeping) = keeping {
+            write_manifest(&keeping.path, in_place::stamped(&self.target, &written));
         }
         // `dir` now holds the last build (or nothing): Drop removes it and lets go.
         if !had_target {
@@ -166,6 +268,13 @@ impl Drop for Staging {
         }
         cleanup::forget(&self.dir);
         self.release_lock();
+    }
+}
+
+/// Writes the manifest; one that cannot be written only makes the next build write all.
+fn write_manifest(path: &Path, kept: Vec<(&String, Kept)>) {
+    if Manifest::write(path, kept.into_iter()).is_err() {
+        let _ = std::fs::remove_file(path);
     }
 }
 

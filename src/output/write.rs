@@ -4,6 +4,7 @@
 use std::path::{Component, Path, PathBuf};
 
 use crate::error::{Error, Result};
+use crate::output::manifest::{hash, hash_file};
 pub use crate::output::staging::{MARKER, Staging};
 
 /// Where rendered files go: a staging folder for a build, the live folder of the dev server.
@@ -65,16 +66,22 @@ impl Sink for LiveDir {
     }
 }
 
+/// Each output is noted with the hash of its bytes (see [`Staging::note`]): one the output
+/// already holds, untouched since the last build, is not written again.
 impl Sink for Staging {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         let path = inside(self.dir(), rel)?;
-        self.claim(rel)?;
+        if self.note(rel, || Ok((hash(bytes), bytes.len() as u64)))? {
+            return Ok(());
+        }
         create_parent(&path)?;
         std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))
     }
     fn copy(&self, from: &Path, rel: &str) -> Result<()> {
         let path = inside(self.dir(), rel)?;
-        self.claim(rel)?;
+        if self.note(rel, || hash_file(from).map_err(|e| Error::io(from, e)))? {
+            return Ok(());
+        }
         create_parent(&path)?;
         std::fs::copy(from, &path)
             .map(|_| ())
@@ -85,7 +92,9 @@ impl Sink for Staging {
     /// file system without them).
     fn link(&self, entry: &Path, rel: &str, bytes: &[u8]) -> Result<()> {
         let path = inside(self.dir(), rel)?;
-        self.claim(rel)?;
+        if self.note(rel, || Ok((hash(bytes), bytes.len() as u64)))? {
+            return Ok(());
+        }
         create_parent(&path)?;
         if std::fs::hard_link(entry, &path).is_ok() {
             return Ok(());
