@@ -10,7 +10,7 @@ use std::cell::{Cell, RefCell};
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::states::RawKind;
 use html5ever::tokenizer::{
-    BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+    BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
 };
 
 use super::write::Sink;
@@ -68,9 +68,12 @@ pub fn external_loads(html: &[u8], site_host: &str) -> Vec<(String, String)> {
     if !mentions_other_host(html, site_host) {
         return Vec::new();
     }
-    let scan = scan(&String::from_utf8_lossy(html));
-    let mut urls = scan.urls.into_inner();
-    urls.extend(css_urls(&scan.css.into_inner()));
+    let text = String::from_utf8_lossy(html);
+    // Pages as kring writes them are read by a quick reader; anything it does not follow
+    // exactly as html5ever's tokenizer would goes to the tokenizer.
+    let page = quick::scan(&text).unwrap_or_else(|| scan(&text));
+    let mut urls = page.urls;
+    urls.extend(css_urls(&page.css));
     let mut found: Vec<(String, String)> = urls
         .into_iter()
         .filter_map(|u| {
@@ -78,28 +81,50 @@ pub fn external_loads(html: &[u8], site_host: &str) -> Vec<(String, String)> {
             (host != site_host).then_some((host, u))
         })
         .collect();
-    for inner in scan.inner_documents.into_inner() {
+    for inner in page.inner_documents {
         found.extend(external_loads(inner.as_bytes(), site_host));
     }
     found
 }
 
+mod quick;
+
+/// What a page loads: the URLs of its tags, its CSS, and the documents of its `srcdoc`s.
+#[derive(Debug, Default, PartialEq)]
+struct Found {
+    urls: Vec<String>,
+    css: String,
+    inner_documents: Vec<String>,
+}
+
 /// What a page loads, gathered token by token.
 #[derive(Default)]
 struct Scan {
-    urls: RefCell<Vec<String>>,
-    css: RefCell<String>,
-    inner_documents: RefCell<Vec<String>>,
+    found: RefCell<Found>,
     in_style: Cell<bool>,
 }
 
-fn scan(html: &str) -> Scan {
+/// What the page loads, read by html5ever's tokenizer.
+fn scan(html: &str) -> Found {
     let input = BufferQueue::default();
     input.push_back(StrTendril::from_slice(html));
     let tokenizer = Tokenizer::new(Scan::default(), TokenizerOpts::default());
     let _ = tokenizer.feed(&input);
     tokenizer.end();
-    tokenizer.sink
+    tokenizer.sink.found.into_inner()
+}
+
+/// The tags whose content the tokenizer reads as text, not markup, and how.
+fn raw_content(element: &str) -> Option<TokenSinkResult<()>> {
+    match element {
+        "style" | "xmp" | "iframe" | "noembed" | "noframes" => {
+            Some(TokenSinkResult::RawData(RawKind::Rawtext))
+        }
+        "script" => Some(TokenSinkResult::RawData(RawKind::ScriptData)),
+        "textarea" | "title" => Some(TokenSinkResult::RawData(RawKind::Rcdata)),
+        "plaintext" => Some(TokenSinkResult::Plaintext),
+        _ => None,
+    }
 }
 
 impl TokenSink for Scan {
@@ -108,28 +133,23 @@ impl TokenSink for Scan {
     fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
         match token {
             Token::TagToken(tag) if tag.kind == TagKind::StartTag => {
-                self.start_tag(&tag);
-                // The elements whose content the tokenizer must read as text, not markup.
-                match &*tag.name {
-                    "style" => {
-                        self.in_style.set(true);
-                        TokenSinkResult::RawData(RawKind::Rawtext)
-                    }
-                    "xmp" | "iframe" | "noembed" | "noframes" => {
-                        TokenSinkResult::RawData(RawKind::Rawtext)
-                    }
-                    "script" => TokenSinkResult::RawData(RawKind::ScriptData),
-                    "textarea" | "title" => TokenSinkResult::RawData(RawKind::Rcdata),
-                    "plaintext" => TokenSinkResult::Plaintext,
-                    _ => TokenSinkResult::Continue,
+                let attrs: Vec<(&str, &str)> = tag
+                    .attrs
+                    .iter()
+                    .map(|a| (&*a.name.local, &*a.value))
+                    .collect();
+                start_tag(&tag.name, &attrs, &mut self.found.borrow_mut());
+                if &*tag.name == "style" {
+                    self.in_style.set(true);
                 }
+                raw_content(&tag.name).unwrap_or(TokenSinkResult::Continue)
             }
             Token::TagToken(_) => {
                 self.in_style.set(false);
                 TokenSinkResult::Continue
             }
             Token::CharacterTokens(text) if self.in_style.get() => {
-                self.css.borrow_mut().push_str(&text);
+                self.found.borrow_mut().css.push_str(&text);
                 TokenSinkResult::Continue
             }
             _ => TokenSinkResult::Continue,
@@ -137,45 +157,34 @@ impl TokenSink for Scan {
     }
 }
 
-impl Scan {
-    fn start_tag(&self, tag: &Tag) {
-        let element = &*tag.name;
-        let attr = |name: &str| {
-            tag.attrs
-                .iter()
-                .find(|a| &*a.name.local == name)
-                .map(|a| a.value.to_string())
-        };
-        let mut urls = self.urls.borrow_mut();
-        for a in &tag.attrs {
-            let name = &*a.name.local;
-            let value = a.value.to_string();
-            match name {
-                n if FETCHED.contains(&n) => urls.push(value),
-                "srcset" | "imagesrcset" => urls.extend(srcset_urls(&value)),
-                "href" | "xlink:href"
-                    if HREF_LOADS.contains(&element)
-                        && (element != "link" || link_loads(&attr("rel").unwrap_or_default())) =>
-                {
-                    urls.push(value);
-                }
-                "style" => {
-                    let mut css = self.css.borrow_mut();
-                    css.push_str(&value);
-                    css.push('\n');
-                }
-                "srcdoc" => self.inner_documents.borrow_mut().push(value),
-                "content" if element == "meta" => {
-                    // <meta http-equiv=refresh content="0; url=…"> loads by itself.
-                    let refresh =
-                        attr("http-equiv").is_some_and(|h| h.eq_ignore_ascii_case("refresh"));
-                    let lower = value.to_ascii_lowercase();
-                    if let (true, Some(at)) = (refresh, lower.find("url=")) {
-                        urls.push(value[at + 4..].trim_matches(['\'', '"', ' ']).to_string());
-                    }
-                }
-                _ => {}
+/// What a start tag loads, from its name and attributes (names lower case, values decoded).
+fn start_tag(element: &str, attrs: &[(&str, &str)], found: &mut Found) {
+    let attr = |name: &str| attrs.iter().find(|a| a.0 == name).map(|a| a.1);
+    let urls = &mut found.urls;
+    for &(name, value) in attrs {
+        match name {
+            n if FETCHED.contains(&n) => urls.push(value.to_string()),
+            "srcset" | "imagesrcset" => urls.extend(srcset_urls(value)),
+            "href" | "xlink:href"
+                if HREF_LOADS.contains(&element)
+                    && (element != "link" || link_loads(attr("rel").unwrap_or_default())) =>
+            {
+                urls.push(value.to_string());
             }
+            "style" => {
+                found.css.push_str(value);
+                found.css.push('\n');
+            }
+            "srcdoc" => found.inner_documents.push(value.to_string()),
+            "content" if element == "meta" => {
+                // <meta http-equiv=refresh content="0; url=…"> loads by itself.
+                let refresh = attr("http-equiv").is_some_and(|h| h.eq_ignore_ascii_case("refresh"));
+                let lower = value.to_ascii_lowercase();
+                if let (true, Some(at)) = (refresh, lower.find("url=")) {
+                    urls.push(value[at + 4..].trim_matches(['\'', '"', ' ']).to_string());
+                }
+            }
+            _ => {}
         }
     }
 }

@@ -200,16 +200,23 @@ pub fn check_named_templates(site: &Site, templates: &Templates) -> Result<()> {
 /// Escapes text for HTML content and quoted attributes.
 pub fn escape_html(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + input.len() / 8);
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            other => out.push(other),
-        }
+    // Every value a template shows passes here: copy the runs between the five characters
+    // (all ASCII, so a byte index is a character boundary) rather than char by char.
+    let mut from = 0;
+    for (at, b) in input.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&input[from..at]);
+        out.push_str(entity);
+        from = at + 1;
     }
+    out.push_str(&input[from..]);
     out
 }
 
@@ -573,5 +580,18 @@ pub fn lookup_with(
         summaries,
         sections,
         taxonomies,
+    }
+}
+
+#[cfg(test)]
+mod escape_tests {
+    #[test]
+    fn escapes_the_five_characters_and_keeps_the_rest() {
+        assert_eq!(
+            super::escape_html("<!--<script>'é'&&\"</script>\0\r日本>"),
+            "&lt;!--&lt;script&gt;&#39;é&#39;&amp;&amp;&quot;&lt;/script&gt;\0\r日本&gt;"
+        );
+        assert_eq!(super::escape_html(""), "");
+        assert_eq!(super::escape_html("plain"), "plain");
     }
 }
