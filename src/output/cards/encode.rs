@@ -98,9 +98,9 @@ pub(super) fn encode(
 /// made of vertical strokes and the background repeats the row above.
 const UP: u8 = 2;
 
-/// A backdrop's palette PNG cut at a band of rows, its filtered rows above and below the
-/// band kept: a card drawn over the backdrop only inside the band (with the band's first
-/// and last rows left as the backdrop's) has those same filtered rows, so only the band is
+/// A backdrop's palette PNG cut at a band of rows where it is one colour, its filtered rows
+/// above and below the band kept: a card that draws only inside the band, leaving the
+/// band's first and last rows alone, has those same filtered rows, so only the band is
 /// filtered again. The deflate is fdeflate's, as the png crate uses for
 /// [`png::Compression::Fast`].
 pub(super) struct Rows {
@@ -108,62 +108,88 @@ pub(super) struct Rows {
     band: std::ops::Range<usize>,
     above: Vec<u8>,
     below: Vec<u8>,
-    /// The backdrop's rows just above the band and the band's last: the rows the filtered
-    /// rows of the band's first row and of `below` are taken against.
-    edge_above: Vec<u8>,
-    edge_last: Vec<u8>,
 }
 
 impl Rows {
-    /// `entries`: the backdrop's palette entries, a row of [`WIDTH`] after another.
-    /// `band` must start below the first row and end above the last.
-    pub(super) fn new(palette: Vec<u8>, entries: &[u8], band: std::ops::Range<usize>) -> Rows {
+    /// `entries`: the backdrop's palette entries, a row of [`WIDTH`] after another. `None`
+    /// unless the band and the row above it are one colour, the first entry (the
+    /// background's, where a card's coverage is 0).
+    pub(super) fn new(
+        palette: Vec<u8>,
+        entries: &[u8],
+        band: std::ops::Range<usize>,
+    ) -> Option<Rows> {
+        let width = WIDTH as usize;
+        let plain = band.start > 0
+            && band.end < HEIGHT as usize
+            && entries[(band.start - 1) * width..band.end * width]
+                .iter()
+                .all(|&e| e == entries[0]);
         let filtered = |rows: std::ops::Range<usize>| {
-            let mut out = Vec::with_capacity(rows.len() * (WIDTH as usize + 1));
+            let mut out = Vec::with_capacity(rows.len() * (width + 1));
             for y in rows {
                 let prev = y.checked_sub(1).map(|p| row(entries, p));
                 filter_row(row(entries, y), prev, &mut out);
             }
             out
         };
-        Rows {
+        plain.then(|| Rows {
             palette,
             above: filtered(0..band.start),
             below: filtered(band.end..HEIGHT as usize),
-            edge_above: row(entries, band.start - 1).to_vec(),
-            edge_last: row(entries, band.end - 1).to_vec(),
             band,
-        }
+        })
     }
 
-    /// The PNG of the backdrop with `band` (the entries of the band's rows) in place of its
-    /// band, or `None` when the band's last row is not the backdrop's (the rows below were
-    /// filtered against it). Only the rows `touched` (of the band) differ from the
-    /// backdrop's, whose band and the row above it are one colour: the other rows filter
-    /// to nothing. `scratch` keeps its allocation from one card to the next.
+    /// The PNG of the backdrop with a title of `coverage` (0 to 255 a pixel, the band's
+    /// rows) over its band: each coverage is the palette entry `table` gives (itself when
+    /// `None`). `None` when the band's first or last row is covered (the rows around the
+    /// band were filtered against the background). Only the rows `touched` (of the band)
+    /// hold any coverage. `scratch` keeps its allocation from one card to the next.
     pub(super) fn png(
         &self,
-        band: &[u8],
+        coverage: &[u8],
         touched: std::ops::Range<usize>,
+        table: Option<&[u8; 256]>,
         scratch: &mut Vec<u8>,
     ) -> Option<Result<Vec<u8>, String>> {
-        if band.len() != self.band.len() * WIDTH as usize
-            || row(band, self.band.len() - 1) != self.edge_last
+        let (width, rows) = (WIDTH as usize, self.band.len());
+        if coverage.len() != rows * width
+            || row(coverage, 0).iter().any(|&c| c != 0)
+            || row(coverage, rows - 1).iter().any(|&c| c != 0)
         {
             return None;
         }
         scratch.clear();
-        for y in 0..self.band.len() {
-            if y < touched.start || y > touched.end {
-                scratch.push(UP);
-                scratch.resize(scratch.len() + WIDTH as usize, 0);
+        for y in 0..rows {
+            scratch.push(UP);
+            let start = scratch.len();
+            scratch.resize(start + width, 0);
+            // Rows without coverage, and with none above, filter to nothing.
+            if y == 0 || y < touched.start || y > touched.end {
                 continue;
             }
-            let prev = match y {
-                0 => &self.edge_above[..],
-                _ => row(band, y - 1),
-            };
-            filter_row(row(band, y), Some(prev), scratch);
+            let out = &mut scratch[start..];
+            let (now, above) = (row(coverage, y), row(coverage, y - 1));
+            match table {
+                None => {
+                    for ((o, c), a) in out.iter_mut().zip(now).zip(above) {
+                        *o = c.wrapping_sub(*a);
+                    }
+                }
+                Some(table) => {
+                    let chunks = out.chunks_exact_mut(8).zip(now.chunks_exact(8));
+                    for ((o, c), a) in chunks.zip(above.chunks_exact(8)) {
+                        // Most of a row is background over background: 0.
+                        if c.iter().chain(a).any(|&v| v != 0) {
+                            for ((o, c), a) in o.iter_mut().zip(c).zip(a) {
+                                let (c, a) = (table[usize::from(*c)], table[usize::from(*a)]);
+                                *o = c.wrapping_sub(a);
+                            }
+                        }
+                    }
+                }
+            }
         }
         Some(self.write(scratch))
     }

@@ -195,23 +195,14 @@ struct Fast {
     /// The palette entry of each coverage of white over the background, as tiny-skia
     /// blends it.
     table: [u8; 256],
-    /// The table maps each coverage to itself (and the background is entry 0): the
-    /// coverage is the entries.
+    /// The table maps each coverage to itself: the coverage is the entries.
     identity: bool,
-    background: u8,
     rows: encode::Rows,
 }
 
 impl Fast {
     fn new(background: [u8; 4], palette: &[u8], entries: &[u8]) -> Option<Fast> {
-        let width = WIDTH as usize;
-        let bg = entries[(BAND.start - 1) * width];
-        let plain = entries[(BAND.start - 1) * width..(BAND.end + 1) * width]
-            .iter()
-            .all(|&e| e == bg);
-        if !plain {
-            return None;
-        }
+        let rows = encode::Rows::new(palette.to_vec(), entries, BAND)?;
         let steps = Steps::of([palette[0], palette[1], palette[2]])?;
         // tiny-skia fills an opaque colour `s` over `d` with coverage `c` (lowp pipeline) as
         // `(d × (255 − c) + s × c) / 255`, the division being `(v + 255) >> 8`.
@@ -221,11 +212,10 @@ impl Fast {
             let px = background.map(|d| lerp(d, c as u32));
             *entry = steps.entry(&px)?;
         }
-        (table[0] == bg).then(|| Fast {
+        (table[0] == entries[0]).then(|| Fast {
             table,
             identity: (0..=255).eq(table.iter().copied()),
-            background: bg,
-            rows: encode::Rows::new(palette.to_vec(), entries, BAND),
+            rows,
         })
     }
 
@@ -242,45 +232,26 @@ impl Fast {
             })
             .collect();
         SCRATCH.with_borrow_mut(|scratch| {
-            let pixels = BAND.len() * WIDTH as usize;
-            scratch.coverage.resize(pixels, 0);
+            scratch.coverage.resize(BAND.len() * WIDTH as usize, 0);
             let touched = glyphs::cover(&lines, BAND, &mut scratch.coverage);
-            let rows = touched.clone().unwrap_or(0..BAND.len());
-            let pixels = rows.start.min(rows.end) * WIDTH as usize..rows.end * WIDTH as usize;
-            let png = touched.and_then(|touched| {
-                if self.identity {
-                    return self
-                        .rows
-                        .png(&scratch.coverage, touched, &mut scratch.filtered);
-                }
-                scratch
-                    .entries
-                    .resize(scratch.coverage.len(), self.background);
-                for (e, c) in scratch.entries[pixels.clone()]
-                    .iter_mut()
-                    .zip(&scratch.coverage[pixels.clone()])
-                {
-                    *e = self.table[usize::from(*c)];
-                }
-                let png = self
-                    .rows
-                    .png(&scratch.entries, touched, &mut scratch.filtered);
-                scratch.entries[pixels.clone()].fill(self.background);
-                png
+            let table = (!self.identity).then_some(&self.table);
+            let png = touched.clone().and_then(|touched| {
+                self.rows
+                    .png(&scratch.coverage, touched, table, &mut scratch.filtered)
             });
             // Back to nothing drawn for the next card.
-            scratch.coverage[pixels].fill(0);
+            let rows = touched.unwrap_or(0..BAND.len());
+            let width = WIDTH as usize;
+            scratch.coverage[rows.start.min(rows.end) * width..rows.end * width].fill(0);
             png
         })
     }
 }
 
-/// A thread's buffers for [`Fast`] cards: between two cards, the coverage is all 0 and the
-/// entries (when they are not the coverage) all the background's.
+/// A thread's buffers for [`Fast`] cards: between two cards, the coverage is all 0.
 #[derive(Default)]
 struct Scratch {
     coverage: Vec<u8>,
-    entries: Vec<u8>,
     filtered: Vec<u8>,
 }
 
