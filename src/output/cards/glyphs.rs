@@ -107,7 +107,7 @@ pub(super) fn cover(
     band: &mut [u8],
 ) -> Option<std::ops::Range<usize>> {
     let font = font()?;
-    let mut touched = usize::MAX..0;
+    let (mut first, mut end) = (usize::MAX, 0);
     for line in lines {
         // usvg collapses runs of spaces and trims them: lines with any are left to it.
         if line.text.starts_with(' ')
@@ -153,7 +153,7 @@ pub(super) fn cover(
                 return None;
             }
             let top = top as usize;
-            touched = touched.start.min(top)..touched.end.max(top + height);
+            (first, end) = (first.min(top), end.max(top + height));
             let left = whole as i32 + mask.left;
             // The mask's columns on the card: a line too long runs off its right edge.
             let from = (-left).clamp(0, mask.width as i32) as usize;
@@ -171,7 +171,7 @@ pub(super) fn cover(
             }
         }
     }
-    Some(touched)
+    Some(first.min(end)..end)
 }
 
 /// The mask of glyph `id` at `size` pixels, its pen `step`/`SUBPIXEL` right of a whole
