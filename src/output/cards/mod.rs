@@ -9,6 +9,11 @@ use std::sync::{Arc, OnceLock};
 
 use resvg::{tiny_skia, usvg};
 
+mod encode;
+mod glyphs;
+
+use encode::{Steps, encode, indexed};
+
 use super::images::ImageCache;
 use super::write::Sink;
 use crate::error::{Diagnostic, Error, Result};
@@ -17,9 +22,9 @@ use crate::model::routes::{SOCIAL_CARD, social_card_file};
 
 pub const WIDTH: u32 = 1200;
 pub const HEIGHT: u32 = 630;
-const FONT: &[u8] = include_bytes!("../../assets/fonts/Inter-Bold-latin.otf");
+const FONT: &[u8] = include_bytes!("../../../assets/fonts/Inter-Bold-latin.otf");
 /// Bumped when the drawing changes, so older cached cards are not reused.
-const DRAWING: &str = "card-v2";
+const DRAWING: &str = "card-v3";
 /// The theme's accent, when `[extra] accent` is not a `#rrggbb` colour.
 const ACCENT: &str = "#0b6e4f";
 
@@ -138,18 +143,34 @@ fn backdrop_parts(footer: &str, accent: &str) -> (String, String) {
 
 /// The title's `<text>` elements: up to four lines, smaller when there are four.
 fn title_text(title: &str) -> String {
-    let lines = wrap(title, 26, 4);
-    let size = if lines.len() > 3 { 64 } else { 72 };
+    let (lines, size) = title_lines(title);
     let mut text = String::new();
     for (n, line) in lines.iter().enumerate() {
         text.push_str(&format!(
             "<text x=\"80\" y=\"{}\" font-size=\"{size}\">{}</text>",
-            150 + n * (size as usize + 16),
+            baseline(n, size),
             escape(line)
         ));
     }
     text
 }
+
+/// The title's lines and their font size.
+fn title_lines(title: &str) -> (Vec<String>, usize) {
+    let lines = wrap(title, 26, 4);
+    let size = if lines.len() > 3 { 64 } else { 72 };
+    (lines, size)
+}
+
+/// The baseline of line `n` (from 0) of a title in `size` pixels.
+fn baseline(n: usize, size: usize) -> usize {
+    150 + n * (size + 16)
+}
+
+/// The rows a title may cover when it is drawn from cached glyphs (see [`Fast`]): from above
+/// the tallest accent on the first line to below the descenders of a fourth, clear of the
+/// bar (row 500).
+const BAND: std::ops::Range<usize> = 40..470;
 
 /// What every card of a site with one footer shares, drawn once: the background, the bar
 /// and the footer, as pixels and in palette form. A card is its title drawn over it (the
@@ -163,6 +184,75 @@ struct Backdrop {
     pixmap: tiny_skia::Pixmap,
     /// The palette and each pixel's entry, when the backdrop has that form.
     indexed: Option<(Vec<u8>, Vec<u8>)>,
+    /// How its cards are drawn without usvg, when they can be.
+    fast: Option<Fast>,
+}
+
+/// A backdrop's cards drawn from cached glyphs ([`glyphs`]): the title's coverage in
+/// [`BAND`] (where the backdrop is its background alone) becomes palette entries through
+/// one table, and only the band is encoded again ([`encode::Rows`]).
+struct Fast {
+    /// The palette entry of each coverage of white over the background, as tiny-skia
+    /// blends it.
+    table: [u8; 256],
+    /// The table maps each coverage to itself: the coverage is the entries.
+    identity: bool,
+    rows: encode::Rows,
+}
+
+impl Fast {
+    fn new(background: [u8; 4], palette: &[u8], entries: &[u8]) -> Option<Fast> {
+        let rows = encode::Rows::new(palette.to_vec(), entries, BAND)?;
+        let steps = Steps::of([palette[0], palette[1], palette[2]])?;
+        // tiny-skia fills an opaque colour `s` over `d` with coverage `c` (lowp pipeline) as
+        // `(d × (255 − c) + s × c) / 255`, the division being `(v + 255) >> 8`.
+        let lerp = |d: u8, c: u32| ((u32::from(d) * (255 - c) + 255 * c + 255) >> 8) as u8;
+        let mut table = [0; 256];
+        for (c, entry) in table.iter_mut().enumerate() {
+            let px = background.map(|d| lerp(d, c as u32));
+            *entry = steps.entry(&px)?;
+        }
+        (table[0] == entries[0]).then(|| Fast {
+            table,
+            identity: (0..=255).eq(table.iter().copied()),
+            rows,
+        })
+    }
+
+    /// The card of `title` as a PNG, or `None` when its title is left to usvg.
+    fn png(&self, title: &str) -> Option<std::result::Result<Vec<u8>, String>> {
+        let (lines, size) = title_lines(title);
+        let lines: Vec<glyphs::Line> = lines
+            .iter()
+            .enumerate()
+            .map(|(n, line)| glyphs::Line {
+                text: line.chars().filter(|c| !c.is_control()).collect(),
+                size: size as f32,
+                baseline: baseline(n, size) as i32,
+            })
+            .collect();
+        SCRATCH.with_borrow_mut(|scratch| {
+            scratch.coverage.resize(BAND.len() * WIDTH as usize, 0);
+            let touched = glyphs::cover(&lines, BAND, &mut scratch.coverage);
+            let table = (!self.identity).then_some(&self.table);
+            let png = touched.clone().and_then(|touched| {
+                self.rows
+                    .png(&scratch.coverage, touched, table, &mut scratch.filtered)
+            });
+            // Back to nothing drawn for the next card.
+            let rows = touched.unwrap_or(0..BAND.len());
+            let width = WIDTH as usize;
+            scratch.coverage[rows.start.min(rows.end) * width..rows.end * width].fill(0);
+            png
+        })
+    }
+}
+
+/// A thread's buffers for [`Fast`] cards: between two cards, the coverage is all 0.
+#[derive(Default)]
+struct Scratch {
+    coverage: Vec<u8>,
+    filtered: Vec<u8>,
 }
 
 /// A thread's copy of a backdrop's pixels and palette entries: equal to the backdrop's
@@ -175,6 +265,7 @@ struct Canvas {
 
 thread_local! {
     static CANVAS: std::cell::RefCell<Option<Canvas>> = const { std::cell::RefCell::new(None) };
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
 impl Backdrop {
@@ -182,15 +273,29 @@ impl Backdrop {
         static IDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let pixmap = draw(&backdrop_svg(footer, accent))?;
         let indexed = indexed(pixmap.data());
+        let fast = indexed.as_ref().and_then(|(palette, entries)| {
+            let d = pixmap.data();
+            Fast::new([d[0], d[1], d[2], d[3]], palette, entries)
+        });
         Ok(Backdrop {
             id: IDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             pixmap,
             indexed,
+            fast,
         })
     }
 
-    /// The card of `title` as a PNG: what [`png`] makes of the whole card's SVG.
+    /// The card of `title` as a PNG: drawn from cached glyphs when it can be
+    /// ([`Fast`]), else what [`png`] makes of the whole card's SVG.
     fn png(&self, title: &str) -> std::result::Result<Vec<u8>, String> {
+        if let Some(png) = self.fast.as_ref().and_then(|fast| fast.png(title)) {
+            return png;
+        }
+        self.drawn(title)
+    }
+
+    /// The card of `title` drawn by resvg over the backdrop.
+    fn drawn(&self, title: &str) -> std::result::Result<Vec<u8>, String> {
         let tree =
             usvg::Tree::from_str(&title_svg(title), &options()).map_err(|e| e.to_string())?;
         let row = WIDTH as usize * 4;
@@ -352,20 +457,6 @@ fn draw(svg: &str) -> std::result::Result<tiny_skia::Pixmap, String> {
     Ok(pixmap)
 }
 
-/// A card is white (at some opacity) drawn on one opaque colour, so every pixel lies on the
-/// line from the background to white: 256 steps along it hold the card in one byte a pixel
-/// (a quarter of RGBA), each within one unit of the drawn colour. `None` for a picture
-/// that is not such a card (a background too close to white to tell the steps apart, or a
-/// pixel off the line), which is then kept in RGBA.
-fn indexed(rgba: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
-    let steps = Steps::of([rgba[0], rgba[1], rgba[2]])?;
-    let mut pixels = Vec::with_capacity(rgba.len() / 4);
-    for px in rgba.chunks_exact(4) {
-        pixels.push(steps.entry(px)?);
-    }
-    Some((steps.palette, pixels))
-}
-
 /// Turns `rgba`, rows of a card whose backdrop had the pixels `under` there, into palette
 /// entries in `entries` (which hold the backdrop's): only pixels the title changed are
 /// looked at. `false` when one is off the palette's line (the card is then kept in RGBA).
@@ -396,189 +487,5 @@ fn map_rows(rgba: &[u8], under: &[u8], entries: &mut [u8], palette: &[u8]) -> bo
     true
 }
 
-/// The palette of a card on one background, and how a pixel finds its entry in it.
-struct Steps {
-    palette: Vec<u8>,
-    /// The channel that changes most from the background to white: it measures coverage.
-    channel: usize,
-    /// The entry of each value of that channel.
-    steps: Vec<u8>,
-}
-
-impl Steps {
-    fn of(background: [u8; 3]) -> Option<Steps> {
-        let (channel, span) = (0..3)
-            .map(|c| (c, 255 - i32::from(background[c])))
-            .max_by_key(|&(_, span)| span)?;
-        if span < 64 {
-            return None;
-        }
-        let step = |k: i32, c: usize| {
-            let b = i32::from(background[c]);
-            (b + ((255 - b) * k + 127) / 255) as u8
-        };
-        let palette: Vec<u8> = (0..256)
-            .flat_map(|k| [step(k, 0), step(k, 1), step(k, 2)])
-            .collect();
-        let steps: Vec<u8> = (0..256)
-            .map(|v| {
-                let k = ((v - i32::from(background[channel])) * 255 + span / 2) / span;
-                k.clamp(0, 255) as u8
-            })
-            .collect();
-        Some(Steps {
-            palette,
-            channel,
-            steps,
-        })
-    }
-
-    /// The entry of the pixel `px` (RGBA), or `None` when it is off the line.
-    fn entry(&self, px: &[u8]) -> Option<u8> {
-        let k = self.steps[usize::from(px[self.channel])];
-        let entry = &self.palette[usize::from(k) * 3..usize::from(k) * 3 + 3];
-        let off = px[3] != 255
-            || px[0].abs_diff(entry[0]) > 2
-            || px[1].abs_diff(entry[1]) > 2
-            || px[2].abs_diff(entry[2]) > 2;
-        (!off).then_some(k)
-    }
-}
-
-/// A PNG of [`WIDTH`] × [`HEIGHT`] with the png crate's fast deflate (fdeflate): a card is a
-/// few flat areas and text, which it compresses nearly as well as the default level, in a
-/// fraction of the time.
-fn encode(
-    data: &[u8],
-    color: png::ColorType,
-    palette: Option<Vec<u8>>,
-) -> std::result::Result<Vec<u8>, String> {
-    let mut bytes = Vec::new();
-    let mut encoder = png::Encoder::new(&mut bytes, WIDTH, HEIGHT);
-    encoder.set_color(color);
-    encoder.set_depth(png::BitDepth::Eight);
-    if let Some(palette) = palette {
-        encoder.set_palette(palette);
-    }
-    encoder.set_compression(png::Compression::Fast);
-    if color == png::ColorType::Indexed {
-        // One filter for every row instead of trying each: `Up`, as text is made of vertical
-        // strokes and the background repeats the row above.
-        encoder.set_filter(png::Filter::Up);
-    }
-    let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
-    writer.write_image_data(data).map_err(|e| e.to_string())?;
-    writer.finish().map_err(|e| e.to_string())?;
-    Ok(bytes)
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn titles_wrap_between_words_and_end_in_an_ellipsis() {
-        assert_eq!(wrap("A short title", 26, 4), vec!["A short title"]);
-        assert_eq!(
-            wrap(
-                "Writing a newsletter people reply to, and why it matters",
-                26,
-                4
-            ),
-            vec![
-                "Writing a newsletter",
-                "people reply to, and why",
-                "it matters"
-            ]
-        );
-        let long = wrap(&"word ".repeat(100), 26, 4);
-        assert_eq!(long.len(), 4);
-        assert!(long[3].ends_with('…') && long[3].chars().count() <= 26);
-        // A word longer than a line is cut, not left to run off the card.
-        let w = wrap(&"x".repeat(60), 26, 4);
-        assert!(w.iter().all(|l| l.chars().count() <= 26), "{w:?}");
-        assert!(wrap("", 26, 4).is_empty());
-    }
-
-    /// The palette PNG, read back by `image`'s decoder, shows the drawn card within one or
-    /// two units a channel, for dark, bright and saturated accents; a background too pale
-    /// for the steps (white) keeps RGBA and is exact.
-    #[test]
-    fn cards_are_encoded_as_drawn() {
-        for accent in [
-            "#0b6e4f", "#ff0000", "#1a1a2e", "#f5c542", "#ffffff", "#000000",
-        ] {
-            let svg = svg("Écrire une lettre — 🎉 & <more>", "Site", accent);
-            let drawn = draw(&svg).unwrap();
-            let png = png(&svg).unwrap();
-            let decoded = image::load_from_memory(&png).unwrap().to_rgba8();
-            assert_eq!(decoded.dimensions(), (WIDTH, HEIGHT));
-            let worst = drawn
-                .data()
-                .iter()
-                .zip(decoded.as_raw())
-                .map(|(a, b)| (i32::from(*a) - i32::from(*b)).abs())
-                .max()
-                .unwrap();
-            assert!(worst <= 2, "{accent}: off by {worst}");
-            let palette = png[25] == 3; // IHDR colour type
-            assert_eq!(palette, accent != "#ffffff", "{accent}: palette or RGBA");
-            let colours: std::collections::HashSet<_> = decoded.pixels().collect();
-            assert!(
-                accent == "#ffffff" || colours.len() > 10,
-                "{accent}: no text"
-            );
-        }
-    }
-
-    /// A card drawn as its backdrop with the title over it is the card drawn whole, byte
-    /// for byte, for short and long titles, on dark, bright and white backgrounds; the
-    /// thread's canvas is put back after each card, so a short title after a long one (or
-    /// after a card of another backdrop) carries nothing of it.
-    #[test]
-    fn cards_drawn_over_their_backdrop_are_the_whole_drawing() {
-        let titles = [
-            "Kort",
-            "Writing a newsletter people reply to, and why it matters",
-            &"woord ".repeat(40),
-            "Écrire — 🎉 “quotes” ß",
-            "",
-            "gjpqy ÅÉÎ ||| ___ ‾‾‾",
-            "\r\0<!--<script> </script>",
-            "Kort",
-        ];
-        let backdrops: Vec<_> = ["#0b6e4f", "#f5c542", "#ffffff"]
-            .into_iter()
-            .flat_map(|accent| {
-                ["De Kring & <Co>", "ß"]
-                    .map(|footer| (accent, footer, Backdrop::new(footer, accent).unwrap()))
-            })
-            .collect();
-        for title in titles {
-            // Every backdrop in turn, so each card follows one of another backdrop.
-            for (accent, footer, backdrop) in &backdrops {
-                let whole = svg(title, footer, accent);
-                assert_eq!(
-                    backdrop.png(title).unwrap(),
-                    png(&whole).unwrap(),
-                    "{accent}, {footer}: {title}"
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn hostile_titles_stay_text() {
-        for title in [
-            "</text><image href=\"file:///etc/passwd\"/><text>",
-            "a & b < c > d \" e",
-            "\u{0}\u{1b}[31mred\r\nline",
-            "🎉 Émoji and accents ĳ ß — “quotes”",
-        ] {
-            let svg = svg(title, "Site & <Co>", "#0b6e4f");
-            assert!(!svg.contains("<image"), "{svg}");
-            let png = png(&svg).unwrap_or_else(|e| panic!("{title}: {e}"));
-            assert!(png.starts_with(b"\x89PNG"));
-        }
-    }
-}
+mod tests;
