@@ -67,7 +67,17 @@ impl Bodies<'_> {
             base_url: self.root,
             image_size: Some(&size),
         };
-        let (rendered, broken) = markdown::render(file.body(), &options, self.links);
+        let text = match file.read_body() {
+            Ok(text) => text,
+            Err(error) => {
+                return Body {
+                    rendered: Rendered::default(),
+                    errors: vec![error],
+                    warnings: Vec::new(),
+                };
+            }
+        };
+        let (rendered, broken) = markdown::render(&text, &options, self.links);
         let mut errors: Vec<Diagnostic> = broken
             .into_iter()
             .map(|b| {

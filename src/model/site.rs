@@ -200,7 +200,6 @@ impl Site {
             .map(|page| {
                 let body = bodies.render_page(page);
                 page.content = body.rendered;
-                page.file.release_body();
                 (body.errors, body.warnings)
             })
             .collect();
@@ -472,7 +471,6 @@ impl Site {
         problems.extend(body.errors);
         problems.into_result()?;
         page.content = body.rendered;
-        page.file.release_body();
         let old = std::mem::replace(&mut self.pages[index], page);
         self.relink_edited(index, &old)?;
         Ok(true)

@@ -313,7 +313,7 @@ fn swap_into_place(staged: &Path, target: &Path, had_target: bool) -> std::io::R
 }
 
 #[cfg(target_os = "linux")]
-#[allow(unsafe_code)] // the one FFI call kring makes; see the SAFETY note below
+#[allow(unsafe_code)] // one of the two FFI calls kring makes (the other: src/main.rs); see the SAFETY note below
 fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
     use std::ffi::CString;
     use std::os::unix::ffi::OsStrExt;
