@@ -210,7 +210,7 @@ fn raw_text_element(tag: &str) -> Option<&'static str> {
 }
 
 /// Where `needle` (ASCII) starts in `haystack`, ignoring ASCII case.
-fn find_ascii_ci(haystack: &str, needle: &str) -> Option<usize> {
+pub fn find_ascii_ci(haystack: &str, needle: &str) -> Option<usize> {
     haystack
         .as_bytes()
         .windows(needle.len())

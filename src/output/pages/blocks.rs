@@ -330,7 +330,7 @@ pub fn faq_items(body: &str) -> (String, Vec<(String, String)>) {
         .filter_map(|(&start, end)| {
             let part = &body[start + "<h3".len()..end];
             let open_end = tag_end(part)? + 1;
-            let close = open_end + find_ascii_ci(&part[open_end..], "</h3>")?;
+            let close = open_end + crate::text::find_ascii_ci(&part[open_end..], "</h3>")?;
             let mut question = part[open_end..close].to_string();
             if let Some(anchor) = question.find("<a class=\"heading-anchor\"") {
                 question.truncate(anchor);
@@ -348,6 +348,7 @@ pub fn faq_items(body: &str) -> (String, Vec<(String, String)>) {
 /// (Markdown and rendered blocks); comments and raw text are skipped so that a `<h3` in
 /// them is not counted, and elements without an end tag do not nest.
 fn top_level_h3(body: &str) -> Vec<usize> {
+    use crate::text::find_ascii_ci;
     const VOID: &[&str] = &[
         "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
         "track", "wbr",
@@ -407,14 +408,6 @@ fn tag_end(tag: &str) -> Option<usize> {
         }
     }
     None
-}
-
-/// Where `needle` (ASCII) first occurs in `haystack`, ignoring ASCII case.
-fn find_ascii_ci(haystack: &str, needle: &str) -> Option<usize> {
-    haystack
-        .as_bytes()
-        .windows(needle.len())
-        .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// The text of an HTML fragment, its tags dropped and white space collapsed.
