@@ -54,12 +54,10 @@ impl SourceFile {
     pub fn front(&self) -> &str {
         &self.text[self.front_offset..self.front_end]
     }
-    /// A diagnostic pointing at a byte offset of the body.
+    /// A diagnostic pointing at a byte offset of the body, whose line is found in the file
+    /// (only the front matter is kept).
     pub fn error_in_body(&self, body_offset: usize, message: impl Into<String>) -> Diagnostic {
         let offset = self.body_offset + body_offset;
-        if offset < self.text.len() {
-            return Diagnostic::new(&self.shown, message).at_offset(&self.text, offset);
-        }
         match std::fs::read_to_string(&self.path) {
             Ok(text) => Diagnostic::new(&self.shown, message).at_offset(&text, offset),
             Err(_) => Diagnostic::new(&self.shown, message),
