@@ -5,7 +5,6 @@
 use crate::common;
 
 use std::path::Path;
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -500,19 +499,9 @@ fn interrupted_builds_leave_no_staging_folder_and_keep_the_last_build() {
     let good = tree(&public);
     let signals = [("INT", 2), ("TERM", 15), ("HUP", 1), ("KILL", 9)];
     for (round, (name, number)) in signals.iter().cycle().take(8).enumerate() {
-        let child = kring()
-            .args(["build", site.to_str().unwrap()])
-            .env("HOME", tmp.path())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
         // Kill at different moments of the build.
-        std::thread::sleep(Duration::from_millis(20 + 25 * round as u64));
-        let _ = std::process::Command::new("kill")
-            .args([&format!("-{name}"), &child.id().to_string()])
-            .status();
-        let status = child.wait_with_output().unwrap().status;
+        let after = Duration::from_millis(20 + 25 * round as u64);
+        let status = build_signalled(&site, tmp.path(), after, name);
         if *number != 9 {
             // Finished, or stopped by kring's handler (128 + n). A signal in the first
             // milliseconds, before the handler is installed, ends the process the default

@@ -6,7 +6,6 @@
 use crate::common;
 
 use std::path::Path;
-use std::process::Stdio;
 use std::time::Duration;
 
 use common::*;
@@ -196,18 +195,12 @@ fn a_killed_build_loses_none_of_the_users_files() {
     }
     let objects = tree(&public.join(".git"));
     for round in 0..10u64 {
-        let child = kring()
-            .args(["build", site.to_str().unwrap()])
-            .env("HOME", tmp.path())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(Duration::from_millis(30 + 60 * round));
-        let _ = std::process::Command::new("kill")
-            .args(["-KILL", &child.id().to_string()])
-            .status();
-        let _ = child.wait_with_output();
+        build_signalled(
+            &site,
+            tmp.path(),
+            Duration::from_millis(30 + 60 * round),
+            "KILL",
+        );
         assert_kept(&public, &format!("after a kill at round {round}"));
         assert_eq!(tree(&public.join(".git")), objects, "round {round}: .git");
     }
@@ -535,18 +528,12 @@ fn a_build_killed_while_committing_leaves_whole_files() {
             "kring.toml",
             with_title(titles[(round % 2) as usize]),
         );
-        let child = kring()
-            .args(["build", site.to_str().unwrap()])
-            .env("HOME", tmp.path())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(Duration::from_millis(60 + 170 * round));
-        let _ = std::process::Command::new("kill")
-            .args(["-KILL", &child.id().to_string()])
-            .status();
-        let _ = child.wait_with_output();
+        build_signalled(
+            &site,
+            tmp.path(),
+            Duration::from_millis(60 + 170 * round),
+            "KILL",
+        );
         assert_kept(&public, &format!("round {round}"));
         for (rel, bytes) in timeless_tree(&public) {
             if mine.contains(&rel.as_str()) || rel == ".kring-build" {

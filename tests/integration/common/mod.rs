@@ -113,6 +113,29 @@ pub fn kring() -> Command {
     Command::new(env!("CARGO_BIN_EXE_kring"))
 }
 
+/// `kring build SITE` (with `home` as HOME), sent the signal `name` (`KILL`, `INT`, …)
+/// after `after`: how it ended. Finished builds are fine: the signal then reaches nothing.
+#[cfg(unix)]
+pub fn build_signalled(
+    site: &Path,
+    home: &Path,
+    after: std::time::Duration,
+    name: &str,
+) -> std::process::ExitStatus {
+    let child = kring()
+        .args(["build", site.to_str().unwrap()])
+        .env("HOME", home)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(after);
+    let _ = Command::new("kill")
+        .args([&format!("-{name}"), &child.id().to_string()])
+        .status();
+    child.wait_with_output().unwrap().status
+}
+
 /// `kring build SITE` with the binary: (exit code, stderr). A panic exits 101 and a signal
 /// gives no code: both fail the assertion made by every caller.
 pub fn build_status(site: &Path, tmp: &Path, extra: &[&str]) -> (Option<i32>, String) {
